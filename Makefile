@@ -1,0 +1,59 @@
+# Kota Pintar — the two commands: `make run` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: run test install migrate seed lint format types check bench clean messages openapi
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+
+$(STAMP): $(BIN)/python pyproject.toml constraints.txt
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(BIN)/kotapintar migrate --no-input
+
+seed: migrate
+	$(BIN)/kotapintar seed-demo
+
+## Venv, install, migrate, Pekalongan demo data, then web server + task worker (+ app processes). Ctrl-C stops all.
+run: seed
+	$(BIN)/kotapintar run --host $(HOST) --port $(PORT)
+
+## The whole suite (unit, API fuzz, browser) on SQLite, or on PostgreSQL when DATABASE_URL is set.
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+format: install
+	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench
+
+types: install
+	$(BIN)/mypy
+
+check: lint types test
+
+messages: install
+	cd src/kotapintar && ../../$(BIN)/kotapintar makemessages -l id --no-location --no-obsolete
+	cd src/kotapintar && ../../$(BIN)/kotapintar compilemessages
+
+openapi: install
+	$(BIN)/kotapintar export_openapi_schema --api kotapintar.api.api --indent 2 --sorted > openapi/v1.json
+
+bench: install
+	for f in bench/*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,3 @@
+from kotapintar.cli import main
+
+main()

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BatikConfig(AppConfig):
+    name = "kotapintar.batik"
+    label = "batik"
+    verbose_name = _("Batik Fusion")

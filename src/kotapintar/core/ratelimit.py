@@ -1,0 +1,50 @@
+"""Fixed-window rate limits stored in the database, so every web process shares them."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from kotapintar.core.errors import RateLimited
+from kotapintar.core.models import RateLimitBucket
+
+
+def hit(key: str, *, limit: int, window_s: int) -> int:
+    """Count one hit against `key`; return the count in the current window."""
+    now = timezone.now()
+    with transaction.atomic():
+        bucket, created = RateLimitBucket.objects.select_for_update().get_or_create(
+            key=key[:200], defaults={"window_start": now, "count": 1}
+        )
+        if created:
+            return 1
+        if bucket.window_start <= now - timedelta(seconds=window_s):
+            RateLimitBucket.objects.filter(pk=bucket.pk).update(window_start=now, count=1)
+            return 1
+        RateLimitBucket.objects.filter(pk=bucket.pk).update(count=F("count") + 1)
+        return bucket.count + 1
+
+
+def is_limited(key: str, *, limit: int, window_s: int) -> bool:
+    bucket = RateLimitBucket.objects.filter(key=key[:200]).first()
+    if bucket is None or bucket.window_start <= timezone.now() - timedelta(seconds=window_s):
+        return False
+    return bucket.count >= limit
+
+
+def check(key: str, *, limit: int, window_s: int) -> None:
+    """Count a hit and raise RateLimited when the window is already full."""
+    if hit(key, limit=limit, window_s=window_s) > limit:
+        raise RateLimited()
+
+
+def reset(key: str) -> None:
+    RateLimitBucket.objects.filter(key=key[:200]).delete()
+
+
+def client_ip(request: object) -> str:
+    meta = getattr(request, "META", {})
+    return str(meta.get("REMOTE_ADDR", "") or "unknown")

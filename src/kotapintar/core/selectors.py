@@ -1,0 +1,147 @@
+"""Reads of the core app."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.db.models import QuerySet
+
+from kotapintar.core.errors import NotFound
+from kotapintar.core.models import OPD, ApiToken, AuditEntry, City, Kecamatan, Kelurahan, Notification
+from kotapintar.lib import geo
+
+
+def city_get(*, code: str | None = None) -> City:
+    from django.conf import settings
+
+    city = City.objects.filter(code=code or settings.CITY_CODE).first() or City.objects.order_by("pk").first()
+    if city is None:
+        raise NotFound(code="city_missing")
+    return city
+
+
+def city_get_or_none() -> City | None:
+    try:
+        return city_get()
+    except NotFound:
+        return None
+
+
+def kecamatan_list() -> QuerySet[Kecamatan]:
+    return Kecamatan.objects.order_by("code")
+
+
+def kelurahan_list(*, kecamatan_code: str | None = None) -> QuerySet[Kelurahan]:
+    qs = Kelurahan.objects.select_related("kecamatan").order_by("code")
+    if kecamatan_code:
+        qs = qs.filter(kecamatan__code=kecamatan_code)
+    return qs
+
+
+def kelurahan_get(*, code: str) -> Kelurahan:
+    kel = Kelurahan.objects.select_related("kecamatan").filter(code=code).first()
+    if kel is None:
+        raise NotFound()
+    return kel
+
+
+def kelurahan_at(*, lon: float, lat: float) -> Kelurahan | None:
+    """The kelurahan whose boundary covers the point, if any."""
+    for kel in Kelurahan.objects.only("id", "code", "name", "geometry"):
+        if geo.contains(kel.geometry, lon, lat):
+            return kel
+    return None
+
+
+def kelurahan_properties(kel: Kelurahan) -> dict[str, Any]:
+    density = round(kel.population / kel.area_ha, 1) if kel.area_ha else None
+    return {
+        "code": kel.code,
+        "name": kel.name,
+        "kecamatan": kel.kecamatan.name,
+        "kecamatan_code": kel.kecamatan.code,
+        "population": kel.population,
+        "population_year": kel.population_year,
+        "area_ha": kel.area_ha,
+        "density_per_ha": density,
+        "tags": kel.tags,
+    }
+
+
+def kelurahan_feature_collection(*, kecamatan_code: str | None = None) -> dict[str, Any]:
+    return geo.feature_collection(
+        [
+            geo.feature(kel.geometry, kelurahan_properties(kel), kel.code)
+            for kel in kelurahan_list(kecamatan_code=kecamatan_code)
+        ]
+    )
+
+
+def kecamatan_feature_collection() -> dict[str, Any]:
+    return geo.feature_collection(
+        [
+            geo.feature(
+                k.geometry,
+                {"code": k.code, "name": k.name, "population": k.population, "area_ha": k.area_ha},
+                k.code,
+            )
+            for k in kecamatan_list()
+        ]
+    )
+
+
+def opd_list() -> QuerySet[OPD]:
+    return OPD.objects.order_by("short_name")
+
+
+def opd_get(*, code: str) -> OPD:
+    opd = OPD.objects.filter(code=code).first()
+    if opd is None:
+        raise NotFound()
+    return opd
+
+
+def api_token_list(*, user: Any) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user=user).order_by("-created_at")
+
+
+def notification_list(*, user: Any, unread_only: bool = False, limit: int = 50) -> list[Notification]:
+    qs = Notification.objects.filter(recipient=user)
+    if unread_only:
+        qs = qs.filter(read_at__isnull=True)
+    return list(qs.order_by("-created_at")[:limit])
+
+
+def notification_unread_count(*, user: Any) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def health() -> dict[str, Any]:
+    """Database reachable and every migration applied."""
+    status: dict[str, Any] = {"database": False, "migrations": False}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        status["database"] = True
+        executor = MigrationExecutor(connection)
+        plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+        status["migrations"] = not plan
+        status["pending_migrations"] = len(plan)
+    except Exception as exc:  # noqa: BLE001 - health reports any failure instead of raising
+        status["error"] = type(exc).__name__
+    status["ok"] = bool(status["database"] and status["migrations"])
+    return status
+
+
+def audit_list(
+    *, object_type: str | None = None, object_id: str | None = None, limit: int = 100
+) -> list[AuditEntry]:
+    qs = AuditEntry.objects.order_by("-seq")
+    if object_type:
+        qs = qs.filter(object_type=object_type)
+    if object_id:
+        qs = qs.filter(object_id=object_id)
+    return list(qs[: max(1, min(limit, 1000))])

@@ -1,0 +1,247 @@
+"""Writes of the core app: wilayah import, OPD, users and roles, API tokens, notifications."""
+
+from __future__ import annotations
+
+import csv
+import functools
+import hashlib
+import json
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kotapintar.core import audit
+from kotapintar.core.errors import NotFound, ValidationFailed
+from kotapintar.core.models import OPD, ApiToken, City, Kecamatan, Kelurahan, Notification, Profile, Role
+from kotapintar.lib import geo
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+TOKEN_PREFIX = "kp_"  # noqa: S105 - a public prefix, not a secret
+
+
+# --- Wilayah --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WilayahImportResult:
+    city: City
+    kecamatan: int
+    kelurahan: int
+    changed: int
+
+
+@functools.lru_cache(maxsize=16)
+def _load_json(path: Path) -> Any:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def wilayah_import(
+    *,
+    city_code: str,
+    city_name: str,
+    province: str,
+    folder: Path,
+    prefix: str,
+    vision: str = "",
+) -> WilayahImportResult:
+    """Load a city's kecamatan and kelurahan from its GeoJSON layers and `wilayah.csv` (idempotent).
+
+    Names are joined on their normalised form (see lib.geo.normalise_name); the CSV gives codes,
+    population and tags; the boundary layer gives the geometry.
+    """
+    with (folder / "wilayah.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    boundaries = _load_json(folder / f"{prefix}Batas_Administrasi.geojson")
+    kec_layer = _load_json(folder / f"{prefix}Batas_kecamatan.geojson")
+    kel_geom = {
+        geo.normalise_name(f["properties"]["KELURAHAN"]): f["geometry"] for f in boundaries["features"]
+    }
+    kec_geom = {
+        geo.normalise_name(f["properties"]["KECAMATAN"]): f["geometry"] for f in kec_layer["features"]
+    }
+    missing = [r["name"] for r in rows if geo.normalise_name(r["name"]) not in kel_geom]
+    if missing:
+        raise ValidationFailed(_("Kelurahan without a boundary: %(names)s") % {"names": ", ".join(missing)})
+
+    min_lon, min_lat, max_lon, max_lat = geo.bbox(kel_geom.values())
+    changed = 0
+    with transaction.atomic():
+        city, created = City.objects.get_or_create(
+            code=city_code,
+            defaults={
+                "name": city_name,
+                "province": province,
+                "vision": vision,
+                "min_lon": min_lon,
+                "min_lat": min_lat,
+                "max_lon": max_lon,
+                "max_lat": max_lat,
+            },
+        )
+        changed += int(created)
+        kec_rows: dict[str, list[dict[str, str]]] = {}
+        for row in rows:
+            kec_rows.setdefault(row["kecamatan_code"], []).append(row)
+        for kec_code, members in kec_rows.items():
+            kec_name = members[0]["kecamatan"]
+            kec_defaults = {
+                "city": city,
+                "name": kec_name,
+                "geometry": kec_geom[geo.normalise_name(kec_name)],
+                "population": sum(int(r["population_2017"]) for r in members),
+                "area_ha": round(sum(float(r["area_ha"]) for r in members), 1),
+            }
+            kec, kec_created = Kecamatan.objects.get_or_create(code=kec_code, defaults=kec_defaults)
+            changed += int(kec_created)
+            for row in members:
+                _kel, kel_created = Kelurahan.objects.get_or_create(
+                    code=row["code"],
+                    defaults={
+                        "kecamatan": kec,
+                        "name": row["name"],
+                        "geometry": kel_geom[geo.normalise_name(row["name"])],
+                        "population": int(row["population_2017"]),
+                        "population_year": 2017,
+                        "area_ha": float(row["area_ha"]),
+                        "tags": [t for t in row["tags"].split(";") if t],
+                        "notes": row["notes"],
+                    },
+                )
+                changed += int(kel_created)
+        if changed:
+            city.population = sum(int(r["population_2017"]) for r in rows)
+            city.population_source = "RTRW 2017"
+            city.area_ha = round(sum(float(r["area_ha"]) for r in rows), 1)
+            city.save(update_fields=["population", "population_source", "area_ha"])
+            audit.record(action="core.wilayah_import", obj=city, data={"changed": changed})
+    return WilayahImportResult(
+        city=city,
+        kecamatan=Kecamatan.objects.filter(city=city).count(),
+        kelurahan=Kelurahan.objects.filter(kecamatan__city=city).count(),
+        changed=changed,
+    )
+
+
+def opd_ensure(*, city: City, code: str, name: str, short_name: str, kind: str = "") -> tuple[OPD, bool]:
+    opd, created = OPD.objects.get_or_create(
+        code=code, defaults={"city": city, "name": name, "short_name": short_name, "kind": kind}
+    )
+    if created:
+        audit.record(action="core.opd_create", obj=opd, data={"code": code, "name": name})
+    return opd, created
+
+
+# --- Users and roles ------------------------------------------------------------------------------
+
+
+def roles_ensure() -> None:
+    for role in Role:
+        Group.objects.get_or_create(name=role.value)
+
+
+def user_ensure(
+    *,
+    username: str,
+    password: str,
+    roles: list[str],
+    full_name: str = "",
+    email: str = "",
+    opd: OPD | None = None,
+    nip: str = "",
+    jabatan: str = "",
+    is_staff: bool = False,
+    actor: Any = None,
+) -> tuple[Any, bool]:
+    """Create a user with roles and profile if absent; an existing user is left as it is."""
+    User = get_user_model()
+    existing = User.objects.filter(username=username).first()
+    if existing is not None:
+        return existing, False
+    with transaction.atomic():
+        first, _sep, last = full_name.partition(" ")
+        user = User.objects.create_user(
+            username=username, password=password, email=email, first_name=first, last_name=last
+        )
+        user.is_staff = is_staff
+        user.save(update_fields=["is_staff"])
+        for role in roles:
+            user.groups.add(Group.objects.get_or_create(name=role)[0])
+        Profile.objects.create(user=user, opd=opd, nip=nip, jabatan=jabatan)
+        audit.record(
+            action="core.user_create", actor=actor, obj=user, data={"username": username, "roles": roles}
+        )
+    return user, True
+
+
+def user_set_roles(*, actor: Any, user: Any, roles: list[str]) -> None:
+    valid = {r.value for r in Role}
+    unknown = [r for r in roles if r not in valid]
+    if unknown:
+        raise ValidationFailed(_("Unknown role: %(roles)s") % {"roles": ", ".join(unknown)})
+    with transaction.atomic():
+        user.groups.set([Group.objects.get_or_create(name=r)[0] for r in roles])
+        audit.record(action="core.user_roles", actor=actor, obj=user, data={"roles": sorted(roles)})
+
+
+# --- API tokens -------------------------------------------------------------------------------------
+
+
+def _token_hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+def api_token_create(*, user: Any, name: str) -> tuple[ApiToken, str]:
+    """Create a token; the raw value is returned once and never stored."""
+    name = name.strip()
+    if not name:
+        raise ValidationFailed(_("Give the token a name."), detail={"field": "name"})
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            user=user, name=name[:100], prefix=raw[:10], token_hash=_token_hash(raw)
+        )
+        audit.record(action="core.token_create", actor=user, obj=token, data={"name": token.name})
+    return token, raw
+
+
+def api_token_revoke(*, user: Any, public_id: Any) -> ApiToken:
+    with transaction.atomic():
+        token = ApiToken.objects.select_for_update().filter(public_id=public_id, user=user).first()
+        if token is None:
+            raise NotFound(_("Token not found."))
+        if token.revoked_at is None:
+            token.revoked_at = timezone.now()
+            token.save(update_fields=["revoked_at"])
+            audit.record(action="core.token_revoke", actor=user, obj=token)
+    return token
+
+
+def api_token_authenticate(*, raw: str) -> Any | None:
+    """The active user owning this token, or None. Updates last use at most once a minute."""
+    if not raw.startswith(TOKEN_PREFIX):
+        return None
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(token_hash=_token_hash(raw), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+def notification_mark_read(*, user: Any, public_id: Any | None = None) -> int:
+    qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if public_id is not None:
+        qs = qs.filter(public_id=public_id)
+    return qs.update(read_at=timezone.now())

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from kotapintar.core import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("masuk/", views.RateLimitedLoginView.as_view(), name="login"),
+    path("akun/", views.account, name="account"),
+    path("akun/token/", views.token_create, name="token_create"),
+    path("akun/token/<uuid:token_id>/cabut/", views.token_revoke, name="token_revoke"),
+    path("akun/notifikasi/dibaca/", views.notifications_read, name="notifications_read"),
+    path("healthz", views.healthz, name="healthz"),
+    path("csp-report", views.csp_report, name="csp_report"),
+]

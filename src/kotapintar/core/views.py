@@ -1,0 +1,121 @@
+"""Pages of the platform shell: home map, sign-in, account, health, CSP reports."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+
+from kotapintar.core import ratelimit, selectors, services
+from kotapintar.core.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    city = selectors.city_get_or_none()
+    return render(
+        request,
+        "core/home.html",
+        {
+            "city": city,
+            "kelurahan_count": selectors.kelurahan_list().count(),
+            "kecamatan_count": selectors.kecamatan_list().count(),
+        },
+    )
+
+
+class RateLimitedLoginView(LoginView):
+    """Django's login with a per-IP-and-username limit on failed attempts."""
+
+    template_name = "core/login.html"
+    redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        username = str(request.POST.get("username", "")).strip().lower()
+        key = f"login:{ratelimit.client_ip(request)}:{username}"
+        limit, window = settings.LOGIN_RATE_LIMIT, settings.LOGIN_RATE_WINDOW_S
+        if ratelimit.is_limited(key, limit=limit, window_s=window):
+            form = self.get_form()
+            form.is_valid()
+            form.errors.clear()
+            form.add_error(None, _("Too many failed sign-in attempts. Please try again in a few minutes."))
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        response = super().post(request, *args, **kwargs)
+        if response.status_code == 200:  # the form was re-shown: wrong credentials
+            ratelimit.hit(key, limit=limit, window_s=window)
+        else:
+            ratelimit.reset(key)
+        return response
+
+
+@login_required
+def account(request: HttpRequest) -> HttpResponse:
+    new_token = request.session.pop("new_token", None)
+    return render(
+        request,
+        "core/account.html",
+        {
+            "tokens": selectors.api_token_list(user=request.user),
+            "new_token": new_token,
+            "notifications": selectors.notification_list(user=request.user, limit=20),
+        },
+    )
+
+
+@login_required
+@require_POST
+def token_create(request: HttpRequest) -> HttpResponse:
+    try:
+        _token, raw = services.api_token_create(user=request.user, name=str(request.POST.get("name", "")))
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        request.session["new_token"] = raw
+        messages.success(request, _("Token created. Copy it now: it will not be shown again."))
+    return redirect("account")
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, token_id: str) -> HttpResponse:
+    try:
+        services.api_token_revoke(user=request.user, public_id=token_id)
+        messages.success(request, _("Token revoked."))
+    except (DomainError, ValueError):
+        messages.error(request, _("Token not found."))
+    return redirect("account")
+
+
+@login_required
+@require_POST
+def notifications_read(request: HttpRequest) -> HttpResponse:
+    services.notification_mark_read(user=request.user)
+    return redirect("account")
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    status = selectors.health()
+    return JsonResponse(status, status=200 if status["ok"] else 503)
+
+
+@csrf_exempt
+@require_POST
+def csp_report(request: HttpRequest) -> HttpResponse:
+    try:
+        report = json.loads(request.body[:10_000] or b"{}")
+    except ValueError:
+        return HttpResponse(status=400)
+    log.warning("CSP violation: %s", json.dumps(report)[:2000])
+    return HttpResponse(status=204)

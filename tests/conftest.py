@@ -1,0 +1,89 @@
+"""Shared fixtures: the Pekalongan city, OPD, users per role, API clients with tokens."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from kotapintar.core import services
+from kotapintar.core.models import OPD, City, Role
+from tests.factories import PASSWORD, OPDFactory, UserFactory
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+
+IS_POSTGRES = "postgres" in os.environ.get("DATABASE_URL", "")
+
+
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    skip_pg = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL=postgres://…)")
+    for item in items:
+        if "postgres" in item.keywords and not IS_POSTGRES:
+            item.add_marker(skip_pg)
+
+
+@pytest.fixture
+def city(db: Any) -> City:
+    """Kota Pekalongan with its 4 kecamatan and 27 kelurahan (real boundaries)."""
+    return services.wilayah_import(
+        city_code="33.75",
+        city_name="Kota Pekalongan",
+        province="Jawa Tengah",
+        folder=services.DATA_DIR / "pekalongan",
+        prefix="pekalongan_",
+    ).city
+
+
+@pytest.fixture
+def opd(city: City) -> OPD:
+    return OPDFactory(
+        city=city, code="dinkominfo", name="Dinas Komunikasi dan Informatika", short_name="Dinkominfo"
+    )
+
+
+@pytest.fixture
+def other_opd(city: City) -> OPD:
+    return OPDFactory(city=city, code="dlh", name="Dinas Lingkungan Hidup", short_name="DLH")
+
+
+@pytest.fixture
+def make_user(db: Any) -> Callable[..., Any]:
+    """make_user("bappeda") or make_user(Role.OPD, opd=opd, username="x")."""
+
+    def _make(*roles: str, opd: OPD | None = None, **kwargs: Any) -> Any:
+        return UserFactory(roles=[str(r) for r in roles], opd=opd, **kwargs)
+
+    return _make
+
+
+@pytest.fixture
+def admin_user(make_user: Callable[..., Any]) -> Any:
+    return make_user(Role.ADMIN_KOTA, username="admin_kota")
+
+
+@pytest.fixture
+def login_client(client: Client) -> Callable[[Any], Client]:
+    def _login(user: Any) -> Client:
+        client.force_login(user)
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def token_client() -> Callable[[Any], Client]:
+    """A Django test client that sends `Authorization: Bearer <token>` for the user."""
+
+    def _make(user: Any) -> Client:
+        _token, raw = services.api_token_create(user=user, name="test")
+        return Client(headers={"Authorization": f"Bearer {raw}"})
+
+    return _make
+
+
+@pytest.fixture
+def password() -> str:
+    return PASSWORD
