@@ -45,9 +45,10 @@ types: install
 
 check: lint types test
 
+## Refresh every app's Indonesian catalogue (needs GNU gettext), then compile them.
 messages: install
-	cd src/kotapintar && ../../$(BIN)/kotapintar makemessages -l id --no-location --no-obsolete
-	cd src/kotapintar && ../../$(BIN)/kotapintar compilemessages
+	for d in src/kotapintar/*/; do [ -d "$$d/locale" ] && (cd $$d && $(abspath $(BIN))/kotapintar makemessages -l id --no-obsolete -d django && $(abspath $(BIN))/kotapintar makemessages -l id --no-obsolete -d djangojs) ; done; true
+	for d in src/kotapintar/*/; do [ -d "$$d/locale" ] && (cd $$d && $(abspath $(BIN))/kotapintar compilemessages -l id); done; true
 
 openapi: install
 	$(BIN)/kotapintar export_openapi_schema --api kotapintar.api.api --indent 2 --sorted > openapi/v1.json

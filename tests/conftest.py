@@ -87,3 +87,68 @@ def token_client() -> Callable[[Any], Client]:
 @pytest.fixture
 def password() -> str:
     return PASSWORD
+
+
+# --- Browser (Playwright driving Debian's Chromium) ------------------------------------------------
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Any:
+    """One headless Chromium for the session. Missing browser: skip, or fail when KOTAPINTAR_REQUIRE_E2E=1."""
+    if not os.path.exists(CHROMIUM):
+        message = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
+        if os.environ.get("KOTAPINTAR_REQUIRE_E2E"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from django.core.management import call_command
+    from playwright.sync_api import sync_playwright
+
+    # The live test server serves /static/ from STATIC_ROOT only.
+    call_command("collectstatic", interactive=False, verbosity=0)
+    manager = sync_playwright().start()
+    browser = manager.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+    manager.stop()
+
+
+@pytest.fixture
+def page(chromium: Any, live_server: Any) -> Any:
+    """A fresh browser page (own cookies) whose relative URLs go to the live test server."""
+    context = chromium.new_context(
+        base_url=live_server.url, locale="id-ID", viewport={"width": 1280, "height": 900}
+    )
+    context.set_default_timeout(15_000)
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    pg.console_errors = errors
+    yield pg
+    context.close()
+
+
+@pytest.fixture
+def browser_login(page: Any, password: str) -> Callable[[Any], Any]:
+    """Sign a user in through the real login form; returns the page."""
+
+    def _login(user: Any) -> Any:
+        page.goto("/masuk/")
+        page.fill("#id_username", user.username)
+        page.fill("#id_password", password)
+        page.click("#login-form button[type=submit]")
+        page.wait_for_load_state("networkidle")
+        return page
+
+    return _login

@@ -10,13 +10,12 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 
 from kotapintar.batik.api import router as batik_router
 from kotapintar.core.api import router as core_router
-from kotapintar.core.errors import DomainError
+from kotapintar.core.errors import DomainError, NotAuthenticated, NotFound, PermissionDenied, ValidationFailed
 from kotapintar.esign.api import router as esign_router
 from kotapintar.flood.api import router as flood_router
 from kotapintar.masterplan.api import router as masterplan_router
@@ -55,29 +54,27 @@ def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespons
         }
         for err in exc.errors
     ]
-    return error_response(request, 422, "validation_error", _("The data sent is not valid."), detail)
+    return error_response(request, 422, "validation_error", str(ValidationFailed.default_message), detail)
 
 
 @api.exception_handler(AuthenticationError)
 def _auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return error_response(
-        request, 401, "not_authenticated", _("You need to sign in or send a valid API token.")
-    )
+    return error_response(request, 401, "not_authenticated", str(NotAuthenticated.default_message))
 
 
 @api.exception_handler(AuthorizationError)
 def _authz_error(request: HttpRequest, exc: AuthorizationError) -> HttpResponse:
-    return error_response(request, 403, "permission_denied", _("You do not have permission to do this."))
+    return error_response(request, 403, "permission_denied", str(PermissionDenied.default_message))
 
 
 @api.exception_handler(DjangoPermissionDenied)
 def _perm_error(request: HttpRequest, exc: DjangoPermissionDenied) -> HttpResponse:
-    return error_response(request, 403, "permission_denied", _("You do not have permission to do this."))
+    return error_response(request, 403, "permission_denied", str(PermissionDenied.default_message))
 
 
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return error_response(request, 404, "not_found", _("Not found."))
+    return error_response(request, 404, "not_found", str(NotFound.default_message))
 
 
 @api.exception_handler(HttpError)

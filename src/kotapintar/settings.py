@@ -111,7 +111,7 @@ ASGI_APPLICATION = "kotapintar.asgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -230,7 +230,7 @@ CONTENT_SECURITY_POLICY = {
 # --- i18n -------------------------------------------------------------------------------------------
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Indonesian")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS: list[Path] = []  # each app keeps its own catalogue in <app>/locale/
 TIME_ZONE = "Asia/Jakarta"
 USE_I18N = True
 USE_TZ = True
