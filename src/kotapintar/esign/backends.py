@@ -1,0 +1,130 @@
+"""Signing backends behind one interface.
+
+A backend takes the current revision of a PDF and returns the *new incremental revision* (the whole
+file: old bytes unchanged plus the appended update). Two backends exist:
+
+- ``citypki``: the city's own PKI, signing in-process with pyHanko (``CityPkiBackend``, see
+  ``kotapintar.esign.pki_signing``). Uncertified TTE under PP 71/2019 art. 60.
+- ``bsre``: BSrE Esign Client Service API v2 (``kotapintar.esign.bsre.BsreBackend``). Certified TTE.
+
+The backend is chosen with the ``ESIGN_BACKEND`` environment variable (``citypki`` by default).
+Keep this module free of Django model imports so that any backend can import the dataclasses.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
+
+# Signature levels (PAdES baseline profiles).
+LEVEL_BB = "B-B"
+LEVEL_BT = "B-T"
+LEVEL_BLT = "B-LT"
+LEVELS = (LEVEL_BB, LEVEL_BT, LEVEL_BLT)
+
+# Legal level recorded on every signature (PP 71/2019 art. 60).
+LEGAL_UNCERTIFIED = "tidak_tersertifikasi"
+LEGAL_CERTIFIED = "tersertifikasi"
+
+
+@dataclass(frozen=True)
+class SignerIdentity:
+    """Who signs. A backend uses the fields it needs.
+
+    - citypki: ``certificate_id`` (primary key of ``esign.Certificate``) selects the key pair.
+    - bsre: ``nik`` or ``email`` identifies the BSrE account; ``totp`` may replace the passphrase.
+    """
+
+    name: str
+    title: str = ""
+    nip: str = ""
+    opd: str = ""
+    nik: str = ""
+    email: str = ""
+    certificate_id: int | None = None
+    totp: str = ""
+    reason: str = ""
+    location: str = "Kota Pekalongan"
+
+
+@dataclass(frozen=True)
+class StampSpec:
+    """A visible stamp: placed on ``page`` (1-based) in a box given in PDF points from the bottom-left.
+
+    ``lines`` are the text lines shown (name, title, date, …); ``qr_url`` is the public verification
+    URL encoded in the QR code.
+    """
+
+    page: int = 1
+    x: float = 350.0
+    y: float = 60.0
+    width: float = 200.0
+    height: float = 80.0
+    lines: tuple[str, ...] = field(default_factory=tuple)
+    qr_url: str = ""
+
+
+class SigningError(Exception):
+    """A backend failed; ``code`` is stable, ``message`` is shown to the user."""
+
+    def __init__(self, message: str, *, code: str = "signing_failed") -> None:
+        self.message = message
+        self.code = code
+        super().__init__(message)
+
+
+class WrongPassphrase(SigningError):
+    def __init__(self, message: str = "wrong passphrase", *, code: str = "wrong_passphrase") -> None:
+        super().__init__(message, code=code)
+
+
+class OutcomeUnknown(SigningError):
+    """The remote call timed out: the document may or may not have been signed. Never retry blindly."""
+
+    def __init__(self, message: str = "outcome unknown", *, code: str = "outcome_unknown") -> None:
+        super().__init__(message, code=code)
+
+
+@runtime_checkable
+class SigningBackend(Protocol):
+    """One signing backend. ``sign`` returns the new incremental revision (bytes of the full PDF).
+
+    ``field_name`` names the signature field to fill (created if absent). ``certify`` makes it a
+    certification signature (DocMDP: form filling allowed). ``level`` is one of ``LEVELS``.
+    """
+
+    name: str
+    legal_level: str
+
+    def sign(
+        self,
+        *,
+        document_pdf: bytes,
+        signer: SignerIdentity,
+        passphrase: str,
+        field_name: str,
+        certify: bool,
+        stamp: StampSpec | None,
+        level: str,
+    ) -> bytes: ...
+
+
+def backend_name() -> str:
+    """The configured backend name (``ESIGN_BACKEND``, default ``citypki``)."""
+    return (os.environ.get("ESIGN_BACKEND") or "citypki").strip().lower()
+
+
+def get_backend(name: str | None = None) -> SigningBackend:
+    """Instantiate the configured backend (imports lazily so each backend's dependencies stay local)."""
+    chosen = (name or backend_name()).strip().lower()
+    if chosen == "bsre":
+        from kotapintar.esign.bsre import BsreBackend  # type: ignore[import-not-found,unused-ignore]
+
+        backend: SigningBackend = BsreBackend()
+        return backend
+    if chosen == "citypki":
+        from kotapintar.esign.pki_signing import CityPkiBackend
+
+        return CityPkiBackend()
+    raise SigningError(f"unknown signing backend: {chosen}", code="unknown_backend")
