@@ -276,6 +276,7 @@ MQTT_URL = env("MQTT_URL", "mqtt://127.0.0.1:1883")
 MQTT_USERNAME = env("MQTT_USERNAME", "")
 MQTT_PASSWORD = env_secret("MQTT_PASSWORD")
 KEY_ENCRYPTION_KEY = env_secret("KEY_ENCRYPTION_KEY")  # protects CA and service keys at rest
+NOTIFY_BY_EMAIL = env_bool("NOTIFY_BY_EMAIL", bool(EMAIL_HOST))  # also e-mail in-app notifications
 RUN_EXTRA_PROCESSES = env_bool("RUN_EXTRA_PROCESSES", True)  # `kotapintar run` starts app processes too
 
 LOGGING = {

@@ -7,7 +7,7 @@ from uuid import UUID
 
 from django.http import HttpRequest
 from django.utils.translation import get_language
-from ninja import Router
+from ninja import Router, Status
 
 from kotapintar.core import selectors, services
 from kotapintar.core.auth import AUTH, PUBLIC
@@ -112,9 +112,9 @@ def tokens(request: HttpRequest) -> list[dict[str, Any]]:
 @router.post(
     "/tokens", response={201: TokenCreatedOut, **E4}, auth=AUTH, summary="Create an API token (shown once)"
 )
-def token_create(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str, Any]]:
+def token_create(request: HttpRequest, payload: TokenIn) -> Status[dict[str, Any]]:
     token, raw = services.api_token_create(user=request.user, name=payload.name)
-    return 201, {**_token_out(token), "token": raw}
+    return Status(201, {**_token_out(token), "token": raw})
 
 
 @router.delete("/tokens/{token_id}", response={200: TokenOut, **E4}, auth=AUTH, summary="Revoke an API token")

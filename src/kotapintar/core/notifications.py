@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
@@ -19,9 +20,14 @@ def notify(*, recipients: Iterable[Any], message: str, url: str = "", kind: str 
     text = str(message)
 
     def _write() -> None:
-        Notification.objects.bulk_create(
+        created = Notification.objects.bulk_create(
             [Notification(recipient_id=pk, message=text, url=url, kind=kind) for pk in ids]
         )
+        if settings.NOTIFY_BY_EMAIL:
+            from kotapintar.core.tasks import notification_email_send
+
+            for note in created:  # bulk_create returns primary keys on PostgreSQL and SQLite >= 3.35
+                notification_email_send.enqueue(note.pk)
 
     transaction.on_commit(_write)
 

@@ -245,3 +245,22 @@ def notification_mark_read(*, user: Any, public_id: Any | None = None) -> int:
     if public_id is not None:
         qs = qs.filter(public_id=public_id)
     return qs.update(read_at=timezone.now())
+
+
+def notification_email_send(*, notification_id: int) -> bool:
+    """E-mail a notification to its recipient; False when there is nothing to send."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+
+    note = Notification.objects.select_related("recipient").filter(pk=notification_id).first()
+    if note is None or not note.recipient.email:
+        return False
+    link = f"{settings.SITE_URL}{note.url}" if note.url.startswith("/") else note.url
+    body = f"{note.message}\n\n{link}".strip()
+    send_mail(
+        subject=f"[Kota Pintar] {note.message[:60]}",
+        message=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[note.recipient.email],
+    )
+    return True

@@ -1,0 +1,78 @@
+import pytest
+from django.test import Client
+
+from kotapintar.core import services
+from kotapintar.core.models import ApiToken, Role
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def user(make_user):
+    return make_user(Role.BAPPEDA, username="perencana")
+
+
+def test_bearer_token_authenticates(user):
+    _token, raw = services.api_token_create(user=user, name="laptop")
+    response = Client().get("/api/v1/core/me", headers={"Authorization": f"Bearer {raw}"})
+    assert response.status_code == 200
+    assert response.json()["username"] == "perencana"
+    assert response.json()["roles"] == ["bappeda"]
+
+
+def test_token_is_stored_hashed(user):
+    token, raw = services.api_token_create(user=user, name="laptop")
+    stored = ApiToken.objects.get(pk=token.pk)
+    assert raw not in (stored.token_hash, stored.prefix, stored.name)
+    assert len(stored.token_hash) == 64
+
+
+def test_revoked_token_is_refused(user):
+    token, raw = services.api_token_create(user=user, name="laptop")
+    services.api_token_revoke(user=user, public_id=token.public_id)
+    response = Client().get("/api/v1/core/me", headers={"Authorization": f"Bearer {raw}"})
+    assert response.status_code == 401
+    assert response.json()["code"] == "not_authenticated"
+
+
+def test_token_of_a_deactivated_user_is_refused(user):
+    _token, raw = services.api_token_create(user=user, name="laptop")
+    user.is_active = False
+    user.save()
+    assert Client().get("/api/v1/core/me", headers={"Authorization": f"Bearer {raw}"}).status_code == 401
+
+
+def test_unknown_token_is_refused():
+    response = Client().get("/api/v1/core/me", headers={"Authorization": "Bearer kp_not-a-token"})
+    assert response.status_code == 401
+
+
+def test_token_is_shown_once_on_creation_only(user, token_client):
+    client = token_client(user)
+    created = client.post("/api/v1/core/tokens", {"name": "ci"}, content_type="application/json")
+    assert created.status_code == 201
+    assert created.json()["token"].startswith("kp_")
+    listed = client.get("/api/v1/core/tokens").json()
+    assert all("token" not in t for t in listed)
+
+
+def test_user_cannot_revoke_someone_elses_token(user, make_user, token_client):
+    other = make_user(Role.OPD, username="lain")
+    token, _raw = services.api_token_create(user=other, name="milik orang lain")
+    response = token_client(user).delete(f"/api/v1/core/tokens/{token.public_id}")
+    assert response.status_code == 404
+    assert ApiToken.objects.get(pk=token.pk).revoked_at is None
+
+
+def test_session_auth_needs_csrf_for_writes(user):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    response = client.post("/api/v1/core/tokens", {"name": "x"}, content_type="application/json")
+    assert response.status_code in (401, 403)
+
+
+def test_error_messages_follow_the_callers_language(user):
+    indonesian = Client().get("/api/v1/core/me").json()["message"]
+    english = Client(headers={"Accept-Language": "en"}).get("/api/v1/core/me").json()["message"]
+    assert "masuk" in indonesian.lower()
+    assert "sign in" in english.lower()
