@@ -1,0 +1,474 @@
+"""Harmonic tide analysis and prediction (pure: numpy + utide, no Django).
+
+The model is the classical harmonic one::
+
+    h(t) = z0 + sum_k f_k(t) * A_k * cos(V_k(t) + u_k(t) - g_k)
+
+with ``A_k`` the amplitude (metres), ``g_k`` the Greenwich phase lag (degrees, times in UTC),
+``V_k`` the astronomical argument at Greenwich and ``f_k``/``u_k`` the nodal/satellite corrections.
+Fitting and prediction both go through UTide (``utide.solve`` / ``utide.reconstruct``) with exact
+(not linearised) nodal corrections and Greenwich phases, so what :func:`fit` produces,
+:func:`predict` reproduces.
+
+Public API (stable; the flood app codes against it):
+
+- :class:`Constituent`, :class:`TideModel` (``to_json()`` / ``from_json()``, ``from_ticon()``)
+- :func:`fit` (times, heights) -> TideModel
+- :func:`predict` (model, times) -> numpy array of heights (z0 included)
+- :func:`extremes` (model, start, end) -> list of :class:`Extreme` (high and low waters)
+- :class:`TideError` (a ``ValueError``) for every bad input
+
+All datetimes must be timezone-aware; they are converted to UTC. Heights are in metres.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = [
+    "DEFAULT_LATITUDE",
+    "MIN_RECORD_HOURS",
+    "MIN_SAMPLES",
+    "Constituent",
+    "Extreme",
+    "TideError",
+    "TideModel",
+    "canonical_name",
+    "extremes",
+    "fit",
+    "known_constituents",
+    "predict",
+]
+
+#: Latitude used for the latitude-dependent nodal/satellite factors when a model carries none
+#: (Kota Pekalongan, the platform's first city). It only changes a few small satellite terms.
+DEFAULT_LATITUDE = -6.89
+
+#: Shortest record :func:`fit` accepts (hours between first and last valid sample).
+MIN_RECORD_HOURS = 48.0
+
+#: Fewest valid samples :func:`fit` accepts.
+MIN_SAMPLES = 24
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_EPOCH_STR = "1970-01-01"
+_CHUNK = 20_000  # time samples per reconstruct call (bounds memory: chunk x constituents)
+
+# Names used by other agencies (NOAA CO-OPS, TICON, IHO) for UTide's constituents.
+_ALIASES = {
+    "LAM2": "LDA2",
+    "LAMBDA2": "LDA2",
+    "RHO": "RHO1",
+    # NOAA's 2MK3 has the speed and astronomical argument of UTide's MO3 (2*M2 - K1 == M2 + O1);
+    # only the small nodal factor differs.
+    "2MK3": "MO3",
+}
+
+
+class TideError(ValueError):
+    """Bad input to the tide library (message is English, fit for a CLI error)."""
+
+
+def _utide_names() -> list[str]:
+    from utide._ut_constants import constit_names
+
+    return [str(n) for n in constit_names if str(n) != "Z0"]
+
+
+def known_constituents() -> list[str]:
+    """Constituent names the library can fit and predict (UTide's table, Z0 excluded)."""
+    return _utide_names()
+
+
+def canonical_name(name: str) -> str:
+    """UTide's spelling of a constituent name ('Sa' -> 'SA', 'LAM2' -> 'LDA2').
+
+    Raises :class:`TideError` for a name UTide does not know.
+    """
+    if not isinstance(name, str) or not name.strip():
+        raise TideError("constituent name must be a non-empty string")
+    key = name.strip().upper()
+    key = _ALIASES.get(key, key)
+    if key in _utide_names():
+        return key
+    raise TideError(f"unknown tidal constituent {name!r}")
+
+
+@dataclass
+class Constituent:
+    """One harmonic constituent: amplitude in metres, Greenwich (UTC) phase lag in degrees."""
+
+    name: str
+    amplitude_m: float
+    phase_deg: float
+
+
+@dataclass
+class TideModel:
+    """A set of constituents plus the mean level ``z0_m`` (above the gauge's datum)."""
+
+    constituents: list[Constituent]
+    z0_m: float = 0.0
+    latitude: float | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """``{"constituents": [{"name","amplitude_m","phase_deg"}…], "z0_m": …, "latitude": …}``."""
+        return {
+            "constituents": [
+                {"name": c.name, "amplitude_m": float(c.amplitude_m), "phase_deg": float(c.phase_deg)}
+                for c in self.constituents
+            ],
+            "z0_m": float(self.z0_m),
+            "latitude": None if self.latitude is None else float(self.latitude),
+        }
+
+    @classmethod
+    def from_json(cls, data: Any) -> TideModel:
+        """Parse and validate the shape :meth:`to_json` writes (``z0_m``, ``latitude`` optional).
+
+        Names are normalised to UTide's spelling; raises :class:`TideError` on anything invalid.
+        """
+        if not isinstance(data, Mapping):
+            raise TideError("tide model must be a JSON object")
+        raw = data.get("constituents")
+        if not isinstance(raw, list) or not raw:
+            raise TideError("'constituents' must be a non-empty list")
+        constituents: list[Constituent] = []
+        seen: set[str] = set()
+        for i, item in enumerate(raw):
+            if not isinstance(item, Mapping):
+                raise TideError(f"constituents[{i}] must be an object")
+            for key in ("name", "amplitude_m", "phase_deg"):
+                if key not in item:
+                    raise TideError(f"constituents[{i}] lacks {key!r}")
+            name = canonical_name(item["name"])
+            if name in seen:
+                raise TideError(f"constituent {name} given twice")
+            seen.add(name)
+            amp = _number(item["amplitude_m"], f"constituents[{i}].amplitude_m")
+            if amp < 0 or amp > 50:
+                raise TideError(f"constituents[{i}].amplitude_m must be between 0 and 50 m")
+            phase = _number(item["phase_deg"], f"constituents[{i}].phase_deg")
+            constituents.append(Constituent(name=name, amplitude_m=amp, phase_deg=phase % 360.0))
+        z0 = _number(data.get("z0_m", 0.0), "z0_m")
+        if abs(z0) > 1000:
+            raise TideError("z0_m must be between -1000 and 1000 m")
+        lat_raw = data.get("latitude")
+        latitude = None if lat_raw is None else _latitude(lat_raw)
+        return cls(constituents=constituents, z0_m=z0, latitude=latitude)
+
+    @classmethod
+    def from_ticon(cls, data: Any, *, z0_m: float = 0.0) -> TideModel:
+        """Build a model from a TICON / neaps tide-database station file.
+
+        That shape is ``{"latitude": …, "harmonic_constituents": [{"name", "amplitude_cm",
+        "phase_UTC_deg"}…]}`` (amplitudes in centimetres). ``z0_m`` sets the mean level.
+        """
+        if not isinstance(data, Mapping) or not isinstance(data.get("harmonic_constituents"), list):
+            raise TideError("not a TICON station file: 'harmonic_constituents' list missing")
+        items = []
+        for i, item in enumerate(data["harmonic_constituents"]):
+            if not isinstance(item, Mapping) or not {"name", "amplitude_cm", "phase_UTC_deg"} <= set(item):
+                raise TideError(f"harmonic_constituents[{i}] needs name, amplitude_cm and phase_UTC_deg")
+            amp_cm = _number(item["amplitude_cm"], f"harmonic_constituents[{i}].amplitude_cm")
+            items.append(
+                {"name": item["name"], "amplitude_m": amp_cm / 100.0, "phase_deg": item["phase_UTC_deg"]}
+            )
+        return cls.from_json({"constituents": items, "z0_m": z0_m, "latitude": data.get("latitude")})
+
+    def constituent(self, name: str) -> Constituent:
+        """The constituent called ``name`` (any accepted spelling); KeyError if absent."""
+        key = canonical_name(name)
+        for c in self.constituents:
+            if c.name == key:
+                return c
+        raise KeyError(key)
+
+
+@dataclass(frozen=True)
+class Extreme:
+    """A high or low water: aware UTC time, height in metres (z0 included)."""
+
+    time: datetime
+    height_m: float
+    kind: Literal["high", "low"]
+
+
+# ---------------------------------------------------------------------------------------------
+# helpers
+
+
+def _number(value: Any, what: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TideError(f"{what} must be a number")
+    out = float(value)
+    if not math.isfinite(out):
+        raise TideError(f"{what} must be finite")
+    return out
+
+
+def _latitude(value: Any) -> float:
+    lat = _number(value, "latitude")
+    if not -90.0 <= lat <= 90.0:
+        raise TideError("latitude must be between -90 and 90 degrees")
+    return lat
+
+
+def _nodal_latitude(lat: float | None) -> float:
+    # UTide divides by sin(lat) for the latitude-dependent satellites and clamps |lat| < 5 to
+    # sign(lat) * 5, which is 0 at the equator: use +5 there.
+    if lat is None:
+        return DEFAULT_LATITUDE
+    return 5.0 if lat == 0.0 else lat
+
+
+def _days(times: Iterable[datetime] | npt.NDArray[Any]) -> npt.NDArray[np.float64]:
+    """Aware datetimes (or numpy datetime64, taken as UTC) -> float days since 1970-01-01 UTC."""
+    if isinstance(times, np.ndarray) and np.issubdtype(times.dtype, np.datetime64):
+        ms = times.astype("datetime64[ms]").astype(np.int64)
+        return np.asarray(ms, dtype=np.float64) / 86_400_000.0
+    out = []
+    for t in times:
+        if not isinstance(t, datetime):
+            raise TideError(f"time {t!r} is not a datetime")
+        if t.tzinfo is None or t.utcoffset() is None:
+            raise TideError(f"time {t.isoformat()} has no timezone (use aware UTC datetimes)")
+        out.append((t - _EPOCH).total_seconds() / 86400.0)
+    return np.asarray(out, dtype=np.float64)
+
+
+def _from_day(day: float) -> datetime:
+    return _EPOCH + timedelta(seconds=round(day * 86400.0))
+
+
+def _aware(t: datetime, what: str) -> datetime:
+    if not isinstance(t, datetime):
+        raise TideError(f"{what} must be a datetime")
+    if t.tzinfo is None or t.utcoffset() is None:
+        raise TideError(f"{what} has no timezone (use aware UTC datetimes)")
+    return t.astimezone(UTC)
+
+
+# ---------------------------------------------------------------------------------------------
+# fit
+
+
+def fit(
+    times: Sequence[datetime] | npt.NDArray[Any],
+    heights_m: Sequence[float] | npt.NDArray[Any],
+    latitude: float,
+    *,
+    constituents: Sequence[str] | None = None,
+) -> TideModel:
+    """Least-squares harmonic fit (``utide.solve``, OLS, exact nodal corrections, no trend).
+
+    ``times`` are aware datetimes (any zone; converted to UTC) or ``datetime64`` taken as UTC;
+    samples need not be evenly spaced. Non-finite heights (gaps) are dropped. Constituents are
+    chosen by UTide's Rayleigh criterion from the record length unless ``constituents`` names
+    them. Phases are Greenwich phase lags (UTC); ``z0_m`` is the fitted mean level. The result
+    lists constituents from the largest amplitude down.
+
+    Raises :class:`TideError` for mismatched lengths, naive times, duplicate times, or a record
+    shorter than :data:`MIN_RECORD_HOURS` / :data:`MIN_SAMPLES`.
+    """
+    import utide
+
+    lat = _latitude(latitude)
+    t = _days(times)
+    h = np.asarray(heights_m, dtype=np.float64)
+    if h.ndim != 1 or t.shape != h.shape:
+        raise TideError(f"times ({t.size}) and heights ({h.size}) must be 1-D and of equal length")
+    ok = np.isfinite(h)
+    t, h = t[ok], h[ok]
+    if t.size < MIN_SAMPLES:
+        raise TideError(f"record too short: {t.size} valid samples, need at least {MIN_SAMPLES}")
+    order = np.argsort(t, kind="stable")
+    t, h = t[order], h[order]
+    if np.any(np.diff(t) <= 0):
+        raise TideError("record has duplicate times")
+    span_h = float(t[-1] - t[0]) * 24.0
+    if span_h < MIN_RECORD_HOURS:
+        raise TideError(f"record too short: {span_h:.1f} h, need at least {MIN_RECORD_HOURS:.0f} h")
+    if float(np.ptp(h)) > 100.0:
+        raise TideError("heights span more than 100 m: are they in metres?")
+
+    constit: str | list[str] = "auto"
+    if constituents is not None:
+        constit = [canonical_name(n) for n in constituents]
+        if not constit:
+            raise TideError("constituents must not be empty")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        coef = utide.solve(
+            t,
+            h,
+            lat=_nodal_latitude(lat),
+            epoch=_EPOCH_STR,
+            constit=constit,
+            method="ols",
+            conf_int="none",
+            trend=False,
+            nodal=True,
+            phase="Greenwich",
+            verbose=False,
+        )
+    items = [
+        Constituent(name=str(n), amplitude_m=float(a), phase_deg=float(g) % 360.0)
+        for n, a, g in zip(coef["name"], coef["A"], coef["g"], strict=True)
+    ]
+    items.sort(key=lambda c: c.amplitude_m, reverse=True)
+    return TideModel(constituents=items, z0_m=float(coef["mean"]), latitude=lat)
+
+
+# ---------------------------------------------------------------------------------------------
+# predict
+
+
+@dataclass
+class _Prepared:
+    names: list[str]
+    coef: Any = field(repr=False)
+
+
+def _prepare(model: TideModel) -> _Prepared:
+    """A minimal UTide coefficient Bunch so that ``utide.reconstruct`` can evaluate the model."""
+    from utide._ut_constants import constit_index_dict, ut_constants
+    from utide.utilities import Bunch
+
+    if not isinstance(model, TideModel):
+        raise TideError("model must be a TideModel")
+    names = [canonical_name(c.name) for c in model.constituents]
+    if len(set(names)) != len(names):
+        raise TideError("model lists a constituent twice")
+    lind = np.array([constit_index_dict[n] for n in names], dtype=int)
+    opt = Bunch(
+        twodim=False,
+        nodsatlint=False,
+        nodsatnone=False,
+        gwchlint=False,
+        gwchnone=False,
+        notrend=True,
+        prefilt=[],
+        nodiagn=True,
+    )
+    aux = Bunch(
+        reftime=0.0,  # unused with exact nodal corrections and Greenwich phases
+        frq=np.asarray(ut_constants.const.freq, dtype=float)[lind],
+        lind=lind,
+        lat=_nodal_latitude(model.latitude),
+        opt=opt,
+    )
+    coef = Bunch(
+        name=np.array(names),
+        A=np.array([float(c.amplitude_m) for c in model.constituents]),
+        g=np.array([float(c.phase_deg) for c in model.constituents]),
+        mean=float(model.z0_m),
+        aux=aux,
+    )
+    return _Prepared(names=names, coef=coef)
+
+
+def _predict_days(prepared: _Prepared, days: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    import utide
+
+    out = np.empty(days.shape, dtype=np.float64)
+    for lo in range(0, days.size, _CHUNK):
+        chunk = days[lo : lo + _CHUNK]
+        res = utide.reconstruct(chunk, prepared.coef, epoch=_EPOCH_STR, verbose=False)
+        out[lo : lo + _CHUNK] = res["h"]
+    return out
+
+
+def predict(model: TideModel, times: Sequence[datetime] | npt.NDArray[Any]) -> npt.NDArray[np.float64]:
+    """Predicted heights (metres, ``z0_m`` included) at ``times`` (aware datetimes or UTC datetime64).
+
+    Uses exact nodal/satellite corrections at each time, consistent with :func:`fit`.
+    """
+    days = _days(times)
+    if days.size == 0:
+        return np.empty(0, dtype=np.float64)
+    return _predict_days(_prepare(model), days)
+
+
+# ---------------------------------------------------------------------------------------------
+# extremes
+
+
+def extremes(
+    model: TideModel,
+    start: datetime,
+    end: datetime,
+    step_minutes: float = 10.0,
+) -> list[Extreme]:
+    """High and low waters strictly inside ``[start, end]``, in time order.
+
+    The tide is sampled every ``step_minutes``; around each sampled turning point it is evaluated
+    again every minute, and a parabola through the best minute and its neighbours gives the time
+    (to the second) and height of the turning point.
+    """
+    t0 = _aware(start, "start")
+    t1 = _aware(end, "end")
+    if t1 <= t0:
+        raise TideError("end must be after start")
+    step = _number(step_minutes, "step_minutes")
+    if not 1.0 <= step <= 60.0:
+        raise TideError("step_minutes must be between 1 and 60")
+    prepared = _prepare(model)
+    d0 = (t0 - _EPOCH).total_seconds() / 86400.0
+    d1 = (t1 - _EPOCH).total_seconds() / 86400.0
+    step_d = step / 1440.0
+    n = int(math.floor((d1 - d0) / step_d)) + 1
+    coarse: npt.NDArray[np.float64] = d0 + np.arange(n, dtype=np.float64) * step_d
+    if coarse[-1] < d1:
+        coarse = np.append(coarse, d1).astype(np.float64)
+    if coarse.size < 3:
+        return []
+    h = _predict_days(prepared, coarse)
+    dh = np.diff(h)
+    # A turning point lies near sample i when the slope changes sign between (i-1, i) and (i, i+1);
+    # a flat pair (dh == 0) takes the sign of the slope before it.
+    sign = np.sign(dh)
+    for i in range(1, sign.size):
+        if sign[i] == 0:
+            sign[i] = sign[i - 1]
+    cand = [i for i in range(1, sign.size) if sign[i - 1] != 0 and sign[i] != sign[i - 1]]
+    if not cand:
+        return []
+
+    # Refine: one-minute samples over +-1 coarse step around each candidate (one vectorised call).
+    minute = 1.0 / 1440.0
+    half = int(math.ceil(step)) + 1
+    offsets = np.arange(-half, half + 1) * minute
+    fine = np.asarray((coarse[np.array(cand)][:, None] + offsets[None, :]).ravel(), dtype=np.float64)
+    hf = _predict_days(prepared, fine).reshape(len(cand), offsets.size)
+
+    found: list[Extreme] = []
+    for row, i in enumerate(cand):
+        kind: Literal["high", "low"] = "high" if sign[i - 1] > 0 else "low"
+        vals = hf[row] if kind == "high" else -hf[row]
+        j = int(np.argmax(vals))
+        tj = float(fine[row * offsets.size + j])
+        hj = float(hf[row, j])
+        if 0 < j < offsets.size - 1:
+            ym, y0, yp = vals[j - 1], vals[j], vals[j + 1]
+            denom = ym - 2.0 * y0 + yp
+            if denom < 0:
+                x = 0.5 * (ym - yp) / denom  # in minutes, |x| <= 0.5
+                tj += x * minute
+                peak = y0 - 0.25 * (ym - yp) * x
+                hj = float(peak if kind == "high" else -peak)
+        elif j in (0, offsets.size - 1):
+            continue  # turning point not bracketed (window edge or a flat): skip
+        if tj <= d0 or tj >= d1:
+            continue
+        when = _from_day(tj)
+        if found and found[-1].kind == kind and abs((when - found[-1].time).total_seconds()) < 120:
+            continue  # same turning point found from two neighbouring samples
+        found.append(Extreme(time=when, height_m=hj, kind=kind))
+    return found
