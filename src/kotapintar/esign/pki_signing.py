@@ -1,11 +1,170 @@
-"""City PKI signing backend (pyHanko). Filled in by the PKI work; see backends.py for the interface."""
+"""City PKI signing backend: pyHanko PAdES signatures with the official's key from the city PKI.
+
+B-B: CMS signature only. B-T: plus an RFC 3161 token from the city TSA (in-process, the same engine
+the /tte/pki/tsa/ endpoint serves). B-LT: plus the chain, CRLs and the signer's OCSP response in
+the document security store (a DSS revision appended right after the signature).
+"""
 
 from __future__ import annotations
 
-from kotapintar.esign.backends import LEGAL_UNCERTIFIED, SignerIdentity, SigningError, StampSpec
+import io
+from dataclasses import dataclass
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric import rsa
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.sign import fields, signers
+from pyhanko.sign.fields import MDPPerm, SigSeedSubFilter
+from pyhanko.stamp import TextStampStyle
+from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+from kotapintar.esign import pki
+from kotapintar.esign.backends import (
+    LEGAL_UNCERTIFIED,
+    LEVEL_BB,
+    LEVEL_BLT,
+    LEVELS,
+    SignerIdentity,
+    SigningError,
+    StampSpec,
+    WrongPassphrase,
+)
+from kotapintar.esign.stamp import SegnoQRStampStyle
+
+
+@dataclass(frozen=True)
+class LoadedSigner:
+    """An official's certificate with its decrypted key, for one signing session (or one batch)."""
+
+    certificate: Any  # esign.models.PkiCertificate
+    key: rsa.RSAPrivateKey
+
+
+def load_signer(*, certificate_id: int, passphrase: str) -> LoadedSigner:
+    from kotapintar.esign.models import PkiCertificate
+    from kotapintar.esign.services import certificate_check_usable
+
+    cert = PkiCertificate.objects.select_related("issuer", "issuer__issuer").filter(pk=certificate_id).first()
+    if cert is None or cert.kind != "official":
+        raise SigningError("no signing certificate", code="no_certificate")
+    certificate_check_usable(cert)
+    try:
+        key = pki.decrypt_key(bytes(cert.key_pem), passphrase.encode("utf-8"))
+    except pki.KeyDecryptError:
+        raise WrongPassphrase() from None
+    return LoadedSigner(cert, key)
+
+
+def _escape(text: str) -> str:
+    return text.replace("%", "%%")
+
+
+def validation_context_for_signing(certificate: Any) -> ValidationContext:
+    """Trust the city root; revocation data produced in-process (CRLs of both CAs, OCSP for the signer)."""
+    from kotapintar.esign import selectors, services
+    from kotapintar.esign.models import CertKind
+
+    root = selectors.ca_get(CertKind.ROOT)
+    issuing = selectors.ca_get(CertKind.ISSUING)
+    return ValidationContext(
+        trust_roots=[pki.to_asn1_cert(bytes(root.cert_der))],
+        other_certs=[pki.to_asn1_cert(bytes(issuing.cert_der))],
+        crls=[services.crl_current(ca=root), services.crl_current(ca=issuing)],
+        ocsps=[services.ocsp_for(certificate)],
+        allow_fetching=False,
+        revocation_mode="hard-fail",
+    )
+
+
+def sign_loaded(
+    *,
+    document_pdf: bytes,
+    loaded: LoadedSigner,
+    signer: SignerIdentity,
+    field_name: str,
+    certify: bool,
+    stamp: StampSpec | None,
+    level: str,
+    timestamper: Any = None,
+) -> bytes:
+    from kotapintar.esign import services
+
+    if level not in LEVELS:
+        raise SigningError(f"unknown level {level}", code="bad_level")
+    cert = loaded.certificate
+    issuing = cert.issuer
+    chain = [pki.to_asn1_cert(bytes(issuing.cert_der))]
+    if issuing.issuer is not None:
+        chain.append(pki.to_asn1_cert(bytes(issuing.issuer.cert_der)))
+    simple = signers.SimpleSigner(
+        signing_cert=pki.to_asn1_cert(bytes(cert.cert_der)),
+        signing_key=pki.to_asn1_key(loaded.key),
+        cert_registry=SimpleCertificateStore.from_certs(chain),
+    )
+    meta = signers.PdfSignatureMetadata(
+        field_name=field_name,
+        certify=certify,
+        docmdp_permissions=MDPPerm.FILL_FORMS,
+        subfilter=SigSeedSubFilter.PADES,
+        md_algorithm="sha256",
+        reason=signer.reason or None,
+        location=signer.location or None,
+        name=signer.name,
+        embed_validation_info=level == LEVEL_BLT,
+        validation_context=validation_context_for_signing(cert) if level == LEVEL_BLT else None,
+    )
+    try:
+        writer = IncrementalPdfFileWriter(io.BytesIO(document_pdf), strict=False)
+    except Exception as exc:  # noqa: BLE001 - pyHanko raises several types for unreadable PDFs
+        raise SigningError(f"unreadable PDF: {exc}", code="bad_pdf") from exc
+    existing = {name for name, _value, _ref in fields.enumerate_sig_fields(writer)}
+    field_spec = None
+    if field_name not in existing:
+        box = None
+        page = 0
+        if stamp is not None:
+            box = (
+                int(stamp.x),
+                int(stamp.y),
+                int(stamp.x + stamp.width),
+                int(stamp.y + stamp.height),
+            )
+            page = max(stamp.page - 1, 0)
+        field_spec = fields.SigFieldSpec(sig_field_name=field_name, on_page=page, box=box)
+    style: Any = None
+    params: dict[str, str] = {}
+    if stamp is not None:
+        text = "\n".join(_escape(line) for line in stamp.lines) or "%(signer)s\n%(ts)s"
+        if stamp.qr_url:
+            style = SegnoQRStampStyle(stamp_text=text, border_width=1)
+            params["url"] = stamp.qr_url
+        else:
+            style = TextStampStyle(stamp_text=text, border_width=1)
+    if timestamper is None and level != LEVEL_BB:
+        timestamper = services.city_timestamper()
+    pdf_signer = signers.PdfSigner(
+        meta,
+        signer=simple,
+        timestamper=timestamper if level != LEVEL_BB else None,
+        stamp_style=style,
+        new_field_spec=field_spec,
+    )
+    try:
+        out = pdf_signer.sign_pdf(writer, appearance_text_params=params or None)
+    except SigningError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - report any pyHanko failure as a signing error
+        raise SigningError(f"signing failed: {exc}", code="signing_failed") from exc
+    result = out.getvalue()
+    if not result.startswith(document_pdf):
+        raise SigningError("the new revision does not extend the previous one", code="not_incremental")
+    return bytes(result)
 
 
 class CityPkiBackend:
+    """The city PKI backend (uncertified TTE)."""
+
     name = "citypki"
     legal_level = LEGAL_UNCERTIFIED
 
@@ -20,4 +179,15 @@ class CityPkiBackend:
         stamp: StampSpec | None,
         level: str,
     ) -> bytes:
-        raise SigningError("city PKI signing is not initialised", code="pki_not_ready")
+        if signer.certificate_id is None:
+            raise SigningError("no signing certificate", code="no_certificate")
+        loaded = load_signer(certificate_id=signer.certificate_id, passphrase=passphrase)
+        return sign_loaded(
+            document_pdf=document_pdf,
+            loaded=loaded,
+            signer=signer,
+            field_name=field_name,
+            certify=certify,
+            stamp=stamp,
+            level=level,
+        )

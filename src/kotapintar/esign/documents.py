@@ -1,0 +1,104 @@
+"""PDF intake (size, type, encryption and structure checks) and letter generation with WeasyPrint."""
+
+from __future__ import annotations
+
+import io
+import os
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
+from pyhanko.pdf_utils.reader import PdfFileReader
+
+from kotapintar.core.errors import ValidationFailed
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+
+
+def max_upload_bytes() -> int:
+    """ESIGN_MAX_UPLOAD_BYTES (setting or environment), default 20 MB."""
+    configured = getattr(settings, "ESIGN_MAX_UPLOAD_BYTES", None) or os.environ.get("ESIGN_MAX_UPLOAD_BYTES")
+    try:
+        return int(configured) if configured else DEFAULT_MAX_BYTES
+    except ValueError:
+        return DEFAULT_MAX_BYTES
+
+
+@dataclass(frozen=True)
+class PdfInfo:
+    pages: int
+    size: int
+    page_sizes: tuple[tuple[float, float], ...]
+
+
+def pdf_check(data: bytes) -> PdfInfo:
+    """Accept only a readable, unencrypted PDF within the size limit; raise ValidationFailed otherwise."""
+    limit = max_upload_bytes()
+    if len(data) > limit:
+        raise ValidationFailed(
+            _("The file is larger than the limit of %(mb).0f MB.") % {"mb": limit / (1024 * 1024)},
+            code="file_too_large",
+        )
+    if not data:
+        raise ValidationFailed(_("The file is empty."), code="empty_file")
+    if not data.lstrip()[:5] == b"%PDF-":
+        raise ValidationFailed(_("The file is not a PDF."), code="not_pdf")
+    try:
+        reader = PdfFileReader(io.BytesIO(data), strict=False)
+        if reader.encrypted:
+            raise ValidationFailed(
+                _("The PDF is encrypted or password-protected; upload it without protection."),
+                code="pdf_encrypted",
+            )
+        pages = reader.root["/Pages"]["/Count"]
+        sizes = []
+        for i in range(int(pages)):
+            box = reader.find_page_for_modification(i)[0]["/MediaBox"]
+            sizes.append((float(box[2]) - float(box[0]), float(box[3]) - float(box[1])))
+    except ValidationFailed:
+        raise
+    except Exception as exc:  # noqa: BLE001 - pyHanko raises many types for damaged files
+        raise ValidationFailed(
+            _("The PDF is damaged and cannot be read."), code="pdf_broken", detail=str(exc)[:200]
+        ) from exc
+    if int(pages) < 1:
+        raise ValidationFailed(_("The PDF has no pages."), code="pdf_no_pages")
+    return PdfInfo(pages=int(pages), size=len(data), page_sizes=tuple(sizes))
+
+
+@dataclass(frozen=True)
+class Letter:
+    nomor: str
+    perihal: str
+    tujuan: str
+    isi: str
+    penandatangan_nama: str
+    penandatangan_jabatan: str
+    penandatangan_nip: str = ""
+    opd_name: str = "Sekretariat Daerah"
+
+
+def letter_render(letter: Letter, *, verify_url: str) -> bytes:
+    """Render an official letter (kop surat, nomor, perihal, tujuan, isi, penandatangan) to PDF."""
+    from weasyprint import HTML
+
+    html = render_to_string(
+        "esign/pdf/letter.html",
+        {
+            "nomor": letter.nomor,
+            "perihal": letter.perihal,
+            "tujuan": letter.tujuan,
+            "paragraphs": [p.strip() for p in letter.isi.replace("\r\n", "\n").split("\n\n") if p.strip()],
+            "penandatangan_nama": letter.penandatangan_nama,
+            "penandatangan_jabatan": letter.penandatangan_jabatan,
+            "penandatangan_nip": letter.penandatangan_nip,
+            "opd_name": letter.opd_name,
+            "tanggal": formats.date_format(timezone.localdate(), "j F Y"),
+            "verify_url": verify_url,
+        },
+    )
+    pdf = HTML(string=html).write_pdf()
+    assert pdf is not None
+    return bytes(pdf)

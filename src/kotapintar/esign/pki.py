@@ -1,0 +1,431 @@
+"""City PKI primitives: certificate building, key encryption at rest, CRL, OCSP and RFC 3161 tokens.
+
+No model writes here (services.py does those); functions take and return bytes / cryptography
+objects. Keys are PKCS#8, encrypted with the platform key-encryption key (CA, TSA, OCSP) or with the
+holder's own passphrase (officials).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import threading
+import uuid
+from dataclasses import dataclass
+
+from asn1crypto import keys as asn1_keys
+from asn1crypto import tsp
+from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509 import ocsp
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from django.conf import settings
+from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+
+KEY_SIZE = 2048
+ROOT_YEARS = 20
+ISSUING_YEARS = 10
+SERVICE_YEARS = 5
+OFFICIAL_YEARS = 2
+CRL_VALID_HOURS = 24
+# An OID under the UUID arc 2.25 (ITU-T X.667): needs no registration, unique by construction.
+TSA_POLICY_OID = "2.25." + str(uuid.UUID("6f1b2a7e-4c1d-4f55-9a5e-6b0e7c3a1d42").int)
+ORG_NAME = "Pemerintah Kota Pekalongan"
+
+REVOCATION_REASONS = {
+    "unspecified": x509.ReasonFlags.unspecified,
+    "key_compromise": x509.ReasonFlags.key_compromise,
+    "affiliation_changed": x509.ReasonFlags.affiliation_changed,
+    "superseded": x509.ReasonFlags.superseded,
+    "cessation_of_operation": x509.ReasonFlags.cessation_of_operation,
+    "certificate_hold": x509.ReasonFlags.certificate_hold,
+}
+
+
+class KeyDecryptError(Exception):
+    """The passphrase (or key-encryption key) does not open the private key."""
+
+
+def kek() -> bytes:
+    """The platform key-encryption key. KEY_ENCRYPTION_KEY in production; derived from SECRET_KEY
+    when unset (development only: rotating SECRET_KEY then makes the CA keys unreadable)."""
+    configured = getattr(settings, "KEY_ENCRYPTION_KEY", "") or ""
+    if configured:
+        return configured.encode("utf-8")
+    return hashlib.sha256(b"kotapintar-esign-kek:" + settings.SECRET_KEY.encode()).hexdigest().encode()
+
+
+def new_key() -> rsa.RSAPrivateKey:
+    return rsa.generate_private_key(public_exponent=65537, key_size=KEY_SIZE)
+
+
+def encrypt_key(key: rsa.RSAPrivateKey, secret: bytes) -> bytes:
+    return key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.BestAvailableEncryption(secret),
+    )
+
+
+def decrypt_key(pem: bytes, secret: bytes) -> rsa.RSAPrivateKey:
+    try:
+        key = serialization.load_pem_private_key(pem, password=secret)
+    except (ValueError, TypeError) as exc:
+        raise KeyDecryptError(str(exc)) from exc
+    if not isinstance(key, rsa.RSAPrivateKey):
+        raise KeyDecryptError("not an RSA key")
+    return key
+
+
+_service_keys: dict[str, rsa.RSAPrivateKey] = {}
+_service_lock = threading.Lock()
+
+
+def service_key(pem: bytes) -> rsa.RSAPrivateKey:
+    """Decrypt a KEK-protected key once per process (PBKDF2 is deliberately slow)."""
+    digest = hashlib.sha256(pem).hexdigest()
+    with _service_lock:
+        key = _service_keys.get(digest)
+        if key is None:
+            key = decrypt_key(pem, kek())
+            _service_keys[digest] = key
+        return key
+
+
+def to_asn1_key(key: rsa.RSAPrivateKey) -> asn1_keys.PrivateKeyInfo:
+    der = key.private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    return asn1_keys.PrivateKeyInfo.load(der)
+
+
+def to_asn1_cert(der: bytes) -> asn1_x509.Certificate:
+    return asn1_x509.Certificate.load(der)
+
+
+def load_cert(der: bytes) -> x509.Certificate:
+    return x509.load_der_x509_certificate(der)
+
+
+def pem(der: bytes) -> bytes:
+    return load_cert(der).public_bytes(serialization.Encoding.PEM)
+
+
+@dataclass(frozen=True)
+class Urls:
+    crl: str
+    ocsp: str
+    ca_issuers: str
+
+
+def site_url() -> str:
+    return str(getattr(settings, "SITE_URL", "http://127.0.0.1:8000")).rstrip("/")
+
+
+def urls_for(issuer_public_id: str) -> Urls:
+    base = site_url()
+    return Urls(
+        crl=f"{base}/tte/pki/crl/{issuer_public_id}.crl",
+        ocsp=f"{base}/tte/pki/ocsp/",
+        ca_issuers=f"{base}/tte/pki/ca/{issuer_public_id}.cer",
+    )
+
+
+def _name(common_name: str, *, ou: str = "", serial_number: str = "", title: str = "") -> x509.Name:
+    attrs = [
+        x509.NameAttribute(NameOID.COUNTRY_NAME, "ID"),
+        x509.NameAttribute(NameOID.STATE_OR_PROVINCE_NAME, "Jawa Tengah"),
+        x509.NameAttribute(NameOID.LOCALITY_NAME, "Kota Pekalongan"),
+        x509.NameAttribute(NameOID.ORGANIZATION_NAME, ORG_NAME),
+    ]
+    if ou:
+        attrs.append(x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, ou[:64]))
+    if title:
+        attrs.append(x509.NameAttribute(NameOID.TITLE, title[:64]))
+    if serial_number:
+        attrs.append(x509.NameAttribute(NameOID.SERIAL_NUMBER, serial_number[:64]))
+    attrs.append(x509.NameAttribute(NameOID.COMMON_NAME, common_name[:64]))
+    return x509.Name(attrs)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+@dataclass(frozen=True)
+class Issued:
+    cert_der: bytes
+    key: rsa.RSAPrivateKey
+    serial: int
+
+
+def build_root(*, common_name: str, now: dt.datetime | None = None) -> Issued:
+    key = new_key()
+    name = _name(common_name)
+    start = (now or _now()) - dt.timedelta(hours=1)
+    serial = x509.random_serial_number()
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(serial)
+        .not_valid_before(start)
+        .not_valid_after(start + dt.timedelta(days=365 * ROOT_YEARS))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=1), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=False,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=True,
+                crl_sign=True,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    return Issued(cert.public_bytes(serialization.Encoding.DER), key, serial)
+
+
+def _usage(*, sign_certs: bool, digital_signature: bool, non_repudiation: bool) -> x509.KeyUsage:
+    return x509.KeyUsage(
+        digital_signature=digital_signature,
+        content_commitment=non_repudiation,
+        key_encipherment=False,
+        data_encipherment=False,
+        key_agreement=False,
+        key_cert_sign=sign_certs,
+        crl_sign=sign_certs,
+        encipher_only=False,
+        decipher_only=False,
+    )
+
+
+def build_issued(
+    *,
+    kind: str,
+    issuer_der: bytes,
+    issuer_key: rsa.RSAPrivateKey,
+    issuer_public_id: str,
+    common_name: str,
+    ou: str = "",
+    serial_number: str = "",
+    title: str = "",
+    years: int,
+    now: dt.datetime | None = None,
+    key: rsa.RSAPrivateKey | None = None,
+) -> Issued:
+    """Issue a certificate of ``kind`` (issuing, official, tsa, ocsp) under the given CA."""
+    issuer = load_cert(issuer_der)
+    key = key or new_key()
+    start = (now or _now()) - dt.timedelta(minutes=5)
+    end = min(start + dt.timedelta(days=365 * years), issuer.not_valid_after_utc)
+    serial = x509.random_serial_number()
+    links = urls_for(issuer_public_id)
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(_name(common_name, ou=ou, serial_number=serial_number, title=title))
+        .issuer_name(issuer.subject)
+        .public_key(key.public_key())
+        .serial_number(serial)
+        .not_valid_before(start)
+        .not_valid_after(end)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key.public_key()),
+            critical=False,
+        )
+        .add_extension(
+            x509.CRLDistributionPoints(
+                [
+                    x509.DistributionPoint(
+                        full_name=[x509.UniformResourceIdentifier(links.crl)],
+                        relative_name=None,
+                        reasons=None,
+                        crl_issuer=None,
+                    )
+                ]
+            ),
+            critical=False,
+        )
+    )
+    aia = [
+        x509.AccessDescription(
+            x509.oid.AuthorityInformationAccessOID.CA_ISSUERS,
+            x509.UniformResourceIdentifier(links.ca_issuers),
+        )
+    ]
+    if kind == "issuing":
+        builder = builder.add_extension(
+            x509.BasicConstraints(ca=True, path_length=0), critical=True
+        ).add_extension(
+            _usage(sign_certs=True, digital_signature=False, non_repudiation=False), critical=True
+        )
+    else:
+        builder = builder.add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        if kind == "official":
+            aia.insert(
+                0,
+                x509.AccessDescription(
+                    x509.oid.AuthorityInformationAccessOID.OCSP,
+                    x509.UniformResourceIdentifier(links.ocsp),
+                ),
+            )
+            builder = builder.add_extension(
+                _usage(sign_certs=False, digital_signature=True, non_repudiation=True), critical=True
+            )
+        elif kind == "tsa":
+            aia.insert(
+                0,
+                x509.AccessDescription(
+                    x509.oid.AuthorityInformationAccessOID.OCSP,
+                    x509.UniformResourceIdentifier(links.ocsp),
+                ),
+            )
+            builder = builder.add_extension(
+                _usage(sign_certs=False, digital_signature=True, non_repudiation=True), critical=True
+            ).add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+        elif kind == "ocsp":
+            builder = (
+                builder.add_extension(
+                    _usage(sign_certs=False, digital_signature=True, non_repudiation=False),
+                    critical=True,
+                )
+                .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.OCSP_SIGNING]), critical=False)
+                .add_extension(x509.OCSPNoCheck(), critical=False)
+            )
+        else:
+            raise ValueError(f"unknown certificate kind {kind}")
+    builder = builder.add_extension(x509.AuthorityInformationAccess(aia), critical=False)
+    cert = builder.sign(issuer_key, hashes.SHA256())
+    return Issued(cert.public_bytes(serialization.Encoding.DER), key, serial)
+
+
+@dataclass(frozen=True)
+class RevokedEntry:
+    serial: int
+    revoked_at: dt.datetime
+    reason: str
+
+
+def build_crl(
+    *,
+    ca_der: bytes,
+    ca_key: rsa.RSAPrivateKey,
+    number: int,
+    revoked: list[RevokedEntry],
+    now: dt.datetime | None = None,
+) -> tuple[bytes, dt.datetime, dt.datetime]:
+    ca = load_cert(ca_der)
+    this_update = (now or _now()) - dt.timedelta(seconds=5)
+    next_update = this_update + dt.timedelta(hours=CRL_VALID_HOURS)
+    builder = (
+        x509.CertificateRevocationListBuilder()
+        .issuer_name(ca.subject)
+        .last_update(this_update)
+        .next_update(next_update)
+        .add_extension(x509.CRLNumber(number), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False
+        )
+    )
+    for entry in revoked:
+        item = x509.RevokedCertificateBuilder().serial_number(entry.serial).revocation_date(entry.revoked_at)
+        flag = REVOCATION_REASONS.get(entry.reason, x509.ReasonFlags.unspecified)
+        if flag != x509.ReasonFlags.unspecified:
+            item = item.add_extension(x509.CRLReason(flag), critical=False)
+        builder = builder.add_revoked_certificate(item.build())
+    crl = builder.sign(ca_key, hashes.SHA256())
+    return crl.public_bytes(serialization.Encoding.DER), this_update, next_update
+
+
+def ocsp_response(
+    *,
+    cert_der: bytes | None,
+    issuer_der: bytes,
+    responder_der: bytes,
+    responder_key: rsa.RSAPrivateKey,
+    revoked_at: dt.datetime | None,
+    reason: str,
+    nonce: bytes | None = None,
+    now: dt.datetime | None = None,
+) -> bytes:
+    """A signed OCSP response for one certificate (good or revoked)."""
+    assert cert_der is not None
+    cert = load_cert(cert_der)
+    issuer = load_cert(issuer_der)
+    responder = load_cert(responder_der)
+    this_update = (now or _now()) - dt.timedelta(seconds=5)
+    status = ocsp.OCSPCertStatus.REVOKED if revoked_at is not None else ocsp.OCSPCertStatus.GOOD
+    flag = REVOCATION_REASONS.get(reason) if revoked_at is not None else None
+    builder = (
+        ocsp.OCSPResponseBuilder()
+        .add_response(
+            cert=cert,
+            issuer=issuer,
+            algorithm=hashes.SHA256(),
+            cert_status=status,
+            this_update=this_update,
+            next_update=this_update + dt.timedelta(hours=CRL_VALID_HOURS),
+            revocation_time=revoked_at,
+            revocation_reason=flag if flag and flag != x509.ReasonFlags.unspecified else None,
+        )
+        .responder_id(ocsp.OCSPResponderEncoding.HASH, responder)
+        .certificates([responder])
+    )
+    if nonce is not None:
+        builder = builder.add_extension(x509.OCSPNonce(nonce), critical=False)
+    response = builder.sign(responder_key, hashes.SHA256())
+    return response.public_bytes(serialization.Encoding.DER)
+
+
+def ocsp_error(status: ocsp.OCSPResponseStatus) -> bytes:
+    return ocsp.OCSPResponseBuilder.build_unsuccessful(status).public_bytes(serialization.Encoding.DER)
+
+
+class CityTimeStamper(DummyTimeStamper):
+    """pyHanko's in-process TSA engine with the city's TSA policy OID; used by the RFC 3161 endpoint
+    and directly (in-process) when the platform signs."""
+
+    def _build_tst_info(
+        self, message_imprint: tsp.MessageImprint, dt: dt.datetime, req: tsp.TimeStampReq
+    ) -> tsp.TSTInfo:
+        info = super()._build_tst_info(message_imprint, dt, req)
+        info["policy"] = tsp.ObjectIdentifier(TSA_POLICY_OID)
+        return info
+
+
+def timestamper(*, tsa_der: bytes, tsa_key: rsa.RSAPrivateKey, chain_der: list[bytes]) -> CityTimeStamper:
+    from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+    store = SimpleCertificateStore.from_certs([to_asn1_cert(d) for d in chain_der])
+    return CityTimeStamper(tsa_cert=to_asn1_cert(tsa_der), tsa_key=to_asn1_key(tsa_key), certs_to_embed=store)
+
+
+def tsa_respond(*, request_der: bytes, stamper: CityTimeStamper) -> bytes:
+    """Answer one RFC 3161 TimeStampReq (DER) with a TimeStampResp (DER)."""
+    try:
+        req = tsp.TimeStampReq.load(request_der)
+        req.native  # noqa: B018 - forces a full parse so malformed input fails here
+        algo = req["message_imprint"]["hash_algorithm"]["algorithm"].native
+        if algo not in {"sha256", "sha384", "sha512"}:
+            raise ValueError("unsupported hash algorithm")
+    except (ValueError, TypeError, KeyError) as exc:
+        reject = tsp.TimeStampResp(
+            {
+                "status": tsp.PKIStatusInfo(
+                    {"status": tsp.PKIStatus("rejection"), "fail_info": tsp.PKIFailureInfo({"bad_request"})}
+                )
+            }
+        )
+        del exc
+        return bytes(reject.dump())
+    return bytes(stamper.request_tsa_response(req).dump())

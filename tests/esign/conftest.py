@@ -1,0 +1,76 @@
+"""Fixtures of the esign tests: an initialised city PKI, officials with certificates, letters."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from kotapintar.core.models import Role
+from kotapintar.esign import documents, services
+from kotapintar.esign.models import PkiCertificate
+
+PASSPHRASE = "Frasa-Sandi-Uji-1"
+
+
+@pytest.fixture
+def pki(db: Any, settings: Any) -> services.PkiInitResult:
+    settings.KEY_ENCRYPTION_KEY = "kek-for-tests-only-0123456789"
+    return services.pki_init()
+
+
+@pytest.fixture
+def passphrase() -> str:
+    return PASSPHRASE
+
+
+@pytest.fixture
+def make_official(
+    pki: services.PkiInitResult, make_user: Callable[..., Any], opd: Any
+) -> Callable[..., tuple[Any, PkiCertificate]]:
+    counter = {"n": 0}
+
+    def _make(
+        username: str | None = None, *, title: str = "Kepala Dinas", **kw: Any
+    ) -> tuple[Any, PkiCertificate]:
+        counter["n"] += 1
+        n = counter["n"]
+        user = make_user(
+            Role.PENANDATANGAN,
+            opd=opd,
+            username=username or f"pejabat{n}",
+            first_name=f"Pejabat{n}",
+            last_name="Pekalongan",
+        )
+        cert = services.certificate_issue(
+            actor=None,
+            user=user,
+            passphrase=PASSPHRASE,
+            nip=f"19800101200501100{n}",
+            title=title,
+            **kw,
+        )
+        return user, cert
+
+    return _make
+
+
+@pytest.fixture
+def letter_pdf() -> Callable[..., bytes]:
+    def _make(
+        nomor: str = "000.1/001/2026", isi: str = "Dengan hormat, kami sampaikan undangan rapat."
+    ) -> bytes:
+        return documents.letter_render(
+            documents.Letter(
+                nomor=nomor,
+                perihal="Undangan Rapat Koordinasi",
+                tujuan="Kepala Dinas Komunikasi dan Informatika",
+                isi=isi,
+                penandatangan_nama="Pejabat Uji",
+                penandatangan_jabatan="Sekretaris Daerah",
+            ),
+            verify_url="http://testserver/tte/verifikasi/",
+        )
+
+    return _make
