@@ -1,0 +1,390 @@
+"""A small, fast PDF writer for one-page official letters (naskah dinas), signature-ready.
+
+No Django imports. It writes a complete PDF 1.7 file in one pass with the standard Type 1 fonts
+Helvetica and Helvetica-Bold (WinAnsiEncoding, no embedding), and can prepare a PAdES signature
+in the same write: an AcroForm with one signature field whose value is a signature dictionary
+(``/ETSI.CAdES.detached``) holding a fixed-width ``/ByteRange`` and a zero-filled ``/Contents``
+placeholder. The caller hashes the two byte ranges, builds the CMS and splices its hex into the gap
+(see ``kotapintar.esign.fastsign``).
+
+Text outside WinAnsi (cp1252) is replaced by ``?``: the standard fonts carry no other glyphs.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import datetime
+
+# Advance widths (1/1000 em) of the standard Helvetica and Helvetica-Bold fonts for ASCII 32..126
+# (Adobe Font Metrics). Characters above 126 fall back to an average width.
+_HELV = (
+    278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278, 556, 556, 556,
+    556, 556, 556, 556, 556, 556, 556, 278, 278, 584, 584, 584, 556, 1015, 667, 667, 722, 722, 667,
+    611, 778, 722, 278, 500, 667, 556, 833, 722, 778, 667, 778, 722, 667, 611, 722, 667, 944, 667,
+    667, 611, 278, 278, 278, 469, 556, 333, 556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500,
+    222, 833, 556, 556, 556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584,
+)  # fmt: skip
+_HELV_BOLD = (
+    278, 333, 474, 556, 556, 889, 722, 238, 333, 333, 389, 584, 278, 333, 278, 278, 556, 556, 556,
+    556, 556, 556, 556, 556, 556, 556, 333, 333, 584, 584, 584, 611, 975, 722, 722, 722, 722, 667,
+    611, 778, 722, 278, 556, 722, 611, 833, 722, 778, 667, 778, 722, 667, 611, 722, 667, 944, 667,
+    667, 611, 333, 278, 333, 584, 556, 333, 556, 611, 556, 611, 556, 333, 611, 611, 278, 278, 556,
+    278, 889, 611, 611, 611, 611, 389, 556, 333, 611, 556, 778, 556, 556, 500, 389, 280, 389, 584,
+)  # fmt: skip
+
+A4 = (595.28, 841.89)
+MARGIN_LEFT = 72.0
+MARGIN_RIGHT = 56.0
+
+# Width of the /ByteRange array placeholder: "[0 " + three 10-digit numbers + "]" padded.
+_BR_WIDTH = 36
+
+
+def text_width(text: str, size: float, *, bold: bool = False) -> float:
+    """Width of ``text`` in points at ``size`` in Helvetica (or Helvetica-Bold)."""
+    table = _HELV_BOLD if bold else _HELV
+    total = 0
+    for ch in text:
+        code = ord(ch)
+        total += table[code - 32] if 32 <= code <= 126 else 556
+    return total * size / 1000.0
+
+
+def wrap(text: str, size: float, width: float, *, bold: bool = False) -> list[str]:
+    """Greedy word wrap of one paragraph into lines no wider than ``width`` points."""
+    words = text.split()
+    lines: list[str] = []
+    current = ""
+    for word in words:
+        candidate = f"{current} {word}" if current else word
+        if current and text_width(candidate, size, bold=bold) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = candidate
+    if current:
+        lines.append(current)
+    return lines
+
+
+def pdf_string(text: str) -> bytes:
+    """A PDF literal string in WinAnsiEncoding, with ``( ) \\`` escaped."""
+    raw = text.encode("cp1252", errors="replace")
+    return b"(" + raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b")"
+
+
+def pdf_date(moment: datetime) -> str:
+    """A PDF date string ``D:YYYYMMDDHHmmSS+HH'mm'`` (``Z`` for naive or UTC datetimes)."""
+    offset = moment.utcoffset()
+    stamp = moment.strftime("D:%Y%m%d%H%M%S")
+    if offset is None or not offset:
+        return stamp + "Z"
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    minutes = abs(minutes)
+    return f"{stamp}{sign}{minutes // 60:02d}'{minutes % 60:02d}'"
+
+
+@dataclass(frozen=True)
+class Letter:
+    """An official letter (naskah dinas) of one page.
+
+    ``paragraphs`` are the body (isi); ``signer_*`` the official's block at the bottom right.
+    ``verification_url`` (optional) is printed under the signature block.
+    """
+
+    number: str
+    date_text: str
+    subject: str
+    recipient: str
+    paragraphs: tuple[str, ...]
+    signer_name: str
+    signer_title: str
+    signer_nip: str = ""
+    government: str = "PEMERINTAH KOTA PEKALONGAN"
+    office: str = "SEKRETARIAT DAERAH"
+    address: str = "Jl. Mataram No. 1, Kota Pekalongan, Jawa Tengah 51152"
+    place: str = "Pekalongan"
+    attachment: str = "-"
+    nature: str = "Biasa"
+    cc: tuple[str, ...] = field(default_factory=tuple)
+    verification_url: str = ""
+
+
+def _content_stream(letter: Letter) -> bytes:
+    """The page content: letterhead, heading block, body and signature block."""
+    width, height = A4
+    usable = width - MARGIN_LEFT - MARGIN_RIGHT
+    out: list[bytes] = []
+    emit = out.append
+
+    def text_at(x: float, y: float, text: str, size: float, *, bold: bool = False) -> None:
+        font = b"/F2" if bold else b"/F1"
+        emit(b"BT %s %.1f Tf %.2f %.2f Td %s Tj ET\n" % (font, size, x, y, pdf_string(text)))
+
+    def centred(y: float, text: str, size: float, *, bold: bool = False) -> None:
+        x = MARGIN_LEFT + (usable - text_width(text, size, bold=bold)) / 2
+        text_at(x, y, text, size, bold=bold)
+
+    y = height - 64
+    centred(y, letter.government, 14, bold=True)
+    y -= 18
+    centred(y, letter.office, 13, bold=True)
+    y -= 14
+    centred(y, letter.address, 9)
+    y -= 10
+    emit(b"1.5 w %.2f %.2f m %.2f %.2f l S\n" % (MARGIN_LEFT, y, width - MARGIN_RIGHT, y))
+    emit(b"0.5 w %.2f %.2f m %.2f %.2f l S\n" % (MARGIN_LEFT, y - 2.5, width - MARGIN_RIGHT, y - 2.5))
+
+    y -= 28
+    date_line = f"{letter.place}, {letter.date_text}"
+    text_at(width - MARGIN_RIGHT - text_width(date_line, 11), y, date_line, 11)
+    for label, value in (
+        ("Nomor", letter.number),
+        ("Sifat", letter.nature),
+        ("Lampiran", letter.attachment),
+        ("Hal", letter.subject),
+    ):
+        text_at(MARGIN_LEFT, y, label, 11)
+        text_at(MARGIN_LEFT + 62, y, ":", 11)
+        lines = wrap(value, 11, usable / 2 - 10) or [""]
+        for line in lines:
+            text_at(MARGIN_LEFT + 70, y, line, 11)
+            y -= 15
+    y -= 12
+    text_at(MARGIN_LEFT, y, "Yth.", 11)
+    for line in wrap(letter.recipient, 11, usable / 2):
+        text_at(MARGIN_LEFT + 26, y, line, 11)
+        y -= 15
+    text_at(MARGIN_LEFT + 26, y, "di Tempat", 11)
+    y -= 30
+
+    for paragraph in letter.paragraphs:
+        lines = wrap(paragraph, 11, usable - 28)
+        for index, line in enumerate(lines):
+            text_at(MARGIN_LEFT + (28 if index == 0 else 0), y, line, 11)
+            y -= 15.5
+        y -= 6
+
+    y -= 18
+    block_x = width - MARGIN_RIGHT - 220
+    text_at(block_x, y, letter.signer_title, 11)
+    y -= 14
+    text_at(block_x, y, "Ditandatangani secara elektronik", 8)
+    y -= 54
+    text_at(block_x, y, letter.signer_name, 11, bold=True)
+    if letter.signer_nip:
+        y -= 14
+        text_at(block_x, y, f"NIP. {letter.signer_nip}", 11)
+    if letter.verification_url:
+        y -= 16
+        text_at(block_x, y, "Verifikasi:", 8)
+        y -= 10
+        text_at(block_x, y, letter.verification_url, 8)
+    if letter.cc:
+        y -= 30
+        text_at(MARGIN_LEFT, y, "Tembusan:", 10)
+        for index, name in enumerate(letter.cc, start=1):
+            y -= 13
+            text_at(MARGIN_LEFT, y, f"{index}. {name}", 10)
+    emit(b"BT /F1 7 Tf %.2f 28 Td %s Tj ET\n" % (MARGIN_LEFT, pdf_string(
+        "Dokumen ini ditandatangani secara elektronik menggunakan sertifikat elektronik."
+    )))  # fmt: skip
+    return b"".join(out)
+
+
+@dataclass(frozen=True)
+class SignaturePlaceholder:
+    """Where the signature goes in a prepared PDF.
+
+    ``contents_start``/``contents_end`` delimit ``<…>`` (the hex string including its angle
+    brackets); ``byte_range`` is the array already written into the file.
+    """
+
+    contents_start: int
+    contents_end: int
+    byte_range: tuple[int, int, int, int]
+
+    @property
+    def capacity(self) -> int:
+        """How many bytes of CMS fit (hex digits / 2)."""
+        return (self.contents_end - self.contents_start - 2) // 2
+
+
+@dataclass(frozen=True)
+class PreparedPdf:
+    """A PDF written with a signature placeholder, plus the layout needed to append updates."""
+
+    data: bytearray
+    placeholder: SignaturePlaceholder
+    catalog_body: bytes  # the body of object 1 (the catalog), reused by incremental updates
+    object_count: int  # /Size of the trailer
+    xref_offset: int
+    trailer_id: bytes  # the hex id written in /ID
+
+
+def letter_pdf(
+    letter: Letter,
+    *,
+    signature_bytes: int = 0,
+    field_name: str = "Signature1",
+    signing_time: datetime | None = None,
+    reason: str = "",
+    location: str = "",
+    signer_name: str = "",
+) -> PreparedPdf:
+    """Write ``letter`` as a one-page PDF.
+
+    With ``signature_bytes > 0`` the file also holds an (invisible) signature field filled with a
+    signature dictionary whose ``/Contents`` reserves that many bytes; the ``/ByteRange`` written
+    in the file is already final (it only depends on the layout), so the caller only hashes and
+    splices. With ``signature_bytes == 0`` a plain, unsigned PDF is written.
+    """
+    content = _content_stream(letter)
+    signing = signature_bytes > 0
+    objects: list[bytes] = []
+    if signing:
+        catalog = b"<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [5 0 R] /SigFlags 3 >> >>"
+        page_annots = b" /Annots [5 0 R]"
+    else:
+        catalog = b"<< /Type /Catalog /Pages 2 0 R >>"
+        page_annots = b""
+    objects.append(catalog)  # 1
+    objects.append(b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>")  # 2
+    objects.append(
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %.2f %.2f] "
+        b"/Resources << /Font << /F1 6 0 R /F2 7 0 R >> /ProcSet [/PDF /Text] >> "
+        b"/Contents 4 0 R%s >>" % (A4[0], A4[1], page_annots)
+    )  # 3
+    objects.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content))  # 4
+    if signing:
+        objects.append(
+            b"<< /Type /Annot /Subtype /Widget /FT /Sig /T %s /Rect [0 0 0 0] /F 132 /P 3 0 R "
+            b"/V 8 0 R >>" % pdf_string(field_name)
+        )  # 5
+    else:
+        objects.append(b"null")  # 5 (unused)
+    objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")  # 6
+    objects.append(
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>"
+    )  # 7
+
+    buf = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offsets: list[int] = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(buf))
+        buf += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+
+    contents_start = contents_end = 0
+    br_pos = 0
+    if signing:
+        extra = b""
+        if signing_time is not None:
+            extra += b" /M " + pdf_string(pdf_date(signing_time))
+        if reason:
+            extra += b" /Reason " + pdf_string(reason)
+        if location:
+            extra += b" /Location " + pdf_string(location)
+        if signer_name:
+            extra += b" /Name " + pdf_string(signer_name)
+        offsets.append(len(buf))
+        head = (
+            b"8 0 obj\n<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached%s "
+            b"/ByteRange " % extra
+        )
+        buf += head
+        br_pos = len(buf)
+        buf += b" " * _BR_WIDTH + b" /Contents "
+        contents_start = len(buf)
+        buf += b"<" + b"0" * (2 * signature_bytes) + b">"
+        contents_end = len(buf)
+        buf += b" >>\nendobj\n"
+    object_count = len(offsets) + 1
+
+    xref_offset = len(buf)
+    trailer_id = os.urandom(16).hex().encode()
+    xref = [b"xref\n0 %d\n0000000000 65535 f \n" % object_count]
+    xref.extend(b"%010d 00000 n \n" % off for off in offsets)
+    buf += b"".join(xref)
+    buf += b"trailer\n<< /Size %d /Root 1 0 R /ID [<%s> <%s>] >>\nstartxref\n%d\n%%%%EOF\n" % (
+        object_count,
+        trailer_id,
+        trailer_id,
+        xref_offset,
+    )
+
+    byte_range = (0, 0, 0, 0)
+    if signing:
+        byte_range = (0, contents_start, contents_end, len(buf) - contents_end)
+        text = b"[0 %d %d %d]" % byte_range[1:]
+        buf[br_pos : br_pos + _BR_WIDTH] = text.ljust(_BR_WIDTH)
+    return PreparedPdf(
+        data=buf,
+        placeholder=SignaturePlaceholder(contents_start, contents_end, byte_range),
+        catalog_body=catalog,
+        object_count=object_count,
+        xref_offset=xref_offset,
+        trailer_id=trailer_id,
+    )
+
+
+def append_dss_update(
+    prepared: PreparedPdf,
+    signed: bytes,
+    *,
+    certs: list[bytes],
+    crls: list[bytes],
+    ocsps: list[bytes],
+) -> bytes:
+    """Append an incremental update to ``signed`` (the signed output of ``letter_pdf``) adding a
+    Document Security Store (PAdES B-LT) with the given DER certificates, CRLs and OCSP responses.
+
+    The catalog (object 1) is rewritten unchanged apart from ``/DSS``; nothing else is touched, so
+    the signed revision stays intact and the update is one a validator's difference analysis allows.
+    """
+    first = prepared.object_count  # first free object number
+    numbers = iter(range(first + 1, first + 1 + len(certs) + len(crls) + len(ocsps)))
+    parts: list[tuple[int, bytes]] = []
+    cert_refs: list[bytes] = []
+    crl_refs: list[bytes] = []
+    ocsp_refs: list[bytes] = []
+    for group, refs in ((certs, cert_refs), (crls, crl_refs), (ocsps, ocsp_refs)):
+        for der in group:
+            number = next(numbers)
+            refs.append(b"%d 0 R" % number)
+            parts.append((number, b"<< /Length %d >>\nstream\n%s\nendstream" % (len(der), der)))
+    dss = b"<< /Type /DSS"
+    if cert_refs:
+        dss += b" /Certs [" + b" ".join(cert_refs) + b"]"
+    if crl_refs:
+        dss += b" /CRLs [" + b" ".join(crl_refs) + b"]"
+    if ocsp_refs:
+        dss += b" /OCSPs [" + b" ".join(ocsp_refs) + b"]"
+    dss += b" >>"
+    catalog = prepared.catalog_body[:-2].rstrip() + b" /DSS %d 0 R >>" % first
+
+    out = bytearray(signed)
+    if not out.endswith(b"\n"):
+        out += b"\n"
+    entries: list[tuple[int, int]] = []
+    entries.append((1, len(out)))
+    out += b"1 0 obj\n%s\nendobj\n" % catalog
+    entries.append((first, len(out)))
+    out += b"%d 0 obj\n%s\nendobj\n" % (first, dss)
+    for number, body in parts:
+        entries.append((number, len(out)))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    size = first + 1 + len(parts)
+    xref_offset = len(out)
+    out += b"xref\n0 1\n0000000000 65535 f \n1 1\n%010d 00000 n \n" % entries[0][1]
+    out += b"%d %d\n" % (first, len(entries) - 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for _, offset in entries[1:])
+    out += b"trailer\n<< /Size %d /Root 1 0 R /Prev %d /ID [<%s> <%s>] >>\nstartxref\n%d\n%%%%EOF\n" % (
+        size,
+        prepared.xref_offset,
+        prepared.trailer_id,
+        prepared.trailer_id,
+        xref_offset,
+    )
+    return bytes(out)
