@@ -33,6 +33,19 @@
         }
       }).addTo(map);
       map.fitBounds(layer.getBounds(), { padding: [10, 10] });
+      var legend = L.control({ position: "bottomleft" });
+      legend.onAdd = function () {
+        var div = L.DomUtil.create("div", "map-legend");
+        var edges = [0, 50, 80, 110, 140];
+        var rows = [el.dataset.labelDensity];
+        for (var i = 0; i < edges.length; i++) {
+          var label = edges[i] + (i + 1 < edges.length ? "–" + edges[i + 1] : "+");
+          rows.push('<i style="background:' + palette[i] + '"></i>' + label);
+        }
+        div.innerHTML = rows.join("<br>");
+        return div;
+      };
+      legend.addTo(map);
       el.dataset.features = String(fc.features.length);
       if (status) { status.textContent = fc.features.length + " kelurahan"; }
     })
