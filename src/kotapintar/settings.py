@@ -230,7 +230,9 @@ CONTENT_SECURITY_POLICY = {
 # --- i18n -------------------------------------------------------------------------------------------
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Indonesian")), ("en", _("English"))]
-LOCALE_PATHS: list[Path] = []  # each app keeps its own catalogue in <app>/locale/
+# Each app keeps its own catalogue in <app>/locale/; listing them here gives our wording precedence
+# over Django's own catalogues (e.g. "Kata sandi" rather than "Sandi").
+LOCALE_PATHS = sorted(p for p in BASE_DIR.glob("*/locale") if p.is_dir())
 TIME_ZONE = "Asia/Jakarta"
 USE_I18N = True
 USE_TZ = True
