@@ -240,7 +240,7 @@ class InProcessTimeStamper:
         policy: str = "1.3.6.1.4.1.99999.1.1",
         clock: Callable[[], datetime] | None = None,
     ) -> None:
-        self._template = _CmsTemplate(key, cert, (), content_type=_OID_TST_INFO)
+        self._template = _CmsTemplate(key, cert, tuple(chain), content_type=_OID_TST_INFO)
         self.certificate = cert
         self.chain = tuple(chain)
         self.policy = policy

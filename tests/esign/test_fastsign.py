@@ -1,0 +1,284 @@
+"""Fast batch signing (kotapintar.esign.fastsign): output validates, documents differ, tampering shows."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import shutil
+import subprocess
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from asn1crypto import cms
+from asn1crypto import x509 as asn1_x509
+from cryptography.hazmat.primitives import serialization
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.dss import DocumentSecurityStore
+from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
+from pyhanko_certvalidator import ValidationContext
+
+from kotapintar.esign import fastsign
+from kotapintar.esign.backends import SigningError
+from kotapintar.lib import pdfmini
+from kotapintar.lib.pdfmini import Letter
+
+
+@pytest.fixture(scope="module")
+def demo_pki() -> fastsign.DemoPki:
+    return fastsign.DemoPki.generate(crl_base_url="http://pki.test/tte/pki")
+
+
+@pytest.fixture(scope="module")
+def root(demo_pki: fastsign.DemoPki) -> asn1_x509.Certificate:
+    return asn1_x509.Certificate.load(demo_pki.root.public_bytes(serialization.Encoding.DER))
+
+
+def make_letter(i: int) -> Letter:
+    return Letter(
+        number=f"000.1/{i}/Setda/2026",
+        date_text=f"{1 + i % 28} November 2026",
+        subject=f"Undangan rapat koordinasi ke-{i}",
+        recipient="Kepala Dinas Komunikasi dan Informatika Kota Pekalongan",
+        paragraphs=(f"Dengan hormat, rapat ke-{i} akan dilaksanakan di Ruang Rapat {i % 5}.",),
+        signer_name="Budi Santoso",
+        signer_title="Sekretaris Daerah",
+        signer_nip="197001011990031001",
+    )
+
+
+def validate(pdf: bytes, root: asn1_x509.Certificate, *, from_dss: bool = False) -> PdfSignatureStatus:
+    reader = PdfFileReader(io.BytesIO(pdf))
+    (sig,) = reader.embedded_signatures
+    if from_dss:
+        vc = DocumentSecurityStore.read_dss(reader).as_validation_context(
+            {"trust_roots": [root], "allow_fetching": False, "revocation_mode": "hard-fail"}
+        )
+    else:
+        vc = ValidationContext(trust_roots=[root])
+    return validate_pdf_signature(sig, vc)
+
+
+def signer_info(pdf: bytes) -> cms.SignerInfo:
+    (sig,) = PdfFileReader(io.BytesIO(pdf)).embedded_signatures
+    return sig.signer_info
+
+
+def test_bb_letters_validate_intact_and_trusted(
+    demo_pki: fastsign.DemoPki, root: asn1_x509.Certificate
+) -> None:
+    signed = fastsign.sign_batch([make_letter(i) for i in range(3)], signer=demo_pki.signer_key_obj())
+    for pdf in signed:
+        status = validate(pdf, root)
+        assert status.intact and status.valid and status.trusted
+        assert status.bottom_line
+        assert status.coverage == SignatureCoverageLevel.ENTIRE_FILE
+
+
+def test_each_document_is_distinct(demo_pki: fastsign.DemoPki) -> None:
+    signed = fastsign.sign_batch([make_letter(i) for i in range(5)], signer=demo_pki.signer_key_obj())
+    assert len({hashlib.sha256(pdf).digest() for pdf in signed}) == 5
+    message_digests = {
+        next(a for a in signer_info(pdf)["signed_attrs"] if a["type"].native == "message_digest")["values"][
+            0
+        ].native
+        for pdf in signed
+    }
+    assert len(message_digests) == 5
+    assert len({signer_info(pdf)["signature"].native for pdf in signed}) == 5
+
+
+def test_letter_text_is_in_the_page(demo_pki: fastsign.DemoPki) -> None:
+    (pdf,) = fastsign.sign_batch([make_letter(42)], signer=demo_pki.signer_key_obj())
+    page = PdfFileReader(io.BytesIO(pdf)).root["/Pages"]["/Kids"][0]
+    content = page["/Contents"].data
+    assert b"(000.1/42/Setda/2026)" in content
+    assert b"(Undangan rapat koordinasi ke-42)" in content
+
+
+def test_pades_signed_attributes_have_no_signing_time(demo_pki: fastsign.DemoPki) -> None:
+    (pdf,) = fastsign.sign_batch([make_letter(1)], signer=demo_pki.signer_key_obj())
+    types = {attr["type"].native for attr in signer_info(pdf)["signed_attrs"]}
+    assert types == {"content_type", "message_digest", "signing_certificate_v2"}
+    sig_dict = PdfFileReader(io.BytesIO(pdf)).embedded_signatures[0].sig_object
+    assert sig_dict["/SubFilter"] == "/ETSI.CAdES.detached"
+    assert "/M" in sig_dict
+
+
+def test_byte_flipped_in_signed_range_is_detected(
+    demo_pki: fastsign.DemoPki, root: asn1_x509.Certificate
+) -> None:
+    (pdf,) = fastsign.sign_batch([make_letter(7)], signer=demo_pki.signer_key_obj())
+    tampered = bytearray(pdf)
+    at = tampered.index(b"(000.1/7/Setda/2026)") + 7
+    tampered[at] = ord("9")
+    status = validate(bytes(tampered), root)
+    assert not status.intact
+    assert not status.bottom_line
+
+
+def test_page_content_swapped_in_later_update_is_detected(
+    demo_pki: fastsign.DemoPki, root: asn1_x509.Certificate
+) -> None:
+    (pdf,) = fastsign.sign_batch([make_letter(8)], signer=demo_pki.signer_key_obj())
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    page = writer.root["/Pages"]["/Kids"][0]
+    forged = generic.StreamObject(stream_data=b"BT /F1 12 Tf 72 700 Td (Nomor palsu) Tj ET")
+    page["/Contents"] = writer.add_object(forged)
+    writer.update_container(page)
+    out = io.BytesIO()
+    writer.write(out)
+    status = validate(out.getvalue(), root)
+    assert status.intact  # the signed revision itself is untouched …
+    assert not status.bottom_line  # … but the later change is not allowed
+
+
+def test_untrusted_root_is_not_trusted(demo_pki: fastsign.DemoPki) -> None:
+    other = fastsign.DemoPki.generate()
+    (pdf,) = fastsign.sign_batch([make_letter(3)], signer=demo_pki.signer_key_obj())
+    other_root = asn1_x509.Certificate.load(other.root.public_bytes(serialization.Encoding.DER))
+    status = validate(pdf, other_root)
+    assert status.intact
+    assert not status.trusted
+
+
+def test_bt_has_a_signature_timestamp_over_the_signature(
+    demo_pki: fastsign.DemoPki, root: asn1_x509.Certificate
+) -> None:
+    (pdf,) = fastsign.sign_batch(
+        [make_letter(4)], signer=demo_pki.signer_key_obj(), level="B-T", timestamper=demo_pki.timestamper()
+    )
+    info = signer_info(pdf)
+    (attr,) = info["unsigned_attrs"]
+    assert attr["type"].native == "signature_time_stamp_token"
+    tst = attr["values"][0]["content"]["encap_content_info"]["content"].parsed
+    imprint = tst["message_imprint"]["hashed_message"].native
+    assert imprint == hashlib.sha256(info["signature"].native).digest()
+    status = validate(pdf, root)
+    assert status.bottom_line
+    assert status.timestamp_validity is not None and status.timestamp_validity.trusted
+
+
+def test_blt_validates_offline_from_the_dss_alone(
+    demo_pki: fastsign.DemoPki, root: asn1_x509.Certificate
+) -> None:
+    calls: list[str] = []
+    opener = demo_pki.crl_opener()
+
+    def counting(url: str) -> bytes:
+        calls.append(url)
+        return opener(url)
+
+    revocation = fastsign.fetch_revocation(
+        [demo_pki.signer, demo_pki.ca, demo_pki.root, demo_pki.tsa], opener=counting
+    )
+    signed = fastsign.sign_batch(
+        [make_letter(i) for i in range(4)],
+        signer=demo_pki.signer_key_obj(),
+        level="B-LT",
+        timestamper=demo_pki.timestamper(),
+        revocation=revocation,
+    )
+    assert sorted(calls) == ["http://pki.test/tte/pki/issuing.crl", "http://pki.test/tte/pki/root.crl"]
+    for pdf in signed:
+        reader = PdfFileReader(io.BytesIO(pdf))
+        dss = DocumentSecurityStore.read_dss(reader)
+        assert len(dss.crls) == 2
+        assert len(list(dss.load_certs())) == 4
+        status = validate(pdf, root, from_dss=True)
+        assert status.bottom_line and status.trusted
+        assert status.timestamp_validity is not None and status.timestamp_validity.trusted
+        assert status.coverage == SignatureCoverageLevel.ENTIRE_REVISION
+
+
+def test_blt_with_signer_revoked_before_signing_is_invalid(root: asn1_x509.Certificate) -> None:
+    pki = fastsign.DemoPki.generate(crl_base_url="http://pki.test/tte/pki")
+    pki.revoke(pki.signer, datetime.now(UTC) - timedelta(hours=1))
+    revocation = fastsign.fetch_revocation([pki.signer, pki.ca, pki.root, pki.tsa], opener=pki.crl_opener())
+    (pdf,) = fastsign.sign_batch(
+        [make_letter(5)],
+        signer=pki.signer_key_obj(),
+        level="B-LT",
+        timestamper=pki.timestamper(),
+        revocation=revocation,
+    )
+    own_root = asn1_x509.Certificate.load(pki.root.public_bytes(serialization.Encoding.DER))
+    status = validate(pdf, own_root, from_dss=True)
+    assert status.intact
+    assert not status.bottom_line
+    assert status.revoked
+
+
+def test_existing_pdf_bytes_are_signed_incrementally(
+    demo_pki: fastsign.DemoPki, root: asn1_x509.Certificate
+) -> None:
+    plain = bytes(pdfmini.letter_pdf(make_letter(9)).data)
+    (pdf,) = fastsign.sign_batch([plain], signer=demo_pki.signer_key_obj(), reason="Disetujui")
+    assert pdf.startswith(plain)
+    status = validate(pdf, root)
+    assert status.bottom_line and status.trusted
+
+
+def test_level_errors() -> None:
+    key = fastsign.DemoPki.generate().signer_key_obj()
+    with pytest.raises(SigningError) as excinfo:
+        fastsign.sign_batch([make_letter(1)], signer=key, level="B-T")
+    assert excinfo.value.code == "tsa_required"
+    with pytest.raises(SigningError) as excinfo:
+        fastsign.sign_batch([make_letter(1)], signer=key, level="B-X")
+    assert excinfo.value.code == "bad_level"
+    with pytest.raises(SigningError) as excinfo:
+        fastsign.sign_batch(["not a pdf"], signer=key)  # type: ignore[list-item]
+    assert excinfo.value.code == "bad_item"
+
+
+def test_unreachable_crl_is_a_signing_error(demo_pki: fastsign.DemoPki) -> None:
+    def failing(url: str) -> bytes:
+        raise OSError("connection refused")
+
+    with pytest.raises(SigningError) as excinfo:
+        fastsign.fetch_revocation([demo_pki.signer], opener=failing)
+    assert excinfo.value.code == "revocation_unavailable"
+
+
+def _nss_db(tmp_path: Path, root_pem: bytes) -> str:
+    db = tmp_path / "nss"
+    db.mkdir()
+    (tmp_path / "root.pem").write_bytes(root_pem)
+    run: Callable[..., subprocess.CompletedProcess[bytes]] = subprocess.run
+    run(["certutil", "-N", "-d", f"sql:{db}", "--empty-password"], check=True, capture_output=True)  # noqa: S603, S607
+    run(  # noqa: S603
+        ["certutil", "-A", "-d", f"sql:{db}", "-n", "root", "-t", "CT,C,C", "-i", str(tmp_path / "root.pem")],  # noqa: S607
+        check=True,
+        capture_output=True,
+    )
+    return f"sql:{db}"
+
+
+@pytest.mark.skipif(
+    not (shutil.which("pdfsig") and shutil.which("certutil")), reason="poppler/NSS tools missing"
+)
+@pytest.mark.parametrize("level", ["B-B", "B-LT"])
+def test_pdfsig_reports_valid_and_trusted(demo_pki: fastsign.DemoPki, tmp_path: Path, level: str) -> None:
+    revocation = fastsign.fetch_revocation(
+        [demo_pki.signer, demo_pki.ca, demo_pki.root, demo_pki.tsa], opener=demo_pki.crl_opener()
+    )
+    (pdf,) = fastsign.sign_batch(
+        [make_letter(11)],
+        signer=demo_pki.signer_key_obj(),
+        level=level,
+        timestamper=demo_pki.timestamper(),
+        revocation=revocation,
+    )
+    path = tmp_path / "signed.pdf"
+    path.write_bytes(pdf)
+    nss = _nss_db(tmp_path, demo_pki.root.public_bytes(serialization.Encoding.PEM))
+    result = subprocess.run(
+        ["pdfsig", "-nssdir", nss, str(path)], capture_output=True, text=True, check=False
+    )  # noqa: S603, S607
+    assert "Signature is Valid." in result.stdout
+    assert "Certificate is Trusted." in result.stdout
