@@ -1,1 +1,378 @@
-"""selectors of the flood app."""
+"""Reads of the flood app: stations with their latest values, alerts, reports, kelurahan states, CAP."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from kotapintar.core.errors import NotFound
+from kotapintar.core.models import Kelurahan
+from kotapintar.core.selectors import kelurahan_list
+from kotapintar.flood.models import (
+    LEVEL_NAMES,
+    LEVEL_PARAMETERS,
+    Alert,
+    AlertKind,
+    AlertState,
+    CitizenReport,
+    Datastream,
+    DatumOffset,
+    Delivery,
+    Latest,
+    MaintenanceLog,
+    Observation,
+    PumpEvent,
+    Quarantine,
+    ReportStatus,
+    RobForecast,
+    Shelter,
+    Station,
+    StationKind,
+    ThresholdSet,
+)
+from kotapintar.lib import geo
+
+REPORT_WINDOW = timedelta(hours=3)
+
+
+def station_list(*, kind: str | None = None) -> QuerySet[Station]:
+    qs = Station.objects.select_related("kelurahan").order_by("code")
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs
+
+
+def station_get(*, code: str) -> Station:
+    station = Station.objects.select_related("kelurahan").filter(code=code).first()
+    if station is None:
+        raise NotFound()
+    return station
+
+
+def datastream_list(*, station: Station) -> list[Datastream]:
+    return list(Datastream.objects.filter(station=station).select_related("latest").order_by("parameter"))
+
+
+def threshold_set_list(*, station: Station) -> list[ThresholdSet]:
+    return list(ThresholdSet.objects.filter(station=station).order_by("parameter", "-valid_from"))
+
+
+def threshold_set_current(
+    *, station: Station, parameter: str, at: datetime | None = None
+) -> ThresholdSet | None:
+    at = at or timezone.now()
+    return (
+        ThresholdSet.objects.filter(station=station, parameter=parameter, valid_from__lte=at)
+        .order_by("-valid_from")
+        .first()
+    )
+
+
+def datum_offset_list(*, station: Station) -> list[DatumOffset]:
+    return list(DatumOffset.objects.filter(station=station).order_by("-valid_from"))
+
+
+def datum_offset_at(*, station: Station, at: datetime) -> DatumOffset | None:
+    return DatumOffset.objects.filter(station=station, valid_from__lte=at).order_by("-valid_from").first()
+
+
+def observation_list(
+    *, station: Station, parameter: str, since: datetime, until: datetime | None = None, limit: int = 5000
+) -> list[Observation]:
+    qs = Observation.objects.filter(
+        datastream__station=station, datastream__parameter=parameter, phenomenon_time__gte=since
+    )
+    if until is not None:
+        qs = qs.filter(phenomenon_time__lte=until)
+    return list(qs.order_by("phenomenon_time")[:limit])
+
+
+def trend(latest: Latest | None) -> str:
+    if latest is None or latest.previous_value is None:
+        return "steady"
+    delta = latest.value - latest.previous_value
+    if abs(delta) < 0.5:
+        return "steady"
+    return "rising" if delta > 0 else "falling"
+
+
+@dataclass
+class StationSummary:
+    station: Station
+    parameter: str
+    unit: str
+    value: float | None
+    time: datetime | None
+    trend: str
+    level: int
+    level_name: str
+    silent: bool
+
+
+def _levels() -> dict[tuple[int, str], int]:
+    levels: dict[tuple[int, str], int] = {}
+    for sid, kind, level in AlertState.objects.filter(level__gt=0).values_list("station_id", "kind", "level"):
+        key = (sid, kind)
+        levels[key] = max(levels.get(key, 0), level)
+    return levels
+
+
+def station_summaries() -> list[StationSummary]:
+    """Every station with its main datastream's latest value, trend and current alarm level."""
+    levels = _levels()
+    main_param = {
+        StationKind.RIVER: "water_level",
+        StationKind.TIDE: "tide_level",
+        StationKind.RAIN: "rainfall",
+        StationKind.PUMP: "pump_flow",
+        StationKind.GATE: "gate_opening",
+    }
+    streams: dict[int, list[Datastream]] = {}
+    for stream in Datastream.objects.select_related("latest").order_by("parameter"):
+        streams.setdefault(stream.station_id, []).append(stream)
+    out = []
+    for station in station_list():
+        dss = streams.get(station.pk, [])
+        want = main_param.get(StationKind(station.kind), "")
+        ds: Datastream | None = next((d for d in dss if d.parameter == want), dss[0] if dss else None)
+        latest = getattr(ds, "latest", None) if ds is not None else None
+        level = max(levels.get((station.pk, AlertKind.LEVEL), 0), levels.get((station.pk, AlertKind.RAIN), 0))
+        silent = levels.get((station.pk, AlertKind.SILENT), 0) > 0
+        ts = threshold_set_current(station=station, parameter=ds.parameter) if ds is not None else None
+        name = ts.level_name(level) if ts is not None else str(LEVEL_NAMES[level])
+        out.append(
+            StationSummary(
+                station=station,
+                parameter=ds.parameter if ds else "",
+                unit=ds.unit if ds else "",
+                value=latest.value if latest else None,
+                time=latest.phenomenon_time if latest else None,
+                trend=trend(latest),
+                level=level,
+                level_name=name,
+                silent=silent,
+            )
+        )
+    return out
+
+
+def alert_list(*, active_only: bool = False, station: Station | None = None, limit: int = 200) -> list[Alert]:
+    qs = Alert.objects.select_related("station", "station__kelurahan", "acknowledged_by")
+    if active_only:
+        qs = qs.filter(superseded_at__isnull=True, level__gt=0)
+    if station is not None:
+        qs = qs.filter(station=station)
+    return list(qs.order_by("-created_at", "-id")[: max(1, min(limit, 1000))])
+
+
+def alert_get(*, public_id: Any) -> Alert:
+    alert = Alert.objects.select_related("station").filter(public_id=public_id).first()
+    if alert is None:
+        raise NotFound()
+    return alert
+
+
+def alerts_for_cap(*, now: datetime | None = None) -> list[Alert]:
+    now = now or timezone.now()
+    return [a for a in alert_list(active_only=True, limit=1000) if a.expires_at > now]
+
+
+def quarantine_list(*, limit: int = 200, unresolved_only: bool = True) -> list[Quarantine]:
+    qs = Quarantine.objects.all()
+    if unresolved_only:
+        qs = qs.filter(resolved_at__isnull=True)
+    return list(qs.order_by("-received_at")[: max(1, min(limit, 1000))])
+
+
+def delivery_list(*, limit: int = 200) -> list[Delivery]:
+    return list(Delivery.objects.select_related("alert", "channel").order_by("-created_at")[:limit])
+
+
+def report_list(
+    *, status: str | None = None, since: datetime | None = None, limit: int = 500
+) -> list[CitizenReport]:
+    qs = CitizenReport.objects.select_related("kelurahan")
+    if status:
+        qs = qs.filter(status=status)
+    if since is not None:
+        qs = qs.filter(created_at__gte=since)
+    return list(qs.order_by("-created_at")[: max(1, min(limit, 1000))])
+
+
+def report_get(*, public_id: Any) -> CitizenReport:
+    report = CitizenReport.objects.filter(public_id=public_id).first()
+    if report is None:
+        raise NotFound()
+    return report
+
+
+def depth_state(depth_cm: int) -> int:
+    """PetaBencana area states: 2 = 10–70 cm, 3 = 71–150 cm, 4 = >150 cm (1 = take care, unknown)."""
+    if depth_cm > 150:
+        return 4
+    if depth_cm > 70:
+        return 3
+    if depth_cm >= 10:
+        return 2
+    return 1
+
+
+STATE_LABELS = {
+    0: "normal",
+    1: "hati-hati",
+    2: "10–70 cm",
+    3: "71–150 cm",
+    4: "> 150 cm",
+}
+
+
+@dataclass
+class KelurahanState:
+    kelurahan: Kelurahan
+    state: int
+    reports: int
+    max_depth_cm: int | None
+    stations_alert: list[str]
+    in_rob_forecast: bool
+
+
+def kelurahan_states(
+    *, now: datetime | None = None, window: timedelta = timedelta(hours=6)
+) -> list[KelurahanState]:
+    """The state of every kelurahan from verified reports (depth classes) and stations in alert.
+
+    A station in alert (Siaga or worse, or its warned kelurahan) makes a kelurahan at least 1
+    (take care, depth unknown); verified reports of the last hours set the depth class.
+    """
+    now = now or timezone.now()
+    reports = CitizenReport.objects.filter(
+        status=ReportStatus.VERIFIED, created_at__gte=now - window, kelurahan__isnull=False
+    ).values_list("kelurahan_id", "depth_cm")
+    by_kel: dict[int, list[int]] = {}
+    for kid, depth in reports:
+        by_kel.setdefault(kid, []).append(depth)
+    alerted: dict[str, list[str]] = {}
+    active = AlertState.objects.filter(
+        level__gte=2, kind__in=[AlertKind.LEVEL, AlertKind.RAIN]
+    ).select_related("station", "station__kelurahan")
+    for alert_state in active:
+        station = alert_state.station
+        codes = list(station.warns_kelurahan or []) + ([station.kelurahan.code] if station.kelurahan else [])
+        for code in codes:
+            alerted.setdefault(code, []).append(station.name)
+    rob_codes: set[str] = set()
+    for fc in RobForecast.objects.filter(
+        ends_at__gte=now, starts_at__lte=now + timedelta(hours=24)
+    ).select_related("station"):
+        rob_codes.update(fc.station.warns_kelurahan or [])
+    out = []
+    for kel in kelurahan_list():
+        depths = by_kel.get(kel.pk, [])
+        state = max((depth_state(d) for d in depths), default=0)
+        if state == 0 and kel.code in alerted:
+            state = 1
+        out.append(
+            KelurahanState(
+                kelurahan=kel,
+                state=state,
+                reports=len(depths),
+                max_depth_cm=max(depths) if depths else None,
+                stations_alert=sorted(set(alerted.get(kel.code, []))),
+                in_rob_forecast=kel.code in rob_codes,
+            )
+        )
+    return out
+
+
+def kelurahan_names(codes: Sequence[str]) -> list[str]:
+    names = dict(Kelurahan.objects.filter(code__in=list(codes)).values_list("code", "name"))
+    return [names[c] for c in codes if c in names]
+
+
+def kelurahan_state_feature_collection(*, now: datetime | None = None) -> dict[str, Any]:
+    return geo.feature_collection(
+        [
+            geo.feature(
+                s.kelurahan.geometry,
+                {
+                    "code": s.kelurahan.code,
+                    "name": s.kelurahan.name,
+                    "population": s.kelurahan.population,
+                    "state": s.state,
+                    "state_label": STATE_LABELS[s.state],
+                    "reports": s.reports,
+                    "max_depth_cm": s.max_depth_cm,
+                    "stations_alert": s.stations_alert,
+                    "rob_forecast": s.in_rob_forecast,
+                },
+                s.kelurahan.code,
+            )
+            for s in kelurahan_states(now=now)
+        ]
+    )
+
+
+def pump_list() -> list[Station]:
+    return list(Station.objects.filter(kind=StationKind.PUMP).select_related("kelurahan").order_by("name"))
+
+
+def pump_event_list(*, station: Station, limit: int = 50) -> list[PumpEvent]:
+    return list(PumpEvent.objects.filter(station=station).select_related("operator").order_by("-at")[:limit])
+
+
+def shelter_list() -> list[Shelter]:
+    return list(Shelter.objects.select_related("kelurahan").order_by("name"))
+
+
+def shelter_get(*, code: str) -> Shelter:
+    shelter = Shelter.objects.filter(code=code).first()
+    if shelter is None:
+        raise NotFound()
+    return shelter
+
+
+def maintenance_list(*, station: Station, limit: int = 50) -> list[MaintenanceLog]:
+    return list(MaintenanceLog.objects.filter(station=station).select_related("performed_by")[:limit])
+
+
+def rob_forecast_list(*, now: datetime | None = None, station: Station | None = None) -> list[RobForecast]:
+    now = now or timezone.now()
+    qs = RobForecast.objects.filter(ends_at__gte=now).select_related("station")
+    if station is not None:
+        qs = qs.filter(station=station)
+    return list(qs.order_by("starts_at"))
+
+
+def next_high_tide(*, station: Station, now: datetime | None = None) -> tuple[datetime, float] | None:
+    """The next high water (time, cm on the gauge incl. subsidence) from the station's constituents."""
+    if not station.tide_constituents:
+        return None
+    from kotapintar.flood.services import rob_predicted_cm
+    from kotapintar.lib import tide
+
+    now = now or timezone.now()
+    model = tide.TideModel.from_json(station.tide_constituents)
+    for ext in tide.extremes(model, now, now + timedelta(hours=36)):
+        if ext.kind == "high":
+            cm = rob_predicted_cm(station, [ext.time])[0]
+            return ext.time, round(cm, 1)
+    return None
+
+
+def tide_stations() -> list[Station]:
+    return list(
+        Station.objects.filter(kind=StationKind.TIDE).exclude(tide_constituents=None).order_by("code")
+    )
+
+
+def level_parameters() -> tuple[str, ...]:
+    return tuple(str(p) for p in LEVEL_PARAMETERS)
+
+
+def search_filter(q: str) -> Q:
+    return Q(name__icontains=q) | Q(code__icontains=q)

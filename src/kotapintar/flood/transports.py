@@ -1,0 +1,77 @@
+"""Notification channels: webhook (JSON POST), e-mail (Django's mail over SMTP), Telegram-style bot.
+
+Each transport raises on failure; the caller logs the attempt and retries with back-off.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+
+from kotapintar.flood.models import Alert, Channel, ChannelKind
+
+TIMEOUT_S = 10
+
+
+def alert_payload(alert: Alert) -> dict[str, Any]:
+    station = alert.station
+    return {
+        "id": str(alert.public_id),
+        "station": station.code,
+        "station_name": station.name,
+        "kind": alert.kind,
+        "parameter": alert.parameter,
+        "level": alert.level,
+        "previous_level": alert.previous_level,
+        "level_name": alert.level_name,
+        "value": alert.value,
+        "time": alert.phenomenon_time.isoformat(),
+        "expires": alert.expires_at.isoformat(),
+        "message": alert.message,
+        "lon": station.lon,
+        "lat": station.lat,
+    }
+
+
+def _post_json(url: str, body: dict[str, Any], headers: dict[str, str]) -> None:
+    if not url.startswith(("http://", "https://")):
+        raise ValueError("only http(s) URLs are allowed")
+    request = urllib.request.Request(  # noqa: S310 - scheme checked above
+        url,
+        data=json.dumps(body).encode("utf-8"),
+        headers={"Content-Type": "application/json", **headers},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=TIMEOUT_S) as response:  # noqa: S310
+        if response.status >= 300:
+            raise RuntimeError(f"HTTP {response.status}")
+
+
+def send(channel: Channel, alert: Alert) -> None:
+    if channel.kind == ChannelKind.WEBHOOK:
+        headers = {"X-Kotapintar-Secret": channel.secret} if channel.secret else {}
+        _post_json(channel.target, alert_payload(alert), headers)
+    elif channel.kind == ChannelKind.EMAIL:
+        recipients = [a.strip() for a in channel.target.split(",") if a.strip()]
+        sent = send_mail(
+            subject=f"[{alert.level_name}] {alert.station.name}",
+            message=alert.message,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=recipients,
+            fail_silently=False,
+        )
+        if sent < 1:
+            raise RuntimeError("no e-mail sent")
+    elif channel.kind == ChannelKind.TELEGRAM:
+        base = (channel.base_url or "https://api.telegram.org").rstrip("/")
+        _post_json(
+            f"{base}/bot{channel.secret}/sendMessage",
+            {"chat_id": channel.target, "text": alert.message, "disable_web_page_preview": True},
+            {},
+        )
+    else:
+        raise ValueError(f"unknown channel kind {channel.kind}")

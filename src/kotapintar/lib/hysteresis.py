@@ -1,0 +1,74 @@
+"""Alarm levels with hysteresis (pure; no Django).
+
+The model is the OPC UA Part 9 limit alarm (§B.1.5) as described in the flood domain notes:
+
+1. **Escalate immediately**: one valid value at or above a limit raises the level at once.
+2. **De-escalate only after an off-delay plus a deadband**: the level drops only once the value has
+   stayed below ``limit − deadband`` for the whole off-delay. If it climbs back in between, the
+   countdown starts again.
+3. Levels are integers 0 (normal) … ``len(limits)``; ``limits`` are ascending and half-open
+   (a value equal to a limit is at that limit's level), so the bands have no gaps.
+
+`step()` returns the new state and whether the level changed; callers record an event on a change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Ascending level limits (e.g. Waspada, Siaga, Awas) with the de-escalation rules."""
+
+    limits: tuple[float, ...]
+    deadband: float = 0.0
+    off_delay: timedelta = timedelta(0)
+
+    def __post_init__(self) -> None:
+        if any(b < a for a, b in zip(self.limits, self.limits[1:], strict=False)):
+            raise ValueError("limits must be ascending")
+        if self.deadband < 0:
+            raise ValueError("deadband must not be negative")
+        if self.off_delay < timedelta(0):
+            raise ValueError("off_delay must not be negative")
+
+
+@dataclass(frozen=True)
+class State:
+    level: int = 0
+    #: When the value first fell below the current level's limit minus the deadband (None: not falling).
+    below_since: datetime | None = None
+    #: The highest level the value has pointed to while falling; the level it drops to.
+    pending_level: int | None = None
+    #: The time of the last value evaluated; older values are ignored (late readings).
+    last_time: datetime | None = None
+
+
+def raw_level(value: float, limits: Sequence[float]) -> int:
+    """The level a value falls in, without hysteresis: the number of limits it reaches."""
+    return sum(1 for limit in limits if value >= limit)
+
+
+def step(state: State, value: float, at: datetime, limits: Limits) -> tuple[State, bool]:
+    """Evaluate one value observed at `at`. Values older than the last one evaluated change nothing."""
+    if state.last_time is not None and at <= state.last_time:
+        return state, False
+    raw = raw_level(value, limits.limits)
+    if raw > state.level:
+        return State(level=raw, below_since=None, pending_level=None, last_time=at), True
+    # The level the value would have if it were `deadband` higher: it must clear the deadband to count.
+    target = raw_level(value + limits.deadband, limits.limits)
+    if target >= state.level:
+        return State(level=state.level, below_since=None, pending_level=None, last_time=at), False
+    if state.below_since is None:
+        new = State(level=state.level, below_since=at, pending_level=target, last_time=at)
+        if limits.off_delay <= timedelta(0):
+            return State(level=target, last_time=at), True
+        return new, False
+    pending = max(target, state.pending_level if state.pending_level is not None else target)
+    if at - state.below_since >= limits.off_delay:
+        return State(level=pending, last_time=at), True
+    return replace(state, pending_level=pending, last_time=at), False
