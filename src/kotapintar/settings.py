@@ -280,6 +280,10 @@ MQTT_PASSWORD = env_secret("MQTT_PASSWORD")
 KEY_ENCRYPTION_KEY = env_secret("KEY_ENCRYPTION_KEY")  # protects CA and service keys at rest
 NOTIFY_BY_EMAIL = env_bool("NOTIFY_BY_EMAIL", bool(EMAIL_HOST))  # also e-mail in-app notifications
 RUN_EXTRA_PROCESSES = env_bool("RUN_EXTRA_PROCESSES", True)  # `kotapintar run` starts app processes too
+BSRE_BASE_URL = env("BSRE_BASE_URL", "").rstrip("/")  # BSrE Esign Client Service, e.g. http://10.0.0.5
+BSRE_USERNAME = env_secret("BSRE_USERNAME")  # HTTP Basic credentials issued to the agency by BSrE
+BSRE_PASSWORD = env_secret("BSRE_PASSWORD")
+BSRE_TIMEOUT_S = env_int("BSRE_TIMEOUT_S", 60)  # a sign call that outlives this is "outcome unknown"
 
 LOGGING = {
     "version": 1,
