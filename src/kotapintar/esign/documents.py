@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -55,7 +56,9 @@ def pdf_check(data: bytes) -> PdfInfo:
         pages = reader.root["/Pages"]["/Count"]
         sizes = []
         for i in range(int(pages)):
-            box = reader.find_page_for_modification(i)[0]["/MediaBox"]
+            page_ref = reader.find_page_for_modification(i)[0]
+            page = page_ref.get_object() if hasattr(page_ref, "get_object") else page_ref
+            box = _inherited(page, "/MediaBox")
             sizes.append((float(box[2]) - float(box[0]), float(box[3]) - float(box[1])))
     except ValidationFailed:
         raise
@@ -66,6 +69,19 @@ def pdf_check(data: bytes) -> PdfInfo:
     if int(pages) < 1:
         raise ValidationFailed(_("The PDF has no pages."), code="pdf_no_pages")
     return PdfInfo(pages=int(pages), size=len(data), page_sizes=tuple(sizes))
+
+
+def _inherited(node: Any, key: str) -> Any:
+    """A page attribute, looked up through /Parent when the page inherits it."""
+    for _depth in range(32):
+        if key in node:
+            value = node[key]
+            return value.get_object() if hasattr(value, "get_object") else value
+        parent = node.get("/Parent")
+        if parent is None:
+            break
+        node = parent.get_object() if hasattr(parent, "get_object") else parent
+    return [0, 0, 595, 842]
 
 
 @dataclass(frozen=True)

@@ -1,1 +1,473 @@
-"""views of the esign app."""
+"""Pages of the TTE module (Indonesian first) and the PKI endpoints (CRL, CA, OCSP, RFC 3161 TSA)."""
+
+from __future__ import annotations
+
+import base64
+import urllib.parse
+import uuid
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from kotapintar.core.errors import DomainError, NotFound
+from kotapintar.core.models import Role
+from kotapintar.core.permissions import has_role
+from kotapintar.esign import documents, selectors, services, verification
+from kotapintar.esign.models import CertKind, DocumentStatus, StepKind
+
+MAX_PASSPHRASE = 256
+
+
+def _error(request: HttpRequest, exc: DomainError) -> None:
+    messages.error(request, str(exc.message))
+
+
+# --- Documents -----------------------------------------------------------------------------------------
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    docs = selectors.document_list(user=request.user)[:200]
+    return render(
+        request,
+        "esign/index.html",
+        {
+            "documents": docs,
+            "awaiting": selectors.documents_awaiting(request.user),
+            "can_create": has_role(request.user, *services.CREATOR_ROLES),
+            "is_signer": has_role(request.user, Role.PENANDATANGAN),
+            "is_admin": has_role(request.user, Role.ADMIN_KOTA),
+            "pki_ready": selectors.pki_ready(),
+        },
+    )
+
+
+class UploadForm(forms.Form):
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=255)
+    number = forms.CharField(label=gettext_lazy("Letter number"), max_length=120, required=False)
+    file = forms.FileField(label=gettext_lazy("PDF file"))
+
+
+@login_required
+def document_upload(request: HttpRequest) -> HttpResponse:
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > documents.max_upload_bytes():
+            form.add_error(
+                "file",
+                _("The file is larger than the limit of %(mb).0f MB.")
+                % {"mb": documents.max_upload_bytes() / 1048576},
+            )
+        else:
+            try:
+                doc = services.document_upload(
+                    actor=request.user,
+                    title=form.cleaned_data["title"],
+                    number=form.cleaned_data["number"],
+                    data=upload.read(),
+                )
+            except DomainError as exc:
+                form.add_error("file", str(exc.message))
+            else:
+                messages.success(request, _("The document was uploaded."))
+                return redirect("esign:document_detail", public_id=doc.public_id)
+    return render(
+        request, "esign/upload.html", {"form": form, "max_mb": documents.max_upload_bytes() // 1048576}
+    )
+
+
+def _signer_choices() -> list[tuple[str, str]]:
+    users = (
+        get_user_model().objects.filter(groups__name=Role.PENANDATANGAN, is_active=True).order_by("username")
+    )
+    return [(str(u.pk), f"{u.get_full_name() or u.username} ({u.username})") for u in users]
+
+
+class LetterForm(forms.Form):
+    nomor = forms.CharField(label=gettext_lazy("Letter number"), max_length=120)
+    perihal = forms.CharField(label=gettext_lazy("Subject"), max_length=255)
+    tujuan = forms.CharField(
+        label=gettext_lazy("Addressed to"), widget=forms.Textarea(attrs={"rows": 2}), max_length=500
+    )
+    isi = forms.CharField(
+        label=gettext_lazy("Body"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=20000,
+        help_text=gettext_lazy("Separate paragraphs with an empty line."),
+    )
+    penandatangan = forms.ChoiceField(label=gettext_lazy("Signing official"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["penandatangan"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = _signer_choices()
+
+
+@login_required
+def document_generate(request: HttpRequest) -> HttpResponse:
+    form = LetterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        signer = get_user_model().objects.get(pk=int(form.cleaned_data["penandatangan"]))
+        profile = getattr(signer, "profile", None)
+        opd = getattr(profile, "opd", None)
+        letter = documents.Letter(
+            nomor=form.cleaned_data["nomor"],
+            perihal=form.cleaned_data["perihal"],
+            tujuan=form.cleaned_data["tujuan"],
+            isi=form.cleaned_data["isi"],
+            penandatangan_nama=signer.get_full_name() or signer.username,
+            penandatangan_jabatan=getattr(profile, "jabatan", "") or "",
+            penandatangan_nip=getattr(profile, "nip", "") or "",
+            opd_name=opd.name if opd else "Sekretariat Daerah",
+        )
+        try:
+            doc = services.document_generate(actor=request.user, letter=letter)
+            services.workflow_start(
+                actor=request.user, document=doc, steps=[services.StepSpec(kind=StepKind.SIGN, actor=signer)]
+            )
+        except DomainError as exc:
+            form.add_error(None, str(exc.message))
+        else:
+            messages.success(request, _("The letter was created and sent to the signing official."))
+            return redirect("esign:document_detail", public_id=doc.public_id)
+    return render(request, "esign/generate.html", {"form": form})
+
+
+@login_required
+def document_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
+    try:
+        doc = selectors.document_get(user=request.user, public_id=public_id)
+    except NotFound as exc:
+        raise Http404(str(exc.message)) from exc
+    steps = list(selectors.step_list(doc))
+    current = selectors.step_current(doc) if doc.status == DocumentStatus.IN_PROGRESS else None
+    is_owner = doc.created_by_id == request.user.pk or has_role(request.user, Role.ADMIN_KOTA)
+    users = get_user_model().objects.filter(is_active=True).order_by("username")
+    return render(
+        request,
+        "esign/detail.html",
+        {
+            "doc": doc,
+            "steps": steps,
+            "current": current,
+            "my_turn": current is not None and current.actor_id == request.user.pk,
+            "revisions": selectors.revision_list(doc),
+            "signatures": doc.signatures.select_related("certificate").order_by("signed_at"),
+            "is_owner": is_owner,
+            "can_start": is_owner and doc.status == DocumentStatus.DRAFT,
+            "can_restart": is_owner and doc.status == DocumentStatus.RETURNED and not doc.signatures.exists(),
+            "users": users,
+            "signers": [u for u in users if has_role(u, Role.PENANDATANGAN)],
+            "verify_url": services.verify_url(doc.code),
+            "has_certificate": selectors.certificate_for_user(request.user) is not None,
+        },
+    )
+
+
+def _doc_or_404(request: HttpRequest, public_id: Any) -> Any:
+    try:
+        return selectors.document_get(user=request.user, public_id=public_id)
+    except NotFound as exc:
+        raise Http404(str(exc.message)) from exc
+
+
+@login_required
+@require_POST
+def workflow_start(request: HttpRequest, public_id: Any) -> HttpResponse:
+    doc = _doc_or_404(request, public_id)
+    user_model = get_user_model()
+    specs: list[services.StepSpec] = []
+    try:
+        for kind, field in ((StepKind.PARAF, "paraf"), (StepKind.SIGN, "sign")):
+            for raw in request.POST.getlist(field):
+                if not raw:
+                    continue
+                user = user_model.objects.filter(pk=int(raw) if raw.isdigit() else 0).first()
+                if user is None:
+                    raise NotFound(_("Unknown user."), code="user_not_found")
+                page = request.POST.get("page", "")
+                specs.append(
+                    services.StepSpec(
+                        kind=kind,
+                        actor=user,
+                        page=int(page) if page.isdigit() and kind == StepKind.SIGN else None,
+                    )
+                )
+        services.workflow_start(actor=request.user, document=doc, steps=specs)
+    except DomainError as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, _("The workflow has started; the first person has been notified."))
+    return redirect("esign:document_detail", public_id=doc.public_id)
+
+
+@login_required
+@require_POST
+def paraf(request: HttpRequest, public_id: Any) -> HttpResponse:
+    doc = _doc_or_404(request, public_id)
+    try:
+        services.paraf_approve(actor=request.user, document=doc, note=str(request.POST.get("note", "")))
+    except DomainError as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, _("Your initials were recorded."))
+    return redirect("esign:document_detail", public_id=doc.public_id)
+
+
+@login_required
+@require_POST
+def send_back(request: HttpRequest, public_id: Any) -> HttpResponse:
+    doc = _doc_or_404(request, public_id)
+    try:
+        services.document_send_back(
+            actor=request.user, document=doc, reason=str(request.POST.get("reason", ""))
+        )
+    except DomainError as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, _("The document was sent back to its creator."))
+    return redirect("esign:document_detail", public_id=doc.public_id)
+
+
+@login_required
+@require_POST
+def restart(request: HttpRequest, public_id: Any) -> HttpResponse:
+    doc = _doc_or_404(request, public_id)
+    try:
+        services.workflow_restart(actor=request.user, document=doc)
+    except DomainError as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, _("The document was resubmitted."))
+    return redirect("esign:document_detail", public_id=doc.public_id)
+
+
+@never_cache
+@login_required
+@require_POST
+def sign(request: HttpRequest, public_id: Any) -> HttpResponse:
+    doc = _doc_or_404(request, public_id)
+    passphrase = str(request.POST.get("passphrase", ""))[:MAX_PASSPHRASE]
+    try:
+        services.document_sign(actor=request.user, document=doc, passphrase=passphrase)
+    except DomainError as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, _("The document was signed."))
+    finally:
+        del passphrase
+    return redirect("esign:document_detail", public_id=doc.public_id)
+
+
+@login_required
+@require_GET
+def revision_download(request: HttpRequest, public_id: Any, seq: int) -> HttpResponse:
+    doc = _doc_or_404(request, public_id)
+    rev = doc.revisions.filter(seq=seq).first()
+    if rev is None:
+        raise Http404
+    return _pdf_response(bytes(rev.pdf), f"{doc.code}-r{rev.seq}.pdf")
+
+
+def _pdf_response(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@never_cache
+@login_required
+def batch_sign(request: HttpRequest) -> HttpResponse:
+    waiting = [d for d in selectors.documents_awaiting(request.user) if _current_is_sign(d)]
+    results = None
+    if request.method == "POST":
+        chosen = set(request.POST.getlist("documents"))
+        docs = [d for d in waiting if str(d.public_id) in chosen]
+        passphrase = str(request.POST.get("passphrase", ""))[:MAX_PASSPHRASE]
+        try:
+            results = services.document_sign_batch(actor=request.user, documents_=docs, passphrase=passphrase)
+        except DomainError as exc:
+            _error(request, exc)
+        else:
+            ok = sum(1 for r in results if r.ok)
+            messages.success(request, _("%(ok)d of %(n)d documents signed.") % {"ok": ok, "n": len(results)})
+        waiting = [d for d in selectors.documents_awaiting(request.user) if _current_is_sign(d)]
+    return render(request, "esign/batch.html", {"waiting": waiting, "results": results})
+
+
+def _current_is_sign(doc: Any) -> bool:
+    step = selectors.step_current(doc)
+    return step is not None and step.kind == StepKind.SIGN
+
+
+@login_required
+def certificates(request: HttpRequest) -> HttpResponse:
+    is_admin = has_role(request.user, Role.ADMIN_KOTA)
+    if request.method == "POST" and is_admin:
+        action = request.POST.get("action")
+        try:
+            if action == "issue":
+                user = get_user_model().objects.filter(pk=int(request.POST.get("user") or 0)).first()
+                if user is None:
+                    raise NotFound(_("Unknown user."), code="user_not_found")
+                services.certificate_issue(
+                    actor=request.user,
+                    user=user,
+                    passphrase=str(request.POST.get("passphrase", ""))[:MAX_PASSPHRASE],
+                )
+                messages.success(request, _("The certificate was issued."))
+            elif action == "revoke":
+                cert = (
+                    selectors.certificate_list()
+                    .filter(public_id=request.POST.get("certificate") or None)
+                    .first()
+                )
+                if cert is None:
+                    raise NotFound(_("Unknown certificate."), code="certificate_not_found")
+                services.certificate_revoke(
+                    actor=request.user,
+                    certificate=cert,
+                    reason=str(request.POST.get("reason", "unspecified")),
+                )
+                messages.success(request, _("The certificate was revoked; CRL and OCSP are updated."))
+        except (DomainError, ValueError) as exc:
+            messages.error(request, str(getattr(exc, "message", exc)))
+        return redirect("esign:certificates")
+    certs = (
+        selectors.certificate_list() if is_admin else selectors.certificate_list().filter(user=request.user)
+    )
+    return render(
+        request,
+        "esign/certificates.html",
+        {
+            "certs": certs,
+            "is_admin": is_admin,
+            "signers": _signer_choices(),
+            "pki_ready": selectors.pki_ready(),
+            "cas": selectors.certificate_list().filter(kind__in=[CertKind.ROOT, CertKind.ISSUING]),
+        },
+    )
+
+
+def _uuid_or_none(value: Any) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
+# --- Public verification -------------------------------------------------------------------------------
+
+
+class VerifyForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("Signed PDF"))
+
+
+def verify_upload(request: HttpRequest) -> HttpResponse:
+    form = VerifyForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > documents.max_upload_bytes():
+            form.add_error(
+                "file",
+                _("The file is larger than the limit of %(mb).0f MB.")
+                % {"mb": documents.max_upload_bytes() / 1048576},
+            )
+        else:
+            try:
+                report = verification.verify_pdf(upload.read())
+            except DomainError as exc:
+                form.add_error("file", str(exc.message))
+    return render(request, "esign/verify_upload.html", {"form": form, "report": report})
+
+
+def verify_code(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        doc = selectors.document_by_code(code)
+    except NotFound as exc:
+        raise Http404(str(exc.message)) from exc
+    latest = selectors.revision_latest(doc)
+    report = verification.verify_pdf(bytes(latest.pdf)) if doc.signatures.exists() else None
+    return render(
+        request,
+        "esign/verify_code.html",
+        {
+            "doc": doc,
+            "latest": latest,
+            "report": report,
+            "signatures": doc.signatures.order_by("signed_at"),
+        },
+    )
+
+
+def verify_download(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        doc = selectors.document_by_code(code)
+    except NotFound as exc:
+        raise Http404(str(exc.message)) from exc
+    latest = selectors.revision_latest(doc)
+    return _pdf_response(bytes(latest.pdf), f"{doc.code}.pdf")
+
+
+# --- PKI endpoints ---------------------------------------------------------------------------------------
+
+
+@require_GET
+def pki_crl(request: HttpRequest, public_id: Any) -> HttpResponse:
+    try:
+        ca = selectors.ca_by_public_id(public_id)
+    except NotFound as exc:
+        raise Http404 from exc
+    response = HttpResponse(services.crl_current(ca=ca), content_type="application/pkix-crl")
+    response["Cache-Control"] = "max-age=60"
+    return response
+
+
+@require_GET
+def pki_ca(request: HttpRequest, public_id: Any) -> HttpResponse:
+    try:
+        ca = selectors.ca_by_public_id(public_id)
+    except NotFound as exc:
+        raise Http404 from exc
+    return HttpResponse(bytes(ca.cert_der), content_type="application/pkix-cert")
+
+
+def _ocsp_response(body: bytes) -> HttpResponse:
+    return HttpResponse(services.ocsp_answer(body), content_type="application/ocsp-response")
+
+
+@csrf_exempt
+@require_http_methods(["POST"])
+def pki_ocsp(request: HttpRequest) -> HttpResponse:
+    return _ocsp_response(request.body[:65536])
+
+
+@require_GET
+def pki_ocsp_get(request: HttpRequest, encoded: str) -> HttpResponse:
+    """RFC 6960 A.1: GET {url}/{url-encoding of base-64 encoding of the DER OCSPRequest}."""
+    try:
+        body = base64.b64decode(urllib.parse.unquote(encoded), validate=False)
+    except ValueError:
+        body = b""
+    return _ocsp_response(body)
+
+
+@csrf_exempt
+@require_http_methods(["POST"])
+def pki_tsa(request: HttpRequest) -> HttpResponse:
+    if not selectors.pki_ready():
+        raise Http404
+    return HttpResponse(services.tsa_answer(request.body[:65536]), content_type="application/timestamp-reply")

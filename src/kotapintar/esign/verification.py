@@ -1,0 +1,192 @@
+"""Verify every signature in a PDF: integrity, signer, chain to the city root, timestamp, revocation
+status at signing time and pyHanko's difference analysis of later revisions.
+
+The report is plain JSON-able data; the public page, the API and `kotapintar esign-verify` all show
+the same dictionary.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+from typing import Any
+
+from asn1crypto import x509 as asn1_x509
+from django.utils.translation import gettext as _
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko_certvalidator import ValidationContext
+
+from kotapintar.core.errors import ValidationFailed
+from kotapintar.esign import documents, selectors
+from kotapintar.esign.models import PkiCertificate, Revocation
+
+
+def _name_attr(cert: asn1_x509.Certificate, key: str) -> str:
+    value = cert.subject.native.get(key, "")
+    if isinstance(value, list):
+        value = ", ".join(str(v) for v in value)
+    return str(value or "")
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.astimezone(dt.UTC).isoformat() if value else None
+
+
+def validation_context() -> ValidationContext:
+    """Trust only the city's roots; revocation from the platform's own current CRLs (no network)."""
+    from kotapintar.esign import services
+
+    roots = [asn1_x509.Certificate.load(d) for d in selectors.trust_roots_der()]
+    crls: list[bytes] = []
+    for ca in PkiCertificate.objects.filter(kind__in=["root", "issuing"]):
+        crls.append(services.crl_current(ca=ca))
+    return ValidationContext(
+        trust_roots=roots,
+        other_certs=[asn1_x509.Certificate.load(d) for d in selectors.ca_certs_der()],
+        crls=crls,
+        allow_fetching=False,
+        revocation_mode="soft-fail",
+    )
+
+
+def _city_revocation(cert: asn1_x509.Certificate) -> Revocation | None:
+    known = PkiCertificate.objects.filter(serial=str(cert.serial_number)).select_related("revocation").first()
+    if known is None or known.cert_der is None or bytes(known.cert_der) != cert.dump():
+        return None
+    return Revocation.objects.filter(certificate=known).first()
+
+
+def _signature_report(embedded: Any, vc: ValidationContext) -> dict[str, Any]:
+    reasons: list[str] = []
+    field = embedded.field_name
+    try:
+        status = validate_pdf_signature(embedded, vc, ts_validation_context=vc)
+    except Exception as exc:  # noqa: BLE001 - a malformed signature is reported, not raised
+        return {
+            "field": field,
+            "valid": False,
+            "intact": False,
+            "signature_valid": False,
+            "trusted": False,
+            "signer": {},
+            "reasons": [_("The signature cannot be read: %(error)s") % {"error": str(exc)[:200]}],
+        }
+    cert = status.signing_cert
+    ts = status.timestamp_validity
+    signing_time = ts.timestamp if ts is not None else status.signer_reported_dt
+    if not status.intact:
+        reasons.append(_("The signed bytes were changed (the digest does not match)."))
+    elif not status.valid:
+        reasons.append(_("The cryptographic signature is not valid."))
+    chain: list[str] = []
+    if status.validation_path is not None:
+        try:
+            chain = [c.subject.human_friendly for c in status.validation_path.iter_certs(include_root=True)]
+        except Exception:  # noqa: BLE001 - path display is best effort
+            chain = []
+    revocation = _city_revocation(cert)
+    revoked_before = bool(revocation and signing_time and revocation.revoked_at <= signing_time)
+    if revocation is None:
+        revocation_status = "good" if status.trusted else "unknown"
+    elif revoked_before:
+        revocation_status = "revoked_before_signing"
+        reasons.append(
+            _("The certificate was revoked on %(date)s, before the signing time.")
+            % {"date": revocation.revoked_at.isoformat()}
+        )
+    else:
+        revocation_status = "revoked_after_signing"
+    if not status.trusted and not revoked_before:
+        indic = status.trust_problem_indic
+        if revocation is not None or (indic is not None and "REVOKED" in str(indic)):
+            reasons.append(_("The signer's certificate is revoked."))
+        else:
+            reasons.append(_("The certificate does not chain to the city's trusted root."))
+    ts_report: dict[str, Any] = {"present": ts is not None}
+    if ts is not None:
+        ts_ok = ts.intact and ts.valid and ts.trusted
+        ts_report.update(time=_iso(ts.timestamp), valid=ts_ok)
+        if not ts_ok:
+            reasons.append(_("The timestamp is not valid or not trusted."))
+    level = status.modification_level
+    diff = status.diff_result
+    changed_after = level is not None and level.name not in ("NONE", "LTA_UPDATES")
+    modification = {
+        "coverage": status.coverage.name if status.coverage is not None else None,
+        "level": level.name if level is not None else None,
+        "docmdp_ok": status.docmdp_ok,
+        "changed_after_signing": changed_after,
+        "changes_allowed": bool(status.docmdp_ok is not False and (level is None or level.name != "OTHER")),
+    }
+    if status.docmdp_ok is False or (level is not None and level.name == "OTHER"):
+        detail = str(diff)[:300] if diff is not None and not hasattr(diff, "modification_level") else ""
+        reasons.append(
+            _("The document was changed after signing in a way that is not allowed.")
+            + (f" ({detail})" if detail else "")
+        )
+    valid = bool(status.bottom_line) and not revoked_before
+    if status.bottom_line and revoked_before:
+        valid = False
+    if not valid and not reasons:
+        reasons.append(_("The signature did not pass validation."))
+    return {
+        "field": field,
+        "valid": valid,
+        "intact": bool(status.intact),
+        "signature_valid": bool(status.valid),
+        "trusted": bool(status.trusted),
+        "signer": {
+            "name": _name_attr(cert, "common_name"),
+            "nip": _name_attr(cert, "serial_number"),
+            "title": _name_attr(cert, "title"),
+            "opd": _name_attr(cert, "organizational_unit_name"),
+            "organization": _name_attr(cert, "organization_name"),
+            "serial": str(cert.serial_number),
+            "issuer": cert.issuer.human_friendly,
+        },
+        "signing_time": _iso(signing_time),
+        "claimed_time": _iso(status.signer_reported_dt),
+        "chain": chain,
+        "timestamp": ts_report,
+        "revocation": {
+            "status": revocation_status,
+            "revoked_at": _iso(revocation.revoked_at) if revocation else None,
+        },
+        "certification": _is_certification(embedded),
+        "modification": modification,
+        "reasons": reasons,
+    }
+
+
+def _is_certification(embedded: Any) -> bool:
+    try:
+        return embedded.docmdp_level is not None
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def verify_pdf(data: bytes) -> dict[str, Any]:
+    """Validate every signature of the PDF; the report says ``valid`` only when all are valid and trusted."""
+    documents.pdf_check(data)
+    try:
+        reader = PdfFileReader(io.BytesIO(data), strict=False)
+        sigs = list(reader.embedded_signatures)
+    except Exception as exc:  # noqa: BLE001
+        raise ValidationFailed(_("The PDF is damaged and cannot be read."), code="pdf_broken") from exc
+    vc = validation_context()
+    reports = [_signature_report(sig, vc) for sig in sigs]
+    all_valid = bool(reports) and all(r["valid"] for r in reports)
+    if not reports:
+        conclusion = "NO_SIGNATURE"
+    else:
+        conclusion = "VALID" if all_valid else "INVALID"
+    return {
+        "conclusion": conclusion,
+        "valid": all_valid,
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "size": len(data),
+        "signature_count": len(reports),
+        "signatures": reports,
+    }
