@@ -1,0 +1,39 @@
+"""The Pekalongan demo: a full 2019–2028 plan, idempotent."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from kotapintar.core.models import AuditEntry
+from kotapintar.masterplan import selectors
+from kotapintar.masterplan.models import Dimension, Programme, Stage, Worksheet
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_has_30_programmes_in_6_dimensions_from_10_opds(demo):
+    progs = Programme.objects.filter(plan=demo)
+    assert progs.count() >= 30
+    assert progs.values("worksheet__element__dimension").distinct().count() == Dimension.objects.count() == 6
+    assert Worksheet.objects.filter(plan=demo).values("opd").distinct().count() >= 10
+
+
+def test_demo_quick_wins_link_to_their_modules(demo):
+    urls = {q["module_url"] for q in selectors.quick_wins(plan=demo, live=False)}
+    assert urls == {"/tte/", "/batik/", "/banjir/"}
+
+
+def test_demo_has_the_2018_history_of_tahap_i_to_iv(demo):
+    stages = {s.code: s for s in Stage.objects.filter(plan=demo)}
+    assert str(stages["T1"].start_date) == "2018-07-16"
+    assert stages["T1"].venue == "Pusdiklat Kospin Jaya"
+    assert str(stages["T3"].start_date) == "2018-09-25"
+    assert str(stages["T4"].end_date) == "2018-10-25"
+
+
+def test_seed_twice_changes_nothing(demo, settings):
+    before = (Programme.objects.count(), AuditEntry.objects.count())
+    with open("/dev/null", "w") as sink:
+        call_command("seed_demo", "--only", "core", "masterplan", stdout=sink)
+    assert (Programme.objects.count(), AuditEntry.objects.count()) == before
