@@ -36,6 +36,7 @@ __all__ = [
     "DEFAULT_LATITUDE",
     "MIN_RECORD_HOURS",
     "MIN_SAMPLES",
+    "YEAR_DAYS_MIN",
     "Constituent",
     "Extreme",
     "TideError",
@@ -44,6 +45,7 @@ __all__ = [
     "extremes",
     "fit",
     "known_constituents",
+    "noaa_phase_to_utide",
     "predict",
 ]
 
@@ -57,6 +59,10 @@ MIN_RECORD_HOURS = 48.0
 #: Fewest valid samples :func:`fit` accepts.
 MIN_SAMPLES = 24
 
+#: A record at least this long (days) is analysed as a full year (SA, T2, S1… resolved).
+YEAR_DAYS_MIN = 360.0
+
+_TROPICAL_YEAR_D = 365.2422
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _EPOCH_STR = "1970-01-01"
 _CHUNK = 20_000  # time samples per reconstruct call (bounds memory: chunk x constituents)
@@ -69,6 +75,8 @@ _ALIASES = {
     # NOAA's 2MK3 has the speed and astronomical argument of UTide's MO3 (2*M2 - K1 == M2 + O1);
     # only the small nodal factor differs.
     "2MK3": "MO3",
+    # NOAA's M1 (speed 14.4966939 deg/h) is UTide's NO1 by speed; the nodal factors differ slightly.
+    "M1": "NO1",
 }
 
 
@@ -134,9 +142,15 @@ class TideModel:
         """Parse and validate the shape :meth:`to_json` writes (``z0_m``, ``latitude`` optional).
 
         Names are normalised to UTide's spelling; raises :class:`TideError` on anything invalid.
+        An optional ``"convention": "noaa"`` marks phases published by NOAA CO-OPS (Schureman's
+        astronomical arguments); they are converted to UTide's (see :func:`noaa_phase_to_utide`).
+        Other keys (provenance notes, datum names) are ignored.
         """
         if not isinstance(data, Mapping):
             raise TideError("tide model must be a JSON object")
+        convention = data.get("convention", "utide")
+        if convention not in ("utide", "noaa"):
+            raise TideError("convention must be 'utide' or 'noaa'")
         raw = data.get("constituents")
         if not isinstance(raw, list) or not raw:
             raise TideError("'constituents' must be a non-empty list")
@@ -156,6 +170,8 @@ class TideModel:
             if amp < 0 or amp > 50:
                 raise TideError(f"constituents[{i}].amplitude_m must be between 0 and 50 m")
             phase = _number(item["phase_deg"], f"constituents[{i}].phase_deg")
+            if convention == "noaa":
+                phase = noaa_phase_to_utide(name, phase)
             constituents.append(Constituent(name=name, amplitude_m=amp, phase_deg=phase % 360.0))
         z0 = _number(data.get("z0_m", 0.0), "z0_m")
         if abs(z0) > 1000:
@@ -190,6 +206,30 @@ class TideModel:
             if c.name == key:
                 return c
         raise KeyError(key)
+
+
+def _solar_perigee_deg() -> float:
+    """Longitude of the solar perigee p' (degrees) on 2025-07-01; it moves 0.017 deg a year."""
+    from utide.astronomy import ut_astron
+
+    astro, _ = ut_astron(np.array([739433.0]))  # 2025-07-01 as a Python-ordinal datenum
+    return float(astro[5, 0] * 360.0 % 360.0)
+
+
+def noaa_phase_to_utide(name: str, phase_deg: float) -> float:
+    """Convert a NOAA CO-OPS (Schureman) Greenwich phase to UTide's (Foreman) convention.
+
+    The two agree for every constituent except two whose astronomical arguments UTide writes
+    with the solar perigee p': SA (Schureman V = h, UTide V = h - p') and S1 (Schureman V = T,
+    UTide V = T + p' - 90 deg). Keeping V - g unchanged gives g_utide = g_noaa - p' for SA and
+    g_noaa + p' - 90 for S1. Without this, NOAA's SA (often 5-10 cm) is predicted ~80 deg off.
+    """
+    key = canonical_name(name)
+    if key == "SA":
+        return (phase_deg - _solar_perigee_deg()) % 360.0
+    if key == "S1":
+        return (phase_deg + _solar_perigee_deg() - 90.0) % 360.0
+    return phase_deg % 360.0
 
 
 @dataclass(frozen=True)
@@ -271,9 +311,10 @@ def fit(
 
     ``times`` are aware datetimes (any zone; converted to UTC) or ``datetime64`` taken as UTC;
     samples need not be evenly spaced. Non-finite heights (gaps) are dropped. Constituents are
-    chosen by UTide's Rayleigh criterion from the record length unless ``constituents`` names
-    them. Phases are Greenwich phase lags (UTC); ``z0_m`` is the fitted mean level. The result
-    lists constituents from the largest amplitude down.
+    chosen by UTide's Rayleigh criterion from the record length (a record of at least
+    :data:`YEAR_DAYS_MIN` days counts as a full year) unless ``constituents`` names them.
+    Phases are Greenwich phase lags (UTC); ``z0_m`` is the fitted mean level. The result lists
+    constituents from the largest amplitude down.
 
     Raises :class:`TideError` for mismatched lengths, naive times, duplicate times, or a record
     shorter than :data:`MIN_RECORD_HOURS` / :data:`MIN_SAMPLES`.
@@ -299,6 +340,12 @@ def fit(
     if float(np.ptp(h)) > 100.0:
         raise TideError("heights span more than 100 m: are they in metres?")
 
+    # Rayleigh criterion: two constituents are fitted separately only when the record spans at
+    # least 1/|f1 - f2|. A year of hourly data is 8,760 h = 365.0 d, a few hours short of the
+    # 365.24-day period of SA, which UTide would then drop with T2, S1, PSI1… (one cycle per year
+    # from their neighbours). A record of at least YEAR_DAYS_MIN counts as a full year.
+    span_d = span_h / 24.0
+    rayleigh_min = min(1.0, span_d / _TROPICAL_YEAR_D) if span_d >= YEAR_DAYS_MIN else 1.0
     constit: str | list[str] = "auto"
     if constituents is not None:
         constit = [canonical_name(n) for n in constituents]
@@ -312,6 +359,7 @@ def fit(
             epoch=_EPOCH_STR,
             constit=constit,
             method="ols",
+            Rayleigh_min=rayleigh_min,
             conf_int="none",
             trend=False,
             nodal=True,

@@ -1,0 +1,146 @@
+"""kotapintar tide-fit: fit harmonic tidal constituents (UTide) to a gauge record in CSV.
+
+    kotapintar tide-fit --csv gauge.csv --latitude -6.87 --json
+
+The CSV needs a header with the columns ``time`` (ISO 8601; UTC unless it carries an offset) and
+``height_m`` (metres above the gauge datum). Blank or ``NaN`` heights are gaps and are skipped.
+Prints ``{"constituents": [{"name", "amplitude_m", "phase_deg"}…], "z0_m": …, "latitude": …}``
+with Greenwich (UTC) phases; a summary goes to stderr. Bad input exits non-zero with the reason.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from kotapintar.lib import tide
+
+MAX_ROWS = 2_000_000  # ~ 20 years of 5-minute data; beyond that, decimate first
+
+
+def parse_time(text: str) -> datetime:
+    """ISO 8601 → aware UTC datetime; a time without offset is taken as UTC. ValueError if bad."""
+    value = text.strip()
+    if not value:
+        raise ValueError("empty")
+    parsed = datetime.fromisoformat(value)
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+def read_record(path: Path) -> tuple[list[datetime], list[float], int]:
+    """Read (times, heights, gaps) from a ``time,height_m`` CSV. Raises CommandError on bad input."""
+    try:
+        handle = path.open(newline="", encoding="utf-8-sig")
+    except OSError as exc:
+        raise CommandError(f"cannot open {path}: {exc.strerror or exc}") from exc
+    times: list[datetime] = []
+    heights: list[float] = []
+    gaps = 0
+    with handle:
+        try:
+            reader = csv.DictReader(handle)
+            fields = [f.strip() for f in (reader.fieldnames or [])]
+            missing = [c for c in ("time", "height_m") if c not in fields]
+            if missing:
+                raise CommandError(
+                    f"{path}: missing column(s) {', '.join(missing)}; the header must name time and height_m"
+                )
+            reader.fieldnames = fields
+            for row in reader:
+                line = reader.line_num
+                if len(times) + gaps >= MAX_ROWS:
+                    raise CommandError(f"{path}: more than {MAX_ROWS} rows; decimate the record first")
+                raw_time = row.get("time")
+                raw_height = row.get("height_m")
+                if raw_time is None or raw_height is None:
+                    raise CommandError(f"{path} line {line}: row has too few fields")
+                try:
+                    when = parse_time(raw_time)
+                except ValueError:
+                    raise CommandError(
+                        f"{path} line {line}: bad time {raw_time.strip()!r} (want ISO 8601)"
+                    ) from None
+                text = raw_height.strip()
+                if text == "" or text.lower() == "nan":
+                    gaps += 1
+                    continue
+                try:
+                    height = float(text)
+                except ValueError:
+                    raise CommandError(f"{path} line {line}: height_m {text!r} is not a number") from None
+                if not math.isfinite(height) or abs(height) > 100.0:
+                    raise CommandError(
+                        f"{path} line {line}: height_m {text!r} is not a plausible height in metres"
+                    )
+                times.append(when)
+                heights.append(height)
+        except UnicodeDecodeError:
+            raise CommandError(f"{path}: not a UTF-8 text file") from None
+        except csv.Error as exc:
+            raise CommandError(f"{path}: malformed CSV ({exc})") from None
+    return times, heights, gaps
+
+
+def model_json(model: tide.TideModel) -> dict[str, Any]:
+    """The tide-fit output: tide.TideModel.to_json() rounded to 0.01 mm and 0.001 degree."""
+    data = model.to_json()
+    for item in data["constituents"]:
+        item["amplitude_m"] = round(item["amplitude_m"], 5)
+        item["phase_deg"] = round(item["phase_deg"], 3)
+    data["z0_m"] = round(data["z0_m"], 5)
+    return data
+
+
+class Command(BaseCommand):
+    help = (
+        "Fit harmonic tidal constituents (UTide, least squares, Greenwich/UTC phases) to a gauge record "
+        "in CSV with columns time (ISO 8601 UTC) and height_m."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--csv", required=True, type=Path, help="CSV file with columns time,height_m")
+        parser.add_argument("--latitude", required=True, type=float, help="gauge latitude, degrees north")
+        parser.add_argument(
+            "--constituents",
+            default="",
+            help="comma-separated names to fit (default: chosen from the record length, Rayleigh criterion)",
+        )
+        parser.add_argument("--json", action="store_true", help="print the model as JSON")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path = Path(options["csv"])
+        try:
+            latitude = float(options["latitude"])
+        except (TypeError, ValueError):
+            raise CommandError("--latitude must be a number") from None
+        if not math.isfinite(latitude) or not -90.0 <= latitude <= 90.0:
+            raise CommandError("--latitude must be between -90 and 90")
+        names = [n.strip() for n in str(options["constituents"]).split(",") if n.strip()] or None
+        times, heights, gaps = read_record(path)
+        try:
+            model = tide.fit(times, heights, latitude, constituents=names)
+        except tide.TideError as exc:
+            raise CommandError(f"{path}: {exc}") from None
+        residual = np.asarray(heights) - tide.predict(model, times)
+        rms_cm = float(np.sqrt(np.mean(residual**2))) * 100.0
+        span_days = (max(times) - min(times)).total_seconds() / 86400.0
+        self.stderr.write(
+            f"fitted {len(model.constituents)} constituents to {len(times)} samples "
+            f"({gaps} gaps) over {span_days:.1f} days; residual RMS {rms_cm:.1f} cm"
+        )
+        if options["json"]:
+            self.stdout.write(json.dumps(model_json(model), indent=2))
+            return
+        self.stdout.write(f"z0 (mean level) {model.z0_m:.3f} m   latitude {latitude:g}")
+        self.stdout.write(f"{'name':<6} {'amplitude cm':>12} {'phase deg (UTC)':>16}")
+        for c in model.constituents:
+            self.stdout.write(f"{c.name:<6} {c.amplitude_m * 100:12.2f} {c.phase_deg:16.2f}")
