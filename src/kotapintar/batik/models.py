@@ -27,6 +27,23 @@ class BilingualMixin:
                 return str(value)
         return str(getattr(self, f"{field}_id", ""))
 
+    # for templates, which cannot pass arguments
+    @property
+    def tr_name(self) -> str:
+        return self.t("name")
+
+    @property
+    def tr_summary(self) -> str:
+        return self.t("summary")
+
+    @property
+    def tr_description(self) -> str:
+        return self.t("description")
+
+    @property
+    def tr_title(self) -> str:
+        return self.t("title")
+
 
 class Venue(BilingualMixin, models.Model):
     code = models.SlugField(_("code"), max_length=60, unique=True)

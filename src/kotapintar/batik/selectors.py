@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from kotapintar.batik import errors, wallet_port
 from kotapintar.batik.models import (
@@ -28,6 +29,15 @@ from kotapintar.batik.models import (
 from kotapintar.lib.idr_words import format_idr_short
 
 WIB = zoneinfo.ZoneInfo("Asia/Jakarta")
+
+#: the wallet's merchant categories, named for the tourism office's report
+CATEGORY_LABELS = {
+    "batik": _("Batik"),
+    "kuliner": _("Food and drink"),
+    "kerajinan": _("Crafts"),
+    "tiket": _("Tickets"),
+    "other": _("Other"),
+}
 
 
 def event_list(*, include_past: bool = True) -> QuerySet[Event]:
@@ -173,7 +183,7 @@ class Analytics:
     repeat_visitors: int
     total_visitors: int
     turnover_idr: int
-    by_category: dict[str, int]
+    by_category: list[tuple[str, str, int]]  # (category, label, turnover)
     top_merchants: list[tuple[str, str, int]]
 
     @property
@@ -258,7 +268,12 @@ def analytics(*, event_code: str | None = None) -> Analytics:
         repeat_visitors=repeat,
         total_visitors=total,
         turnover_idr=sum(f.turnover_idr for f in figures),
-        by_category=wallet_port.turnover_by_category(event_code=event_code),
+        by_category=[
+            (key, str(CATEGORY_LABELS.get(key, key)), amount)
+            for key, amount in sorted(
+                wallet_port.turnover_by_category(event_code=event_code).items(), key=lambda kv: -kv[1]
+            )
+        ],
         top_merchants=wallet_port.turnover_by_merchant(event_code=event_code)[:10],
     )
 

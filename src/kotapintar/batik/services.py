@@ -9,7 +9,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -74,11 +74,14 @@ def _is_staff(actor: Any) -> bool:
 def venue_upsert(*, actor: Any, code: str, **fields: Any) -> Venue:
     if actor is not None:
         require_role(actor, *STAFF_ROLES)
-    from kotapintar.core.selectors import city_get_or_none
+    from kotapintar.core.selectors import city_get_or_none, kelurahan_at
 
     city = city_get_or_none()
     if city is not None and not city.contains_point(lon=fields["lon"], lat=fields["lat"]):
         raise ValidationFailed(_("The venue must lie inside the city."), code="venue_outside_city")
+    if not fields.get("kelurahan_code"):
+        kel = kelurahan_at(lon=fields["lon"], lat=fields["lat"])
+        fields["kelurahan_code"] = kel.code if kel is not None else ""
     with transaction.atomic():
         venue, created = Venue.objects.update_or_create(code=code, defaults=fields)
         if created:
@@ -412,7 +415,7 @@ def ticket_issue_free(
 
 @dataclass(frozen=True)
 class CheckInResult:
-    status: str  # "ok" or "duplicate" (the same nonce uploaded again)
+    status: Literal["ok", "duplicate"]  # duplicate: the same nonce uploaded again
     checkin_id: str
     ticket_code: str
     event_code: str
@@ -424,7 +427,7 @@ class CheckInResult:
     stamp_awarded: bool = False
 
 
-def _result(ci: CheckIn, *, status: str, stamp: bool = False) -> CheckInResult:
+def _result(ci: CheckIn, *, status: Literal["ok", "duplicate"], stamp: bool = False) -> CheckInResult:
     return CheckInResult(
         status=status,
         checkin_id=str(ci.public_id),
@@ -441,6 +444,25 @@ def _result(ci: CheckIn, *, status: str, stamp: bool = False) -> CheckInResult:
 
 def _when(value: datetime) -> str:
     return timezone.localtime(value).strftime("%d-%m-%Y %H:%M")
+
+
+MAX_SCAN_AGE = timedelta(days=366)
+
+
+def _scan_time(value: datetime | None) -> datetime:
+    """The scanner's clock: naive times are WIB; older than a year or in the future is refused."""
+    now = timezone.now()
+    if value is None:
+        return now
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value, timezone.get_default_timezone())
+    try:
+        too_old = value < now - MAX_SCAN_AGE
+    except OverflowError:  # pragma: no cover - extreme offsets
+        too_old = True
+    if too_old:
+        raise ValidationFailed(_("The scan time is too old to upload."), code="scan_too_old")
+    return value
 
 
 def check_checkin(*, actor: Any, code: str, event_code: str, kind: str, scanned_at: datetime) -> Ticket:
@@ -543,7 +565,7 @@ def checkin_scan(
 ) -> CheckInResult:
     """Check a ticket in (entry) or out (exit) at a gate. A second entry is refused with where and
     when the ticket was first used; the same nonce uploaded again returns the first result."""
-    when = scanned_at or timezone.now()
+    when = _scan_time(scanned_at)
     nonce = (nonce or "").strip()[:100] or None
     if nonce:
         existing = CheckIn.objects.select_related("ticket__ticket_type", "event").filter(nonce=nonce).first()
@@ -578,7 +600,7 @@ def checkin_scan(
 class BatchItemResult:
     nonce: str
     ticket_code: str
-    status: str  # ok, duplicate, refused
+    status: Literal["ok", "duplicate", "refused"]
     code: str = ""
     message: str = ""
     detail: Any = None

@@ -111,16 +111,18 @@ def card_qr_token(*, number: str) -> str:
 
 
 def card_history(*, number: str, limit: int = 20) -> list[HistoryLine]:
-    rows = _call("selectors", "card_history", number=number, limit=limit)
+    """The card's movements, newest first; amounts signed from the card's side (wallet CardHistoryItem)."""
     lines: list[HistoryLine] = []
-    for row in rows:
-        get = row.get if isinstance(row, dict) else lambda k, d=None, r=row: getattr(r, k, d)
-        amount = get("amount_idr", 0) or 0
-        direction = str(get("direction", "") or "")
-        if direction in {"debit", "out"} and amount > 0:
-            amount = -amount
-        text = get("description", "") or get("kind", "") or get("merchant_name", "") or ""
-        lines.append(HistoryLine(created_at=get("created_at"), description=str(text), amount_idr=int(amount)))
+    for row in _call("selectors", "card_history", number=number, limit=limit):
+        label = str(getattr(row, "kind_label", "") or getattr(row, "kind", ""))
+        other = str(getattr(row, "counterparty", "") or "")
+        lines.append(
+            HistoryLine(
+                created_at=getattr(row, "created_at", None),
+                description=f"{label} · {other}" if other else label,
+                amount_idr=int(getattr(row, "amount_idr", 0) or 0),
+            )
+        )
     return lines
 
 
@@ -164,19 +166,13 @@ def turnover_by_category(*, event_code: str | None = None) -> dict[str, int]:
 
 def turnover_by_merchant(*, event_code: str | None = None) -> list[tuple[str, str, int]]:
     """(merchant code, merchant name, turnover) sorted by turnover, largest first."""
-    data = _selector_or_empty("turnover_by_merchant", event_code=event_code)
-    rows: list[tuple[str, str, int]] = []
-    if isinstance(data, dict):
-        rows = [(str(k), str(k), int(v)) for k, v in data.items()]
-    elif data:
-        for row in data:
-            get = row.get if isinstance(row, dict) else lambda k, d=None, r=row: getattr(r, k, d)
-            code = str(get("merchant_code", "") or get("code", ""))
-            rows.append(
-                (
-                    code,
-                    str(get("name", "") or get("merchant_name", "") or code),
-                    int(get("amount_idr", 0) or get("turnover_idr", 0) or 0),
-                )
-            )
-    return sorted(rows, key=lambda r: (-r[2], r[0]))
+    rows = _selector_or_empty("turnover_by_merchant", event_code=event_code) or []
+    out = [
+        (
+            str(getattr(r, "merchant_code", "")),
+            str(getattr(r, "name", "")),
+            int(getattr(r, "amount_idr", 0) or 0),
+        )
+        for r in rows
+    ]
+    return sorted(out, key=lambda r: (-r[2], r[0]))

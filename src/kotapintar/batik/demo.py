@@ -1,0 +1,402 @@
+# ruff: noqa: E501 - demo content lines are prose
+"""Batik Fusion demo data: the city's batik venues and events (facts from the domain notes), their
+sessions and ticket types, some tickets with check-ins and passport stamps, and a reward.
+
+Dates not published for an edition (the 2025 carnival, the 2026 night market) are placeholders on
+the usual pattern (Hari Batik in October; evenings during Ramadan) and say so in their summary.
+Idempotent: a second run changes nothing.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+
+from kotapintar.batik import services
+from kotapintar.batik.models import CheckIn, Event, Ticket, TicketOrder, TicketType
+
+WIB = ZoneInfo("Asia/Jakarta")
+
+# code, name, address, lat, lon, description (id), description (en)
+VENUES: list[tuple[str, str, str, float, float, str, str]] = [
+    (
+        "museum-batik",
+        "Museum Batik Pekalongan",
+        "Jl. Jetayu No. 1, Pekalongan Utara",
+        -6.8796,
+        109.6768,
+        "Gedung tahun 1906, diresmikan Presiden SBY 12 Juli 2006; lebih dari 1.300 koleksi batik.",
+        "A 1906 building opened by President SBY on 12 July 2006; more than 1,300 batik pieces.",
+    ),
+    (
+        "gor-jetayu",
+        "GOR Jetayu",
+        "Kawasan Budaya Jetayu, Pekalongan Utara",
+        -6.8790,
+        109.6759,
+        "Gedung olahraga di Kawasan Budaya Jetayu; start karnaval batik.",
+        "Sports hall in the Jetayu heritage quarter; the carnival's start.",
+    ),
+    (
+        "lapangan-jetayu",
+        "Lapangan Jetayu",
+        "Kawasan Budaya Jetayu, Pekalongan Utara",
+        -6.8785,
+        109.6765,
+        "Lapangan terbuka untuk ekspo Pekan Batik Nusantara dan panggung karnaval.",
+        "Open field for the Pekan Batik Nusantara expo and the carnival stage.",
+    ),
+    (
+        "jalan-diponegoro",
+        "Jl. Diponegoro",
+        "Jl. Diponegoro, Pekalongan",
+        -6.8850,
+        109.6770,
+        "Rute karnaval dan kirab budaya.",
+        "Route of the carnival and the cultural procession.",
+    ),
+    (
+        "alun-alun",
+        "Alun-Alun Kota Pekalongan",
+        "Jl. Alun-Alun, Kauman, Pekalongan Timur",
+        -6.8875,
+        109.6760,
+        "Titik awal kirab budaya ulang tahun kota.",
+        "Start of the city anniversary procession.",
+    ),
+    (
+        "stadion-hoegeng",
+        "Stadion Hoegeng",
+        "Jl. Jenderal Sudirman, Pekalongan",
+        -6.8947,
+        109.6705,
+        "Start karnaval dan kirab budaya.",
+        "Start of the carnival and the procession.",
+    ),
+    (
+        "lapangan-mataram",
+        "Lapangan Mataram",
+        "Jl. Mataram, Pekalongan",
+        -6.8921,
+        109.6850,
+        "Lokasi Pekan Batik Nusantara 2023.",
+        "Venue of Pekan Batik Nusantara 2023.",
+    ),
+    (
+        "pasar-grosir-setono",
+        "Pasar Grosir Batik Setono",
+        "Setono, Pekalongan Timur",
+        -6.8960,
+        109.6905,
+        "Pusat grosir batik; Batik Night Market saat Ramadan.",
+        "Batik wholesale market; the Batik Night Market during Ramadan.",
+    ),
+]
+
+
+def _wib(y: int, m: int, d: int, h: int = 0, mi: int = 0) -> datetime:
+    return datetime(y, m, d, h, mi, tzinfo=WIB)
+
+
+EVENTS = [
+    {
+        "code": "pbn-2025",
+        "venues": ["lapangan-jetayu", "museum-batik", "gor-jetayu"],
+        "name_id": "Pekan Batik Nusantara 2025",
+        "name_en": "Pekan Batik Nusantara 2025 (Batik Week)",
+        "summary_id": 'Tema "Kemilau Batik Otentik Penggerak Ekonomi Negeri" — ekspo, pameran dan bazar batik di Kawasan Budaya Jetayu.',
+        "summary_en": 'Theme "Kemilau Batik Otentik Penggerak Ekonomi Negeri" — batik expo, exhibition and bazaar in the Jetayu heritage quarter.',
+        "description_id": "Ekspo tahunan sekitar Hari Batik Nasional. Stan UMKM batik, kuliner, business matching dan lokakarya di Museum Batik.",
+        "description_en": "The annual expo around National Batik Day: batik SME stands, food, business matching and workshops at the Batik Museum.",
+        "starts_at": _wib(2025, 11, 27, 9),
+        "ends_at": _wib(2025, 12, 1, 22),
+        "organiser": "Dinparbudpora Kota Pekalongan",
+    },
+    {
+        "code": "batik-night-carnival-2025",
+        "venues": ["gor-jetayu", "jalan-diponegoro", "lapangan-jetayu"],
+        "name_id": "Pekalongan Batik Night Carnival 2025",
+        "name_en": "Pekalongan Batik Night Carnival 2025",
+        "summary_id": "Parade kostum batik malam hari untuk Hari Batik (tanggal contoh).",
+        "summary_en": "Night-time batik costume parade for Batik Day (placeholder date).",
+        "description_id": "Kostum minimal 70% motif Pekalongan (Jlamprang, Buketan, 3 Negeri, Liris, Benji). Rute GOR Jetayu → Jl. Diponegoro.",
+        "description_en": "Costumes with at least 70% Pekalongan motifs (Jlamprang, Buketan, 3 Negeri, Liris, Benji). Route GOR Jetayu → Jl. Diponegoro.",
+        "starts_at": _wib(2025, 10, 4, 18, 30),
+        "ends_at": _wib(2025, 10, 4, 22, 30),
+        "organiser": "Dinparbudpora Kota Pekalongan",
+    },
+    {
+        "code": "batik-night-market-2026",
+        "venues": ["pasar-grosir-setono"],
+        "name_id": "Pekalongan Batik Night Market 2026",
+        "name_en": "Pekalongan Batik Night Market 2026",
+        "summary_id": "Pasar malam batik dan kuliner di Pasar Grosir Batik Setono bagi pemudik selama Ramadan (tanggal contoh).",
+        "summary_en": "Batik and food night market at Pasar Grosir Batik Setono for mudik travellers during Ramadan (placeholder dates).",
+        "starts_at": _wib(2026, 3, 5, 19),
+        "ends_at": _wib(2026, 3, 15, 23),
+        "organiser": "Dinparbudpora Kota Pekalongan",
+    },
+    {
+        "code": "festival-sarung-batik-2026",
+        "venues": ["alun-alun", "jalan-diponegoro"],
+        "name_id": "Kirab Budaya / Festival Sarung Batik 2026",
+        "name_en": "Cultural Procession / Sarung Batik Festival 2026",
+        "summary_id": "Kirab ulang tahun kota 1 April: semua peserta berjalan bersarung batik.",
+        "summary_en": "The city anniversary procession on 1 April: every participant walks in a sarung batik.",
+        "starts_at": _wib(2026, 4, 1, 7),
+        "ends_at": _wib(2026, 4, 1, 12),
+        "organiser": "Pemerintah Kota Pekalongan",
+    },
+    {
+        "code": "museum-batik-workshop",
+        "venues": ["museum-batik"],
+        "ongoing": True,
+        "name_id": "Lokakarya Membatik Museum Batik",
+        "name_en": "Batik Museum Batik-making Workshop",
+        "summary_id": "Tiket masuk museum termasuk sesi membatik. Praktik Baik Pelestarian UNESCO.",
+        "summary_en": "Museum entry includes a batik-making session. A UNESCO Best Safeguarding Practice.",
+        "description_id": "Sekitar 100 pengunjung per hari, 300 saat libur.",
+        "description_en": "About 100 visitors a day, 300 on holidays.",
+        "starts_at": _wib(2025, 1, 1, 8),
+        "ends_at": _wib(2027, 12, 31, 15),
+        "organiser": "Museum Batik Pekalongan",
+    },
+]
+
+# event code, title id, title en, venue, start, end
+SESSIONS = [
+    (
+        "pbn-2025",
+        "Pembukaan Pekan Batik Nusantara",
+        "Opening of the Batik Week",
+        "lapangan-jetayu",
+        _wib(2025, 11, 27, 9),
+        _wib(2025, 11, 27, 11),
+    ),
+    (
+        "pbn-2025",
+        "Ekspo dan bazar batik (hari 1–5)",
+        "Batik expo and bazaar (days 1–5)",
+        "lapangan-jetayu",
+        _wib(2025, 11, 27, 11),
+        _wib(2025, 12, 1, 22),
+    ),
+    (
+        "pbn-2025",
+        "Lokakarya membatik tulis",
+        "Hand-drawn batik workshop",
+        "museum-batik",
+        _wib(2025, 11, 28, 9),
+        _wib(2025, 11, 28, 12),
+    ),
+    (
+        "pbn-2025",
+        "Business matching UMKM batik",
+        "Batik SME business matching",
+        "gor-jetayu",
+        _wib(2025, 11, 29, 13),
+        _wib(2025, 11, 29, 16),
+    ),
+    (
+        "pbn-2025",
+        "Penutupan dan pengumuman penjualan",
+        "Closing and sales announcement",
+        "lapangan-jetayu",
+        _wib(2025, 12, 1, 19),
+        _wib(2025, 12, 1, 22),
+    ),
+    (
+        "batik-night-carnival-2025",
+        "Parade karnaval GOR Jetayu → Jl. Diponegoro",
+        "Parade GOR Jetayu → Jl. Diponegoro",
+        "gor-jetayu",
+        _wib(2025, 10, 4, 18, 30),
+        _wib(2025, 10, 4, 22, 30),
+    ),
+    (
+        "festival-sarung-batik-2026",
+        "Kirab dari Alun-Alun ke Jl. Diponegoro",
+        "Procession from the Alun-Alun to Jl. Diponegoro",
+        "alun-alun",
+        _wib(2026, 4, 1, 7),
+        _wib(2026, 4, 1, 12),
+    ),
+    (
+        "batik-night-market-2026",
+        "Pasar malam batik dan kuliner",
+        "Batik and food night market",
+        "pasar-grosir-setono",
+        _wib(2026, 3, 5, 19),
+        _wib(2026, 3, 15, 23),
+    ),
+    (
+        "museum-batik-workshop",
+        "Sesi membatik pagi",
+        "Morning batik session",
+        "museum-batik",
+        _wib(2026, 12, 5, 9),
+        _wib(2026, 12, 5, 11),
+    ),
+    (
+        "museum-batik-workshop",
+        "Sesi membatik siang",
+        "Afternoon batik session",
+        "museum-batik",
+        _wib(2026, 12, 5, 13),
+        _wib(2026, 12, 5, 15),
+    ),
+]
+
+# event, code, name id, name en, price, quota, re-entry
+TICKET_TYPES = [
+    ("pbn-2025", "umum", "Masuk umum", "General entry", 0, 150_000, True),
+    (
+        "batik-night-carnival-2025",
+        "tribun",
+        "Tribun penonton Jetayu",
+        "Jetayu grandstand seat",
+        10_000,
+        1_500,
+        False,
+    ),
+    ("batik-night-market-2026", "umum", "Masuk umum", "General entry", 0, 50_000, True),
+    ("festival-sarung-batik-2026", "peserta", "Peserta kirab", "Procession participant", 0, 5_000, False),
+    ("museum-batik-workshop", "pelajar", "Pelajar", "Student", 3_000, 100_000, False),
+    ("museum-batik-workshop", "dewasa", "Dewasa", "Adult", 7_000, 100_000, False),
+    ("museum-batik-workshop", "wisman", "Wisatawan mancanegara", "Foreign visitor", 20_000, 100_000, False),
+]
+
+#: demo visitors' cards (the wallet demo issues cards; these holders are ticket holders only)
+DEMO_HOLDERS = [f"card:demo-{i:03d}" for i in range(1, 61)]
+GATES = ["Gerbang Jetayu", "Gerbang Museum", "Gerbang Diponegoro"]
+
+
+def seed(*, out: Callable[[str], None]) -> None:
+    for code, name, address, lat, lon, d_id, d_en in VENUES:
+        services.venue_upsert(
+            actor=None,
+            code=code,
+            name=name,
+            address=address,
+            lat=lat,
+            lon=lon,
+            description_id=d_id,
+            description_en=d_en,
+        )
+    for spec in EVENTS:
+        fields = dict(spec)
+        code, venues = str(fields.pop("code")), list(fields.pop("venues"))  # type: ignore[call-overload]
+        services.event_upsert(actor=None, code=code, venue_codes=venues, **fields)
+    events = {e.code: e for e in Event.objects.all()}
+    for ev, t_id, t_en, venue, start, end in SESSIONS:
+        from kotapintar.batik.models import Venue
+
+        services.session_upsert(
+            actor=None,
+            event=events[ev],
+            title_id=t_id,
+            title_en=t_en,
+            starts_at=start,
+            ends_at=end,
+            venue=Venue.objects.get(code=venue),
+        )
+    for ev, code, n_id, n_en, price, quota, reentry in TICKET_TYPES:
+        services.ticket_type_upsert(
+            actor=None,
+            event=events[ev],
+            code=code,
+            name_id=n_id,
+            name_en=n_en,
+            price_idr=price,
+            quota=quota,
+            allow_reentry=reentry,
+        )
+    services.reward_upsert(
+        actor=None,
+        code="voucher-batik-5-stempel",
+        name_id="Voucher belanja batik Rp25.000",
+        name_en="Rp25,000 batik shopping voucher",
+        stamps_required=5,
+        stock=500,
+        description_id="Untuk pemegang 5 stempel paspor batik; ditukar di stan Dinparbudpora.",
+        description_en="For holders of 5 batik passport stamps; exchange at the Dinparbudpora stand.",
+    )
+    services.reward_upsert(
+        actor=None,
+        code="sesi-membatik-gratis-3-stempel",
+        name_id="Sesi membatik gratis di Museum Batik",
+        name_en="Free batik-making session at the Batik Museum",
+        stamps_required=3,
+        stock=None,
+    )
+    _seed_visits(out)
+    out(
+        f"  {len(VENUES)} venues, {len(EVENTS)} events, {len(SESSIONS)} sessions, {len(TICKET_TYPES)} ticket types"
+    )
+
+
+def _seed_visits(out: Callable[[str], None]) -> None:
+    """Free entry tickets for PBN 2025 and the 2026 festivals, scanned over the event days."""
+    if TicketOrder.objects.filter(idempotency_key__startswith="demo:").exists():
+        return
+    rng = random.Random(2025)  # noqa: S311 - demo data, reproducible
+    plan = [
+        (
+            "pbn-2025",
+            "umum",
+            DEMO_HOLDERS[:45],
+            [_wib(2025, 11, 27 + d, 10) for d in range(4)] + [_wib(2025, 12, 1, 10)],
+        ),
+        (
+            "batik-night-market-2026",
+            "umum",
+            DEMO_HOLDERS[20:50],
+            [_wib(2026, 3, 5 + d, 19) for d in range(10)],
+        ),
+        ("festival-sarung-batik-2026", "peserta", DEMO_HOLDERS[30:60], [_wib(2026, 4, 1, 7)]),
+    ]
+    with transaction.atomic():
+        for event_code, tt_code, holders, days in plan:
+            tt = TicketType.objects.select_related("event").get(event__code=event_code, code=tt_code)
+            for holder in holders:
+                order = services.do_ticket_issue(
+                    actor=None,
+                    tt=tt,
+                    quantity=1,
+                    key=f"demo:{event_code}:{holder}",
+                    hkey=holder,
+                    card_number="",
+                    user=None,
+                    amount_idr=0,
+                    payment_id="",
+                )
+                ticket = Ticket.objects.get(order=order)
+                visits = rng.sample(days, k=min(len(days), rng.choice([1, 1, 1, 2, 3])))
+                for day in sorted(visits):
+                    when = day + timedelta(minutes=rng.randint(0, 300))
+                    ticket.refresh_from_db()
+                    if not ticket.inside:
+                        services.do_checkin(
+                            actor=None,
+                            ticket=ticket,
+                            kind=CheckIn.Kind.ENTRY,
+                            gate=rng.choice(GATES),
+                            scanned_at=when,
+                            nonce=None,
+                            offline=False,
+                        )
+                    ticket.refresh_from_db()
+                    services.do_checkin(
+                        actor=None,
+                        ticket=ticket,
+                        kind=CheckIn.Kind.EXIT,
+                        gate=rng.choice(GATES),
+                        scanned_at=when + timedelta(hours=2),
+                        nonce=None,
+                        offline=False,
+                    )
+    out(f"  {Ticket.objects.count()} tickets, {CheckIn.objects.count()} scans")
