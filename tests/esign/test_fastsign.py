@@ -282,3 +282,87 @@ def test_pdfsig_reports_valid_and_trusted(demo_pki: fastsign.DemoPki, tmp_path: 
     )  # noqa: S603, S607
     assert "Signature is Valid." in result.stdout
     assert "Certificate is Trusted." in result.stdout
+
+
+def test_existing_empty_field_is_filled(demo_pki: fastsign.DemoPki, root: asn1_x509.Certificate) -> None:
+    from pyhanko.sign import fields
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(bytes(pdfmini.letter_pdf(make_letter(12)).data)))
+    fields.append_signature_field(writer, fields.SigFieldSpec("Pejabat2", on_page=0, box=(300, 60, 500, 120)))
+    with_field = io.BytesIO()
+    writer.write(with_field)
+    (pdf,) = fastsign.sign_batch(
+        [with_field.getvalue()], signer=demo_pki.signer_key_obj(), field_name="Pejabat2"
+    )
+    (sig,) = PdfFileReader(io.BytesIO(pdf)).embedded_signatures
+    assert sig.field_name == "Pejabat2"
+    assert validate_pdf_signature(sig, ValidationContext(trust_roots=[root])).bottom_line
+
+
+class _TsaServer:
+    """An RFC 3161 endpoint over HTTP backed by the in-process TSA (or a deliberately wrong one)."""
+
+    def __init__(self, stamper: fastsign.InProcessTimeStamper, *, tamper_nonce: bool = False) -> None:
+        import http.server
+        import threading
+
+        from asn1crypto import tsp
+
+        outer = self
+        self.requests = 0
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802
+                outer.requests += 1
+                req = tsp.TimeStampReq.load(self.rfile.read(int(self.headers["Content-Length"])))
+                digest = req["message_imprint"]["hashed_message"].native
+                token = cms.ContentInfo.load(stamper(digest))
+                if not tamper_nonce:
+                    # re-issue with the nonce the client asked for
+                    token = cms.ContentInfo.load(stamper.stamp_with_nonce(digest, req["nonce"].native))
+                body = tsp.TimeStampResp({"status": {"status": "granted"}, "time_stamp_token": token}).dump()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/timestamp-reply")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+                return
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/tsa"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def test_http_timestamper_against_an_rfc3161_endpoint(
+    demo_pki: fastsign.DemoPki, root: asn1_x509.Certificate
+) -> None:
+    server = _TsaServer(demo_pki.timestamper())
+    try:
+        (pdf,) = fastsign.sign_batch(
+            [make_letter(13)],
+            signer=demo_pki.signer_key_obj(),
+            level="B-T",
+            timestamper=fastsign.HttpTimeStamper(server.url, timeout=5),
+        )
+    finally:
+        server.close()
+    status = validate(pdf, root)
+    assert status.bottom_line
+    assert status.timestamp_validity is not None and status.timestamp_validity.trusted
+    assert server.requests == 2  # one to size the placeholder for the batch, one for the document
+
+
+def test_http_timestamper_rejects_a_token_for_another_request(demo_pki: fastsign.DemoPki) -> None:
+    server = _TsaServer(demo_pki.timestamper(), tamper_nonce=True)
+    try:
+        with pytest.raises(SigningError) as excinfo:
+            fastsign.HttpTimeStamper(server.url, timeout=5)(hashlib.sha256(b"x").digest())
+    finally:
+        server.close()
+    assert excinfo.value.code == "tsa_mismatch"

@@ -249,18 +249,23 @@ class InProcessTimeStamper:
         self._counter = itertools.count(1)
 
     def __call__(self, digest: bytes) -> bytes:
-        tst_info = tsp.TSTInfo(
-            {
-                "version": "v1",
-                "policy": self.policy,
-                "message_imprint": {
-                    "hash_algorithm": {"algorithm": "sha256"},
-                    "hashed_message": digest,
-                },
-                "serial_number": self._serial_base + next(self._counter),
-                "gen_time": self._clock(),
-            }
-        ).dump()
+        return self.stamp_with_nonce(digest, None)
+
+    def stamp_with_nonce(self, digest: bytes, nonce: int | None) -> bytes:
+        """A token over ``digest`` (SHA-256), echoing ``nonce`` when the request carried one."""
+        fields: dict[str, Any] = {
+            "version": "v1",
+            "policy": self.policy,
+            "message_imprint": {
+                "hash_algorithm": {"algorithm": "sha256"},
+                "hashed_message": digest,
+            },
+            "serial_number": self._serial_base + next(self._counter),
+            "gen_time": self._clock(),
+        }
+        if nonce is not None:
+            fields["nonce"] = nonce
+        tst_info = tsp.TSTInfo(fields).dump()
         return self._template.content_info(hashlib.sha256(tst_info).digest(), econtent=tst_info)
 
 
