@@ -357,8 +357,10 @@ def ocsp_response(
     reason: str,
     nonce: bytes | None = None,
     now: dt.datetime | None = None,
+    cert_id_hash: hashes.HashAlgorithm | None = None,
 ) -> bytes:
-    """A signed OCSP response for one certificate (good or revoked)."""
+    """A signed OCSP response for one certificate (good or revoked). The CertID uses the request's
+    hash algorithm (clients such as NSS ask with SHA-1 and match the answer on it)."""
     assert cert_der is not None
     cert = load_cert(cert_der)
     issuer = load_cert(issuer_der)
@@ -371,7 +373,7 @@ def ocsp_response(
         .add_response(
             cert=cert,
             issuer=issuer,
-            algorithm=hashes.SHA256(),
+            algorithm=cert_id_hash or hashes.SHA256(),
             cert_status=status,
             this_update=this_update,
             next_update=this_update + dt.timedelta(hours=CRL_VALID_HOURS),

@@ -318,7 +318,9 @@ def certificate_check_usable(cert: PkiCertificate, *, at: dt.datetime | None = N
         raise Conflict(_("This certificate is not valid yet."), code="certificate_not_yet_valid")
 
 
-def ocsp_for(cert: PkiCertificate, *, nonce: bytes | None = None) -> bytes:
+def ocsp_for(
+    cert: PkiCertificate, *, nonce: bytes | None = None, cert_id_hash: hashes.HashAlgorithm | None = None
+) -> bytes:
     """A signed OCSP response about a certificate issued by the issuing CA."""
     responder = selectors.ca_get(CertKind.OCSP)
     assert cert.issuer is not None
@@ -331,6 +333,7 @@ def ocsp_for(cert: PkiCertificate, *, nonce: bytes | None = None) -> bytes:
         revoked_at=revocation.revoked_at if revocation else None,
         reason=revocation.reason if revocation else "unspecified",
         nonce=nonce,
+        cert_id_hash=cert_id_hash,
     )
 
 
@@ -370,7 +373,7 @@ def ocsp_answer(request_der: bytes) -> bytes:
     cert = selectors.certificate_by_serial(issuer=issuer, serial=serial)
     if cert is None:
         return pki.ocsp_error(x509_ocsp.OCSPResponseStatus.UNAUTHORIZED)
-    return ocsp_for(cert, nonce=nonce)
+    return ocsp_for(cert, nonce=nonce, cert_id_hash=hash_algo)
 
 
 def tsa_answer(request_der: bytes) -> bytes:

@@ -60,6 +60,12 @@ def _city_revocation(cert: asn1_x509.Certificate) -> Revocation | None:
 
 def _signature_report(embedded: Any, vc: ValidationContext) -> dict[str, Any]:
     reasons: list[str] = []
+    problems: list[str] = []
+
+    def problem(code: str, message: str) -> None:
+        problems.append(code)
+        reasons.append(message)
+
     field = embedded.field_name
     try:
         status = validate_pdf_signature(embedded, vc, ts_validation_context=vc)
@@ -71,15 +77,16 @@ def _signature_report(embedded: Any, vc: ValidationContext) -> dict[str, Any]:
             "signature_valid": False,
             "trusted": False,
             "signer": {},
+            "problems": ["unreadable_signature"],
             "reasons": [_("The signature cannot be read: %(error)s") % {"error": str(exc)[:200]}],
         }
     cert = status.signing_cert
     ts = status.timestamp_validity
     signing_time = ts.timestamp if ts is not None else status.signer_reported_dt
     if not status.intact:
-        reasons.append(_("The signed bytes were changed (the digest does not match)."))
+        problem("digest_mismatch", _("The signed bytes were changed (the digest does not match)."))
     elif not status.valid:
-        reasons.append(_("The cryptographic signature is not valid."))
+        problem("bad_signature", _("The cryptographic signature is not valid."))
     chain: list[str] = []
     if status.validation_path is not None:
         try:
@@ -92,24 +99,25 @@ def _signature_report(embedded: Any, vc: ValidationContext) -> dict[str, Any]:
         revocation_status = "good" if status.trusted else "unknown"
     elif revoked_before:
         revocation_status = "revoked_before_signing"
-        reasons.append(
+        problem(
+            "revoked_before_signing",
             _("The certificate was revoked on %(date)s, before the signing time.")
-            % {"date": revocation.revoked_at.isoformat()}
+            % {"date": revocation.revoked_at.isoformat()},
         )
     else:
         revocation_status = "revoked_after_signing"
     if not status.trusted and not revoked_before:
         indic = status.trust_problem_indic
         if revocation is not None or (indic is not None and "REVOKED" in str(indic)):
-            reasons.append(_("The signer's certificate is revoked."))
+            problem("certificate_revoked", _("The signer's certificate is revoked."))
         else:
-            reasons.append(_("The certificate does not chain to the city's trusted root."))
+            problem("untrusted", _("The certificate does not chain to the city's trusted root."))
     ts_report: dict[str, Any] = {"present": ts is not None}
     if ts is not None:
         ts_ok = ts.intact and ts.valid and ts.trusted
         ts_report.update(time=_iso(ts.timestamp), valid=ts_ok)
         if not ts_ok:
-            reasons.append(_("The timestamp is not valid or not trusted."))
+            problem("bad_timestamp", _("The timestamp is not valid or not trusted."))
     level = status.modification_level
     diff = status.diff_result
     changed_after = level is not None and level.name not in ("NONE", "LTA_UPDATES")
@@ -122,15 +130,16 @@ def _signature_report(embedded: Any, vc: ValidationContext) -> dict[str, Any]:
     }
     if status.docmdp_ok is False or (level is not None and level.name == "OTHER"):
         detail = str(diff)[:300] if diff is not None and not hasattr(diff, "modification_level") else ""
-        reasons.append(
+        problem(
+            "modified_after_signing",
             _("The document was changed after signing in a way that is not allowed.")
-            + (f" ({detail})" if detail else "")
+            + (f" ({detail})" if detail else ""),
         )
     valid = bool(status.bottom_line) and not revoked_before
     if status.bottom_line and revoked_before:
         valid = False
     if not valid and not reasons:
-        reasons.append(_("The signature did not pass validation."))
+        problem("invalid", _("The signature did not pass validation."))
     return {
         "field": field,
         "valid": valid,
@@ -156,6 +165,7 @@ def _signature_report(embedded: Any, vc: ValidationContext) -> dict[str, Any]:
         },
         "certification": _is_certification(embedded),
         "modification": modification,
+        "problems": problems,
         "reasons": reasons,
     }
 

@@ -329,11 +329,8 @@ def certificates(request: HttpRequest) -> HttpResponse:
                 )
                 messages.success(request, _("The certificate was issued."))
             elif action == "revoke":
-                cert = (
-                    selectors.certificate_list()
-                    .filter(public_id=request.POST.get("certificate") or None)
-                    .first()
-                )
+                cert_id = _uuid_or_none(request.POST.get("certificate"))
+                cert = selectors.certificate_list().filter(public_id=cert_id).first() if cert_id else None
                 if cert is None:
                     raise NotFound(_("Unknown certificate."), code="certificate_not_found")
                 services.certificate_revoke(
@@ -346,7 +343,9 @@ def certificates(request: HttpRequest) -> HttpResponse:
             messages.error(request, str(getattr(exc, "message", exc)))
         return redirect("esign:certificates")
     certs = (
-        selectors.certificate_list() if is_admin else selectors.certificate_list().filter(user=request.user)
+        selectors.certificate_list()
+        if is_admin
+        else selectors.certificate_list().filter(user_id=int(request.user.pk or 0))
     )
     return render(
         request,
