@@ -34,4 +34,3 @@ def test_every_message_has_an_indonesian_translation():
     fuzzy = [mid for mid, _s, flags in entries if "fuzzy" in flags]
     assert not untranslated, untranslated
     assert not fuzzy, fuzzy
-
