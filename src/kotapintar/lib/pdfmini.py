@@ -41,30 +41,43 @@ MARGIN_RIGHT = 56.0
 _BR_WIDTH = 36
 
 
+# Width by WinAnsi byte value (0..255); unknown glyphs get an average width.
+_WIDTHS = [556] * 256
+_WIDTHS_BOLD = [556] * 256
+for _code in range(32, 127):
+    _WIDTHS[_code] = _HELV[_code - 32]
+    _WIDTHS_BOLD[_code] = _HELV_BOLD[_code - 32]
+
+
 def text_width(text: str, size: float, *, bold: bool = False) -> float:
     """Width of ``text`` in points at ``size`` in Helvetica (or Helvetica-Bold)."""
-    table = _HELV_BOLD if bold else _HELV
-    total = 0
-    for ch in text:
-        code = ord(ch)
-        total += table[code - 32] if 32 <= code <= 126 else 556
-    return total * size / 1000.0
+    table = _WIDTHS_BOLD if bold else _WIDTHS
+    return sum(map(table.__getitem__, text.encode("cp1252", errors="replace"))) * size / 1000.0
 
 
 def wrap(text: str, size: float, width: float, *, bold: bool = False) -> list[str]:
-    """Greedy word wrap of one paragraph into lines no wider than ``width`` points."""
-    words = text.split()
+    """Greedy word wrap of one paragraph into lines no wider than ``width`` points.
+
+    Works on the WinAnsi bytes (one encode per paragraph); characters the standard fonts lack
+    come back as ``?``, as they would be printed.
+    """
+    table = _WIDTHS_BOLD if bold else _WIDTHS
+    limit = width * 1000.0 / size
+    space = table[32]
     lines: list[str] = []
-    current = ""
-    for word in words:
-        candidate = f"{current} {word}" if current else word
-        if current and text_width(candidate, size, bold=bold) > width:
-            lines.append(current)
-            current = word
+    current: list[bytes] = []
+    current_width = 0
+    for word in text.encode("cp1252", errors="replace").split():
+        word_width = sum(map(table.__getitem__, word))
+        if current and current_width + space + word_width > limit:
+            lines.append(b" ".join(current).decode("cp1252"))
+            current = [word]
+            current_width = word_width
         else:
-            current = candidate
+            current_width = current_width + space + word_width if current else word_width
+            current.append(word)
     if current:
-        lines.append(current)
+        lines.append(b" ".join(current).decode("cp1252"))
     return lines
 
 

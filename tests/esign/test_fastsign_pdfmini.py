@@ -1,0 +1,72 @@
+"""The small letter PDF writer behind fast signing (kotapintar.lib.pdfmini)."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime, timedelta, timezone
+
+from pyhanko.pdf_utils.reader import PdfFileReader
+
+from kotapintar.lib import pdfmini
+
+
+def test_wrap_keeps_lines_within_width() -> None:
+    text = "Dengan hormat, bersama ini kami sampaikan undangan rapat koordinasi penanganan rob " * 5
+    lines = pdfmini.wrap(text, 11, 300)
+    assert len(lines) > 3
+    assert all(pdfmini.text_width(line, 11) <= 300 for line in lines)
+    assert " ".join(lines) == " ".join(text.split())
+
+
+def test_text_width_uses_helvetica_metrics() -> None:
+    # H=722, e=556, l=222, l=222, o=556 (Adobe Helvetica AFM)
+    assert pdfmini.text_width("Hello", 10) == 22.78
+    assert pdfmini.text_width("Hello", 10, bold=True) > pdfmini.text_width("Hello", 10)
+
+
+def test_pdf_string_escapes_and_replaces_unencodable() -> None:
+    assert pdfmini.pdf_string("a (b) \\ c") == b"(a \\(b\\) \\\\ c)"
+    assert pdfmini.pdf_string("Rp 5.000 – ü 漢") == b"(Rp 5.000 \x96 \xfc ?)"
+
+
+def test_pdf_date_with_offset_and_utc() -> None:
+    wib = timezone(timedelta(hours=7))
+    assert pdfmini.pdf_date(datetime(2026, 11, 28, 9, 30, 0, tzinfo=wib)) == "D:20261128093000+07'00'"
+    assert pdfmini.pdf_date(datetime(2026, 11, 28, 2, 30, 0, tzinfo=UTC)) == "D:20261128023000Z"
+
+
+def test_unsigned_letter_is_a_readable_one_page_pdf() -> None:
+    letter = pdfmini.Letter(
+        number="000.1/1/2026",
+        date_text="1 Desember 2026",
+        subject="Uji",
+        recipient="Camat Pekalongan Barat",
+        paragraphs=("Isi surat.",),
+        signer_name="Budi",
+        signer_title="Sekda",
+        cc=("Wali Kota Pekalongan",),
+    )
+    prepared = pdfmini.letter_pdf(letter)
+    reader = PdfFileReader(io.BytesIO(bytes(prepared.data)))
+    assert int(reader.root["/Pages"]["/Count"]) == 1
+    assert "/AcroForm" not in reader.root
+    assert prepared.placeholder.capacity <= 0
+
+
+def test_signature_placeholder_byte_range_is_final() -> None:
+    letter = pdfmini.Letter(
+        number="1",
+        date_text="1",
+        subject="s",
+        recipient="r",
+        paragraphs=(),
+        signer_name="n",
+        signer_title="t",
+    )
+    prepared = pdfmini.letter_pdf(letter, signature_bytes=100)
+    data = bytes(prepared.data)
+    start, end = prepared.placeholder.contents_start, prepared.placeholder.contents_end
+    assert data[start : start + 1] == b"<" and data[end - 1 : end] == b">"
+    assert prepared.placeholder.capacity == 100
+    assert prepared.placeholder.byte_range == (0, start, end, len(data) - end)
+    assert b"/ByteRange [0 %d %d %d]" % prepared.placeholder.byte_range[1:] in data
