@@ -22,6 +22,7 @@ MODEL = tide.TideModel(
         tide.Constituent("K1", 0.40, 120.0),
         tide.Constituent("O1", 0.25, 80.0),
         tide.Constituent("M2", 0.30, 200.0),
+        tide.Constituent("P1", 0.40 * 0.3308, 120.0),  # equilibrium ratio to K1, as fit() infers it
     ],
     z0_m=1.2,
     latitude=-6.87,
@@ -227,3 +228,41 @@ def test_commands_exit_non_zero_with_the_reason(tmp_path: Path) -> None:
     assert run.returncode != 0
     assert "is not a number" in run.stderr
     assert run.stdout == ""
+
+
+def test_fit_reports_inference_on_stderr(tmp_path: Path) -> None:
+    err = io.StringIO()
+    call_command(
+        "tide_fit", csv=str(_good_csv(tmp_path)), latitude=-6.87, json=True, stdout=io.StringIO(), stderr=err
+    )
+    assert "P1 inferred from K1" in err.getvalue()
+    assert "equilibrium tide" in err.getvalue()
+
+
+def test_fit_no_infer(tmp_path: Path) -> None:
+    data = _fit(_good_csv(tmp_path), no_infer=True)
+    assert "P1" not in {c["name"] for c in data["constituents"]}
+
+
+def test_fit_infer_from_reference_station(tmp_path: Path) -> None:
+    import kotapintar.flood
+
+    reference = Path(kotapintar.flood.__file__).parent / "data" / "tides" / "jakarta-161a-idn-uhslc-rq.json"
+    err = io.StringIO()
+    call_command(
+        "tide_fit",
+        csv=str(_good_csv(tmp_path)),
+        latitude=-6.87,
+        infer_from=str(reference),
+        json=True,
+        stdout=io.StringIO(),
+        stderr=err,
+    )
+    assert "jakarta-161a-idn-uhslc-rq.json" in err.getvalue()
+    assert "ratio 0.296" in err.getvalue()  # Jakarta's P1/K1 = 7.598 / 25.693
+
+
+def test_fit_infer_from_bad_reference(tmp_path: Path) -> None:
+    reference = _model_file(tmp_path, {"constituents": [{"name": "M2", "amplitude_m": 0.5, "phase_deg": 0}]})
+    with pytest.raises(CommandError, match="lacks"):
+        _fit(_good_csv(tmp_path), infer_from=str(reference))

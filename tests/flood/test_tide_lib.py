@@ -21,6 +21,9 @@ def _model() -> TideModel:
             Constituent("O1", 0.25, 80.0),
             Constituent("M2", 0.30, 200.0),
             Constituent("S2", 0.12, 250.0),
+            # In equilibrium proportion to K1 and S2, as in nature (and as fit() infers them).
+            Constituent("P1", 0.40 * 0.3308, 120.0),
+            Constituent("K2", 0.12 * 0.2721, 250.0),
         ],
         z0_m=1.5,
         latitude=-6.9,
@@ -127,7 +130,7 @@ def test_fit_recovers_synthetic_constituents() -> None:
 def test_fit_then_predict_reproduces_the_record() -> None:
     times = _hours(24 * 60)
     heights = tide.predict(_model(), times)
-    fitted = tide.fit(times, heights, latitude=-6.9, constituents=["K1", "O1", "M2", "S2"])
+    fitted = tide.fit(times, heights, latitude=-6.9)
     assert float(np.abs(tide.predict(fitted, times) - heights).max()) < 2e-3
 
 
@@ -135,7 +138,7 @@ def test_fit_drops_gaps() -> None:
     times = _hours(24 * 60)
     heights = tide.predict(_model(), times)
     heights[100:200] = np.nan
-    fitted = tide.fit(times, heights, latitude=-6.9, constituents=["K1", "O1", "M2", "S2"])
+    fitted = tide.fit(times, heights, latitude=-6.9)
     assert abs(fitted.constituent("K1").amplitude_m - 0.40) < 0.01
 
 
@@ -225,3 +228,68 @@ def test_from_ticon_converts_centimetres() -> None:
     assert k1.amplitude_m == pytest.approx(0.257)
     assert model.latitude == -6.117
     assert model.z0_m == 1.0
+
+
+# inference (short records) -------------------------------------------------------------------
+
+
+def _surabaya() -> TideModel:
+    import json
+    from pathlib import Path
+
+    import kotapintar.flood
+
+    path = Path(kotapintar.flood.__file__).parent / "data" / "tides" / "surabaya-160a-idn-uhslc-rq.json"
+    return TideModel.from_ticon(json.loads(path.read_text()), z0_m=1.0)
+
+
+def _forecast_rms(model: TideModel, truth: TideModel, start: datetime, days: int) -> float:
+    times = _hours(24 * days, start)
+    return float(np.sqrt(np.mean((tide.predict(model, times) - tide.predict(truth, times)) ** 2)))
+
+
+def test_month_record_infers_p1_and_k2_and_forecasts_well() -> None:
+    truth = _surabaya()
+    times = _hours(24 * 30)
+    noise = np.random.default_rng(7).normal(0.0, 0.03, len(times))
+    heights = tide.predict(truth, times) + noise
+    with_inference = tide.fit_details(times, heights, latitude=-7.2)
+    without = tide.fit(times, heights, latitude=-7.2, infer=None)
+    assert {i.inferred for i in with_inference.inferred} == {"P1", "K2"}
+    assert "P1" not in {c.name for c in without.constituents}
+    p1 = with_inference.model.constituent("P1")
+    assert abs(p1.amplitude_m - truth.constituent("P1").amplitude_m) < 0.02
+    later = START + timedelta(days=60)
+    rms_with = _forecast_rms(with_inference.model, truth, later, 30)
+    rms_without = _forecast_rms(without, truth, later, 30)
+    assert rms_with < 0.05
+    assert rms_with < rms_without / 3
+
+
+def test_inference_ratios_from_a_reference_station() -> None:
+    truth = _surabaya()
+    (p1, k2) = tide.inference_from(truth)
+    assert (p1.inferred, p1.reference, k2.inferred, k2.reference) == ("P1", "K1", "K2", "S2")
+    assert p1.amp_ratio == pytest.approx(
+        truth.constituent("P1").amplitude_m / truth.constituent("K1").amplitude_m
+    )
+    expected = (truth.constituent("K1").phase_deg - truth.constituent("P1").phase_deg) % 360.0
+    assert p1.phase_offset_deg == pytest.approx(expected)
+    # Using the station's own ratios on its own tide recovers P1 closely.
+    times = _hours(24 * 30)
+    fitted = tide.fit(times, tide.predict(truth, times), latitude=-7.2, infer=[p1, k2])
+    assert abs(fitted.constituent("P1").amplitude_m - truth.constituent("P1").amplitude_m) < 0.005
+
+
+def test_inference_from_needs_both_constituents() -> None:
+    with pytest.raises(TideError, match="lacks P1"):
+        tide.inference_from(TideModel([Constituent("K1", 0.3, 0.0), Constituent("S2", 0.1, 0.0)]))
+
+
+def test_year_record_needs_no_inference() -> None:
+    times = _hours(24 * 366)
+    result = tide.fit_details(times, tide.predict(_model(), times), latitude=-6.9)
+    assert result.inferred == []
+    assert result.model.constituent("P1").amplitude_m == pytest.approx(0.40 * 0.3308, abs=1e-3)
+    assert result.samples == len(times)
+    assert result.residual_rms_m < 1e-3

@@ -13,7 +13,8 @@ Fitting and prediction both go through UTide (``utide.solve`` / ``utide.reconstr
 Public API (stable; the flood app codes against it):
 
 - :class:`Constituent`, :class:`TideModel` (``to_json()`` / ``from_json()``, ``from_ticon()``)
-- :func:`fit` (times, heights) -> TideModel
+- :func:`fit` (times, heights) -> TideModel; :func:`fit_details` -> :class:`FitResult` (model plus
+  diagnostics); :class:`Inference`, :func:`inference_from` for short records
 - :func:`predict` (model, times) -> numpy array of heights (z0 included)
 - :func:`extremes` (model, start, end) -> list of :class:`Extreme` (high and low waters)
 - :class:`TideError` (a ``ValueError``) for every bad input
@@ -37,13 +38,18 @@ __all__ = [
     "MIN_RECORD_HOURS",
     "MIN_SAMPLES",
     "YEAR_DAYS_MIN",
+    "EQUILIBRIUM_INFERENCE",
     "Constituent",
     "Extreme",
+    "FitResult",
+    "Inference",
     "TideError",
     "TideModel",
     "canonical_name",
     "extremes",
     "fit",
+    "fit_details",
+    "inference_from",
     "known_constituents",
     "noaa_phase_to_utide",
     "predict",
@@ -300,12 +306,69 @@ def _aware(t: datetime, what: str) -> datetime:
 # fit
 
 
+@dataclass(frozen=True)
+class Inference:
+    """Infer ``inferred`` from ``reference`` when the record cannot separate them (Rayleigh).
+
+    ``amp_ratio`` = A_inferred / A_reference; ``phase_offset_deg`` = g_reference - g_inferred.
+    """
+
+    inferred: str
+    reference: str
+    amp_ratio: float
+    phase_offset_deg: float = 0.0
+
+
+#: Equilibrium-tide ratios (Cartwright & Tayler amplitudes: P1 0.1755 / K1 0.5305, K2 0.1150 /
+#: S2 0.4227) with equal Greenwich phases: the usual fallback when no nearby station is known.
+EQUILIBRIUM_INFERENCE: tuple[Inference, ...] = (
+    Inference("P1", "K1", 0.3308, 0.0),
+    Inference("K2", "S2", 0.2721, 0.0),
+)
+
+
+def inference_from(
+    model: TideModel, pairs: Iterable[tuple[str, str]] = (("P1", "K1"), ("K2", "S2"))
+) -> list[Inference]:
+    """Ratios taken from a nearby station's long-record constants, e.g. a TICON station.
+
+    ``pairs`` are (inferred, reference) names; a pair missing from ``model`` raises TideError.
+    """
+    out = []
+    for inferred, reference in pairs:
+        try:
+            ci, cr = model.constituent(inferred), model.constituent(reference)
+        except KeyError as exc:
+            raise TideError(f"reference station lacks {exc.args[0]}") from None
+        if cr.amplitude_m <= 0:
+            raise TideError(f"reference station has a zero {cr.name} amplitude")
+        out.append(
+            Inference(
+                ci.name, cr.name, ci.amplitude_m / cr.amplitude_m, (cr.phase_deg - ci.phase_deg) % 360.0
+            )
+        )
+    return out
+
+
+@dataclass
+class FitResult:
+    """What :func:`fit_details` returns: the model plus diagnostics worth storing or showing."""
+
+    model: TideModel
+    samples: int
+    gaps: int
+    span_days: float
+    residual_rms_m: float
+    inferred: list[Inference] = field(default_factory=list)
+
+
 def fit(
     times: Sequence[datetime] | npt.NDArray[Any],
     heights_m: Sequence[float] | npt.NDArray[Any],
     latitude: float,
     *,
     constituents: Sequence[str] | None = None,
+    infer: Sequence[Inference] | None = EQUILIBRIUM_INFERENCE,
 ) -> TideModel:
     """Least-squares harmonic fit (``utide.solve``, OLS, exact nodal corrections, no trend).
 
@@ -316,17 +379,34 @@ def fit(
     Phases are Greenwich phase lags (UTC); ``z0_m`` is the fitted mean level. The result lists
     constituents from the largest amplitude down.
 
+    Inference: when the record is too short to separate an ``infer`` pair (P1 from K1 needs
+    182.6 days, K2 from S2 too) but long enough to fit the reference, the inferred constituent
+    is tied to its reference with the given ratio (default: equilibrium ratios; use
+    :func:`inference_from` for a nearby station's; ``None`` turns inference off). Inference
+    applies to the automatic selection only: an explicit ``constituents`` list is fitted as is.
+
     Raises :class:`TideError` for mismatched lengths, naive times, duplicate times, or a record
     shorter than :data:`MIN_RECORD_HOURS` / :data:`MIN_SAMPLES`.
     """
-    import utide
+    return fit_details(times, heights_m, latitude, constituents=constituents, infer=infer).model
 
+
+def fit_details(
+    times: Sequence[datetime] | npt.NDArray[Any],
+    heights_m: Sequence[float] | npt.NDArray[Any],
+    latitude: float,
+    *,
+    constituents: Sequence[str] | None = None,
+    infer: Sequence[Inference] | None = EQUILIBRIUM_INFERENCE,
+) -> FitResult:
+    """:func:`fit`, returning the model with its diagnostics (:class:`FitResult`)."""
     lat = _latitude(latitude)
     t = _days(times)
     h = np.asarray(heights_m, dtype=np.float64)
     if h.ndim != 1 or t.shape != h.shape:
         raise TideError(f"times ({t.size}) and heights ({h.size}) must be 1-D and of equal length")
     ok = np.isfinite(h)
+    gaps = int((~ok).sum())
     t, h = t[ok], h[ok]
     if t.size < MIN_SAMPLES:
         raise TideError(f"record too short: {t.size} valid samples, need at least {MIN_SAMPLES}")
@@ -351,8 +431,60 @@ def fit(
         constit = [canonical_name(n) for n in constituents]
         if not constit:
             raise TideError("constituents must not be empty")
+
+    coef = _solve(t, h, lat, constit, rayleigh_min, None)
+    used: list[Inference] = []
+    if infer and constituents is None:
+        names = {str(n) for n in coef["name"]}
+        for item in infer:
+            inferred, reference = canonical_name(item.inferred), canonical_name(item.reference)
+            ratio = _number(item.amp_ratio, "amp_ratio")
+            if not 0.0 < ratio < 10.0:
+                raise TideError("inference amp_ratio must be between 0 and 10")
+            if reference in names and inferred not in names:
+                used.append(
+                    Inference(inferred, reference, ratio, _number(item.phase_offset_deg, "phase_offset_deg"))
+                )
+        if used:
+            from utide.utilities import Bunch
+
+            bunch = Bunch(
+                inferred_names=[i.inferred for i in used],
+                reference_names=[i.reference for i in used],
+                amp_ratios=[i.amp_ratio for i in used],
+                phase_offsets=[i.phase_offset_deg for i in used],
+            )
+            coef = _solve(t, h, lat, constit, rayleigh_min, bunch)
+
+    items = [
+        Constituent(name=str(n), amplitude_m=float(a), phase_deg=float(g) % 360.0)
+        for n, a, g in zip(coef["name"], coef["A"], coef["g"], strict=True)
+    ]
+    items.sort(key=lambda c: c.amplitude_m, reverse=True)
+    model = TideModel(constituents=items, z0_m=float(coef["mean"]), latitude=lat)
+    residual = h - _predict_days(_prepare(model), t)
+    return FitResult(
+        model=model,
+        samples=int(t.size),
+        gaps=gaps,
+        span_days=span_d,
+        residual_rms_m=float(np.sqrt(np.mean(residual**2))),
+        inferred=used,
+    )
+
+
+def _solve(
+    t: npt.NDArray[np.float64],
+    h: npt.NDArray[np.float64],
+    lat: float,
+    constit: str | list[str],
+    rayleigh_min: float,
+    infer: Any,
+) -> Any:
+    import utide
+
     with np.errstate(invalid="ignore", divide="ignore"):
-        coef = utide.solve(
+        return utide.solve(
             t,
             h,
             lat=_nodal_latitude(lat),
@@ -364,14 +496,9 @@ def fit(
             trend=False,
             nodal=True,
             phase="Greenwich",
+            infer=infer,
             verbose=False,
         )
-    items = [
-        Constituent(name=str(n), amplitude_m=float(a), phase_deg=float(g) % 360.0)
-        for n, a, g in zip(coef["name"], coef["A"], coef["g"], strict=True)
-    ]
-    items.sort(key=lambda c: c.amplitude_m, reverse=True)
-    return TideModel(constituents=items, z0_m=float(coef["mean"]), latitude=lat)
 
 
 # ---------------------------------------------------------------------------------------------

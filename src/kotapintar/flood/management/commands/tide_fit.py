@@ -13,11 +13,11 @@ from __future__ import annotations
 import csv
 import json
 import math
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kotapintar.lib import tide
@@ -114,6 +114,16 @@ class Command(BaseCommand):
             default="",
             help="comma-separated names to fit (default: chosen from the record length, Rayleigh criterion)",
         )
+        group = parser.add_mutually_exclusive_group()
+        group.add_argument(
+            "--infer-from",
+            type=Path,
+            help=(
+                "records under 182.6 days: take the P1/K1 and K2/S2 ratios from this nearby station "
+                "(tide-fit JSON or TICON file) instead of the equilibrium tide"
+            ),
+        )
+        group.add_argument("--no-infer", action="store_true", help="never infer P1 and K2")
         parser.add_argument("--json", action="store_true", help="print the model as JSON")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -125,18 +135,36 @@ class Command(BaseCommand):
         if not math.isfinite(latitude) or not -90.0 <= latitude <= 90.0:
             raise CommandError("--latitude must be between -90 and 90")
         names = [n.strip() for n in str(options["constituents"]).split(",") if n.strip()] or None
+        infer: Sequence[tide.Inference] | None = tide.EQUILIBRIUM_INFERENCE
+        source = "equilibrium tide"
+        if options.get("no_infer"):
+            infer = None
+        elif options.get("infer_from"):
+            from .tide_predict import load_model
+
+            reference_path = Path(options["infer_from"])
+            try:
+                infer = tide.inference_from(load_model(reference_path))
+            except tide.TideError as exc:
+                raise CommandError(f"{reference_path}: {exc}") from None
+            source = reference_path.name
         times, heights, gaps = read_record(path)
         try:
-            model = tide.fit(times, heights, latitude, constituents=names)
+            result = tide.fit_details(times, heights, latitude, constituents=names, infer=infer)
         except tide.TideError as exc:
             raise CommandError(f"{path}: {exc}") from None
-        residual = np.asarray(heights) - tide.predict(model, times)
-        rms_cm = float(np.sqrt(np.mean(residual**2))) * 100.0
-        span_days = (max(times) - min(times)).total_seconds() / 86400.0
+        model = result.model
         self.stderr.write(
-            f"fitted {len(model.constituents)} constituents to {len(times)} samples "
-            f"({gaps} gaps) over {span_days:.1f} days; residual RMS {rms_cm:.1f} cm"
+            f"fitted {len(model.constituents)} constituents to {result.samples} samples "
+            f"({gaps} gaps) over {result.span_days:.1f} days; "
+            f"residual RMS {result.residual_rms_m * 100:.1f} cm"
         )
+        for item in result.inferred:
+            self.stderr.write(
+                f"{item.inferred} inferred from {item.reference} (ratio {item.amp_ratio:.3f}, "
+                f"phase offset {item.phase_offset_deg:.1f} deg, {source}): "
+                "record shorter than the Rayleigh limit"
+            )
         if options["json"]:
             self.stdout.write(json.dumps(model_json(model), indent=2))
             return
