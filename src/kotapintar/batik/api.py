@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.urls import reverse
-from ninja import Header, Path, Query, Router
+from ninja import Header, Path, Query, Router, Status
 
 from kotapintar.batik import selectors, services
 from kotapintar.batik.models import Event, Reward, Stamp, Ticket, TicketType, Venue
@@ -98,12 +98,24 @@ def _event_fields(e: Event) -> dict[str, Any]:
     }
 
 
-@router.get("/events", response={200: list[EventOut], **ERRORS}, auth=PUBLIC, summary="List events")
+@router.get(
+    "/events",
+    response={200: list[EventOut], **ERRORS},
+    auth=PUBLIC,
+    summary="List events",
+    url_name="batik_events",
+)
 def events(request: HttpRequest, upcoming: bool = False) -> Any:
     return [EventOut(**_event_fields(e)) for e in selectors.event_list(include_past=not upcoming)]
 
 
-@router.get("/events/{code}", response={200: EventDetailOut, **ERRORS}, auth=PUBLIC, summary="One event")
+@router.get(
+    "/events/{code}",
+    response={200: EventDetailOut, **ERRORS},
+    auth=PUBLIC,
+    summary="One event",
+    url_name="batik_event_detail",
+)
 def event_detail(request: HttpRequest, code: str = PATH_SLUG) -> Any:
     e = selectors.event_get(code=code)
     return EventDetailOut(
@@ -126,12 +138,24 @@ def event_detail(request: HttpRequest, code: str = PATH_SLUG) -> Any:
     )
 
 
-@router.get("/venues", response={200: list[VenueOut], **ERRORS}, auth=PUBLIC, summary="List venues")
+@router.get(
+    "/venues",
+    response={200: list[VenueOut], **ERRORS},
+    auth=PUBLIC,
+    summary="List venues",
+    url_name="batik_venues",
+)
 def venues(request: HttpRequest) -> Any:
     return [_venue(v) for v in selectors.venue_list()]
 
 
-@router.get("/venues/{code}", response={200: VenueOut, **ERRORS}, auth=PUBLIC, summary="One venue")
+@router.get(
+    "/venues/{code}",
+    response={200: VenueOut, **ERRORS},
+    auth=PUBLIC,
+    summary="One venue",
+    url_name="batik_venue_detail",
+)
 def venue_detail(request: HttpRequest, code: str = PATH_SLUG) -> Any:
     return _venue(selectors.venue_get(code=code))
 
@@ -141,6 +165,7 @@ def venue_detail(request: HttpRequest, code: str = PATH_SLUG) -> Any:
     response={200: list[TicketTypeOut], **ERRORS},
     auth=PUBLIC,
     summary="Ticket types of an event",
+    url_name="batik_ticket_types",
 )
 def ticket_types(request: HttpRequest, code: str = PATH_SLUG) -> Any:
     return [_tt(t) for t in selectors.ticket_type_list(event=selectors.event_get(code=code))]
@@ -151,6 +176,7 @@ def ticket_types(request: HttpRequest, code: str = PATH_SLUG) -> Any:
     response={200: TicketTypeOut, **ERRORS},
     auth=AUTH,
     summary="Create or change a ticket type (tourism office)",
+    url_name="batik_ticket_type_put",
 )
 def ticket_type_put(request: HttpRequest, payload: TicketTypeIn, code: str = PATH_SLUG) -> Any:
     require_role(request.user, *STAFF)
@@ -168,6 +194,7 @@ def _order(result: services.OrderResult) -> OrderOut:
     response={200: OrderOut, 201: OrderOut, **ERRORS},
     auth=AUTH,
     summary="Buy tickets with the city card (send an Idempotency-Key)",
+    url_name="batik_ticket_purchase",
 )
 def ticket_purchase(request: HttpRequest, payload: PurchaseIn, idempotency_key: IdemKey) -> Any:
     result = services.ticket_purchase(
@@ -179,7 +206,7 @@ def ticket_purchase(request: HttpRequest, payload: PurchaseIn, idempotency_key: 
         quantity=payload.quantity,
         idempotency_key=idempotency_key,
     )
-    return (200 if result.replayed else 201), _order(result)
+    return Status(200 if result.replayed else 201, _order(result))
 
 
 @router.post(
@@ -187,6 +214,7 @@ def ticket_purchase(request: HttpRequest, payload: PurchaseIn, idempotency_key: 
     response={201: OrderOut, **ERRORS},
     auth=AUTH,
     summary="Issue a free ticket to a card or to the signed-in account",
+    url_name="batik_ticket_free",
 )
 def ticket_free(request: HttpRequest, payload: FreeTicketIn) -> Any:
     result = services.ticket_issue_free(
@@ -197,11 +225,15 @@ def ticket_free(request: HttpRequest, payload: FreeTicketIn) -> Any:
         card_token=payload.card_token,
         user=None if payload.card_number else request.user,
     )
-    return 201, _order(result)
+    return Status(201, _order(result))
 
 
 @router.get(
-    "/tickets/{code}", response={200: TicketOut, **ERRORS}, auth=AUTH, summary="A ticket and its scans"
+    "/tickets/{code}",
+    response={200: TicketOut, **ERRORS},
+    auth=AUTH,
+    summary="A ticket and its scans",
+    url_name="batik_ticket_detail",
 )
 def ticket_detail(
     request: HttpRequest, code: str = Path(..., max_length=40, pattern=r"^[\x21-\x7e]+$")
@@ -234,6 +266,7 @@ def _checkin(r: services.CheckInResult) -> CheckInOut:
     response={200: CheckInOut, 201: CheckInOut, **ERRORS},
     auth=AUTH,
     summary="Scan a ticket at a gate (entry or exit); a repeated nonce returns the first result",
+    url_name="batik_checkin",
 )
 def checkin(request: HttpRequest, payload: CheckInIn) -> Any:
     result = services.checkin_scan(
@@ -246,7 +279,7 @@ def checkin(request: HttpRequest, payload: CheckInIn) -> Any:
         scanned_at=payload.scanned_at,
         offline=payload.scanned_at is not None,
     )
-    return (201 if result.status == "ok" else 200), _checkin(result)
+    return Status(201 if result.status == "ok" else 200, _checkin(result))
 
 
 @router.post(
@@ -254,6 +287,7 @@ def checkin(request: HttpRequest, payload: CheckInIn) -> Any:
     response={200: BatchOut, **ERRORS},
     auth=AUTH,
     summary="Upload an offline scanner's queue (deduplicated by nonce)",
+    url_name="batik_checkin_batch",
 )
 def checkin_batch(request: HttpRequest, payload: BatchIn) -> Any:
     result = services.checkin_batch_upload(
@@ -293,7 +327,11 @@ def _stamp(s: Stamp) -> StampOut:
 
 
 @router.get(
-    "/stamps", response={200: list[StampOut], **ERRORS}, auth=AUTH, summary="A visitor's batik passport"
+    "/stamps",
+    response={200: list[StampOut], **ERRORS},
+    auth=AUTH,
+    summary="A visitor's batik passport",
+    url_name="batik_stamps",
 )
 def stamps(
     request: HttpRequest,
@@ -313,6 +351,7 @@ def stamps(
     response={200: VenueStampOut, **ERRORS},
     auth=AUTH,
     summary="Stamp a card's passport for visiting a venue (staff scan the card QR)",
+    url_name="batik_stamp_venue",
 )
 def stamp_venue(request: HttpRequest, payload: VenueStampIn) -> Any:
     awarded = services.stamp_collect_at_venue(
@@ -333,13 +372,23 @@ def _reward(r: Reward) -> RewardOut:
     )
 
 
-@router.get("/rewards", response={200: list[RewardOut], **ERRORS}, auth=PUBLIC, summary="Passport rewards")
+@router.get(
+    "/rewards",
+    response={200: list[RewardOut], **ERRORS},
+    auth=PUBLIC,
+    summary="Passport rewards",
+    url_name="batik_rewards",
+)
 def rewards(request: HttpRequest) -> Any:
     return [_reward(r) for r in selectors.reward_list()]
 
 
 @router.put(
-    "/rewards", response={200: RewardOut, **ERRORS}, auth=AUTH, summary="Configure a reward (tourism office)"
+    "/rewards",
+    response={200: RewardOut, **ERRORS},
+    auth=AUTH,
+    summary="Configure a reward (tourism office)",
+    url_name="batik_reward_put",
 )
 def reward_put(request: HttpRequest, payload: RewardIn) -> Any:
     data = payload.dict()
@@ -351,6 +400,7 @@ def reward_put(request: HttpRequest, payload: RewardIn) -> Any:
     response={201: RedemptionOut, **ERRORS},
     auth=AUTH,
     summary="Redeem a reward once for a card or the signed-in account",
+    url_name="batik_reward_redeem",
 )
 def reward_redeem(request: HttpRequest, payload: RedeemIn, code: str = PATH_SLUG) -> Any:
     result = services.reward_redeem_for(
@@ -360,7 +410,7 @@ def reward_redeem(request: HttpRequest, payload: RedeemIn, code: str = PATH_SLUG
         card_token=payload.card_token,
         user=None if payload.card_number else request.user,
     )
-    return 201, RedemptionOut(**result.__dict__)
+    return Status(201, RedemptionOut(**result.__dict__))
 
 
 @router.get(
@@ -368,6 +418,7 @@ def reward_redeem(request: HttpRequest, payload: RedeemIn, code: str = PATH_SLUG
     response={200: AnalyticsOut, **ERRORS},
     auth=AUTH,
     summary="Visitors, turnover, repeat visitors and top merchants (tourism office)",
+    url_name="batik_analytics",
 )
 def analytics(request: HttpRequest, event_code: Annotated[Slug | None, Query()] = None) -> Any:
     require_role(request.user, *STAFF)

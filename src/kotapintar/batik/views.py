@@ -101,6 +101,7 @@ def event_detail(request: HttpRequest, code: str) -> HttpResponse:
             "ticket_types": list(event.ticket_types.all()),
             "cards": cards,
             "order_key": uuid.uuid4().hex,
+            "is_past": not event.ongoing and event.ends_at < timezone.now(),
         },
     )
 
