@@ -1,0 +1,121 @@
+"""16 POS clients pay from the same 50 cards for 20 s through two real server processes; 10% of
+requests are retried with the same key and one server is SIGKILLed mid-run.
+
+Server choice: two `python -m kotapintar runserver --noreload` processes (Django's threaded WSGI
+server), on separate ports. Two independent processes let us kill one outright (SIGKILL, no clean
+shutdown, possibly in the middle of a transaction) while the other keeps serving — what a load
+balancer in front of N web processes sees. Clients fail over and retry with the same key.
+
+Afterwards: no card is negative, the ledger sums to zero and matches the transfer log, every
+acknowledged payment is in the ledger exactly once, and every card's balance is its top-up minus
+exactly its acknowledged payments (so nothing unacknowledged moved money either).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.db.models import Count
+
+from kotapintar.core import services as core_services
+from kotapintar.wallet import loadgen, selectors, services
+from kotapintar.wallet.models import Account, Payment, Transfer
+
+pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+CLIENTS = 16
+CARDS = 50
+DURATION_S = 20.0
+RICH, POOR = 2_000_000, 20_000  # 45 cards that last, 5 that run dry (the balance guard is exercised)
+
+
+def _database_url() -> str:
+    s = connection.settings_dict
+    host = f"{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}"
+    return f"postgres://{s['USER']}:{s['PASSWORD'] or ''}@{host}/{s['NAME']}"
+
+
+def test_concurrent_payments_survive_retries_and_a_killed_server(
+    operator: Any, merchant_user: Any, key: Callable[[], str]
+) -> None:
+    merchants = []
+    for i in range(4):
+        m = services.merchant_create(
+            actor=operator, code=f"stan-{i}", name=f"Stan {i}", category="kuliner", owner=merchant_user
+        )
+        merchants.append(m.code)
+    cards, start = [], {}
+    for i in range(CARDS):
+        card = services.card_issue(actor=operator)
+        start[card.number] = POOR if i % 10 == 0 else RICH
+        services.topup_cash(
+            actor=operator, card_number=card.number, amount_idr=start[card.number], idempotency_key=key()
+        )
+        cards.append(card.number)
+    _token, raw = core_services.api_token_create(user=merchant_user, name="pos")
+
+    env = loadgen.server_env(_database_url(), SECRET_KEY=settings.SECRET_KEY)
+    ports = [loadgen.free_port(), loadgen.free_port()]
+    procs = [loadgen.start_server(port=p, env=env, kind="runserver") for p in ports]
+    try:
+        for port, proc in zip(ports, procs, strict=True):
+            loadgen.wait_ready(port, proc=proc)
+        result = loadgen.run_payments(
+            ports=ports,
+            token=raw,
+            merchants=merchants,
+            cards=cards,
+            clients=CLIENTS,
+            duration_s=DURATION_S,
+            retry_fraction=0.10,
+            amount_range=(1_000, 30_000),
+            kill=(DURATION_S / 2, procs[0]),
+        )
+    finally:
+        for proc in procs:
+            loadgen.stop(proc)
+
+    assert procs[0].returncode == -9, "the first server was killed with SIGKILL"
+    assert not result.errors, result.errors[:5]
+    statuses = Counter(o.status for o in result.outcomes)
+    assert statuses[201] > 100, statuses
+    assert statuses[409] > 0, "some cards ran dry: the balance guard was exercised"
+    assert set(statuses) <= {201, 409}, statuses
+    assert all(o.body.get("code") == "insufficient_balance" for o in result.outcomes if o.status == 409)
+    assert any(o.attempts > 1 for o in result.outcomes), "some requests were in flight on the killed server"
+
+    # A retry with the same key returned the first answer.
+    assert len(result.replays) > 10
+    for first, again in result.replays:
+        if first.status == 201:
+            assert again.status == 201 and again.body["payment_id"] == first.body["payment_id"]
+
+    # No card negative; the ledger sums to zero and matches the transfer log.
+    assert not Account.objects.filter(kind="card", balance_idr__lt=0).exists()
+    check = selectors.ledger_check()
+    assert check.ok, check
+
+    # Every acknowledged payment is in the ledger exactly once.
+    acked = {o.body["payment_id"]: o for o in result.acknowledged}
+    assert len(acked) == len(result.acknowledged), "two keys never share one payment"
+    per_payment = dict(
+        Transfer.objects.filter(kind="payment")
+        .values_list("ref_id")
+        .annotate(n=Count("id"))
+        .values_list("ref_id", "n")
+    )
+    assert {str(k) for k in per_payment} == set(acked), "no payment without an acknowledgement, none missing"
+    assert set(per_payment.values()) == {1}
+    assert Payment.objects.count() == len(acked)
+
+    # Each card: top-up minus exactly its acknowledged payments.
+    spent: dict[str, int] = defaultdict(int)
+    for o in acked.values():
+        spent[o.card] += o.amount
+    for number in cards:
+        assert selectors.card_balance(number=number) == start[number] - spent[number]
