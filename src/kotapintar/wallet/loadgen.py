@@ -236,17 +236,18 @@ def run_payments(
         try:
             while time.monotonic() < stop_at:
                 key = str(uuid.uuid4())
-                body = {
+                card, amount = rng.choice(cards), rng.randint(*amount_range)
+                body: dict[str, Any] = {
                     "merchant_code": rng.choice(merchants),
-                    "card_number": rng.choice(cards),
-                    "amount_idr": rng.randint(*amount_range),
+                    "card_number": card,
+                    "amount_idr": amount,
                 }
                 t0 = time.monotonic()
                 status, data, attempts = client.pay(key=key, body=body, stop_at=stop_at)
                 first = Outcome(
                     key,
-                    body["card_number"],
-                    body["amount_idr"],
+                    card,
+                    amount,
                     status,
                     data,
                     time.monotonic() - t0,
@@ -258,8 +259,8 @@ def run_payments(
                     status2, data2, attempts2 = client.pay(key=key, body=body, stop_at=stop_at)
                     again = Outcome(
                         key,
-                        body["card_number"],
-                        body["amount_idr"],
+                        card,
+                        amount,
                         status2,
                         data2,
                         time.monotonic() - t1,
