@@ -575,6 +575,21 @@ def checkin_scan(
             return _result(existing, status="duplicate")
     try:
         with transaction.atomic():
+            if nonce:
+                # lock the ticket first, then look for the nonce again: a concurrent upload of the same
+                # scan that committed while we waited is a duplicate, not a second use
+                list(
+                    Ticket.objects.select_for_update()
+                    .filter(code=normalise_code(code)[:16])
+                    .values_list("pk")
+                )
+                existing = (
+                    CheckIn.objects.select_related("ticket__ticket_type", "event").filter(nonce=nonce).first()
+                )
+                if existing is not None:
+                    if existing.ticket.code != normalise_code(code):
+                        raise errors.IdempotencyMismatch()
+                    return _result(existing, status="duplicate")
             ticket = check_checkin(actor=actor, code=code, event_code=event_code, kind=kind, scanned_at=when)
             ci, stamped = do_checkin(
                 actor=actor,
