@@ -70,3 +70,40 @@ def test_signature_placeholder_byte_range_is_final() -> None:
     assert prepared.placeholder.capacity == 100
     assert prepared.placeholder.byte_range == (0, start, end, len(data) - end)
     assert b"/ByteRange [0 %d %d %d]" % prepared.placeholder.byte_range[1:] in data
+
+
+def test_qr_drawing_reproduces_the_qr_matrix() -> None:
+    import re
+
+    import segno
+
+    url = "https://kotapintar.pekalongankota.go.id/verifikasi/9f3a1c2b7d4e5f60"
+    ops = pdfmini.qr_drawing(url, x=100, y=200, size=54)
+    matrix = segno.make_qr(url, error="m", mask=4).matrix
+    n = len(matrix)
+    module = 54 / n
+    drawn = [[0] * n for _ in range(n)]
+    for x, y, w, _h in re.findall(rb"([\d.]+) ([\d.]+) ([\d.]+) ([\d.]+) re", ops):
+        col = round((float(x) - 100) / module)
+        row = n - 1 - round((float(y) - 200) / module)
+        for c in range(col, col + round(float(w) / module)):
+            drawn[row][c] = 1
+    assert drawn == [[1 if v else 0 for v in row] for row in matrix]
+
+
+def test_letter_with_verification_url_carries_a_qr_code() -> None:
+    letter = pdfmini.Letter(
+        number="1",
+        date_text="1",
+        subject="s",
+        recipient="r",
+        paragraphs=(),
+        signer_name="n",
+        signer_title="t",
+        verification_url="https://kota.example/verifikasi/ABC",
+    )
+    with_qr = bytes(pdfmini.letter_pdf(letter).data)
+    without = bytes(pdfmini.letter_pdf(pdfmini.Letter(**{**letter.__dict__, "qr": False})).data)
+    assert with_qr.count(b" re\n") > 50
+    assert b" re\n" not in without
+    assert b"(https://kota.example/verifikasi/ABC)" in with_qr

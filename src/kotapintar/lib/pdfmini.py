@@ -104,7 +104,8 @@ class Letter:
     """An official letter (naskah dinas) of one page.
 
     ``paragraphs`` are the body (isi); ``signer_*`` the official's block at the bottom right.
-    ``verification_url`` (optional) is printed under the signature block.
+    ``verification_url`` (optional) is printed under the signature block and, with ``qr``, drawn as a
+    QR code in the signature block (vector modules, no image).
     """
 
     number: str
@@ -123,6 +124,7 @@ class Letter:
     nature: str = "Biasa"
     cc: tuple[str, ...] = field(default_factory=tuple)
     verification_url: str = ""
+    qr: bool = True
 
 
 def _content_stream(letter: Letter) -> bytes:
@@ -185,7 +187,11 @@ def _content_stream(letter: Letter) -> bytes:
     text_at(block_x, y, letter.signer_title, 11)
     y -= 14
     text_at(block_x, y, "Ditandatangani secara elektronik", 8)
-    y -= 54
+    if letter.verification_url and letter.qr:
+        emit(qr_drawing(letter.verification_url, x=block_x, y=y - 64, size=54))
+        y -= 78
+    else:
+        y -= 54
     text_at(block_x, y, letter.signer_name, 11, bold=True)
     if letter.signer_nip:
         y -= 14
@@ -204,6 +210,36 @@ def _content_stream(letter: Letter) -> bytes:
     emit(b"BT /F1 7 Tf %.2f 28 Td %s Tj ET\n" % (MARGIN_LEFT, pdf_string(
         "Dokumen ini ditandatangani secara elektronik menggunakan sertifikat elektronik."
     )))  # fmt: skip
+    return b"".join(out)
+
+
+def qr_drawing(data: str, *, x: float, y: float, size: float) -> bytes:
+    """Content-stream operators drawing ``data`` as a QR code (error level M) in a ``size`` square
+    whose bottom-left corner is (x, y). Dark modules are filled rectangles, one per horizontal run.
+
+    The mask is fixed (pattern 4) instead of scored: any mask is valid for decoders, and scoring all
+    eight is most of the encoding time.
+    """
+    import segno
+
+    matrix = segno.make_qr(data, error="m", mask=4).matrix
+    n = len(matrix)
+    module = size / n
+    out = [b"q 0 g\n"]
+    for r, row in enumerate(matrix):
+        top = y + size - (r + 1) * module
+        c = 0
+        while c < n:
+            if row[c]:
+                start = c
+                while c < n and row[c]:
+                    c += 1
+                out.append(
+                    b"%.3f %.3f %.3f %.3f re\n" % (x + start * module, top, (c - start) * module, module)
+                )
+            else:
+                c += 1
+    out.append(b"f Q\n")
     return b"".join(out)
 
 
