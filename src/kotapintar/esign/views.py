@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kotapintar.core import ratelimit
 from kotapintar.core.errors import DomainError, NotFound
 from kotapintar.core.models import Role
 from kotapintar.core.permissions import has_role
@@ -374,10 +375,22 @@ class VerifyForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("Signed PDF"))
 
 
+VERIFY_LIMIT = 60
+
+
+def _verify_key(request: HttpRequest) -> str:
+    return f"esign-verify:{ratelimit.client_ip(request)}"
+
+
 def verify_upload(request: HttpRequest) -> HttpResponse:
     form = VerifyForm(request.POST or None, request.FILES or None)
     report = None
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and ratelimit.is_limited(
+        _verify_key(request), limit=VERIFY_LIMIT, window_s=60
+    ):
+        form.add_error(None, _("Too many requests. Please wait a moment and try again."))
+    elif request.method == "POST" and form.is_valid():
+        ratelimit.hit(_verify_key(request), limit=VERIFY_LIMIT, window_s=60)
         upload = form.cleaned_data["file"]
         if upload.size > documents.max_upload_bytes():
             form.add_error(
