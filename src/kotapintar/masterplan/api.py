@@ -1,3 +1,669 @@
-from ninja import Router
+"""Master plan API (`/api/v1/masterplan/`): dimensions, plans, progress, programmes, indicators,
+worksheets and their review flow, mentor slots, council meetings.
+
+Reads of the plan are public; writes need a session or token and the role the flow asks for.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Router, Status
+
+from kotapintar.core.auth import AUTH, PUBLIC
+from kotapintar.core.errors import NotFound, ValidationFailed
+from kotapintar.core.schemas import ErrorOut
+from kotapintar.core.selectors import city_get, opd_get
+from kotapintar.masterplan import selectors, services
+from kotapintar.masterplan.models import (
+    Indicator,
+    MentorSlot,
+    Plan,
+    Programme,
+    ReviewComment,
+    Worksheet,
+    WorksheetEvent,
+)
+from kotapintar.masterplan.schemas import (
+    BookIn,
+    CommentIn,
+    CommentOut,
+    DimensionOut,
+    ElementIn,
+    ElementOut,
+    EndorseIn,
+    IndicatorOut,
+    MeetingIn,
+    MeetingOut,
+    MeetingRecordIn,
+    NoteIn,
+    PlanDetailOut,
+    PlanOut,
+    PlanUpdateIn,
+    ProgrammeDetailOut,
+    ProgrammeIn,
+    ProgrammeOut,
+    ProgressOut,
+    ReviewOut,
+    SlotIn,
+    SlotOut,
+    VerdictIn,
+    WorksheetCreateIn,
+    WorksheetDetailOut,
+    WorksheetOut,
+    WorksheetUpdateIn,
+)
 
 router = Router(tags=["masterplan"])
+ERR = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+# --- helpers -----
+
+
+def _clean(value: Any) -> Any:
+    """Refuse NUL characters anywhere in the input (PostgreSQL cannot store them)."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise ValidationFailed(_("The text contains a NUL character."), code="nul_character")
+        return value
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    return value
+
+
+def _aware(value: datetime, field: str) -> datetime:
+    if not 2000 <= value.year <= 2100:
+        raise ValidationFailed(_("The date must lie between 2000 and 2100."), detail={"field": field})
+    if timezone.is_naive(value):
+        return timezone.make_aware(value)
+    return value
+
+
+def _plan(plan_id: UUID | None) -> Plan:
+    return selectors.plan_get(public_id=plan_id) if plan_id else selectors.plan_current()
+
+
+def _user(request: HttpRequest) -> Any:
+    return request.user
+
+
+def plan_out(p: Plan) -> dict[str, Any]:
+    return {
+        "id": p.public_id,
+        "title": p.title,
+        "city": p.city.name,
+        "start_year": p.start_year,
+        "end_year": p.end_year,
+        "city_vision": p.city_vision,
+        "vision": p.vision,
+        "missions": [str(m) for m in p.missions],
+        "status": p.status,
+        "horizon_years": {str(k): int(v) for k, v in (p.horizon_years or {}).items()},
+    }
+
+
+def programme_out(p: Programme, totals: dict[int, int] | None = None) -> dict[str, Any]:
+    total = totals.get(p.pk, 0) if totals is not None else sum(b.amount_idr for b in p.budget_lines.all())
+    return {
+        "id": p.public_id,
+        "code": p.code,
+        "name_id": p.name_id,
+        "name_en": p.name_en,
+        "dimension": p.worksheet.element.dimension.code,
+        "element": p.worksheet.element.code,
+        "worksheet": p.worksheet.public_id,
+        "horizon": p.horizon,
+        "is_quick_win": p.is_quick_win,
+        "lead_opd": p.lead_opd.code,
+        "supporting_opds": sorted(o.code for o in p.supporting_opds.all()),
+        "rpjmd_goal": p.rpjmd_goal,
+        "start_year": p.start_year,
+        "end_year": p.end_year,
+        "module_url": p.module_url,
+        "budget_total_idr": total,
+    }
+
+
+def indicator_out(i: Indicator) -> dict[str, Any]:
+    return {
+        "id": i.public_id,
+        "programme": i.programme.code,
+        "code": i.code,
+        "kind": i.kind,
+        "name": i.name,
+        "unit": i.unit,
+        "direction": i.direction,
+        "baseline": i.baseline,
+        "baseline_year": i.baseline_year,
+        "targets": [
+            {"year": t.year, "target": t.target, "realisation": t.realisation} for t in i.targets.all()
+        ],
+    }
+
+
+def programme_detail_out(p: Programme) -> dict[str, Any]:
+    return {
+        **programme_out(p),
+        "description": p.description,
+        "activities": [a.name for a in p.activities.all()],
+        "budget": [
+            {"year": b.year, "source": b.source, "amount_idr": b.amount_idr} for b in p.budget_lines.all()
+        ],
+        "indicators": [indicator_out(i) for i in p.indicators.all()],
+    }
+
+
+def worksheet_out(w: Worksheet) -> dict[str, Any]:
+    return {
+        "id": w.public_id,
+        "plan": w.plan.public_id,
+        "opd": w.opd.code,
+        "element": w.element.code,
+        "dimension": w.element.dimension.code,
+        "status": w.status,
+        "status_label": str(w.get_status_display()),
+        "version": w.version,
+        "submitted_at": w.submitted_at,
+        "accepted_at": w.accepted_at,
+        "endorsed_at": w.endorsed_at,
+        "programme_count": w.programmes.count(),
+    }
+
+
+def comment_out(c: ReviewComment) -> dict[str, Any]:
+    return {
+        "id": c.public_id,
+        "worksheet": c.worksheet.public_id,
+        "author": (c.author.get_full_name() or c.author.get_username()) if c.author else "",
+        "item": c.item,
+        "text": c.text,
+        "created_at": c.created_at,
+    }
+
+
+def event_out(e: WorksheetEvent) -> dict[str, Any]:
+    return {
+        "from_status": e.from_status,
+        "to_status": e.to_status,
+        "actor": (e.actor.get_full_name() or e.actor.get_username()) if e.actor else "",
+        "note": e.note,
+        "at": e.at,
+    }
+
+
+def worksheet_detail_out(w: Worksheet, user: Any) -> dict[str, Any]:
+    return {
+        **worksheet_out(w),
+        "problem": w.problem,
+        "goal": w.goal,
+        "programmes": [programme_detail_out(p) for p in selectors.worksheet_programmes(worksheet=w)],
+        "comments": [comment_out(c) for c in w.comments.select_related("author", "worksheet")],
+        "events": [event_out(e) for e in w.events.select_related("actor")],
+        "actions": selectors.worksheet_actions(user, w),
+    }
+
+
+def slot_out(s: MentorSlot) -> dict[str, Any]:
+    return {
+        "id": s.public_id,
+        "mentor": s.mentor.get_full_name() or s.mentor.get_username(),
+        "starts_at": s.starts_at,
+        "ends_at": s.ends_at,
+        "location": s.location,
+        "booked": hasattr(s, "session"),
+    }
+
+
+def meeting_out(m: Any) -> dict[str, Any]:
+    return {
+        "id": m.public_id,
+        "title": m.title,
+        "held_at": m.held_at,
+        "location": m.location,
+        "status": m.status,
+        "agenda": [str(a) for a in m.agenda],
+        "attendance": [str(a) for a in m.attendance],
+        "decisions": [str(d) for d in m.decisions],
+        "notulen": m.notulen,
+        "endorsed": [w.public_id for w in m.endorsed_worksheets.all()],
+    }
+
+
+# --- taxonomy and plans -----
+
+
+@router.get(
+    "/dimensions",
+    response={200: list[DimensionOut], **ERR},
+    auth=PUBLIC,
+    summary="The 6 dimensions and their elements",
+)
+def dimensions(request: HttpRequest) -> list[dict[str, Any]]:
+    return [
+        {
+            "code": d.code,
+            "name_id": d.name_id,
+            "name_en": d.name_en,
+            "elements": [
+                {"code": e.code, "name_id": e.name_id, "name_en": e.name_en, "is_local": e.is_local}
+                for e in d.elements.all()
+            ],
+        }
+        for d in selectors.dimension_list()
+    ]
+
+
+@router.post(
+    "/dimensions/{code}/elements",
+    response={201: ElementOut, **ERR},
+    auth=AUTH,
+    summary="Add a local element (Bappeda)",
+)
+def element_create(request: HttpRequest, code: str, payload: ElementIn) -> Status:
+    data = _clean(payload.model_dump())
+    _clean(code)
+    el = services.element_create_local(
+        actor=_user(request),
+        city=city_get(),
+        dimension_code=code,
+        code=data["code"],
+        name_id=data["name_id"],
+        name_en=data["name_en"],
+    )
+    return Status(
+        201, {"code": el.code, "name_id": el.name_id, "name_en": el.name_en, "is_local": el.is_local}
+    )
+
+
+@router.get("/plans", response={200: list[PlanOut], **ERR}, auth=PUBLIC, summary="Master plans")
+def plans(request: HttpRequest) -> list[dict[str, Any]]:
+    return [plan_out(p) for p in selectors.plan_list()]
+
+
+@router.get(
+    "/plans/{plan_id}",
+    response={200: PlanDetailOut, **ERR},
+    auth=PUBLIC,
+    summary="One plan with chapters and stages",
+)
+def plan_detail(request: HttpRequest, plan_id: UUID) -> dict[str, Any]:
+    p = selectors.plan_get(public_id=plan_id)
+    return {
+        **plan_out(p),
+        "rpjmd_goals": [
+            {"code": str(g.get("code", "")), "text": str(g.get("text", ""))} for g in p.rpjmd_goals
+        ],
+        "chapters": [
+            {"key": c.key, "book": c.book, "title_id": c.title_id, "title_en": c.title_en, "body": c.body}
+            for c in p.chapters.order_by("order")
+        ],
+        "stages": [
+            {
+                "code": s.code,
+                "name_id": s.name_id,
+                "name_en": s.name_en,
+                "start_date": s.start_date,
+                "end_date": s.end_date,
+                "venue": s.venue,
+                "status": s.status,
+                "deliverables": [
+                    {
+                        "code": d.code,
+                        "name_id": d.name_id,
+                        "name_en": d.name_en,
+                        "weight": d.weight,
+                        "owner": d.owner_opd.code if d.owner_opd else d.owner_label,
+                        "due_date": d.due_date,
+                        "status": d.status,
+                    }
+                    for d in s.deliverables.all()
+                ],
+            }
+            for s in selectors.stage_list(plan=p)
+        ],
+    }
+
+
+@router.patch("/plans/{plan_id}", response={200: PlanOut, **ERR}, auth=AUTH, summary="Edit a plan (Bappeda)")
+def plan_update(request: HttpRequest, plan_id: UUID, payload: PlanUpdateIn) -> dict[str, Any]:
+    p = selectors.plan_get(public_id=plan_id)
+    fields = {k: v for k, v in _clean(payload.model_dump()).items() if v is not None}
+    return plan_out(services.plan_update(actor=_user(request), plan=p, **fields))
+
+
+@router.get(
+    "/progress", response={200: ProgressOut, **ERR}, auth=PUBLIC, summary="Progress with its breakdown"
+)
+def progress(request: HttpRequest, plan: UUID | None = None) -> dict[str, Any]:
+    p = _plan(plan)
+    pr = selectors.plan_progress(plan=p)
+    return {
+        "plan": p.public_id,
+        "percent": pr.percent,
+        "done_points": pr.done_points,
+        "total_points": pr.total_points,
+        "done_count": len(pr.done_items),
+        "open_count": len(pr.open_items),
+        "items": [
+            {
+                "kind": i.kind,
+                "code": i.code,
+                "label": i.label,
+                "group": str(i.group),
+                "points": i.points,
+                "done": i.done,
+                "status": i.status,
+            }
+            for i in pr.items
+        ],
+    }
+
+
+# --- programmes and indicators -----
+
+
+@router.get(
+    "/programmes", response={200: list[ProgrammeOut], **ERR}, auth=PUBLIC, summary="Programmes of a plan"
+)
+def programmes(
+    request: HttpRequest,
+    plan: UUID | None = None,
+    dimension: str | None = None,
+    quick_win: bool | None = None,
+    opd: str | None = None,
+) -> list[dict[str, Any]]:
+    p = _plan(plan)
+    totals = selectors.programme_budget_totals(plan=p)
+    qs = selectors.programme_list(
+        plan=p, dimension=_clean(dimension), quick_win=quick_win, opd_code=_clean(opd)
+    )
+    return [programme_out(x, totals) for x in qs.prefetch_related("supporting_opds")]
+
+
+@router.get(
+    "/programmes/{programme_id}",
+    response={200: ProgrammeDetailOut, **ERR},
+    auth=PUBLIC,
+    summary="One programme",
+)
+def programme_detail(request: HttpRequest, programme_id: UUID) -> dict[str, Any]:
+    return programme_detail_out(selectors.programme_get(public_id=programme_id))
+
+
+@router.get(
+    "/indicators",
+    response={200: list[IndicatorOut], **ERR},
+    auth=PUBLIC,
+    summary="Indicators with yearly targets",
+)
+def indicators(
+    request: HttpRequest, plan: UUID | None = None, programme: str | None = None
+) -> list[dict[str, Any]]:
+    return [
+        indicator_out(i) for i in selectors.indicator_list(plan=_plan(plan), programme_code=_clean(programme))
+    ]
+
+
+# --- worksheets -----
+
+
+def _ws(worksheet_id: UUID) -> Worksheet:
+    return selectors.worksheet_get(public_id=worksheet_id)
+
+
+@router.get(
+    "/worksheets", response={200: list[WorksheetOut], **ERR}, auth=PUBLIC, summary="Worksheets (kertas kerja)"
+)
+def worksheets(
+    request: HttpRequest,
+    plan: UUID | None = None,
+    opd: str | None = None,
+    status: str | None = None,
+    mine: bool = False,
+) -> list[dict[str, Any]]:
+    qs = selectors.worksheet_list(
+        plan=_plan(plan), user=_user(request), opd_code=_clean(opd), status=_clean(status), mine=mine
+    ).select_related("plan")
+    return [worksheet_out(w) for w in qs]
+
+
+@router.post("/worksheets", response={201: WorksheetOut, **ERR}, auth=AUTH, summary="Create a worksheet")
+def worksheet_create(request: HttpRequest, payload: WorksheetCreateIn) -> Status:
+    data = _clean(payload.model_dump())
+    ws = services.worksheet_create(
+        actor=_user(request),
+        plan=selectors.plan_get(public_id=data["plan"]),
+        opd=opd_get(code=data["opd"]),
+        element=selectors.element_get(code=data["element"]),
+        problem=data["problem"],
+        goal=data["goal"],
+    )
+    return Status(201, worksheet_out(ws))
+
+
+@router.get(
+    "/worksheets/{worksheet_id}",
+    response={200: WorksheetDetailOut, **ERR},
+    auth=PUBLIC,
+    summary="One worksheet",
+)
+def worksheet_detail(request: HttpRequest, worksheet_id: UUID) -> dict[str, Any]:
+    return worksheet_detail_out(_ws(worksheet_id), _user(request))
+
+
+@router.patch(
+    "/worksheets/{worksheet_id}",
+    response={200: WorksheetOut, **ERR},
+    auth=AUTH,
+    summary="Edit problem and goal",
+)
+def worksheet_update(request: HttpRequest, worksheet_id: UUID, payload: WorksheetUpdateIn) -> dict[str, Any]:
+    data = _clean(payload.model_dump())
+    ws = services.worksheet_update(
+        actor=_user(request), worksheet=_ws(worksheet_id), problem=data["problem"], goal=data["goal"]
+    )
+    return worksheet_out(ws)
+
+
+@router.put(
+    "/worksheets/{worksheet_id}/programmes",
+    response={200: ProgrammeDetailOut, **ERR},
+    auth=AUTH,
+    summary="Create or replace a programme (by code) with activities, budget and indicators",
+)
+def programme_save(request: HttpRequest, worksheet_id: UUID, payload: ProgrammeIn) -> dict[str, Any]:
+    data = _clean(payload.model_dump())
+    for ind in data["indicators"]:
+        ind["baseline"] = str(ind["baseline"])
+        for t in ind["targets"]:
+            t["target"] = str(t["target"])
+            t["realisation"] = None if t["realisation"] is None else str(t["realisation"])
+    prog = services.programme_save(actor=_user(request), worksheet=_ws(worksheet_id), data=data)
+    return programme_detail_out(selectors.programme_get(public_id=prog.public_id))
+
+
+@router.delete(
+    "/worksheets/{worksheet_id}/programmes/{code}",
+    response={204: None, **ERR},
+    auth=AUTH,
+    summary="Delete a programme",
+)
+def programme_delete(request: HttpRequest, worksheet_id: UUID, code: str) -> Status:
+    ws = _ws(worksheet_id)
+    prog = ws.programmes.filter(code=_clean(code)).first()
+    if prog is None:
+        raise NotFound(_("Programme not found."), code="programme_not_found")
+    services.programme_delete(actor=_user(request), programme=prog)
+    return Status(204, None)
+
+
+@router.post(
+    "/worksheets/{worksheet_id}/submit",
+    response={200: WorksheetOut, **ERR},
+    auth=AUTH,
+    summary="Submit (OPD)",
+)
+def worksheet_submit(request: HttpRequest, worksheet_id: UUID) -> dict[str, Any]:
+    return worksheet_out(services.worksheet_submit(actor=_user(request), worksheet=_ws(worksheet_id)))
+
+
+@router.post(
+    "/worksheets/{worksheet_id}/clinic",
+    response={200: WorksheetOut, **ERR},
+    auth=AUTH,
+    summary="Book a mentor slot (OPD)",
+)
+def worksheet_book(request: HttpRequest, worksheet_id: UUID, payload: BookIn) -> dict[str, Any]:
+    ws = _ws(worksheet_id)
+    services.clinic_book(actor=_user(request), worksheet=ws, slot=selectors.slot_get(public_id=payload.slot))
+    return worksheet_out(_ws(worksheet_id))
+
+
+@router.post(
+    "/worksheets/{worksheet_id}/comments",
+    response={201: CommentOut, **ERR},
+    auth=AUTH,
+    summary="Comment on an item (mentor)",
+)
+def worksheet_comment(request: HttpRequest, worksheet_id: UUID, payload: CommentIn) -> Status:
+    data = _clean(payload.model_dump())
+    c = services.clinic_comment(
+        actor=_user(request), worksheet=_ws(worksheet_id), item=data["item"], text=data["text"]
+    )
+    return Status(201, comment_out(c))
+
+
+@router.post(
+    "/worksheets/{worksheet_id}/verdict",
+    response={200: WorksheetOut, **ERR},
+    auth=AUTH,
+    summary="Clinic verdict: revision or accepted (mentor)",
+)
+def worksheet_verdict(request: HttpRequest, worksheet_id: UUID, payload: VerdictIn) -> dict[str, Any]:
+    data = _clean(payload.model_dump())
+    ws = services.clinic_verdict(
+        actor=_user(request), worksheet=_ws(worksheet_id), verdict=data["verdict"], summary=data["summary"]
+    )
+    return worksheet_out(ws)
+
+
+@router.post(
+    "/worksheets/{worksheet_id}/accept",
+    response={200: WorksheetOut, **ERR},
+    auth=AUTH,
+    summary="Accept (Bappeda)",
+)
+def worksheet_accept(request: HttpRequest, worksheet_id: UUID, payload: NoteIn) -> dict[str, Any]:
+    data = _clean(payload.model_dump())
+    return worksheet_out(
+        services.worksheet_accept(actor=_user(request), worksheet=_ws(worksheet_id), note=data["note"])
+    )
+
+
+@router.post(
+    "/worksheets/{worksheet_id}/endorse",
+    response={200: WorksheetOut, **ERR},
+    auth=AUTH,
+    summary="Endorse in a council meeting (Dewan)",
+)
+def worksheet_endorse(request: HttpRequest, worksheet_id: UUID, payload: EndorseIn) -> dict[str, Any]:
+    data = _clean(payload.model_dump())
+    ws = services.worksheet_endorse(
+        actor=_user(request),
+        worksheet=_ws(worksheet_id),
+        meeting=selectors.meeting_get(public_id=data["meeting"]),
+        note=data["note"],
+    )
+    return worksheet_out(ws)
+
+
+@router.get(
+    "/reviews",
+    response={200: list[ReviewOut], **ERR},
+    auth=PUBLIC,
+    summary="Review history: comments and transitions",
+)
+def reviews(
+    request: HttpRequest, plan: UUID | None = None, worksheet: UUID | None = None
+) -> list[dict[str, Any]]:
+    qs = selectors.worksheet_list(plan=_plan(plan))
+    if worksheet is not None:
+        qs = qs.filter(public_id=worksheet)
+    return [
+        {
+            "worksheet": w.public_id,
+            "opd": w.opd.code,
+            "element": w.element.code,
+            "status": w.status,
+            "comments": [comment_out(c) for c in w.comments.select_related("author", "worksheet")],
+            "events": [event_out(e) for e in w.events.select_related("actor")],
+        }
+        for w in qs.prefetch_related("comments", "events")
+    ]
+
+
+# --- mentor slots and meetings -----
+
+
+@router.get("/slots", response={200: list[SlotOut], **ERR}, auth=PUBLIC, summary="Free mentor slots")
+def slots(request: HttpRequest) -> list[dict[str, Any]]:
+    return [slot_out(s) for s in selectors.slot_list_free(after=timezone.now())]
+
+
+@router.post("/slots", response={201: SlotOut, **ERR}, auth=AUTH, summary="Offer a clinic slot (mentor)")
+def slot_create(request: HttpRequest, payload: SlotIn) -> Status:
+    data = _clean(payload.model_dump())
+    s = services.mentor_slot_create(
+        actor=_user(request),
+        starts_at=_aware(data["starts_at"], "starts_at"),
+        ends_at=_aware(data["ends_at"], "ends_at"),
+        location=data["location"],
+    )
+    return Status(201, slot_out(s))
+
+
+@router.get("/meetings", response={200: list[MeetingOut], **ERR}, auth=PUBLIC, summary="Council meetings")
+def meetings(request: HttpRequest, plan: UUID | None = None) -> list[dict[str, Any]]:
+    return [
+        meeting_out(m)
+        for m in selectors.meeting_list(plan=_plan(plan)).prefetch_related("endorsed_worksheets")
+    ]
+
+
+@router.post("/meetings", response={201: MeetingOut, **ERR}, auth=AUTH, summary="Schedule a council meeting")
+def meeting_create(request: HttpRequest, payload: MeetingIn) -> Status:
+    data = _clean(payload.model_dump())
+    m = services.meeting_create(
+        actor=_user(request),
+        plan=selectors.plan_get(public_id=data["plan"]),
+        title=data["title"],
+        held_at=_aware(data["held_at"], "held_at"),
+        location=data["location"],
+        agenda=data["agenda"],
+    )
+    return Status(201, meeting_out(m))
+
+
+@router.post(
+    "/meetings/{meeting_id}/record",
+    response={200: MeetingOut, **ERR},
+    auth=AUTH,
+    summary="Record attendance and decisions; generates the notulen",
+)
+def meeting_record(request: HttpRequest, meeting_id: UUID, payload: MeetingRecordIn) -> dict[str, Any]:
+    data = _clean(payload.model_dump())
+    m = services.meeting_record(
+        actor=_user(request),
+        meeting=selectors.meeting_get(public_id=meeting_id),
+        attendance=data["attendance"],
+        decisions=data["decisions"],
+    )
+    return meeting_out(m)

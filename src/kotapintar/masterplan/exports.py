@@ -110,7 +110,7 @@ def document_data(*, plan: Plan) -> dict[str, Any]:
     }
 
 
-# --- DOCX ---------------------------------------------------------------------------------------------
+# --- DOCX -----
 
 
 def _bar_png(labels: list[str], values: list[float], title: str) -> bytes:
@@ -321,7 +321,7 @@ def plan_docx(*, plan: Plan, data: dict[str, Any] | None = None) -> bytes:
     return buf.getvalue()
 
 
-# --- PDF ------------------------------------------------------------------------------------------------
+# --- PDF -----
 
 
 def plan_html(*, plan: Plan, data: dict[str, Any] | None = None) -> str:
@@ -336,7 +336,7 @@ def plan_pdf(*, plan: Plan, data: dict[str, Any] | None = None) -> bytes:
     return pdf
 
 
-# --- CSV and XLSX -----------------------------------------------------------------------------------------
+# --- CSV and XLSX -----
 
 
 def programmes_csv(*, plan: Plan) -> str:

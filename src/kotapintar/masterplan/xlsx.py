@@ -76,7 +76,7 @@ TRUE = {"ya", "yes", "true", "1", "y"}
 FALSE = {"tidak", "no", "false", "0", "n", ""}
 
 
-# --- Export -------------------------------------------------------------------------------------------
+# --- Export -----
 
 
 def _num(value: Decimal | None) -> float | int | None:
@@ -166,7 +166,7 @@ def worksheet_export(*, plan: Plan, opd: OPD) -> bytes:
     return buf.getvalue()
 
 
-# --- Import -------------------------------------------------------------------------------------------
+# --- Import -----
 
 
 @dataclass
