@@ -81,13 +81,14 @@ def test_qr_drawing_reproduces_the_qr_matrix() -> None:
     ops = pdfmini.qr_drawing(url, x=100, y=200, size=54)
     matrix = segno.make_qr(url, error="m", mask=4).matrix
     n = len(matrix)
-    module = 54 / n
+    head = re.match(rb"q 0 g (\S+) (\S+) (\S+) (\S+) (\S+) (\S+) cm", ops)
+    assert head is not None
+    scale, _b, _c, _d, x0, y0 = (float(v) for v in head.groups())
+    assert (round(scale * n, 2), x0, y0) == (54, 100, 200)
     drawn = [[0] * n for _ in range(n)]
-    for x, y, w, _h in re.findall(rb"([\d.]+) ([\d.]+) ([\d.]+) ([\d.]+) re", ops):
-        col = round((float(x) - 100) / module)
-        row = n - 1 - round((float(y) - 200) / module)
-        for c in range(col, col + round(float(w) / module)):
-            drawn[row][c] = 1
+    for col, line, width in re.findall(rb"(\d+) (\d+) (\d+) 1 re", ops):
+        for c in range(int(col), int(col) + int(width)):
+            drawn[n - 1 - int(line)][c] = 1
     assert drawn == [[1 if v else 0 for v in row] for row in matrix]
 
 

@@ -225,21 +225,21 @@ def qr_drawing(data: str, *, x: float, y: float, size: float) -> bytes:
     matrix = segno.make_qr(data, error="m", mask=4).matrix
     n = len(matrix)
     module = size / n
-    out = [b"q 0 g\n"]
+    # One module = one unit after the ``cm``: the rectangles are small integers.
+    out = [b"q 0 g %.4f 0 0 %.4f %.2f %.2f cm\n" % (module, module, x, y)]
+    append = out.append
     for r, row in enumerate(matrix):
-        top = y + size - (r + 1) * module
+        line = n - 1 - r
         c = 0
         while c < n:
             if row[c]:
                 start = c
                 while c < n and row[c]:
                     c += 1
-                out.append(
-                    b"%.3f %.3f %.3f %.3f re\n" % (x + start * module, top, (c - start) * module, module)
-                )
+                append(b"%d %d %d 1 re\n" % (start, line, c - start))
             else:
                 c += 1
-    out.append(b"f Q\n")
+    append(b"f Q\n")
     return b"".join(out)
 
 
