@@ -25,6 +25,7 @@ MAJOR = ["M2", "S2", "K1", "O1", "N2"]
 AMP_TOL_M = 0.01
 PHASE_TOL_DEG = 5.0
 DAY_1700 = datetime(1700, 1, 1, tzinfo=UTC)
+HALF = datetime(2010, 7, 1, tzinfo=UTC)
 
 
 def _phase_error(a: float, b: float) -> float:
@@ -49,6 +50,14 @@ def fitted(record: tuple[list[datetime], np.ndarray], published: tide.TideModel)
     times, heights = record
     assert published.latitude is not None
     return tide.fit(times, heights, latitude=published.latitude)
+
+
+@pytest.fixture(scope="module")
+def half_year(record: tuple[list[datetime], np.ndarray]) -> tide.TideModel:
+    """Constants fitted to January-June 2010 only (P1 and K2 inferred)."""
+    times, heights = record
+    n = sum(1 for t in times if t < HALF)
+    return tide.fit(times[:n], heights[:n], latitude=21.303333)
 
 
 def test_record_is_one_year_of_hourly_data(record: tuple[list[datetime], np.ndarray]) -> None:
@@ -93,14 +102,10 @@ def test_fit_explains_the_record_better_than_published_constants(
 
 
 def test_half_year_fit_still_resolves_the_major_constituents(
-    record: tuple[list[datetime], np.ndarray], published: tide.TideModel
+    half_year: tide.TideModel, published: tide.TideModel
 ) -> None:
-    times, heights = record
-    cut = datetime(2010, 7, 1, tzinfo=UTC)
-    n = sum(1 for t in times if t < cut)
-    half = tide.fit(times[:n], heights[:n], latitude=21.3)
     for name in ["M2", "S2", "K1", "O1"]:
-        got, ref = half.constituent(name), published.constituent(name)
+        got, ref = half_year.constituent(name), published.constituent(name)
         assert abs(got.amplitude_m - ref.amplitude_m) <= AMP_TOL_M, name
         assert _phase_error(got.phase_deg, ref.phase_deg) <= PHASE_TOL_DEG, name
 
@@ -127,18 +132,14 @@ def test_tide_fit_command_reproduces_published_constituents(
 
 
 def test_half_year_fit_predicts_the_other_half_like_the_published_constants(
-    record: tuple[list[datetime], np.ndarray], published: tide.TideModel
+    half_year: tide.TideModel, published: tide.TideModel
 ) -> None:
     # No official Honolulu table is in the project's data: compare high and low waters of Jul-Dec
     # predicted from a Jan-Jun fit with those predicted from NOAA's long-term constants (same mean
     # level for both, as half a year cannot know the seasonal level; see docs/tides.md).
-    times, heights = record
-    cut = datetime(2010, 7, 1, tzinfo=UTC)
-    n = sum(1 for t in times if t < cut)
-    half = tide.fit(times[:n], heights[:n], latitude=21.303333)
-    reference = tide.TideModel(published.constituents, z0_m=half.z0_m, latitude=published.latitude)
+    reference = tide.TideModel(published.constituents, z0_m=half_year.z0_m, latitude=published.latitude)
     end = datetime(2011, 1, 1, tzinfo=UTC)
-    ours, theirs = tide.extremes(half, cut, end), tide.extremes(reference, cut, end)
+    ours, theirs = tide.extremes(half_year, HALF, end), tide.extremes(reference, HALF, end)
     assert len(ours) == len(theirs) > 650
     dt = np.array([abs((a.time - b.time).total_seconds()) / 60 for a, b in zip(ours, theirs, strict=True)])
     dh = np.array([abs(a.height_m - b.height_m) for a, b in zip(ours, theirs, strict=True)])

@@ -293,3 +293,27 @@ def test_year_record_needs_no_inference() -> None:
     assert result.model.constituent("P1").amplitude_m == pytest.approx(0.40 * 0.3308, abs=1e-3)
     assert result.samples == len(times)
     assert result.residual_rms_m < 1e-3
+
+
+def test_predict_equals_utide_reconstruct_of_utide_solve() -> None:
+    import utide
+
+    truth = _surabaya()
+    times = _hours(24 * 90)
+    heights = tide.predict(truth, times) + np.random.default_rng(3).normal(0.0, 0.02, len(times))
+    days = np.array([(t - datetime(1970, 1, 1, tzinfo=UTC)).total_seconds() / 86400.0 for t in times])
+    coef = utide.solve(
+        days, heights, lat=-7.2, epoch="1970-01-01", method="ols", conf_int="none", trend=False, verbose=False
+    )
+    model = TideModel(
+        [
+            Constituent(str(n), float(a), float(g))
+            for n, a, g in zip(coef["name"], coef["A"], coef["g"], strict=True)
+        ],
+        z0_m=float(coef["mean"]),
+        latitude=-7.2,
+    )
+    later = _hours(24 * 30, START + timedelta(days=400))
+    later_days = np.array([(t - datetime(1970, 1, 1, tzinfo=UTC)).total_seconds() / 86400.0 for t in later])
+    expected = utide.reconstruct(later_days, coef, epoch="1970-01-01", verbose=False)["h"]
+    assert float(np.abs(tide.predict(model, later) - expected).max()) < 1e-6

@@ -71,6 +71,7 @@ YEAR_DAYS_MIN = 360.0
 _TROPICAL_YEAR_D = 365.2422
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _EPOCH_STR = "1970-01-01"
+_PY_DATENUM_1970 = 719163.0  # 1970-01-01 in UTide's datenums (days since 0000-12-31)
 _CHUNK = 20_000  # time samples per reconstruct call (bounds memory: chunk x constituents)
 
 # Names used by other agencies (NOAA CO-OPS, TICON, IHO) for UTide's constituents.
@@ -512,7 +513,7 @@ class _Prepared:
 
 
 def _prepare(model: TideModel) -> _Prepared:
-    """A minimal UTide coefficient Bunch so that ``utide.reconstruct`` can evaluate the model."""
+    """A minimal UTide coefficient Bunch: what ``utide.reconstruct`` (and :func:`_predict_days`) need."""
     from utide._ut_constants import constit_index_dict, ut_constants
     from utide.utilities import Bunch
 
@@ -550,13 +551,34 @@ def _prepare(model: TideModel) -> _Prepared:
 
 
 def _predict_days(prepared: _Prepared, days: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-    import utide
+    """h(t) = z0 + sum f A cos(V + u - g), as ``utide.reconstruct`` computes it, but faster.
 
+    UTide's ``FUV`` gives the nodal/satellite factors f, u and the Greenwich argument V. f and u
+    depend only on the slow lunar and solar arguments (perigee p, node N', solar perigee p'; the
+    fastest has an 8.85-year period), so they are evaluated once a day and interpolated linearly
+    (error below 1e-7); V is evaluated exactly at every time. Same formula as the fit.
+    """
+    from utide.harmonics import FUV
+
+    coef = prepared.coef
+    lind = coef["aux"]["lind"]
+    lat = coef["aux"]["lat"]
+    ap = 0.5 * coef["A"] * np.exp(-1j * np.deg2rad(coef["g"]))
+    t = days + _PY_DATENUM_1970  # UTide's time scale: days since 0000-12-31
     out = np.empty(days.shape, dtype=np.float64)
-    for lo in range(0, days.size, _CHUNK):
-        chunk = days[lo : lo + _CHUNK]
-        res = utide.reconstruct(chunk, prepared.coef, epoch=_EPOCH_STR, verbose=False)
-        out[lo : lo + _CHUNK] = res["h"]
+    for lo in range(0, t.size, _CHUNK):
+        chunk = t[lo : lo + _CHUNK]
+        grid = np.arange(math.floor(float(chunk.min())) - 1.0, math.ceil(float(chunk.max())) + 2.0, 1.0)
+        f_grid, u_grid, _ = FUV(grid, grid[0], lind, lat, [False, False, False, False])
+        u_grid = np.unwrap(u_grid * 2.0 * np.pi, axis=0)  # radians, continuous in time
+        f = np.empty((chunk.size, lind.size))
+        u = np.empty((chunk.size, lind.size))
+        for k in range(lind.size):
+            f[:, k] = np.interp(chunk, grid, f_grid[:, k])
+            u[:, k] = np.interp(chunk, grid, u_grid[:, k])
+        _, _, v = FUV(chunk, chunk[0], lind, lat, [False, True, False, False])  # exact Greenwich V
+        e = f * np.exp(1j * (u + 2.0 * np.pi * v))
+        out[lo : lo + _CHUNK] = 2.0 * np.real(e @ ap) + coef["mean"]
     return out
 
 
