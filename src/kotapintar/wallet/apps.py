@@ -6,3 +6,5 @@ class WalletConfig(AppConfig):
     name = "kotapintar.wallet"
     label = "wallet"
     verbose_name = _("City card wallet")
+    # `kotapintar run` starts these: payments into the audit chain in batches, stale QRIS top-ups voided
+    run_processes = [["wallet-audit-payments", "--loop"]]

@@ -313,3 +313,14 @@ class SigningKey(models.Model):
 
     def __str__(self) -> str:
         return self.kid
+
+
+class AuditMark(models.Model):
+    """How far the batched audit of payments got (`payment_audit_batch`)."""
+
+    name = models.CharField(max_length=32, unique=True)
+    last_pk = models.BigIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.name}@{self.last_pk}"

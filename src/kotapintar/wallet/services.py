@@ -21,7 +21,7 @@ from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -55,6 +55,7 @@ from kotapintar.wallet.errors import (
 from kotapintar.wallet.models import (
     Account,
     AccountKind,
+    AuditMark,
     Card,
     CardStatus,
     CashOut,
@@ -132,20 +133,30 @@ def _idempotent_begin(*, key: str, operation: str, params: dict[str, Any], new_i
     one key: the second INSERT waits for the first transaction and then sees its row.
     """
     fingerprint = _fingerprint(operation, params)
-    for _attempt in range(2):
+    table = IdempotencyKey._meta.db_table
+    for _attempt in range(3):
+        # One statement claims the key; a concurrent first use of the same key waits on the unique
+        # index until that transaction ends, then finds its row (or claims the key if it rolled back).
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (key, operation, fingerprint, object_id, created_at) "  # noqa: S608
+                "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (key) DO NOTHING RETURNING id",
+                [
+                    key,
+                    operation,
+                    fingerprint,
+                    new_id.hex if connection.vendor == "sqlite" else new_id,
+                    timezone.now(),
+                ],
+            )
+            claimed = cursor.fetchone() is not None
+        if claimed:
+            return None
         existing = IdempotencyKey.objects.filter(key=key).first()
         if existing is not None:
             if existing.operation != operation or existing.fingerprint != fingerprint:
                 raise IdempotencyKeyReused(detail={"operation": existing.operation})
             return existing.object_id
-        try:
-            with transaction.atomic():
-                IdempotencyKey.objects.create(
-                    key=key, operation=operation, fingerprint=fingerprint, object_id=new_id
-                )
-            return None
-        except IntegrityError:
-            continue  # someone else committed this key meanwhile: read theirs
     raise Conflict(_("This request is already being processed. Retry in a moment."), code="in_flight")
 
 
@@ -526,12 +537,17 @@ def check_payment(
         raise MerchantInactive()
     card = _card_locked(number)
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
-    is_staff = authenticated and has_role(actor, *OPERATOR_ROLES)
+    # cheapest checks first: the POS of the shop itself and the card's holder need no role lookup
     is_owner = authenticated and merchant.owner_id == actor.pk
     is_holder = authenticated and card.holder_id is not None and card.holder_id == actor.pk
+    is_staff = authenticated and not (is_owner or is_holder) and has_role(actor, *OPERATOR_ROLES)
     # A scanned, genuine card token proves possession (the visitor pays with their card); a
     # merchant account may still only take payments for its own shop.
-    by_token = token_presented and not (authenticated and has_role(actor, Role.MERCHANT.value))
+    by_token = (
+        token_presented
+        and not (is_staff or is_owner or is_holder)
+        and not (authenticated and has_role(actor, Role.MERCHANT.value))
+    )
     if not (is_staff or is_owner or is_holder or by_token):
         if not authenticated:
             raise NotAuthenticated()
@@ -575,19 +591,64 @@ def do_payment(
         created_by=actor if actor is not None and actor.is_authenticated else None,
         created_at=timezone.now(),
     )
-    audit.record(
-        action="wallet.payment_create",
-        actor=actor,
-        obj=payment,
-        data={
-            "amount_idr": amount_idr,
-            "card": card.number,
-            "merchant": merchant.code,
-            "event": event_code,
-            "method": method,
-        },
-    )
     return payment
+
+
+PAYMENT_AUDIT_DELAY_S = 60
+
+
+def payment_audit_batch(*, limit: int = 5000, now: datetime | None = None) -> int:
+    """Append one audit entry for the next batch of payments; returns how many it covered.
+
+    Payments are not audited one by one: the audit chain's head row is a single lock, and holding
+    it in every payment would serialise all payments of the city behind one commit at a time.
+    The ledger rows are immutable; this batch entry (run by `kotapintar wallet-audit-payments`)
+    adds them to the hash chain: ids, count, total and a SHA-256 over every payment's fields.
+    Only payments older than PAYMENT_AUDIT_DELAY_S are taken, so none still in flight is skipped.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        mark, _created = AuditMark.objects.select_for_update().get_or_create(name="payments")
+        rows = list(
+            Payment.objects.filter(
+                pk__gt=mark.last_pk, created_at__lt=now - timedelta(seconds=PAYMENT_AUDIT_DELAY_S)
+            )
+            .order_by("pk")
+            .values_list(
+                "pk",
+                "public_id",
+                "amount_idr",
+                "card__number",
+                "merchant__code",
+                "event_code",
+                "created_at",
+                "created_by_id",
+            )[:limit]
+        )
+        if not rows:
+            return 0
+        digest = hashlib.sha256()
+        for pk, public_id, amount, card, merchant, event, created_at, by in rows:
+            line = (
+                f"{pk}|{public_id}|{amount}|{card}|{merchant}|{event}|{created_at.isoformat()}|{by or ''}\n"
+            )
+            digest.update(line.encode())
+        audit.record(
+            action="wallet.payments_batch",
+            actor=None,
+            object_type="wallet.payment",
+            object_id=f"{rows[0][0]}-{rows[-1][0]}",
+            data={
+                "count": len(rows),
+                "first_pk": rows[0][0],
+                "last_pk": rows[-1][0],
+                "total_idr": sum(r[2] for r in rows),
+                "sha256": digest.hexdigest(),
+            },
+        )
+        mark.last_pk = rows[-1][0]
+        mark.save(update_fields=["last_pk", "updated_at"])
+    return len(rows)
 
 
 def payment_create(

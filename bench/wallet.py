@@ -1,0 +1,216 @@
+"""Wallet payments through the HTTP API vs pgbench's TPC-B-like run on the same PostgreSQL server.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/kotapintar .venv/bin/python bench/wallet.py
+
+Creates two scratch databases next to the one in DATABASE_URL (`<name>_wbench` for the app,
+`<name>_pgbench` for pgbench) and drops them at the end. The API is served by gunicorn (gthread
+workers, a real multi-process server); 16 client threads with keep-alive connections POST
+/api/v1/wallet/payments with fresh Idempotency-Keys from 50 funded cards to 16 merchants (one stall per POS). Runs
+alternate (pgbench, payments, pgbench, payments, ...) and the medians are printed:
+
+    payments_per_s   acknowledged payments per second (HTTP 201) through the API, 16 clients
+    tpcb_tps         pgbench -c 16 -j 2 -T N (scale 16, TPC-B-like), same server, same run
+    ratio_vs_tpcb    payments_per_s / tpcb_tps      (goal >= 0.25 on 2 cores)
+    p99_ms           99th percentile payment latency at the client (goal < 50 ms)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+CLIENTS = 16
+
+
+def _with_db(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def _admin(url: str, sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(_with_db(url, "postgres"), autocommit=True) as conn:
+        conn.execute(sql)  # type: ignore[arg-type]
+
+
+def _pg_env(url: str) -> dict[str, str]:
+    parts = urlsplit(url)
+    env = dict(os.environ)
+    env.update(
+        {
+            "PGHOST": parts.hostname or "127.0.0.1",
+            "PGPORT": str(parts.port or 5432),
+            "PGUSER": parts.username or "postgres",
+        }
+    )
+    if parts.password:
+        env["PGPASSWORD"] = parts.password
+    return env
+
+
+def pgbench_tps(url: str, db: str, seconds: int) -> float:
+    out = subprocess.run(
+        ["pgbench", "-c", str(CLIENTS), "-j", "2", "-T", str(seconds), "-n", db],
+        env=_pg_env(url),
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    match = re.search(r"tps = ([0-9.]+) \(without initial connection time\)", out) or re.search(
+        r"tps = ([0-9.]+)", out
+    )
+    if not match:
+        raise RuntimeError(f"pgbench output not understood:\n{out}")
+    return float(match.group(1))
+
+
+def seed_app(cards: int) -> tuple[str, list[str], list[str]]:
+    """Operator, merchant owner with a token, 4 merchants, `cards` funded cards."""
+    import uuid
+
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from kotapintar.core import services as core_services
+    from kotapintar.wallet import services
+
+    User = get_user_model()
+    operator = User.objects.create_user(username="bench_operator", password=uuid.uuid4().hex)
+    operator.groups.add(Group.objects.get_or_create(name="dinas_pariwisata")[0])
+    owner = User.objects.create_user(username="bench_merchant", password=uuid.uuid4().hex)
+    owner.groups.add(Group.objects.get_or_create(name="merchant")[0])
+    merchants = []
+    for i in range(CLIENTS):  # one stall per POS terminal
+        m = services.merchant_create(
+            actor=operator, code=f"bench-{i}", name=f"Bench {i}", category="kuliner", owner=owner
+        )
+        merchants.append(m.code)
+    numbers = []
+    for _ in range(cards):
+        card = services.card_issue(actor=operator)
+        services.topup_cash(
+            actor=operator, card_number=card.number, amount_idr=2_000_000, idempotency_key=str(uuid.uuid4())
+        )
+        numbers.append(card.number)
+    _token, raw = core_services.api_token_create(user=owner, name="bench")
+    return raw, merchants, numbers
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--seconds", type=int, default=10, help="length of each run")
+    parser.add_argument("--runs", type=int, default=3, help="runs of each kind (median reported)")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
+    parser.add_argument("--cards", type=int, default=50)
+    parser.add_argument("--keep", action="store_true", help="keep the scratch databases")
+    args = parser.parse_args()
+
+    base_url = os.environ.get("DATABASE_URL", "")
+    if not base_url.startswith(("postgres://", "postgresql://")):
+        print("error=DATABASE_URL must point at PostgreSQL", file=sys.stderr)
+        return 2
+    base_name = urlsplit(base_url).path.lstrip("/") or "kotapintar"
+    app_db, tpcb_db = f"{base_name}_wbench", f"{base_name}_pgbench"
+    app_url = _with_db(base_url, app_db)
+
+    for db in (app_db, tpcb_db):
+        _admin(base_url, f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+        _admin(base_url, f'CREATE DATABASE "{db}"')
+    server = None
+    try:
+        subprocess.run(
+            ["pgbench", "-i", "-q", "-s", str(CLIENTS), tpcb_db],
+            env=_pg_env(base_url),
+            check=True,
+            capture_output=True,
+        )
+        os.environ["DATABASE_URL"] = app_url
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kotapintar.settings")
+        os.environ["KOTAPINTAR_TESTING"] = "0"
+        import django
+
+        django.setup()
+        from django.conf import settings
+        from django.core.management import call_command
+
+        from kotapintar.wallet import loadgen, selectors
+
+        call_command("migrate", verbosity=0)
+        token, merchants, cards = seed_app(args.cards)
+
+        port = loadgen.free_port()
+        env = loadgen.server_env(app_url, SECRET_KEY=settings.SECRET_KEY)
+        server = loadgen.start_server(port=port, env=env, kind="gunicorn", workers=args.workers)
+        loadgen.wait_ready(port, proc=server)
+        # warm-up: every worker connects to the database and loads its code
+        loadgen.run_payments(
+            ports=[port], token=token, merchants=merchants, cards=cards, clients=CLIENTS, duration_s=2
+        )
+
+        tps_runs: list[float] = []
+        pay_runs: list[float] = []
+        p99_runs: list[float] = []
+        for run in range(args.runs):
+            tps_runs.append(pgbench_tps(base_url, tpcb_db, args.seconds))
+            result = loadgen.run_payments(
+                ports=[port],
+                token=token,
+                merchants=merchants,
+                cards=cards,
+                clients=CLIENTS,
+                duration_s=args.seconds,
+                amount_range=(100, 1_000),
+                seed=run + 11,
+            )
+            if result.errors:
+                raise RuntimeError(f"client errors: {result.errors[:3]}")
+            acked = result.acknowledged
+            pay_runs.append(len(acked) / result.elapsed_s)
+            p99_runs.append(loadgen.percentile([o.latency_s for o in result.outcomes], 99) * 1000)
+            print(
+                f"# run {run + 1}: tpcb_tps={tps_runs[-1]:.0f} payments_per_s={pay_runs[-1]:.0f} "
+                f"p99_ms={p99_runs[-1]:.1f} statuses={sorted({o.status for o in result.outcomes})}",
+                file=sys.stderr,
+            )
+            time.sleep(1)
+
+        check = selectors.ledger_check()
+        payments = statistics.median(pay_runs)
+        tps = statistics.median(tps_runs)
+        print(f"payments_per_s={payments:.1f}")
+        print(f"tpcb_tps={tps:.1f}")
+        print(f"ratio_vs_tpcb={payments / tps:.3f}")
+        print(f"p99_ms={statistics.median(p99_runs):.1f}")
+        print(f"ledger_ok={str(check.ok).lower()}")
+        print(
+            f"server=gunicorn-gthread-{args.workers}x8 clients={CLIENTS} runs={args.runs} seconds={args.seconds}"
+        )
+        return 0 if check.ok else 1
+    finally:
+        if server is not None:
+            from kotapintar.wallet import loadgen
+
+            loadgen.stop(server)
+        from django.db import connections
+
+        connections.close_all()
+        if not args.keep:
+            for db in (app_db, tpcb_db):
+                _admin(base_url, f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+
+
+if __name__ == "__main__":
+    sys.exit(main())

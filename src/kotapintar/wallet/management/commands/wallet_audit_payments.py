@@ -1,0 +1,36 @@
+"""`kotapintar wallet-audit-payments [--loop]`: add payments to the audit hash chain in batches.
+
+With --loop it runs every --interval seconds until SIGTERM/SIGINT (started by `kotapintar run`)."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from kotapintar.wallet import services
+
+
+class Command(BaseCommand):
+    help = "Append audit entries for payments not yet in the audit chain."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--loop", action="store_true")
+        parser.add_argument("--interval", type=float, default=30.0)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        stop = threading.Event()
+        if options["loop"]:
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                signal.signal(sig, lambda *_: stop.set())
+        while True:
+            total = 0
+            while (n := services.payment_audit_batch()) > 0:
+                total += n
+            services.topup_qris_expire()
+            if total:
+                self.stdout.write(f"audited {total} payments")
+            if not options["loop"] or stop.wait(options["interval"]):
+                break
