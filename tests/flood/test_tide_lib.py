@@ -317,3 +317,12 @@ def test_predict_equals_utide_reconstruct_of_utide_solve() -> None:
     later_days = np.array([(t - datetime(1970, 1, 1, tzinfo=UTC)).total_seconds() / 86400.0 for t in later])
     expected = utide.reconstruct(later_days, coef, epoch="1970-01-01", verbose=False)["h"]
     assert float(np.abs(tide.predict(model, later) - expected).max()) < 1e-6
+
+
+def test_dense_records_are_thinned_evenly(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tide, "MAX_FIT_SAMPLES", 500)
+    times = _hours(24 * 40)  # 960 hourly samples -> every 2nd one
+    result = tide.fit_details(times, tide.predict(_model(), times), latitude=-6.9)
+    assert result.thinned_by == 2
+    assert result.samples == 480
+    assert abs(result.model.constituent("K1").amplitude_m - 0.40) < 1e-3

@@ -6,9 +6,9 @@ The model is the classical harmonic one::
 
 with ``A_k`` the amplitude (metres), ``g_k`` the Greenwich phase lag (degrees, times in UTC),
 ``V_k`` the astronomical argument at Greenwich and ``f_k``/``u_k`` the nodal/satellite corrections.
-Fitting and prediction both go through UTide (``utide.solve`` / ``utide.reconstruct``) with exact
-(not linearised) nodal corrections and Greenwich phases, so what :func:`fit` produces,
-:func:`predict` reproduces.
+Fitting goes through ``utide.solve`` with exact (not linearised) nodal corrections and Greenwich
+phases; prediction evaluates the same formula with UTide's own arguments and nodal factors (equal
+to ``utide.reconstruct`` to 1e-7 m), so what :func:`fit` produces, :func:`predict` reproduces.
 
 Public API (stable; the flood app codes against it):
 
@@ -17,6 +17,7 @@ Public API (stable; the flood app codes against it):
   diagnostics); :class:`Inference`, :func:`inference_from` for short records
 - :func:`predict` (model, times) -> numpy array of heights (z0 included)
 - :func:`extremes` (model, start, end) -> list of :class:`Extreme` (high and low waters)
+- :func:`noaa_phase_to_utide` and ``"convention": "noaa"`` in model JSON for NOAA-published phases
 - :class:`TideError` (a ``ValueError``) for every bad input
 
 All datetimes must be timezone-aware; they are converted to UTC. Heights are in metres.
@@ -35,6 +36,7 @@ import numpy.typing as npt
 
 __all__ = [
     "DEFAULT_LATITUDE",
+    "MAX_FIT_SAMPLES",
     "MIN_RECORD_HOURS",
     "MIN_SAMPLES",
     "YEAR_DAYS_MIN",
@@ -65,6 +67,9 @@ MIN_RECORD_HOURS = 48.0
 #: Fewest valid samples :func:`fit` accepts.
 MIN_SAMPLES = 24
 
+#: Most samples used in one fit (memory); denser records are thinned evenly to this.
+MAX_FIT_SAMPLES = 40_000
+
 #: A record at least this long (days) is analysed as a full year (SA, T2, S1… resolved).
 YEAR_DAYS_MIN = 360.0
 
@@ -72,7 +77,7 @@ _TROPICAL_YEAR_D = 365.2422
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _EPOCH_STR = "1970-01-01"
 _PY_DATENUM_1970 = 719163.0  # 1970-01-01 in UTide's datenums (days since 0000-12-31)
-_CHUNK = 20_000  # time samples per reconstruct call (bounds memory: chunk x constituents)
+_CHUNK = 20_000  # time samples per evaluation (bounds memory: chunk x constituents)
 
 # Names used by other agencies (NOAA CO-OPS, TICON, IHO) for UTide's constituents.
 _ALIASES = {
@@ -361,6 +366,7 @@ class FitResult:
     span_days: float
     residual_rms_m: float
     inferred: list[Inference] = field(default_factory=list)
+    thinned_by: int = 1
 
 
 def fit(
@@ -374,7 +380,8 @@ def fit(
     """Least-squares harmonic fit (``utide.solve``, OLS, exact nodal corrections, no trend).
 
     ``times`` are aware datetimes (any zone; converted to UTC) or ``datetime64`` taken as UTC;
-    samples need not be evenly spaced. Non-finite heights (gaps) are dropped. Constituents are
+    samples need not be evenly spaced. Non-finite heights (gaps) are dropped; records denser than
+    :data:`MAX_FIT_SAMPLES` are thinned evenly (every k-th sample). Constituents are
     chosen by UTide's Rayleigh criterion from the record length (a record of at least
     :data:`YEAR_DAYS_MIN` days counts as a full year) unless ``constituents`` names them.
     Phases are Greenwich phase lags (UTC); ``z0_m`` is the fitted mean level. The result lists
@@ -420,6 +427,12 @@ def fit_details(
         raise TideError(f"record too short: {span_h:.1f} h, need at least {MIN_RECORD_HOURS:.0f} h")
     if float(np.ptp(h)) > 100.0:
         raise TideError("heights span more than 100 m: are they in metres?")
+    # Least squares builds a samples x 2*constituents complex matrix: thin dense records evenly
+    # (every k-th sample; hourly sampling resolves every constituent up to M8, unlike averaging
+    # it does not attenuate the short-period ones).
+    thinned_by = max(1, math.ceil(t.size / MAX_FIT_SAMPLES))
+    if thinned_by > 1:
+        t, h = t[::thinned_by], h[::thinned_by]
 
     # Rayleigh criterion: two constituents are fitted separately only when the record spans at
     # least 1/|f1 - f2|. A year of hourly data is 8,760 h = 365.0 d, a few hours short of the
@@ -471,6 +484,7 @@ def fit_details(
         span_days=span_d,
         residual_rms_m=float(np.sqrt(np.mean(residual**2))),
         inferred=used,
+        thinned_by=thinned_by,
     )
 
 

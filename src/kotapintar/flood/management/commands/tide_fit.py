@@ -22,7 +22,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kotapintar.lib import tide
 
-MAX_ROWS = 2_000_000  # ~ 20 years of 5-minute data; beyond that, decimate first
+MAX_ROWS = 1_100_000  # two years of 1-minute data (the fit itself thins to tide.MAX_FIT_SAMPLES)
 
 
 def parse_time(text: str) -> datetime:
@@ -159,6 +159,8 @@ class Command(BaseCommand):
             f"({gaps} gaps) over {result.span_days:.1f} days; "
             f"residual RMS {result.residual_rms_m * 100:.1f} cm"
         )
+        if result.thinned_by > 1:
+            self.stderr.write(f"record thinned to every {result.thinned_by}th sample for the fit")
         for item in result.inferred:
             self.stderr.write(
                 f"{item.inferred} inferred from {item.reference} (ratio {item.amp_ratio:.3f}, "
