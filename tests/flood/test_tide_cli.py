@@ -266,3 +266,27 @@ def test_fit_infer_from_bad_reference(tmp_path: Path) -> None:
     reference = _model_file(tmp_path, {"constituents": [{"name": "M2", "amplitude_m": 0.5, "phase_deg": 0}]})
     with pytest.raises(CommandError, match="lacks"):
         _fit(_good_csv(tmp_path), infer_from=str(reference))
+
+
+def test_fit_prints_a_table_without_json(tmp_path: Path) -> None:
+    out = io.StringIO()
+    call_command("tide_fit", csv=str(_good_csv(tmp_path)), latitude=-6.87, stdout=out, stderr=io.StringIO())
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("z0 (mean level) 1.2")
+    k1 = next(line for line in lines if line.startswith("K1 "))
+    assert k1.split()[1:] == ["40.00", "120.00"]
+
+
+def test_predict_prints_utc_and_wib_without_json(tmp_path: Path) -> None:
+    out = io.StringIO()
+    call_command(
+        "tide_predict",
+        constituents=str(_model_file(tmp_path)),
+        start="2026-03-01T00:00:00Z",
+        end="2026-03-01T01:00:00Z",
+        interval=60,
+        stdout=out,
+    )
+    first = out.getvalue().splitlines()[0]
+    assert first.startswith("2026-03-01T00:00:00Z  2026-03-01 07:00 WIB")
+    assert first.endswith(" m")
