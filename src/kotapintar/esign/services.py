@@ -400,7 +400,7 @@ def new_code() -> str:
 # --- Documents ------------------------------------------------------------------------------------------
 
 CREATOR_ROLES = ("admin_kota", "opd", "penandatangan", "bappeda")
-STAMP_W = 170.0
+STAMP_W = 165.0
 STAMP_H = 64.0
 
 
@@ -585,7 +585,7 @@ def workflow_start(*, actor: Any, document: Document, steps: list[StepSpec]) -> 
                         code="bad_page",
                     )
                 pw, ph = info.page_sizes[page - 1]
-                x = spec.x if spec.x is not None else 40.0 + (sign_index % 3) * (STAMP_W + 8)
+                x = spec.x if spec.x is not None else 45.0 + (sign_index % 3) * (STAMP_W + 7)
                 y = spec.y if spec.y is not None else 70.0 + (sign_index // 3) * (STAMP_H + 8)
                 if (
                     spec.width < 60
