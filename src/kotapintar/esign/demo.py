@@ -63,7 +63,8 @@ LETTERS: list[dict[str, Any]] = [
         "tujuan": "Kepala BPBD Kota Pekalongan",
         "isi": (
             "Berdasarkan prakiraan pasang tertinggi dan curah hujan, status siaga banjir "
-            "rob ditetapkan untuk Kecamatan Pekalongan Utara.\n\nBPBD agar menyiagakan pompa dan tempat pengungsian."
+            "rob ditetapkan untuk Kecamatan Pekalongan Utara.\n\n"
+            "BPBD agar menyiagakan pompa dan tempat pengungsian."
         ),
         "paraf": ["bpbd"],
         "signers": ["kadis_kominfo", "penandatangan", "walikota"],
