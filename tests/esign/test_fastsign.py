@@ -366,3 +366,24 @@ def test_http_timestamper_rejects_a_token_for_another_request(demo_pki: fastsign
     finally:
         server.close()
     assert excinfo.value.code == "tsa_mismatch"
+
+
+@pytest.mark.parametrize("payload", [b"%PDF-1.7\nnot really a pdf", b"hello"])
+def test_broken_pdf_is_a_signing_error(demo_pki: fastsign.DemoPki, payload: bytes) -> None:
+    with pytest.raises(SigningError) as excinfo:
+        fastsign.sign_batch([payload], signer=demo_pki.signer_key_obj())
+    assert excinfo.value.code == "bad_pdf"
+
+
+def test_encrypted_pdf_is_a_signing_error(demo_pki: fastsign.DemoPki) -> None:
+    from pyhanko.pdf_utils.writer import copy_into_new_writer
+
+    reader = PdfFileReader(io.BytesIO(bytes(pdfmini.letter_pdf(make_letter(14)).data)))
+    writer = copy_into_new_writer(reader)
+    writer.encrypt("pemilik", "pengguna")
+    encrypted = io.BytesIO()
+    writer.write(encrypted)
+    assert b"/Encrypt" in encrypted.getvalue()
+    with pytest.raises(SigningError) as excinfo:
+        fastsign.sign_batch([encrypted.getvalue()], signer=demo_pki.signer_key_obj())
+    assert excinfo.value.code == "bad_pdf"

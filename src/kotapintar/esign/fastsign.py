@@ -542,9 +542,14 @@ def iter_sign(
         elif isinstance(item, bytes | bytearray):
             if preparer is None:
                 preparer = _PdfPreparer(signer, field_name, reason, location)
-            signed = preparer.sign(bytes(item), reserve, cms_for)
-            if level == LEVEL_BLT and revocation is not None:
-                signed = _append_dss_generic(signed, revocation)
+            try:
+                signed = preparer.sign(bytes(item), reserve, cms_for)
+                if level == LEVEL_BLT and revocation is not None:
+                    signed = _append_dss_generic(signed, revocation)
+            except SigningError:
+                raise
+            except Exception as exc:  # pyHanko's reader/writer errors: broken, encrypted, odd PDFs
+                raise SigningError(f"cannot sign this PDF: {exc}", code="bad_pdf") from exc
             yield signed
         else:
             raise SigningError("a batch item must be a Letter or PDF bytes", code="bad_item")
