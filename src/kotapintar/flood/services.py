@@ -306,6 +306,7 @@ class Rejection:
     index: int
     code: str
     message: str
+    detail: str = ""
 
 
 @dataclass
@@ -487,6 +488,7 @@ def readings_ingest(
     topic: str = "",
     quarantine: bool = False,
     raw_payloads: Sequence[str] | None = None,
+    topics: Sequence[str] | None = None,
     evaluate: bool = True,
 ) -> IngestResult:
     """Validate and store readings; each is stored once (unique datastream + time); alarms follow.
@@ -510,11 +512,12 @@ def readings_ingest(
             continue
         code, detail = checked
         message = str(REJECT_REASONS[code]) + (f" ({detail})" if detail else "")
-        result.rejected.append(Rejection(i, code, message))
+        result.rejected.append(Rejection(i, code, message, detail))
     with transaction.atomic():
         for rej in result.rejected if quarantine else []:
             payload = raw_payloads[rej.index] if raw_payloads is not None else repr(readings[rej.index])
-            quarantine_add(source=source, payload=payload, code=rej.code, topic=topic)
+            where = topics[rej.index] if topics is not None else topic
+            quarantine_add(source=source, payload=payload, code=rej.code, detail=rej.detail, topic=where)
         inserted = _insert(valid, now) if valid else []
         result.stored = len(inserted)
         result.duplicates = len(valid) - len(inserted)

@@ -1,0 +1,46 @@
+"""`kotapintar mqtt-ingest`: store sensor readings from the MQTT broker (see kotapintar.flood.mqtt)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
+
+from kotapintar.flood.mqtt import Consumer
+
+
+class Command(BaseCommand):
+    help = "Consume sensor readings from MQTT (topic <prefix>/<station>/<parameter>, QoS 1)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--url", default=settings.MQTT_URL, help="mqtt://host:port (MQTT_URL)")
+        parser.add_argument(
+            "--client-id", default="kotapintar-ingest", help="fixed id of the persistent session"
+        )
+        parser.add_argument("--prefix", default="kotapintar", help="topic prefix")
+        parser.add_argument("--batch-size", type=int, default=500)
+        parser.add_argument("--periodic-s", type=float, default=60.0, help="silence/re-issue checks; 0 = off")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        consumer = Consumer(
+            url=options["url"],
+            client_id=options["client_id"],
+            prefix=options["prefix"],
+            username=settings.MQTT_USERNAME,
+            password=settings.MQTT_PASSWORD,
+            batch_size=max(1, options["batch_size"]),
+            periodic_s=options["periodic_s"],
+        )
+        consumer.install_signal_handlers()
+        self.stdout.write(
+            f"mqtt-ingest: {consumer.host}:{consumer.port} {consumer.topic_filter} as {consumer.client_id}"
+        )
+        consumer.run()
+        s = consumer.stats
+        self.stdout.write(
+            f"mqtt-ingest stopped: received={s.received} stored={s.stored} duplicates={s.duplicates} "
+            f"rejected={s.rejected}"
+        )
