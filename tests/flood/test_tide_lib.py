@@ -70,6 +70,10 @@ def test_from_json_defaults_z0_and_latitude() -> None:
         ),
         ({"constituents": [{"name": "M2", "amplitude_m": 1, "phase_deg": 0}], "latitude": 91}, "latitude"),
         ({"constituents": [{"name": "M2", "amplitude_m": 1, "phase_deg": 0}], "z0_m": True}, "z0_m"),
+        (
+            {"constituents": [{"name": "M2", "amplitude_m": 1, "phase_deg": 0}], "convention": "iho"},
+            "convention",
+        ),
     ],
 )
 def test_from_json_rejects_bad_input(data: object, fragment: str) -> None:
