@@ -155,6 +155,15 @@ class DocumentRevision(models.Model):
     def __str__(self) -> str:
         return f"{self.document_id} r{self.seq}"
 
+    @property
+    def reason_display(self) -> str:
+        labels = {
+            "upload": _("Original"),
+            "fields": _("Signature fields prepared"),
+            "signature": _("Signature"),
+        }
+        return str(labels.get(self.reason, self.reason))
+
 
 class StepKind(models.TextChoices):
     PARAF = "paraf", _("Initials (paraf)")

@@ -119,6 +119,7 @@ class SignerReportOut(Schema):
 class TimestampReportOut(Schema):
     present: bool
     time: str | None = None
+    time_local: str | None = None
     valid: bool | None = None
 
 
@@ -143,6 +144,7 @@ class SignatureReportOut(Schema):
     trusted: bool
     signer: SignerReportOut
     signing_time: str | None = None
+    signing_time_local: str | None = None
     claimed_time: str | None = None
     chain: list[str] = []
     timestamp: TimestampReportOut | None = None

@@ -13,6 +13,7 @@ import io
 from typing import Any
 
 from asn1crypto import x509 as asn1_x509
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
@@ -32,6 +33,13 @@ def _name_attr(cert: asn1_x509.Certificate, key: str) -> str:
 
 def _iso(value: dt.datetime | None) -> str | None:
     return value.astimezone(dt.UTC).isoformat() if value else None
+
+
+def _local(value: dt.datetime | None) -> str | None:
+    """The time as people in Pekalongan read it (WIB)."""
+    if value is None:
+        return None
+    return timezone.localtime(value).strftime("%d-%m-%Y %H:%M:%S WIB")
 
 
 def validation_context() -> ValidationContext:
@@ -115,7 +123,7 @@ def _signature_report(embedded: Any, vc: ValidationContext) -> dict[str, Any]:
     ts_report: dict[str, Any] = {"present": ts is not None}
     if ts is not None:
         ts_ok = ts.intact and ts.valid and ts.trusted
-        ts_report.update(time=_iso(ts.timestamp), valid=ts_ok)
+        ts_report.update(time=_iso(ts.timestamp), time_local=_local(ts.timestamp), valid=ts_ok)
         if not ts_ok:
             problem("bad_timestamp", _("The timestamp is not valid or not trusted."))
     level = status.modification_level
@@ -156,6 +164,7 @@ def _signature_report(embedded: Any, vc: ValidationContext) -> dict[str, Any]:
             "issuer": cert.issuer.human_friendly,
         },
         "signing_time": _iso(signing_time),
+        "signing_time_local": _local(signing_time),
         "claimed_time": _iso(status.signer_reported_dt),
         "chain": chain,
         "timestamp": ts_report,
