@@ -16,7 +16,7 @@ def entries() -> list[tuple[str, str, bool]]:
     result = []
     for block in PO.read_text(encoding="utf-8").split("\n\n"):
         msgid = "".join(re.findall(r'^(?:msgid )?"(.*)"$', block.split("msgstr")[0], flags=re.M))
-        msgstr = "".join(re.findall(r'^(?:msgstr )?"(.*)"$', block.split("msgstr", 1)[-1], flags=re.M))
+        msgstr = "".join(re.findall(r"^\s*\"(.*)\"$", block.split("msgstr", 1)[-1], flags=re.M))
         fuzzy = bool(re.search(r"^#,.*fuzzy", block, flags=re.M))
         if "msgid" in block:
             result.append((msgid, msgstr, fuzzy))
