@@ -23,13 +23,11 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import http.server
 import io
 import os
 import random
 import statistics
 import sys
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -111,36 +109,6 @@ def make_letters(count: int, seed: int) -> list[Letter]:
     return letters
 
 
-class CrlServer:
-    """The PKI's CRLs over real HTTP on 127.0.0.1 (a free port), counting requests."""
-
-    def __init__(self) -> None:
-        self.pki: fastsign.DemoPki | None = None
-        self.requests = 0
-        outer = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802
-                outer.requests += 1
-                name = self.path.rsplit("/", 1)[-1].removesuffix(".crl")
-                if outer.pki is None or name not in ("root", "issuing"):
-                    self.send_error(404)
-                    return
-                body = outer.pki.crl(name)
-                self.send_response(200)
-                self.send_header("Content-Type", "application/pkix-crl")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-                return
-
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/pki"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-
 def der(cert: object) -> bytes:
     return cert.public_bytes(serialization.Encoding.DER)  # type: ignore[attr-defined]
 
@@ -194,7 +162,7 @@ def timed(fn: Callable[[], list[bytes]]) -> tuple[float, list[bytes]]:
 
 
 def main() -> int:
-    crl_server = CrlServer()
+    crl_server = fastsign.DemoPkiServer()
     pki = fastsign.DemoPki.generate(crl_base_url=crl_server.url)
     crl_server.pki = pki
     root = asn1_x509.Certificate.load(der(pki.root))
@@ -271,7 +239,7 @@ def main() -> int:
     print(f"bb_bytes_per_doc={sizes['bb']}")
     print(f"blt_bytes_per_doc={sizes['blt']}")
     print(f"pyhanko_default_bytes_per_doc={sizes['pyhanko']}")
-    print(f"blt_crl_http_fetches_per_batch={statistics.median(crl_fetches):.0f}")
+    print(f"blt_revocation_http_fetches_per_batch={statistics.median(crl_fetches):.0f}")
     print(f"distinct_outputs={len(seen)}")
     print(f"duplicate_outputs={duplicates}")
     print(f"validated_samples={validated}")

@@ -6,12 +6,13 @@ import hashlib
 import io
 import shutil
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from asn1crypto import cms
+from asn1crypto import crl as asn1_crl
 from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives import serialization
 from pyhanko.pdf_utils import generic
@@ -173,8 +174,15 @@ def test_blt_validates_offline_from_the_dss_alone(
         calls.append(url)
         return opener(url)
 
+    posted: list[str] = []
+    poster = demo_pki.ocsp_poster()
+
+    def counting_post(url: str, body: bytes) -> bytes:
+        posted.append(url)
+        return poster(url, body)
+
     revocation = fastsign.fetch_revocation(
-        [demo_pki.signer, demo_pki.ca, demo_pki.root, demo_pki.tsa], opener=counting
+        [demo_pki.signer, demo_pki.ca, demo_pki.root, demo_pki.tsa], opener=counting, poster=counting_post
     )
     signed = fastsign.sign_batch(
         [make_letter(i) for i in range(4)],
@@ -184,10 +192,12 @@ def test_blt_validates_offline_from_the_dss_alone(
         revocation=revocation,
     )
     assert sorted(calls) == ["http://pki.test/tte/pki/issuing.crl", "http://pki.test/tte/pki/root.crl"]
+    assert posted == ["http://pki.test/tte/pki/ocsp"] * 2  # signer and TSA, once for the whole batch
     for pdf in signed:
         reader = PdfFileReader(io.BytesIO(pdf))
         dss = DocumentSecurityStore.read_dss(reader)
         assert len(dss.crls) == 2
+        assert len(dss.ocsps) == 2
         assert len(list(dss.load_certs())) == 4
         status = validate(pdf, root, from_dss=True)
         assert status.bottom_line and status.trusted
@@ -195,19 +205,58 @@ def test_blt_validates_offline_from_the_dss_alone(
         assert status.coverage == SignatureCoverageLevel.ENTIRE_REVISION
 
 
-def test_blt_with_signer_revoked_before_signing_is_invalid(root: asn1_x509.Certificate) -> None:
+def test_revoked_signer_cannot_sign() -> None:
     pki = fastsign.DemoPki.generate(crl_base_url="http://pki.test/tte/pki")
     pki.revoke(pki.signer, datetime.now(UTC) - timedelta(hours=1))
-    revocation = fastsign.fetch_revocation([pki.signer, pki.ca, pki.root, pki.tsa], opener=pki.crl_opener())
-    (pdf,) = fastsign.sign_batch(
-        [make_letter(5)],
-        signer=pki.signer_key_obj(),
-        level="B-LT",
-        timestamper=pki.timestamper(),
-        revocation=revocation,
+    revocation = fastsign.fetch_revocation(
+        [pki.signer, pki.ca, pki.root, pki.tsa], opener=pki.crl_opener(), poster=pki.ocsp_poster()
     )
+    with pytest.raises(SigningError) as excinfo:
+        fastsign.sign_batch(
+            [make_letter(5)],
+            signer=pki.signer_key_obj(),
+            level="B-LT",
+            timestamper=pki.timestamper(),
+            revocation=revocation,
+        )
+    assert excinfo.value.code == "certificate_revoked"
+
+
+def test_revocation_known_only_from_ocsp_also_refuses() -> None:
+    pki = fastsign.DemoPki.generate(crl_base_url="http://pki.test/tte/pki")
+    pki.revoke(pki.signer, datetime.now(UTC) - timedelta(minutes=1))
+    revocation = fastsign.fetch_revocation(
+        [pki.signer, pki.ca, pki.tsa], opener=pki.crl_opener(), poster=pki.ocsp_poster()
+    )
+    only_ocsp = fastsign.RevocationBundle(certs=revocation.certs, ocsps=revocation.ocsps)
+    with pytest.raises(SigningError) as excinfo:
+        fastsign.check_signer_usable(pki.signer_key_obj(), only_ocsp)
+    assert excinfo.value.code == "certificate_revoked"
+
+
+def test_expired_signer_cannot_sign(demo_pki: fastsign.DemoPki) -> None:
+    later = demo_pki.signer.not_valid_after_utc + timedelta(days=1)
+    with pytest.raises(SigningError) as excinfo:
+        fastsign.sign_batch([make_letter(6)], signer=demo_pki.signer_key_obj(), clock=lambda: later)
+    assert excinfo.value.code == "certificate_expired"
+
+
+def test_backdated_revocation_found_by_the_validator_makes_the_signature_invalid() -> None:
+    pki = fastsign.DemoPki.generate(crl_base_url="http://pki.test/tte/pki")
+    (pdf,) = fastsign.sign_batch([make_letter(5)], signer=pki.signer_key_obj())
+    pki.revoke(pki.signer, datetime.now(UTC) - timedelta(hours=1))  # revoked before the signing time
     own_root = asn1_x509.Certificate.load(pki.root.public_bytes(serialization.Encoding.DER))
-    status = validate(pdf, own_root, from_dss=True)
+    vc = ValidationContext(
+        trust_roots=[own_root],
+        crls=[
+            asn1_crl.CertificateList.load(pki.crl("issuing")),
+            asn1_crl.CertificateList.load(pki.crl("root")),
+        ],
+        allow_fetching=False,
+        revocation_mode="hard-fail",
+    )
+    (sig,) = PdfFileReader(io.BytesIO(pdf)).embedded_signatures
+    status = validate_pdf_signature(sig, vc)
     assert status.intact
     assert not status.bottom_line
     assert status.revoked
@@ -259,14 +308,23 @@ def _nss_db(tmp_path: Path, root_pem: bytes) -> str:
     return f"sql:{db}"
 
 
+@pytest.fixture(scope="module")
+def served_pki() -> Iterator[fastsign.DemoPki]:
+    server = fastsign.DemoPkiServer()
+    pki = fastsign.DemoPki.generate(crl_base_url=server.url)
+    server.pki = pki
+    yield pki
+    server.close()
+
+
 @pytest.mark.skipif(
     not (shutil.which("pdfsig") and shutil.which("certutil")), reason="poppler/NSS tools missing"
 )
 @pytest.mark.parametrize("level", ["B-B", "B-LT"])
-def test_pdfsig_reports_valid_and_trusted(demo_pki: fastsign.DemoPki, tmp_path: Path, level: str) -> None:
-    revocation = fastsign.fetch_revocation(
-        [demo_pki.signer, demo_pki.ca, demo_pki.root, demo_pki.tsa], opener=demo_pki.crl_opener()
-    )
+def test_pdfsig_reports_valid_and_trusted(served_pki: fastsign.DemoPki, tmp_path: Path, level: str) -> None:
+    # pdfsig checks the signer with the OCSP responder named in the certificate: a live one here.
+    demo_pki = served_pki
+    revocation = fastsign.fetch_revocation([demo_pki.signer, demo_pki.ca, demo_pki.root, demo_pki.tsa])
     (pdf,) = fastsign.sign_batch(
         [make_letter(11)],
         signer=demo_pki.signer_key_obj(),
@@ -387,3 +445,25 @@ def test_encrypted_pdf_is_a_signing_error(demo_pki: fastsign.DemoPki) -> None:
     with pytest.raises(SigningError) as excinfo:
         fastsign.sign_batch([encrypted.getvalue()], signer=demo_pki.signer_key_obj())
     assert excinfo.value.code == "bad_pdf"
+
+
+@pytest.mark.skipif(
+    not (shutil.which("pdfsig") and shutil.which("certutil")), reason="poppler/NSS tools missing"
+)
+def test_pdfsig_sees_a_revocation_through_the_live_ocsp_responder(tmp_path: Path) -> None:
+    server = fastsign.DemoPkiServer()
+    try:
+        pki = fastsign.DemoPki.generate(crl_base_url=server.url)
+        server.pki = pki
+        (pdf,) = fastsign.sign_batch([make_letter(15)], signer=pki.signer_key_obj())
+        pki.revoke(pki.signer, datetime.now(UTC) - timedelta(hours=1))
+        path = tmp_path / "signed.pdf"
+        path.write_bytes(pdf)
+        nss = _nss_db(tmp_path, pki.root.public_bytes(serialization.Encoding.PEM))
+        result = subprocess.run(
+            ["pdfsig", "-nssdir", nss, str(path)], capture_output=True, text=True, check=False
+        )  # noqa: S603, S607
+    finally:
+        server.close()
+    assert "Signature is Valid." in result.stdout
+    assert "Certificate has been Revoked." in result.stdout

@@ -46,12 +46,14 @@ from kotapintar.lib.pdfmini import Letter
 
 __all__ = [
     "DemoPki",
+    "DemoPkiServer",
     "HttpTimeStamper",
     "InProcessTimeStamper",
     "Letter",
     "RevocationBundle",
     "SignerKey",
     "TimeStamper",
+    "check_signer_usable",
     "fetch_revocation",
     "iter_sign",
     "sign_batch",
@@ -349,28 +351,60 @@ def _crl_urls(cert: x509.Certificate) -> list[str]:
     return urls
 
 
+def _ocsp_urls(cert: x509.Certificate) -> list[str]:
+    try:
+        aia = cert.extensions.get_extension_for_class(x509.AuthorityInformationAccess).value
+    except x509.ExtensionNotFound:
+        return []
+    return [
+        d.access_location.value
+        for d in aia
+        if d.access_method == x509.oid.AuthorityInformationAccessOID.OCSP
+        and isinstance(d.access_location, x509.UniformResourceIdentifier)
+        and d.access_location.value.startswith(("http://", "https://"))
+    ]
+
+
 def fetch_revocation(
     certificates: Iterable[x509.Certificate],
     *,
     timeout: float = 10.0,
     opener: Callable[[str], bytes] | None = None,
+    poster: Callable[[str, bytes], bytes] | None = None,
+    use_ocsp: bool = True,
     ocsps: Sequence[bytes] = (),
 ) -> RevocationBundle:
-    """Collect the certificates and fetch each CRL they point to (CRL distribution points) once.
+    """Collect the certificates and fetch, once, each CRL they point to (CRL distribution points)
+    and, with ``use_ocsp``, an OCSP response for every certificate naming a responder (AIA) whose
+    issuer is among ``certificates``.
 
-    ``opener(url) -> bytes`` replaces the HTTP fetch (tests). Every CRL is parsed before use. OCSP
-    responses the caller already holds can be passed in ``ocsps``.
+    ``opener(url) -> bytes`` (GET) and ``poster(url, body) -> bytes`` (POST ``application/ocsp-request``)
+    replace HTTP in tests. Every CRL and OCSP response is parsed before use; an OCSP answer that is
+    not "successful" or does not match the request is an error. OCSP responses the caller already
+    holds can be passed in ``ocsps``.
     """
+    from cryptography.x509 import ocsp
 
     def http_get(url: str) -> bytes:
         with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 - URL from a trusted cert
             return bytes(response.read())
 
+    def http_post(url: str, body: bytes) -> bytes:
+        request = urllib.request.Request(  # noqa: S310 - URL from a trusted cert
+            url, data=body, headers={"Content-Type": "application/ocsp-request"}
+        )
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+            return bytes(response.read())
+
     fetch = opener or http_get
+    post = poster or http_post
+    cert_list = list(certificates)
+    by_subject = {c.subject: c for c in cert_list}
     certs: list[bytes] = []
     crls: list[bytes] = []
+    responses: list[bytes] = list(ocsps)
     urls: list[str] = []
-    for cert in certificates:
+    for cert in cert_list:
         der = cert.public_bytes(serialization.Encoding.DER)
         if der not in certs:
             certs.append(der)
@@ -384,9 +418,57 @@ def fetch_revocation(
                 raise SigningError(f"cannot fetch CRL {url}: {exc}", code="revocation_unavailable") from exc
             urls.append(url)
             crls.append(data)
+        issuer = by_subject.get(cert.issuer)
+        if not use_ocsp or issuer is None or issuer is cert:
+            continue
+        for url in _ocsp_urls(cert)[:1]:
+            request = ocsp.OCSPRequestBuilder().add_certificate(cert, issuer, hashes.SHA256()).build()
+            try:
+                data = post(url, request.public_bytes(serialization.Encoding.DER))
+                answer = ocsp.load_der_ocsp_response(data)
+            except (OSError, ValueError) as exc:
+                raise SigningError(f"cannot fetch OCSP {url}: {exc}", code="revocation_unavailable") from exc
+            if (
+                answer.response_status != ocsp.OCSPResponseStatus.SUCCESSFUL
+                or answer.serial_number != cert.serial_number
+            ):
+                raise SigningError(
+                    f"OCSP responder {url} gave no answer for the certificate", code="revocation_unavailable"
+                )
+            urls.append(url)
+            responses.append(data)
     return RevocationBundle(
-        certs=tuple(certs), crls=tuple(crls), ocsps=tuple(ocsps), fetched_urls=tuple(urls)
+        certs=tuple(certs), crls=tuple(crls), ocsps=tuple(responses), fetched_urls=tuple(urls)
     )
+
+
+def check_signer_usable(
+    signer: SignerKey, revocation: RevocationBundle | None = None, *, at: datetime | None = None
+) -> None:
+    """Refuse a certificate that is expired, not yet valid, or revoked according to ``revocation``
+    (a CRL of its issuer or an OCSP response about it). Called by :func:`iter_sign`."""
+    from cryptography.x509 import ocsp
+
+    moment = at or datetime.now(UTC)
+    cert = signer.certificate
+    if moment > cert.not_valid_after_utc:
+        raise SigningError("the signing certificate has expired", code="certificate_expired")
+    if moment < cert.not_valid_before_utc:
+        raise SigningError("the signing certificate is not valid yet", code="certificate_not_yet_valid")
+    if revocation is None:
+        return
+    for der in revocation.crls:
+        crl = x509.load_der_x509_crl(der)
+        if crl.issuer == cert.issuer and crl.get_revoked_certificate_by_serial_number(cert.serial_number):
+            raise SigningError("the signing certificate has been revoked", code="certificate_revoked")
+    for der in revocation.ocsps:
+        answer = ocsp.load_der_ocsp_response(der)
+        if (
+            answer.response_status == ocsp.OCSPResponseStatus.SUCCESSFUL
+            and answer.serial_number == cert.serial_number
+            and answer.certificate_status == ocsp.OCSPCertStatus.REVOKED
+        ):
+            raise SigningError("the signing certificate has been revoked", code="certificate_revoked")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -506,6 +588,7 @@ def iter_sign(
     """
     _check_level(level, timestamper, revocation)
     now = clock or (lambda: datetime.now(UTC))
+    check_signer_usable(signer, revocation, at=now())
     template = _CmsTemplate(signer.private_key, signer.certificate, signer.chain)
     unsigned = _signature_timestamp(timestamper) if timestamper is not None and level != LEVEL_BB else None
     reserve = _reserve(template, unsigned)
@@ -651,6 +734,16 @@ class DemoPki:
                 decipher_only=False,
             )
 
+        def aia() -> x509.AuthorityInformationAccess:
+            url = f"{crl_base_url.rstrip('/')}/ocsp"
+            return x509.AuthorityInformationAccess(
+                [
+                    x509.AccessDescription(
+                        x509.oid.AuthorityInformationAccessOID.OCSP, x509.UniformResourceIdentifier(url)
+                    )
+                ]
+            )
+
         def dp(name: str) -> x509.CRLDistributionPoints:
             url = f"{crl_base_url.rstrip('/')}/{name}.crl"
             return x509.CRLDistributionPoints(
@@ -679,6 +772,7 @@ class DemoPki:
             .add_extension(leaf_usage(True), critical=True)
             .add_extension(aki_ca, critical=False)
             .add_extension(dp("issuing"), critical=False)
+            .add_extension(aia(), critical=False)
             .sign(ca_key, hashes.SHA256())
         )
         tsa = (
@@ -688,6 +782,7 @@ class DemoPki:
             .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
             .add_extension(aki_ca, critical=False)
             .add_extension(dp("issuing"), critical=False)
+            .add_extension(aia(), critical=False)
             .sign(ca_key, hashes.SHA256())
         )
         return cls(root_key, root, ca_key, ca, signer_key, signer, tsa_key, tsa, crl_base_url.rstrip("/"))
@@ -722,6 +817,43 @@ class DemoPki:
             )
         return b.sign(key, hashes.SHA256()).public_bytes(serialization.Encoding.DER)
 
+    def ocsp_response(self, request_der: bytes, *, now: datetime | None = None) -> bytes:
+        """Answer an OCSP request for a certificate of the issuing CA (the CA signs the response)."""
+        from cryptography.x509 import ocsp
+
+        now = now or datetime.now(UTC)
+        request = ocsp.load_der_ocsp_request(request_der)
+        known = {c.serial_number: c for c in (self.signer, self.tsa)}
+        cert = known.get(request.serial_number)
+        if cert is None:
+            return ocsp.OCSPResponseBuilder.build_unsuccessful(
+                ocsp.OCSPResponseStatus.UNAUTHORIZED
+            ).public_bytes(serialization.Encoding.DER)
+        revoked = {serial: when for serial, when in self.revoked.get("issuing", [])}
+        when = revoked.get(cert.serial_number)
+        builder = ocsp.OCSPResponseBuilder().add_response(
+            cert=cert,
+            issuer=self.ca,
+            algorithm=request.hash_algorithm,  # answer with the CertID hash the client used (NSS: SHA-1)
+            cert_status=ocsp.OCSPCertStatus.REVOKED if when else ocsp.OCSPCertStatus.GOOD,
+            this_update=now - timedelta(minutes=5),
+            next_update=now + timedelta(days=1),
+            revocation_time=when,
+            revocation_reason=None,
+        )
+        builder = builder.responder_id(ocsp.OCSPResponderEncoding.HASH, self.ca)
+        return builder.sign(self.ca_key, hashes.SHA256()).public_bytes(serialization.Encoding.DER)
+
+    def ocsp_poster(self) -> Callable[[str, bytes], bytes]:
+        """A ``poster`` for :func:`fetch_revocation` answering this PKI's OCSP URL in-process."""
+
+        def poster(url: str, body: bytes) -> bytes:
+            if url != f"{self.crl_base_url}/ocsp":
+                raise OSError(f"unknown OCSP URL {url}")
+            return self.ocsp_response(body)
+
+        return poster
+
     def crl_opener(self) -> Callable[[str], bytes]:
         """An ``opener`` for :func:`fetch_revocation` answering this PKI's CRL URLs in-process."""
 
@@ -732,3 +864,73 @@ class DemoPki:
             return self.crl(name)
 
         return opener
+
+
+class DemoPkiServer:
+    """Serves a :class:`DemoPki`'s CRLs (GET ``<url>/root.crl``, ``<url>/issuing.crl``) and OCSP
+    (POST ``<url>/ocsp``) over real HTTP on 127.0.0.1, a free port, in a daemon thread.
+
+    Create it first, generate the PKI with ``crl_base_url=server.url``, then set ``server.pki``.
+    ``requests`` counts the requests answered (to show that a batch fetches once).
+    """
+
+    def __init__(self) -> None:
+        import http.server
+        import threading
+
+        self.pki: DemoPki | None = None
+        self.requests = 0
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def _send(self, body: bytes, content_type: str) -> None:
+                self.send_response(200)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def do_GET(self) -> None:  # noqa: N802
+                outer.requests += 1
+                if outer.pki is not None and "/ocsp/" in self.path:  # RFC 6960 GET form
+                    import base64
+                    import urllib.parse
+
+                    encoded = urllib.parse.unquote(self.path.split("/ocsp/", 1)[1])
+                    try:
+                        answer = outer.pki.ocsp_response(base64.b64decode(encoded))
+                    except ValueError:
+                        self.send_error(400)
+                        return
+                    self._send(answer, "application/ocsp-response")
+                    return
+                name = self.path.rsplit("/", 1)[-1].removesuffix(".crl")
+                if outer.pki is None or name not in ("root", "issuing"):
+                    self.send_error(404)
+                    return
+                self._send(outer.pki.crl(name), "application/pkix-crl")
+
+            def do_POST(self) -> None:  # noqa: N802
+                outer.requests += 1
+                if outer.pki is None or not self.path.endswith("/ocsp"):
+                    self.send_error(404)
+                    return
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                try:
+                    answer = outer.pki.ocsp_response(body)
+                except ValueError:
+                    self.send_error(400)
+                    return
+                self._send(answer, "application/ocsp-response")
+
+            def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+                return
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/pki"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
