@@ -62,9 +62,7 @@ class VEvent:
     categories: tuple[str, ...] = field(default_factory=tuple)
 
 
-def calendar(
-    events: Iterable[VEvent], *, name: str, prodid: str, stamp: datetime, lang: str = "id"
-) -> str:
+def calendar(events: Iterable[VEvent], *, name: str, prodid: str, stamp: datetime, lang: str = "id") -> str:
     """A complete VCALENDAR with one VEVENT per event."""
     lines = [
         "BEGIN:VCALENDAR",
