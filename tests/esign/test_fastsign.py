@@ -467,3 +467,35 @@ def test_pdfsig_sees_a_revocation_through_the_live_ocsp_responder(tmp_path: Path
         server.close()
     assert "Signature is Valid." in result.stdout
     assert "Certificate has been Revoked." in result.stdout
+
+
+@pytest.mark.parametrize("as_letter", [True, False])
+def test_certified_then_approved_both_stay_valid(
+    demo_pki: fastsign.DemoPki, root: asn1_x509.Certificate, as_letter: bool
+) -> None:
+    from pyhanko.sign.fields import MDPPerm
+
+    item: Letter | bytes = make_letter(16) if as_letter else bytes(pdfmini.letter_pdf(make_letter(16)).data)
+    (certified,) = fastsign.sign_batch([item], signer=demo_pki.signer_key_obj(), certify=True)
+    (approved,) = fastsign.sign_batch([certified], signer=demo_pki.signer_key_obj(), field_name="Pejabat2")
+    first, second = PdfFileReader(io.BytesIO(approved)).embedded_signatures
+    vc = ValidationContext(trust_roots=[root])
+    assert first.docmdp_level == MDPPerm.FILL_FORMS
+    first_status = validate_pdf_signature(first, vc)
+    assert first_status.bottom_line and first_status.docmdp_ok
+    assert validate_pdf_signature(second, vc).bottom_line
+
+
+def test_certified_letter_rejects_a_later_content_change(
+    demo_pki: fastsign.DemoPki, root: asn1_x509.Certificate
+) -> None:
+    (pdf,) = fastsign.sign_batch([make_letter(17)], signer=demo_pki.signer_key_obj(), certify=True)
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    page = writer.root["/Pages"]["/Kids"][0]
+    page["/Contents"] = writer.add_object(
+        generic.StreamObject(stream_data=b"BT /F1 12 Tf 72 700 Td (X) Tj ET")
+    )
+    writer.update_container(page)
+    out = io.BytesIO()
+    writer.write(out)
+    assert not validate(out.getvalue(), root).bottom_line

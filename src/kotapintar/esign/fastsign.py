@@ -512,7 +512,9 @@ class _PdfPreparer:
     """Prepares an existing PDF for signing with pyHanko (new field or existing empty field) and
     lets the fast CMS path fill it. Used for documents that are not generated here."""
 
-    def __init__(self, signer: SignerKey, field_name: str, reason: str, location: str) -> None:
+    def __init__(
+        self, signer: SignerKey, field_name: str, reason: str, location: str, *, certify: bool = False
+    ) -> None:
         from pyhanko.sign import fields, signers
         from pyhanko_certvalidator.registry import SimpleCertificateStore
 
@@ -526,6 +528,8 @@ class _PdfPreparer:
                 md_algorithm="sha256",
                 reason=reason or None,
                 location=location or None,
+                certify=certify,
+                docmdp_permissions=fields.MDPPerm.FILL_FORMS,
             ),
             signer=signers.ExternalSigner(
                 signing_cert=leaf,
@@ -578,13 +582,16 @@ def iter_sign(
     reason: str = "",
     location: str = "",
     clock: Callable[[], datetime] | None = None,
+    certify: bool = False,
 ) -> Iterator[bytes]:
     """Sign each item and yield the signed PDF bytes, in order (for progress bars).
 
     An item is a :class:`Letter` (written and signed in one pass) or the bytes of an existing PDF
     (pyHanko adds the signature field in an incremental update; the CMS is made here). ``level`` is
     ``B-B``, ``B-T`` (needs ``timestamper``) or ``B-LT`` (also needs ``revocation``: its
-    certificates, CRLs and OCSP responses are embedded in a DSS of every document).
+    certificates, CRLs and OCSP responses are embedded in a DSS of every document). ``certify``
+    makes each signature a certification signature (DocMDP P2: later revisions may only fill form
+    fields and add signatures), as the first signature of a workflow should be.
     """
     _check_level(level, timestamper, revocation)
     now = clock or (lambda: datetime.now(UTC))
@@ -612,6 +619,7 @@ def iter_sign(
                 reason=reason,
                 location=location,
                 signer_name=name,
+                certify=certify,
             )
             buf = prepared.data
             digest = _digest_ranges(buf, prepared.placeholder)
@@ -624,7 +632,7 @@ def iter_sign(
                 yield bytes(buf)
         elif isinstance(item, bytes | bytearray):
             if preparer is None:
-                preparer = _PdfPreparer(signer, field_name, reason, location)
+                preparer = _PdfPreparer(signer, field_name, reason, location, certify=certify)
             try:
                 signed = preparer.sign(bytes(item), reserve, cms_for)
                 if level == LEVEL_BLT and revocation is not None:

@@ -282,19 +282,23 @@ def letter_pdf(
     reason: str = "",
     location: str = "",
     signer_name: str = "",
+    certify: bool = False,
 ) -> PreparedPdf:
     """Write ``letter`` as a one-page PDF.
 
     With ``signature_bytes > 0`` the file also holds an (invisible) signature field filled with a
     signature dictionary whose ``/Contents`` reserves that many bytes; the ``/ByteRange`` written
     in the file is already final (it only depends on the layout), so the caller only hashes and
-    splices. With ``signature_bytes == 0`` a plain, unsigned PDF is written.
+    splices. ``certify`` makes it a certification signature (DocMDP, P2: later revisions may only
+    fill forms and sign). With ``signature_bytes == 0`` a plain, unsigned PDF is written.
     """
     content = _content_stream(letter)
     signing = signature_bytes > 0
     objects: list[bytes] = []
     if signing:
-        catalog = b"<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [5 0 R] /SigFlags 3 >> >>"
+        catalog = b"<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [5 0 R] /SigFlags 3 >>%s >>" % (
+            b" /Perms << /DocMDP 8 0 R >>" if certify else b""
+        )
         page_annots = b" /Annots [5 0 R]"
     else:
         catalog = b"<< /Type /Catalog /Pages 2 0 R >>"
@@ -335,6 +339,12 @@ def letter_pdf(
             extra += b" /Reason " + pdf_string(reason)
         if location:
             extra += b" /Location " + pdf_string(location)
+        if certify:
+            # Certification signature: later changes limited to filling forms and signing (P2).
+            extra += (
+                b" /Reference [<< /Type /SigRef /TransformMethod /DocMDP "
+                b"/TransformParams << /Type /TransformParams /P 2 /V /1.2 >> >>]"
+            )
         if signer_name:
             extra += b" /Name " + pdf_string(signer_name)
         offsets.append(len(buf))
