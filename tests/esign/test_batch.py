@@ -1,0 +1,72 @@
+"""Batch signing: one passphrase entry, N documents, each with its own verification code."""
+
+from __future__ import annotations
+
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from kotapintar.core.errors import ValidationFailed
+from kotapintar.esign import services, verification
+from kotapintar.esign.models import DocumentStatus
+from tests.esign.helpers import latest_pdf
+
+
+@pytest.fixture
+def waiting(make_official: Any, letter_pdf: Any) -> tuple[Any, list[Any]]:
+    official, _cert = make_official("sekda")
+    docs = []
+    for i in range(4):
+        doc = services.document_upload(actor=official, title=f"Surat {i}", data=letter_pdf(nomor=f"{i}/2026"))
+        services.workflow_start(
+            actor=official, document=doc, steps=[services.StepSpec(kind="sign", actor=official)]
+        )
+        docs.append(doc)
+    return official, docs
+
+
+def test_batch_signs_every_document_with_one_passphrase(waiting: Any, passphrase: str) -> None:
+    official, docs = waiting
+    results = services.document_sign_batch(actor=official, documents_=docs, passphrase=passphrase)
+    assert all(r.ok for r in results)
+    for doc in docs:
+        doc.refresh_from_db()
+        assert doc.status == DocumentStatus.SIGNED
+        assert verification.verify_pdf(latest_pdf(doc))["valid"]
+    assert len({d.code for d in docs}) == len(docs)
+
+
+def test_batch_wrong_passphrase_signs_nothing(waiting: Any) -> None:
+    official, docs = waiting
+    with pytest.raises(ValidationFailed):
+        services.document_sign_batch(actor=official, documents_=docs, passphrase="salah-salah")
+    for doc in docs:
+        doc.refresh_from_db()
+        assert doc.status == DocumentStatus.IN_PROGRESS
+
+
+def test_batch_reports_a_document_not_waiting_without_stopping(waiting: Any, passphrase: str) -> None:
+    official, docs = waiting
+    services.document_sign(actor=official, document=docs[0], passphrase=passphrase)
+    results = services.document_sign_batch(actor=official, documents_=docs, passphrase=passphrase)
+    assert [r.ok for r in results] == [False, True, True, True]
+    assert results[0].code == "not_in_progress"
+
+
+def test_cli_batch(waiting: Any, passphrase: str, monkeypatch: Any) -> None:
+    official, docs = waiting
+    monkeypatch.setenv("KP_TEST_PASSPHRASE", passphrase)
+    out = StringIO()
+    call_command(
+        "esign_batch", "--user", official.username, "--passphrase-env", "KP_TEST_PASSPHRASE", stdout=out
+    )
+    assert f"{len(docs)}/{len(docs)} signed" in out.getvalue()
+
+
+def test_cli_batch_wrong_passphrase_fails(waiting: Any, monkeypatch: Any) -> None:
+    official, _docs = waiting
+    monkeypatch.setenv("KP_TEST_PASSPHRASE", "salah-salah")
+    with pytest.raises(CommandError):
+        call_command("esign_batch", "--user", official.username, "--passphrase-env", "KP_TEST_PASSPHRASE")
