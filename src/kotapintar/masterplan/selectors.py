@@ -572,41 +572,56 @@ def weight_set_list() -> QuerySet[WeightSet]:
 # --- Quick wins with live figures -----
 
 
+LIVE_ERRORS = (ImportError, AttributeError, TypeError, LookupError, ValueError)
+
+
 def _live_figures(module_url: str) -> list[dict[str, Any]]:
-    """Figures from the module that delivers a quick win, if it exposes them. Every call is defensive:
-    a module that does not exist yet (or lacks the selector) simply shows no live figure."""
+    """Figures from the module that delivers a quick win, through that module's public selectors.
+
+    Every call is defensive (function-level import, narrow except): a module that does not exist yet,
+    or whose selector is missing or changed, simply shows no live figure.
+    """
     figures: list[dict[str, Any]] = []
 
     def add(name: str, value: Any) -> None:
-        if value is not None:
+        if isinstance(value, int) and not isinstance(value, bool):
             figures.append({"label": name, "value": value})
 
     if module_url.startswith("/tte"):
         try:
             from kotapintar.esign import selectors as esign_selectors
 
+            add(_("Official certificates issued"), esign_selectors.certificate_list(kind="official").count())
+        except LIVE_ERRORS:
+            pass
+        try:
+            from kotapintar.esign import selectors as esign_selectors
+
             add(_("Documents signed"), esign_selectors.signed_document_count())  # type: ignore[attr-defined]
-        except (ImportError, AttributeError, TypeError, LookupError):
+        except LIVE_ERRORS:
             pass
     elif module_url.startswith("/batik"):
         try:
             from kotapintar.wallet import selectors as wallet_selectors
 
-            add(_("Wallet turnover (Rp)"), wallet_selectors.turnover_idr())  # type: ignore[attr-defined]
-        except (ImportError, AttributeError, TypeError, LookupError):
+            add(_("Wallet turnover (Rp)"), sum(wallet_selectors.turnover_by_event().values()))
+            add(_("Active cards"), wallet_selectors.cards_active_count())
+        except LIVE_ERRORS:
             pass
         try:
             from kotapintar.batik import selectors as batik_selectors
 
-            add(_("Tickets sold"), batik_selectors.tickets_sold_count())  # type: ignore[attr-defined]
-        except (ImportError, AttributeError, TypeError, LookupError):
+            visits = batik_selectors.visitors_by_event_day()
+            add(_("Event visits checked in"), sum(sum(days.values()) for days in visits.values()))
+        except LIVE_ERRORS:
             pass
     elif module_url.startswith("/banjir"):
         try:
             from kotapintar.flood import selectors as flood_selectors
 
-            add(_("Active flood alerts"), flood_selectors.active_alert_count())  # type: ignore[attr-defined]
-        except (ImportError, AttributeError, TypeError, LookupError):
+            add(_("Active flood alerts"), len(flood_selectors.alert_list(active_only=True)))
+            add(_("Monitoring stations"), flood_selectors.station_list().count())
+        except LIVE_ERRORS:
             pass
     return figures
 

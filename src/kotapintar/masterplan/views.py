@@ -1,1 +1,623 @@
-"""views of the masterplan app."""
+"""Pages of the master plan workspace (Indonesian first). Views are thin: they parse the request, call
+one service or selector and render; domain errors become messages."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kotapintar.core.errors import DomainError, NotFound, ValidationFailed
+from kotapintar.core.models import Role
+from kotapintar.core.permissions import can_access_opd, has_role, user_opd_id
+from kotapintar.core.selectors import opd_get, opd_list
+from kotapintar.masterplan import exports, reference, selectors, services, xlsx
+from kotapintar.masterplan.models import (
+    Dimension,
+    Element,
+    Horizon,
+    ReadinessAspect,
+    WeightSet,
+    WorksheetStatus,
+)
+
+View = Callable[..., HttpResponseBase]
+
+
+def domain_errors(view: View) -> View:
+    """Turn a DomainError into a message and a redirect back (or a 404 page for NotFound)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as exc:
+            return render(request, "masterplan/empty.html", {"message": exc.message}, status=404)
+        except DomainError as exc:
+            if request.method == "POST":
+                messages.error(request, str(exc.message))
+                return redirect(request.META.get("HTTP_REFERER") or "masterplan:index")
+            return render(request, "masterplan/empty.html", {"message": exc.message}, status=exc.status)
+
+    return wrapper
+
+
+def _plan_or_empty(request: HttpRequest) -> Any:
+    return selectors.plan_current_or_none()
+
+
+def _empty(request: HttpRequest) -> HttpResponse:
+    return render(request, "masterplan/empty.html", {"message": _("No master plan has been created yet.")})
+
+
+# --- dashboard and public page -----
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return public(request)
+    plan = _plan_or_empty(request)
+    if plan is None:
+        return _empty(request)
+    data = selectors.dashboard(plan=plan)
+    return render(request, "masterplan/dashboard.html", {**data, "tab": "dashboard"})
+
+
+def public(request: HttpRequest) -> HttpResponse:
+    plan = _plan_or_empty(request)
+    if plan is None:
+        return _empty(request)
+    progress = selectors.plan_progress(plan=plan)
+    return render(
+        request,
+        "masterplan/public.html",
+        {
+            "plan": plan,
+            "progress": progress,
+            "dimensions": selectors.dimension_progress(plan=plan),
+            "quick_wins": selectors.quick_wins(plan=plan),
+            "tab": "public",
+        },
+    )
+
+
+# --- readiness -----
+
+
+@login_required
+@domain_errors
+def readiness(request: HttpRequest) -> HttpResponseBase:
+    plan = selectors.plan_current()
+    if request.method == "POST":
+        dim = Dimension.objects.filter(code=request.POST.get("dimension", "")).first()
+        aspect = ReadinessAspect.objects.filter(code=request.POST.get("aspect", "")).first()
+        if dim is None or aspect is None:
+            raise ValidationFailed(_("Choose a dimension and an aspect."))
+        try:
+            score = int(request.POST.get("score", ""))
+        except ValueError:
+            raise ValidationFailed(_("The score must be between 1 and 5.")) from None
+        services.readiness_set(
+            actor=request.user,
+            plan=plan,
+            dimension=dim,
+            aspect=aspect,
+            score=score,
+            evidence=str(request.POST.get("evidence", ""))[:5000],
+        )
+        messages.success(request, _("Readiness score saved."))
+        return redirect("masterplan:readiness")
+    data = selectors.readiness(plan=plan)
+    return render(
+        request,
+        "masterplan/readiness.html",
+        {
+            "plan": plan,
+            **data,
+            "dimensions": Dimension.objects.order_by("order"),
+            "can_edit": has_role(request.user, Role.BAPPEDA),
+            "tab": "readiness",
+        },
+    )
+
+
+# --- worksheets -----
+
+
+@login_required
+@domain_errors
+def worksheet_list(request: HttpRequest) -> HttpResponseBase:
+    plan = selectors.plan_current()
+    if request.method == "POST":
+        ws = services.worksheet_create(
+            actor=request.user,
+            plan=plan,
+            opd=opd_get(code=str(request.POST.get("opd", ""))),
+            element=selectors.element_get(code=str(request.POST.get("element", ""))),
+            problem=str(request.POST.get("problem", ""))[:10000],
+            goal=str(request.POST.get("goal", ""))[:10000],
+        )
+        messages.success(request, _("Worksheet created."))
+        return redirect("masterplan:worksheet", ws.public_id)
+    status = request.GET.get("status") or None
+    opd_code = request.GET.get("opd") or None
+    mine = request.GET.get("mine") == "1"
+    rows = selectors.worksheet_list(plan=plan, user=request.user, opd_code=opd_code, status=status, mine=mine)
+    own = user_opd_id(request.user)
+    writable_opds = (
+        list(opd_list())
+        if has_role(request.user, Role.BAPPEDA)
+        else [o for o in opd_list() if o.pk == own and has_role(request.user, Role.OPD)]
+    )
+    return render(
+        request,
+        "masterplan/worksheet_list.html",
+        {
+            "plan": plan,
+            "rows": list(rows.prefetch_related("programmes")),
+            "statuses": WorksheetStatus.choices,
+            "opds": opd_list(),
+            "filter": {"status": status or "", "opd": opd_code or "", "mine": mine},
+            "writable_opds": writable_opds,
+            "elements": Element.objects.select_related("dimension").order_by("dimension__order", "order"),
+            "tab": "worksheets",
+        },
+    )
+
+
+@login_required
+@domain_errors
+def worksheet_detail(request: HttpRequest, public_id: str) -> HttpResponseBase:
+    ws = selectors.worksheet_get(public_id=public_id)
+    user = request.user
+    actions = selectors.worksheet_actions(user, ws)
+    return render(
+        request,
+        "masterplan/worksheet_detail.html",
+        {
+            "ws": ws,
+            "plan": ws.plan,
+            "programmes": selectors.worksheet_programmes(worksheet=ws),
+            "comments": ws.comments.select_related("author"),
+            "events": ws.events.select_related("actor"),
+            "clinics": ws.clinics.select_related("slot", "slot__mentor"),
+            "actions": actions,
+            "can_edit": selectors.can_edit_worksheet(user, ws),
+            "can_download": can_access_opd(user, ws.opd_id) or has_role(user, Role.MENTOR, Role.DEWAN),
+            "free_slots": selectors.slot_list_free(after=timezone.now()) if "book" in actions else [],
+            "meetings": selectors.meeting_list(plan=ws.plan) if "endorse" in actions else [],
+            "items": ["worksheet"] + [p.code for p in ws.programmes.all()],
+            "horizons": Horizon.choices,
+            "opds": opd_list(),
+            "upload_errors": request.session.pop("mp_upload_errors", None),
+            "tab": "worksheets",
+        },
+    )
+
+
+@login_required
+@require_POST
+@domain_errors
+def worksheet_edit(request: HttpRequest, public_id: str) -> HttpResponseBase:
+    ws = selectors.worksheet_get(public_id=public_id)
+    services.worksheet_update(
+        actor=request.user,
+        worksheet=ws,
+        problem=str(request.POST.get("problem", ""))[:10000],
+        goal=str(request.POST.get("goal", ""))[:10000],
+    )
+    messages.success(request, _("Worksheet saved."))
+    return redirect("masterplan:worksheet", ws.public_id)
+
+
+def _uuid(value: Any) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        raise NotFound() from None
+
+
+def _int(value: Any, field: str) -> int:
+    try:
+        return int(str(value).replace(".", "").strip())
+    except ValueError:
+        raise ValidationFailed(_("%(field)s must be a whole number.") % {"field": field}) from None
+
+
+@login_required
+@require_POST
+@domain_errors
+def programme_add(request: HttpRequest, public_id: str) -> HttpResponseBase:
+    """A programme from the simple form: one budget line and one indicator (the XLSX carries more)."""
+    ws = selectors.worksheet_get(public_id=public_id)
+    p = request.POST
+    start, end = _int(p.get("start_year"), _("First year")), _int(p.get("end_year"), _("Last year"))
+    amount = _int(p.get("amount_idr") or 0, _("Budget"))
+    data: dict[str, Any] = {
+        "code": str(p.get("code", "")).strip()[:32],
+        "name_id": str(p.get("name_id", "")).strip()[:255],
+        "name_en": str(p.get("name_en", "")).strip()[:255],
+        "description": "",
+        "horizon": p.get("horizon", ""),
+        "is_quick_win": p.get("is_quick_win") == "on",
+        "lead_opd": p.get("lead_opd", ""),
+        "supporting_opds": [c for c in p.getlist("supporting_opds") if c],
+        "rpjmd_goal": str(p.get("rpjmd_goal", "")).strip()[:32],
+        "start_year": start,
+        "end_year": end,
+        "module_url": "",
+        "activities": [a.strip()[:255] for a in str(p.get("activities", "")).splitlines() if a.strip()],
+        "budget": [
+            {"year": y, "source": p.get("source", "APBD"), "amount_idr": amount}
+            for y in range(start, end + 1)
+        ]
+        if amount
+        else [],
+        "indicators": [],
+    }
+    if p.get("indicator_name"):
+        try:
+            baseline = Decimal(str(p.get("baseline") or "0").replace(",", "."))
+            target = Decimal(str(p.get("target") or "0").replace(",", "."))
+        except InvalidOperation:
+            raise ValidationFailed(_("The baseline and target must be numbers.")) from None
+        data["indicators"] = [
+            {
+                "code": f"{data['code']}-I1",
+                "kind": p.get("kind", "output"),
+                "name": str(p.get("indicator_name"))[:255],
+                "unit": str(p.get("unit", ""))[:40],
+                "direction": "higher",
+                "baseline": str(baseline),
+                "baseline_year": ws.plan.start_year - 1,
+                "targets": [{"year": end, "target": str(target), "realisation": None}],
+            }
+        ]
+    try:
+        services.programme_save(actor=request.user, worksheet=ws, data=data)
+    except ValidationFailed as exc:
+        if isinstance(exc.detail, list):
+            for e in exc.detail:
+                messages.error(request, f"{e['field']}: {e['message']}")
+            return redirect("masterplan:worksheet", ws.public_id)
+        raise
+    messages.success(request, _("Programme saved."))
+    return redirect("masterplan:worksheet", ws.public_id)
+
+
+@login_required
+@require_POST
+@domain_errors
+def worksheet_action(request: HttpRequest, public_id: str, action: str) -> HttpResponseBase:
+    ws = selectors.worksheet_get(public_id=public_id)
+    user = request.user
+    note = str(request.POST.get("note", ""))[:5000]
+    if action == "submit":
+        services.worksheet_submit(actor=user, worksheet=ws)
+        messages.success(request, _("Worksheet submitted; the mentors have been notified."))
+    elif action == "book":
+        services.clinic_book(
+            actor=user, worksheet=ws, slot=selectors.slot_get(public_id=request.POST.get("slot", ""))
+        )
+        messages.success(request, _("Clinic booked."))
+    elif action == "comment":
+        services.clinic_comment(
+            actor=user, worksheet=ws, item=str(request.POST.get("item", "worksheet")), text=note
+        )
+        messages.success(request, _("Comment saved."))
+    elif action in ("revise", "review"):
+        verdict = "revision" if action == "revise" else "accepted"
+        services.clinic_verdict(actor=user, worksheet=ws, verdict=verdict, summary=note)
+        messages.success(request, _("Clinic verdict recorded."))
+    elif action == "accept":
+        services.worksheet_accept(actor=user, worksheet=ws, note=note)
+        messages.success(request, _("Worksheet accepted."))
+    elif action == "endorse":
+        meeting = selectors.meeting_get(public_id=request.POST.get("meeting", ""))
+        services.worksheet_endorse(actor=user, worksheet=ws, meeting=meeting, note=note)
+        messages.success(request, _("Worksheet endorsed."))
+    else:
+        raise NotFound()
+    back = str(request.POST.get("next", ""))
+    if back.startswith("/masterplan/") and "//" not in back:
+        return redirect(back)
+    return redirect("masterplan:worksheet", ws.public_id)
+
+
+@login_required
+@domain_errors
+def worksheet_xlsx(request: HttpRequest, opd_code: str) -> HttpResponseBase:
+    plan = selectors.plan_current()
+    opd = opd_get(code=opd_code)
+    if not (can_access_opd(request.user, opd.pk) or has_role(request.user, Role.MENTOR, Role.DEWAN)):
+        from kotapintar.core.errors import PermissionDenied
+
+        raise PermissionDenied()
+    data = xlsx.worksheet_export(plan=plan, opd=opd)
+    response = HttpResponse(data, content_type=xlsx.XLSX_MIME)
+    response["Content-Disposition"] = f'attachment; filename="kertas-kerja-{opd.code}.xlsx"'
+    return response
+
+
+@login_required
+@require_POST
+@domain_errors
+def worksheet_upload(request: HttpRequest, opd_code: str) -> HttpResponseBase:
+    plan = selectors.plan_current()
+    opd = opd_get(code=opd_code)
+    back = request.POST.get("next") or ""
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("Choose a file to upload."))
+        return redirect(back if back.startswith("/masterplan/") else "masterplan:worksheets")
+    try:
+        result = xlsx.worksheet_import(
+            actor=request.user, plan=plan, opd=opd, data=upload.read(xlsx.MAX_BYTES + 1)
+        )
+    except ValidationFailed as exc:
+        messages.error(request, str(exc.message))
+        if isinstance(exc.detail, list):
+            request.session["mp_upload_errors"] = exc.detail
+    else:
+        messages.success(
+            request,
+            _("Upload saved: %(changed)s worksheets changed, %(unchanged)s unchanged.")
+            % {"changed": result.changed, "unchanged": result.unchanged},
+        )
+    return redirect(back if back.startswith("/masterplan/") else "masterplan:worksheets")
+
+
+# --- clinics and council -----
+
+
+def _dt(value: Any, field: str) -> datetime:
+    try:
+        parsed = datetime.fromisoformat(str(value))
+    except ValueError:
+        raise ValidationFailed(_("%(field)s is not a valid date and time.") % {"field": field}) from None
+    return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
+
+
+@login_required
+@domain_errors
+def clinic(request: HttpRequest) -> HttpResponseBase:
+    plan = selectors.plan_current()
+    if request.method == "POST":
+        start = _dt(request.POST.get("starts_at"), _("Start"))
+        minutes = _int(request.POST.get("minutes") or 60, _("Duration"))
+        services.mentor_slot_create(
+            actor=request.user,
+            starts_at=start,
+            ends_at=start + timedelta(minutes=max(15, min(minutes, 480))),
+            location=str(request.POST.get("location", ""))[:200],
+        )
+        messages.success(request, _("Slot offered."))
+        return redirect("masterplan:clinic")
+    from kotapintar.masterplan.models import ClinicSession
+
+    sessions = (
+        ClinicSession.objects.filter(worksheet__plan=plan)
+        .select_related("slot", "slot__mentor", "worksheet", "worksheet__opd", "worksheet__element")
+        .order_by("-slot__starts_at")[:50]
+    )
+    waiting = selectors.worksheet_list(
+        plan=plan, user=request.user, status=WorksheetStatus.SUBMITTED, mine=True
+    )
+    return render(
+        request,
+        "masterplan/clinic.html",
+        {
+            "plan": plan,
+            "slots": selectors.slot_list_free(after=timezone.now()),
+            "sessions": sessions,
+            "waiting": waiting,
+            "is_mentor": has_role(request.user, Role.MENTOR),
+            "tab": "clinic",
+        },
+    )
+
+
+@login_required
+@domain_errors
+def council(request: HttpRequest) -> HttpResponseBase:
+    plan = selectors.plan_current()
+    if request.method == "POST":
+        m = services.meeting_create(
+            actor=request.user,
+            plan=plan,
+            title=str(request.POST.get("title", ""))[:200],
+            held_at=_dt(request.POST.get("held_at"), _("Date and time")),
+            location=str(request.POST.get("location", ""))[:200],
+            agenda=[a.strip() for a in str(request.POST.get("agenda", "")).splitlines() if a.strip()],
+        )
+        messages.success(request, _("Meeting scheduled."))
+        return redirect("masterplan:meeting", m.public_id)
+    return render(
+        request,
+        "masterplan/council.html",
+        {
+            "plan": plan,
+            "meetings": selectors.meeting_list(plan=plan).prefetch_related("endorsed_worksheets"),
+            "can_schedule": has_role(request.user, Role.BAPPEDA, Role.DEWAN),
+            "tab": "council",
+        },
+    )
+
+
+@login_required
+@domain_errors
+def meeting(request: HttpRequest, public_id: str) -> HttpResponseBase:
+    m = selectors.meeting_get(public_id=public_id)
+    if request.method == "POST":
+        services.meeting_record(
+            actor=request.user,
+            meeting=m,
+            attendance=str(request.POST.get("attendance", "")).splitlines(),
+            decisions=str(request.POST.get("decisions", "")).splitlines(),
+            agenda=str(request.POST.get("agenda", "")).splitlines() if "agenda" in request.POST else None,
+        )
+        messages.success(request, _("Minutes generated."))
+        return redirect("masterplan:meeting", m.public_id)
+    return render(
+        request,
+        "masterplan/meeting.html",
+        {
+            "plan": m.plan,
+            "meeting": m,
+            "endorsed": m.endorsed_worksheets.select_related("opd", "element"),
+            "awaiting": selectors.worksheet_list(plan=m.plan, status=WorksheetStatus.ACCEPTED),
+            "is_dewan": has_role(request.user, Role.DEWAN),
+            "can_record": has_role(request.user, Role.DEWAN, Role.BAPPEDA),
+            "tab": "council",
+        },
+    )
+
+
+# --- roadmap, budget, monitoring, evaluation -----
+
+
+@login_required
+@domain_errors
+def roadmap(request: HttpRequest) -> HttpResponseBase:
+    plan = selectors.plan_current()
+    return render(
+        request, "masterplan/roadmap.html", {"plan": plan, **selectors.roadmap(plan=plan), "tab": "roadmap"}
+    )
+
+
+@login_required
+@domain_errors
+def budget(request: HttpRequest) -> HttpResponseBase:
+    plan = selectors.plan_current()
+    data = selectors.budget_summary(plan=plan)
+    dims = {d.code: selectors.label(d) for d in Dimension.objects.all()}
+    chart = {
+        "years": data["years"],
+        "sources": [data["source_labels"][s] for s in data["sources"]],
+        "series": [[row["values"][i] for row in data["grid"]] for i in range(len(data["sources"]))],
+        "per_source": [data["per_source"][s] for s in data["sources"]],
+        "dimensions": [dims.get(k, k) for k in data["per_dimension"]],
+        "per_dimension": list(data["per_dimension"].values()),
+    }
+    return render(request, "masterplan/budget.html", {"plan": plan, **data, "chart": chart, "tab": "budget"})
+
+
+@login_required
+@domain_errors
+def monitoring(request: HttpRequest) -> HttpResponseBase:
+    plan = selectors.plan_current()
+    try:
+        year = int(
+            request.GET.get("tahun")
+            or min(max(timezone.localdate().year - 1, plan.start_year), plan.end_year)
+        )
+    except ValueError:
+        year = plan.start_year
+    year = min(max(year, plan.start_year), plan.end_year)
+    if request.method == "POST":
+        from kotapintar.masterplan.models import Indicator
+
+        ind = (
+            Indicator.objects.select_related("programme__worksheet")
+            .filter(public_id=_uuid(request.POST.get("indicator")))
+            .first()
+        )
+        if ind is None:
+            raise NotFound()
+        try:
+            value = Decimal(str(request.POST.get("value", "")).replace(",", "."))
+        except InvalidOperation:
+            raise ValidationFailed(_("The realisation must be a number.")) from None
+        if not value.is_finite() or abs(value) >= Decimal("1e13"):
+            raise ValidationFailed(_("The realisation must be a number."))
+        services.realisation_record(actor=request.user, indicator=ind, year=year, value=value)
+        messages.success(request, _("Realisation saved."))
+        return redirect(f"{request.path}?tahun={year}")
+    data = selectors.monitoring(plan=plan, year=year)
+    editable_opd = True if has_role(request.user, Role.BAPPEDA) else user_opd_id(request.user)
+    return render(
+        request,
+        "masterplan/monitoring.html",
+        {"plan": plan, **data, "years": plan.years, "editable_opd": editable_opd, "tab": "monitoring"},
+    )
+
+
+@login_required
+@domain_errors
+def evaluation(request: HttpRequest) -> HttpResponseBase:
+    plan = selectors.plan_current()
+    cats = reference.EVALUATION_CATEGORIES
+    if request.method == "POST":
+        ws = WeightSet.objects.filter(code=request.POST.get("weight_set", "")).first()
+        if ws is None:
+            raise ValidationFailed(_("Choose a weight set."))
+        scores: dict[str, float] = {}
+        for c in cats:
+            try:
+                scores[c] = float(str(request.POST.get(c, "")).replace(",", "."))
+            except ValueError:
+                raise ValidationFailed(_("Scores lie between 0 and 5.")) from None
+        services.evaluation_record(
+            actor=request.user,
+            plan=plan,
+            year=_int(request.POST.get("year"), _("Year")),
+            weight_set=ws,
+            scores=scores,
+            note=str(request.POST.get("note", ""))[:2000],
+        )
+        messages.success(request, _("Evaluation saved."))
+        return redirect("masterplan:evaluation")
+    rows = selectors.evaluation_list(plan=plan)
+    return render(
+        request,
+        "masterplan/evaluation.html",
+        {
+            "plan": plan,
+            "rows": [{**r, "scores": [r["evaluation"].scores.get(c) for c in cats]} for r in rows],
+            "weight_sets": [
+                {"ws": w, "weights": [w.weights.get(c, 0) for c in cats]} for w in selectors.weight_set_list()
+            ],
+            "categories": [(c, c.replace("_", " ").title()) for c in cats],
+            "can_edit": has_role(request.user, Role.BAPPEDA),
+            "tab": "evaluation",
+        },
+    )
+
+
+# --- exports -----
+
+
+@login_required
+@domain_errors
+def export(request: HttpRequest, fmt: str) -> HttpResponseBase:
+    plan = selectors.plan_current()
+    stamp = f"masterplan-{plan.start_year}-{plan.end_year}"
+    if fmt == "docx":
+        body: bytes | str = exports.plan_docx(plan=plan)
+        ctype = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    elif fmt == "pdf":
+        body, ctype = exports.plan_pdf(plan=plan), "application/pdf"
+    elif fmt == "xlsx":
+        body, ctype = exports.plan_xlsx(plan=plan), xlsx.XLSX_MIME
+    elif fmt == "csv":
+        body, ctype = exports.programmes_csv(plan=plan), "text/csv; charset=utf-8"
+        stamp = f"program-{stamp}"
+    elif fmt == "indikator.csv":
+        body, ctype = exports.indicators_csv(plan=plan), "text/csv; charset=utf-8"
+        stamp, fmt = f"indikator-{stamp}", "csv"
+    else:
+        raise NotFound()
+    response = HttpResponse(body, content_type=ctype)
+    response["Content-Disposition"] = f'attachment; filename="{stamp}.{fmt}"'
+    return response
