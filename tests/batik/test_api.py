@@ -152,3 +152,49 @@ def test_stamps_of_a_card_need_its_token(token_client, make_user, fake_wallet, d
     r = token_client(make_user()).get(f"{API}/stamps", {"card_number": CARD})
     assert r.status_code == 403
     assert Ticket.objects.count() == 0
+
+
+def test_tourism_office_creates_a_venue_and_an_event(token_client, staff, city):
+    c = token_client(staff)
+    venue = {"code": "lapangan-mataram", "name": "Lapangan Mataram", "lat": -6.8921, "lon": 109.6850}
+    assert c.put(f"{API}/venues", venue, content_type="application/json").status_code == 200
+    event = {
+        "code": "pbn-2026",
+        "name_id": "Pekan Batik Nusantara 2026",
+        "venue_codes": ["lapangan-mataram"],
+        "starts_at": "2026-10-01T09:00:00+07:00",
+        "ends_at": "2026-10-05T22:00:00+07:00",
+    }
+    r = c.put(f"{API}/events", event, content_type="application/json")
+    assert r.status_code == 200
+    assert r.json()["venue_codes"] == ["lapangan-mataram"]
+
+
+def test_venue_outside_the_city_is_422(token_client, staff, city):
+    venue = {"code": "semarang", "name": "Semarang", "lat": -6.99, "lon": 110.42}
+    r = token_client(staff).put(f"{API}/venues", venue, content_type="application/json")
+    assert r.status_code == 422
+    assert r.json()["code"] == "venue_outside_city"
+
+
+def test_event_ending_before_it_starts_is_422(token_client, staff, venue):
+    event = {
+        "code": "x",
+        "name_id": "X",
+        "starts_at": "2026-10-05T09:00:00+07:00",
+        "ends_at": "2026-10-01T09:00:00+07:00",
+    }
+    assert token_client(staff).put(f"{API}/events", event, content_type="application/json").status_code == 422
+
+
+def test_visitor_cannot_create_events(token_client, make_user, venue):
+    event = {
+        "code": "x",
+        "name_id": "X",
+        "starts_at": "2026-10-01T09:00:00+07:00",
+        "ends_at": "2026-10-01T10:00:00+07:00",
+    }
+    assert (
+        token_client(make_user()).put(f"{API}/events", event, content_type="application/json").status_code
+        == 403
+    )

@@ -25,6 +25,7 @@ from kotapintar.batik.schemas import (
     DayCountOut,
     EventDetailOut,
     EventFiguresOut,
+    EventIn,
     EventOut,
     FreeTicketIn,
     OrderOut,
@@ -39,6 +40,7 @@ from kotapintar.batik.schemas import (
     TicketOut,
     TicketTypeIn,
     TicketTypeOut,
+    VenueIn,
     VenueOut,
     VenueStampIn,
     VenueStampOut,
@@ -158,6 +160,33 @@ def venues(request: HttpRequest) -> Any:
 )
 def venue_detail(request: HttpRequest, code: str = PATH_SLUG) -> Any:
     return _venue(selectors.venue_get(code=code))
+
+
+@router.put(
+    "/venues",
+    response={200: VenueOut, **ERRORS},
+    auth=AUTH,
+    summary="Create or change a venue (tourism office)",
+    url_name="batik_venue_put",
+)
+def venue_put(request: HttpRequest, payload: VenueIn) -> Any:
+    data = payload.dict()
+    return _venue(services.venue_upsert(actor=request.user, code=data.pop("code"), **data))
+
+
+@router.put(
+    "/events",
+    response={200: EventOut, **ERRORS},
+    auth=AUTH,
+    summary="Create or change an event (tourism office)",
+    url_name="batik_event_put",
+)
+def event_put(request: HttpRequest, payload: EventIn) -> Any:
+    data = payload.dict()
+    event = services.event_upsert(
+        actor=request.user, code=data.pop("code"), venue_codes=data.pop("venue_codes"), **data
+    )
+    return EventOut(**_event_fields(event))
 
 
 @router.get(

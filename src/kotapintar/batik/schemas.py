@@ -70,6 +70,33 @@ class EventDetailOut(EventOut):
     ticket_types: list[TicketTypeOut]
 
 
+class VenueIn(Schema):
+    code: Slug
+    name: Text200
+    address: Annotated[str, StringConstraints(pattern=r"^[^\x00-\x1f\x7f]*$", max_length=300)] = ""
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    description_id: LongText = ""
+    description_en: LongText = ""
+
+
+class EventIn(Schema):
+    code: Slug
+    name_id: Text200
+    name_en: Text100 = ""
+    summary_id: Annotated[str, StringConstraints(pattern=r"^[^\x00-\x1f\x7f]*$", max_length=300)] = ""
+    summary_en: Annotated[str, StringConstraints(pattern=r"^[^\x00-\x1f\x7f]*$", max_length=300)] = ""
+    description_id: LongText = ""
+    description_en: LongText = ""
+    starts_at: datetime
+    ends_at: datetime
+    ongoing: bool = False
+    organiser: Text100 = ""
+    merchant_code: Slug = "dinparbudpora-tiket"
+    venue_codes: list[Slug] = Field(default_factory=list, max_length=50)
+    is_published: bool = True
+
+
 class TicketTypeIn(Schema):
     code: Slug
     name_id: Text200

@@ -92,8 +92,18 @@ def venue_upsert(*, actor: Any, code: str, **fields: Any) -> Venue:
 def event_upsert(*, actor: Any, code: str, venue_codes: list[str], **fields: Any) -> Event:
     if actor is not None:
         require_role(actor, *STAFF_ROLES)
+    for name in ("starts_at", "ends_at"):
+        if timezone.is_naive(fields[name]):
+            fields[name] = timezone.make_aware(fields[name], timezone.get_default_timezone())
     if fields["ends_at"] < fields["starts_at"]:
         raise ValidationFailed(_("An event cannot end before it starts."), code="event_dates")
+    if not 2000 <= fields["starts_at"].year <= 2100 or not 2000 <= fields["ends_at"].year <= 2100:
+        raise ValidationFailed(_("Event dates must lie between 2000 and 2100."), code="event_dates")
+    unknown = sorted(
+        set(venue_codes) - set(Venue.objects.filter(code__in=venue_codes).values_list("code", flat=True))
+    )
+    if unknown:
+        raise errors.VenueNotFound(detail={"venue_codes": unknown})
     with transaction.atomic():
         event, created = Event.objects.update_or_create(code=code, defaults=fields)
         event.venues.set(Venue.objects.filter(code__in=venue_codes))
