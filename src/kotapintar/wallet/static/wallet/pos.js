@@ -35,7 +35,7 @@
     note.textContent = S.scanned + " …" + num.slice(-4) + (ok === true ? " · " + S.token_ok_offline : ok === false ? " · " + S.token_bad_offline : "");
     note.className = "small " + (ok === false ? "danger" : "muted");
   }
-  card.addEventListener("change", describeCard);
+  card.addEventListener("input", describeCard);
 
   // Camera scan with the browser's BarcodeDetector (Chrome/Android); typing always works.
   let stream = null;
