@@ -7,9 +7,12 @@ the document security store (a DSS revision appended right after the signature).
 
 from __future__ import annotations
 
+import asyncio
 import io
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from cryptography.hazmat.primitives.asymmetric import rsa
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -31,6 +34,23 @@ from kotapintar.esign.backends import (
     WrongPassphrase,
 )
 from kotapintar.esign.stamp import SegnoQRStampStyle
+
+T = TypeVar("T")
+
+
+def run_sync(fn: Callable[[], T]) -> T:
+    """Run a pyHanko call that uses ``asyncio.run`` internally.
+
+    Where the calling thread already runs an event loop (an ASGI worker, Playwright's sync API in
+    tests), ``asyncio.run`` refuses to start; the call then runs in a short-lived worker thread.
+    The callable must not touch the database (its connection belongs to the calling thread).
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return fn()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(fn).result()
 
 
 @dataclass(frozen=True)
@@ -151,7 +171,7 @@ def sign_loaded(
         new_field_spec=field_spec,
     )
     try:
-        out = pdf_signer.sign_pdf(writer, appearance_text_params=params or None)
+        out = run_sync(lambda: pdf_signer.sign_pdf(writer, appearance_text_params=params or None))
     except SigningError:
         raise
     except Exception as exc:  # noqa: BLE001 - report any pyHanko failure as a signing error

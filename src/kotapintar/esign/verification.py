@@ -22,6 +22,7 @@ from pyhanko_certvalidator import ValidationContext
 from kotapintar.core.errors import ValidationFailed
 from kotapintar.esign import documents, selectors
 from kotapintar.esign.models import PkiCertificate, Revocation
+from kotapintar.esign.pki_signing import run_sync
 
 
 def _name_attr(cert: asn1_x509.Certificate, key: str) -> str:
@@ -76,7 +77,7 @@ def _signature_report(embedded: Any, vc: ValidationContext) -> dict[str, Any]:
 
     field = embedded.field_name
     try:
-        status = validate_pdf_signature(embedded, vc, ts_validation_context=vc)
+        status = run_sync(lambda: validate_pdf_signature(embedded, vc, ts_validation_context=vc))
     except Exception as exc:  # noqa: BLE001 - a malformed signature is reported, not raised
         return {
             "field": field,
