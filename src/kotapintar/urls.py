@@ -15,4 +15,5 @@ urlpatterns = [
     path("batik/", include("kotapintar.batik.urls")),
     path("dompet/", include("kotapintar.wallet.urls")),
     path("banjir/", include("kotapintar.flood.urls")),
+    path("flood/cap.xml", include("kotapintar.flood.cap_urls")),
 ]

@@ -424,8 +424,47 @@ def _from_db_time(value: Any) -> datetime:
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
 
 
+COPY_FROM_ROWS = 200
+
+
 def _insert(rows: list[_Row], received_at: datetime) -> list[_Row]:
-    """INSERT … ON CONFLICT DO NOTHING RETURNING: the rows that were new."""
+    """Store rows that are new; return them. Existing (datastream, time) rows are left unchanged."""
+    if connection.vendor == "postgresql" and len(rows) >= COPY_FROM_ROWS:
+        return _insert_copy(rows, received_at)
+    return _insert_values(rows, received_at)
+
+
+def _insert_copy(rows: list[_Row], received_at: datetime) -> list[_Row]:
+    """PostgreSQL: COPY into a temporary staging table, then INSERT … SELECT … ON CONFLICT DO NOTHING."""
+    by_key = {(r.ds.id, r.time): r for r in rows}
+    inserted: list[_Row] = []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS flood_staging (datastream_id bigint, "
+            "phenomenon_time timestamptz, value double precision, quality varchar(16)) ON COMMIT DELETE ROWS"
+        )
+        cursor.execute("DELETE FROM flood_staging")
+        raw = cursor.cursor  # psycopg 3 cursor under Django's wrapper
+        with raw.copy(
+            "COPY flood_staging (datastream_id, phenomenon_time, value, quality) FROM STDIN"
+        ) as copy:
+            for row in by_key.values():
+                copy.write_row((row.ds.id, row.time, row.value, row.quality))
+        cursor.execute(
+            "INSERT INTO flood_observation (datastream_id, phenomenon_time, value, quality, received_at) "
+            "SELECT datastream_id, phenomenon_time, value, quality, %s FROM flood_staging "
+            "ON CONFLICT (datastream_id, phenomenon_time) DO NOTHING "
+            "RETURNING datastream_id, phenomenon_time",
+            [received_at],
+        )
+        for ds_id, ptime in cursor.fetchall():
+            inserted.append(by_key[(ds_id, _from_db_time(ptime))])
+        cursor.execute("DELETE FROM flood_staging")
+    return inserted
+
+
+def _insert_values(rows: list[_Row], received_at: datetime) -> list[_Row]:
+    """INSERT … VALUES … ON CONFLICT DO NOTHING RETURNING: the rows that were new."""
     by_key = {(r.ds.id, r.time): r for r in rows}
     inserted: list[_Row] = []
     recv = _db_time(received_at)
@@ -525,6 +564,65 @@ def readings_ingest(
             _latest_upsert(inserted, now)
             if evaluate:
                 result.alerts = _evaluate(inserted)
+    return result
+
+
+CSV_MAX_BYTES = 20 * 1024 * 1024
+CSV_MAX_ROWS = 500_000
+CSV_COLUMNS = ("station", "parameter", "time", "value")
+
+
+def readings_csv_import(*, actor: Any, data: bytes) -> IngestResult:
+    """Back-fill history from CSV (columns station, parameter, time, value[, quality]).
+
+    Rows are validated one by one (a bad row is reported with its line number and skipped); the good
+    ones are stored with COPY on PostgreSQL (staging table + INSERT … ON CONFLICT DO NOTHING), a
+    multi-row INSERT elsewhere. History does not raise alarms: the alarm state only moves forward.
+    """
+    import csv
+
+    if actor is not None:
+        require_role(actor, *OPERATOR_ROLES)
+    if len(data) > CSV_MAX_BYTES:
+        from kotapintar.flood.errors import UploadTooLarge
+
+        raise UploadTooLarge(detail={"max_bytes": CSV_MAX_BYTES})
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValidationFailed(_("The file is not UTF-8 text."), code="bad_csv") from exc
+    if "\x00" in text:
+        raise ValidationFailed(_("The file is not UTF-8 text."), code="bad_csv")
+    try:
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        header = [h.strip() for h in (reader.fieldnames or [])]
+        if not set(CSV_COLUMNS) <= set(header):
+            raise ValidationFailed(
+                _("The CSV needs the columns station, parameter, time and value."),
+                code="bad_csv_header",
+                detail={"columns": header[:20]},
+            )
+        reader.fieldnames = header
+        rows: list[dict[str, Any]] = []
+        for row in reader:
+            if len(rows) >= CSV_MAX_ROWS:
+                raise ValidationFailed(_("The CSV has too many rows."), code="too_many_rows")
+            rows.append({k: (v.strip() if isinstance(v, str) else v) for k, v in row.items() if k})
+    except csv.Error as exc:
+        raise ValidationFailed(_("The CSV could not be read."), code="bad_csv", detail=str(exc)) from exc
+    for row in rows:
+        if row.get("quality") in ("", None):
+            row.pop("quality", None)
+    result = readings_ingest(readings=rows, source="csv", evaluate=False)
+    for rej in result.rejected:
+        rej.index += 2  # the line number in the file (header is line 1)
+    with transaction.atomic():
+        audit.record(
+            action="flood.readings_csv_import",
+            actor=actor,
+            object_type="flood.observation",
+            data={"rows": len(rows), "stored": result.stored, "rejected": len(result.rejected)},
+        )
     return result
 
 

@@ -1,1 +1,359 @@
-"""views of the flood app."""
+"""Pages of the flood app: the live map, station pages, citizen reports, operations, CAP, sitrep."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from kotapintar.core.errors import DomainError
+from kotapintar.core.models import Role
+from kotapintar.core.permissions import has_role
+from kotapintar.core.ratelimit import client_ip
+from kotapintar.core.selectors import city_get_or_none
+from kotapintar.core.services import DATA_DIR as CORE_DATA_DIR
+from kotapintar.flood import cap, selectors, services
+from kotapintar.flood.models import PARAMETER_SPECS, ReportStatus
+
+LAYERS = {
+    "rob": "pekalongan_Rob.geojson",
+    "sungai": "pekalongan_PerairanPolyline.geojson",
+}
+
+
+def _is_operator(request: HttpRequest) -> bool:
+    return bool(request.user.is_authenticated and has_role(request.user, Role.OPERATOR_BPBD))
+
+
+def _require_operator(request: HttpRequest) -> None:
+    if not _is_operator(request):
+        raise DjangoPermissionDenied
+
+
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    summaries = selectors.station_summaries()
+    alerts = [a for a in selectors.alert_list(active_only=True) if a.expires_at > timezone.now()]
+    states = selectors.kelurahan_states()
+    context = {
+        "city": city_get_or_none(),
+        "summaries": summaries,
+        "alerts": alerts,
+        "forecasts": selectors.rob_forecast_list()[:8],
+        "pumps": selectors.pump_list(),
+        "shelters": selectors.shelter_list(),
+        "affected": [s for s in states if s.state > 0],
+        "is_operator": _is_operator(request),
+        "reports_pending": len(selectors.report_list(status=ReportStatus.PENDING, limit=1000))
+        if _is_operator(request)
+        else 0,
+    }
+    return render(request, "flood/index.html", context)
+
+
+@require_GET
+def layer(request: HttpRequest, name: str) -> HttpResponse:
+    filename = LAYERS.get(name)
+    if filename is None:
+        raise Http404
+    path = Path(CORE_DATA_DIR) / "pekalongan" / filename
+    response = HttpResponse(path.read_bytes(), content_type="application/geo+json")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@require_GET
+def station(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        st = selectors.station_get(code=code[:40])
+    except DomainError as exc:
+        raise Http404 from exc
+    summary = next(s for s in selectors.station_summaries() if s.station.pk == st.pk)
+    since = timezone.now() - timedelta(days=3)
+    series = {}
+    for ds in selectors.datastream_list(station=st):
+        obs = selectors.observation_list(station=st, parameter=ds.parameter, since=since)
+        series[ds.parameter] = {
+            "unit": ds.unit,
+            "points": [[timezone.localtime(o.phenomenon_time).isoformat(), o.value] for o in obs],
+        }
+    current = (
+        selectors.threshold_set_current(station=st, parameter=summary.parameter)
+        if summary.parameter
+        else None
+    )
+    chart = {
+        "series": series,
+        "parameter": summary.parameter,
+        "thresholds": [
+            {"label": current.level_name(i + 1), "value": v}
+            for i, v in enumerate([current.waspada, current.siaga, current.awas])
+        ]
+        if current
+        else [],
+    }
+    next_high = selectors.next_high_tide(station=st) if st.tide_constituents else None
+    context = {
+        "st": st,
+        "summary": summary,
+        "chart": chart,
+        "thresholds": selectors.threshold_set_list(station=st),
+        "datum": selectors.datum_offset_list(station=st),
+        "alerts": selectors.alert_list(station=st, limit=20),
+        "maintenance": selectors.maintenance_list(station=st),
+        "pump_events": selectors.pump_event_list(station=st) if st.kind == "pump_house" else [],
+        "forecasts": selectors.rob_forecast_list(station=st),
+        "next_high": next_high,
+        "is_operator": _is_operator(request),
+        "units": {k: v[0] for k, v in PARAMETER_SPECS.items()},
+    }
+    return render(request, "flood/station.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def report_new(request: HttpRequest) -> HttpResponse:
+    city = city_get_or_none()
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            lon = float(request.POST.get("lon", ""))
+            lat = float(request.POST.get("lat", ""))
+            depth = int(request.POST.get("depth_cm", ""))
+        except ValueError:
+            errors.append(_("Choose the place on the map and give the water depth in cm."))
+        else:
+            photo = request.FILES.get("photo")
+            data = None
+            if photo is not None:
+                if photo.size and photo.size > services.PHOTO_MAX_BYTES:
+                    errors.append(_("The photo is larger than 5 MB."))
+                else:
+                    data = photo.read()
+            if not errors:
+                try:
+                    report = services.citizen_report_create(
+                        lon=lon,
+                        lat=lat,
+                        depth_cm=depth,
+                        text=request.POST.get("text", "")[:500],
+                        photo=data,
+                        client_key=client_ip(request),
+                    )
+                except DomainError as exc:
+                    errors.append(str(exc.message))
+                else:
+                    messages.success(request, _("Thank you. Your report has been sent to BPBD."))
+                    return redirect(f"/banjir/?laporan={report.public_id}")
+    bbox = list(city.bbox) if city else None
+    return render(
+        request,
+        "flood/report_new.html",
+        {"errors": errors, "bbox": bbox, "post": request.POST if request.method == "POST" else {}},
+        status=422 if errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reports(request: HttpRequest) -> HttpResponse:
+    _require_operator(request)
+    if request.method == "POST":
+        try:
+            report = selectors.report_get(public_id=request.POST.get("report", ""))
+            services.citizen_report_review(
+                actor=request.user,
+                report=report,
+                verified=request.POST.get("decision") == "verify",
+                note=request.POST.get("note", ""),
+            )
+            messages.success(request, _("Report reviewed."))
+        except (DomainError, ValueError) as exc:
+            messages.error(request, str(getattr(exc, "message", exc)))
+        return redirect("flood:reports")
+    items = selectors.report_list(since=timezone.now() - timedelta(days=7))
+    return render(request, "flood/reports.html", {"reports": items})
+
+
+@require_GET
+def report_photo(request: HttpRequest, public_id: str) -> FileResponse:
+    try:
+        report = selectors.report_get(public_id=public_id)
+    except (DomainError, ValueError) as exc:
+        raise Http404 from exc
+    if not report.photo or (report.status == ReportStatus.REJECTED and not _is_operator(request)):
+        raise Http404
+    return FileResponse(report.photo.open("rb"), content_type="image/jpeg")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def alerts(request: HttpRequest) -> HttpResponse:
+    _require_operator(request)
+    if request.method == "POST":
+        try:
+            alert = selectors.alert_get(public_id=request.POST.get("alert", ""))
+            services.alert_acknowledge(actor=request.user, alert=alert)
+            messages.success(request, _("Alert acknowledged."))
+        except (DomainError, ValueError) as exc:
+            messages.error(request, str(getattr(exc, "message", exc)))
+        return redirect("flood:alerts")
+    return render(
+        request,
+        "flood/alerts.html",
+        {
+            "alerts": selectors.alert_list(limit=200),
+            "quarantine": selectors.quarantine_list(limit=50),
+            "deliveries": selectors.delivery_list(limit=50),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def operations(request: HttpRequest) -> HttpResponse:
+    _require_operator(request)
+    if request.method == "POST":
+        try:
+            if request.POST.get("pump"):
+                pump = selectors.station_get(code=request.POST["pump"][:40])
+                services.pump_state_set(
+                    actor=request.user,
+                    station=pump,
+                    state=request.POST.get("state", ""),
+                    note=request.POST.get("note", ""),
+                )
+            elif request.POST.get("shelter"):
+                shelter = selectors.shelter_get(code=request.POST["shelter"][:40])
+                occupancy = request.POST.get("occupancy", "")
+                services.shelter_update(
+                    actor=request.user,
+                    shelter=shelter,
+                    occupancy=int(occupancy) if occupancy.strip() else None,
+                    status=request.POST.get("status") or None,
+                )
+            elif request.POST.get("station"):
+                st = selectors.station_get(code=request.POST["station"][:40])
+                services.maintenance_log_add(
+                    actor=request.user,
+                    station=st,
+                    action=request.POST.get("action", ""),
+                    notes=request.POST.get("notes", ""),
+                    status_after=request.POST.get("status_after", ""),
+                )
+            messages.success(request, _("Saved."))
+        except (DomainError, ValueError) as exc:
+            messages.error(request, str(getattr(exc, "message", exc)))
+        return redirect("flood:operations")
+    return render(
+        request,
+        "flood/operations.html",
+        {
+            "pumps": selectors.pump_list(),
+            "shelters": selectors.shelter_list(),
+            "stations": selectors.station_list(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def sitrep(request: HttpRequest) -> HttpResponse:
+    if not (_is_operator(request) or has_role(request.user, Role.ADMIN_KOTA)):
+        raise DjangoPermissionDenied
+    from kotapintar.flood import sitrep as sitrep_mod
+
+    pdf = sitrep_mod.render_pdf(actor=request.user)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="sitrep-banjir-{stamp}.pdf"'
+    return response
+
+
+@require_GET
+def cap_feed(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(cap.feed_document(), content_type="application/cap+xml; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=60"
+    return response
+
+
+@require_GET
+def cap_alert(request: HttpRequest, public_id: str) -> HttpResponse:
+    try:
+        alert = selectors.alert_get(public_id=public_id)
+    except (DomainError, ValueError) as exc:
+        raise Http404 from exc
+    return HttpResponse(cap.alert_document(alert), content_type="application/cap+xml; charset=utf-8")
+
+
+@require_GET
+def map_data(request: HttpRequest) -> JsonResponse:
+    """Everything the live map draws, in one request (the map refreshes it every minute)."""
+    now = timezone.now()
+    stations: list[dict[str, Any]] = []
+    for s in selectors.station_summaries():
+        stations.append(
+            {
+                "code": s.station.code,
+                "name": s.station.name,
+                "kind": s.station.kind,
+                "lon": s.station.lon,
+                "lat": s.station.lat,
+                "value": s.value,
+                "unit": s.unit,
+                "time": timezone.localtime(s.time).strftime("%d/%m %H.%M") if s.time else None,
+                "trend": s.trend,
+                "level": s.level,
+                "level_name": s.level_name,
+                "silent": s.silent,
+                "pump_state": s.station.pump_state,
+                "capacity_lps": s.station.capacity_lps,
+                "url": f"/banjir/stasiun/{s.station.code}/",
+            }
+        )
+    reports_ = [
+        {
+            "lon": r.lon,
+            "lat": r.lat,
+            "depth_cm": r.depth_cm,
+            "status": r.status,
+            "text": r.text,
+            "time": timezone.localtime(r.created_at).strftime("%d/%m %H.%M"),
+        }
+        for r in selectors.report_list(since=now - selectors.REPORT_WINDOW)
+        if r.status != ReportStatus.REJECTED
+    ]
+    shelters = [
+        {
+            "name": sh.name,
+            "lon": sh.lon,
+            "lat": sh.lat,
+            "capacity": sh.capacity,
+            "occupancy": sh.occupancy,
+            "status": sh.status,
+        }
+        for sh in selectors.shelter_list()
+    ]
+    return JsonResponse(
+        {
+            "kelurahan": selectors.kelurahan_state_feature_collection(now=now),
+            "stations": stations,
+            "reports": reports_,
+            "shelters": shelters,
+            "generated": timezone.localtime(now).strftime("%H.%M"),
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+def json_default(value: Any) -> str:
+    return json.dumps(value)
