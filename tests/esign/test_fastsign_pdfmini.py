@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import io
+import random
 from datetime import UTC, datetime, timedelta, timezone
 
+import pytest
 from pyhanko.pdf_utils.reader import PdfFileReader
 
 from kotapintar.lib import pdfmini
@@ -79,7 +81,7 @@ def test_qr_drawing_reproduces_the_qr_matrix() -> None:
 
     url = "https://kotapintar.pekalongankota.go.id/verifikasi/9f3a1c2b7d4e5f60"
     ops = pdfmini.qr_drawing(url, x=100, y=200, size=54)
-    matrix = segno.make_qr(url, error="m", mask=4).matrix
+    matrix = segno.make_qr(url, error="m", mask=4, mode="byte", boost_error=False).matrix
     n = len(matrix)
     head = re.match(rb"q 0 g (\S+) (\S+) (\S+) (\S+) (\S+) (\S+) cm", ops)
     assert head is not None
@@ -108,3 +110,25 @@ def test_letter_with_verification_url_carries_a_qr_code() -> None:
     assert with_qr.count(b" re\n") > 50
     assert b" re\n" not in without
     assert b"(https://kota.example/verifikasi/ABC)" in with_qr
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_fast_qr_encoder_matches_segno_module_for_module(seed: int) -> None:
+    import segno
+
+    rng = random.Random(seed)  # noqa: S311 - test data
+    alphabet = "abcdefghijklmnopqrstuvwxyz0123456789/:.-_?=&ABC"
+    versions = set()
+    for _ in range(40):
+        data = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 600)))
+        reference = segno.make_qr(data, error="m", mask=4, mode="byte", boost_error=False)
+        versions.add(reference.version)
+        assert [bytes(row) for row in pdfmini.qr_matrix(data)] == [
+            bytes(bytearray(row)) for row in reference.matrix
+        ]
+    assert len(versions) > 10
+
+
+def test_fast_qr_encoder_refuses_oversized_data() -> None:
+    with pytest.raises(ValueError, match="too long"):
+        pdfmini.qr_matrix("x" * 2000)
