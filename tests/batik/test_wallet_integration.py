@@ -102,3 +102,29 @@ def test_wallet_page_refuses_a_forged_token(client, card):
 def test_venue_stamp_from_a_scanned_card(staff, card, venue):
     assert batik.stamp_collect_at_venue(actor=staff, venue_code=venue.code, card_token=card.qr_token)
     assert not batik.stamp_collect_at_venue(actor=staff, venue_code=venue.code, card_token=card.qr_token)
+
+
+def test_cancelled_ticket_is_refunded_and_frees_its_place(organiser, card, adult, staff):
+    code = _buy(card, adult).ticket_codes[0]
+    result = batik.ticket_cancel(actor=staff, code=code)
+    assert result.refunded_idr == 7_000
+    assert wallet_selectors.card_balance(number=card.number) == 50_000
+    adult.refresh_from_db()
+    assert adult.sold == 0
+
+
+def test_used_ticket_cannot_be_cancelled(organiser, card, adult, staff):
+    code = _buy(card, adult).ticket_codes[0]
+    batik.checkin_scan(actor=staff, code=code, event_code=adult.event.code)
+    with pytest.raises(DomainError) as exc:
+        batik.ticket_cancel(actor=staff, code=code)
+    assert exc.value.code == "ticket_already_used"
+    assert wallet_selectors.card_balance(number=card.number) == 43_000
+
+
+def test_cancelled_ticket_is_refused_at_the_gate(organiser, card, adult, staff):
+    code = _buy(card, adult).ticket_codes[0]
+    batik.ticket_cancel(actor=staff, code=code)
+    with pytest.raises(DomainError) as exc:
+        batik.checkin_scan(actor=staff, code=code, event_code=adult.event.code)
+    assert exc.value.code == "ticket_cancelled"

@@ -17,6 +17,7 @@ from kotapintar.batik.schemas import (
     BatchIn,
     BatchItemOut,
     BatchOut,
+    CancelOut,
     CardNumber,
     CardToken,
     CheckInIn,
@@ -284,6 +285,19 @@ def ticket_detail(
             for c in selectors.ticket_checkins(ticket=ticket)
         ],
     )
+
+
+@router.post(
+    "/tickets/{code}/cancel",
+    response={200: CancelOut, **ERRORS},
+    auth=AUTH,
+    summary="Cancel an unused ticket and refund it to the card (tourism office)",
+    url_name="batik_ticket_cancel",
+)
+def ticket_cancel(
+    request: HttpRequest, code: str = Path(..., max_length=40, pattern=r"^[\x21-\x7e]+$")
+) -> Any:
+    return CancelOut(**services.ticket_cancel(actor=request.user, code=code).__dict__)
 
 
 def _checkin(r: services.CheckInResult) -> CheckInOut:

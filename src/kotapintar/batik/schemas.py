@@ -136,6 +136,12 @@ class OrderOut(Schema):
     card_balance_idr: int | None
 
 
+class CancelOut(Schema):
+    ticket_code: str
+    refunded_idr: int
+    card_balance_idr: int | None
+
+
 class CheckInRecordOut(Schema):
     kind: str
     gate: str

@@ -420,6 +420,54 @@ def ticket_issue_free(
         return _order_result(order, replayed=False)
 
 
+@dataclass(frozen=True)
+class CancelResult:
+    ticket_code: str
+    refunded_idr: int
+    card_balance_idr: int | None
+
+
+def ticket_cancel(*, actor: Any, code: str) -> CancelResult:
+    """Cancel an unused ticket: its place goes back to the quota and its price back to the card
+    (a wallet refund keyed on the ticket, so a retry refunds nothing twice). A used ticket stays."""
+    require_role(actor, *STAFF_ROLES)
+    norm = normalise_code(code)
+    with transaction.atomic():
+        ticket = (
+            Ticket.objects.select_for_update().select_related("order").filter(code=norm).first()
+            if 0 < len(norm) <= 16
+            else None
+        )
+        if ticket is None:
+            raise errors.TicketNotFound()
+        if ticket.status == Ticket.Status.CANCELLED:
+            raise errors.TicketCancelled()
+        first = ticket.checkins.order_by("scanned_at", "pk").first()
+        if first is not None:
+            raise errors.TicketAlreadyUsed(
+                detail={"first_used_at": first.scanned_at.isoformat(), "gate": first.gate}
+            )
+        TicketType.objects.select_for_update().filter(pk=ticket.ticket_type_id).update(sold=F("sold") - 1)
+        Ticket.objects.filter(pk=ticket.pk).update(status=Ticket.Status.CANCELLED)
+        balance = None
+        refunded = 0
+        if ticket.order.payment_id and ticket.price_idr > 0:
+            balance = wallet_port.refund(
+                actor=actor,
+                payment_id=ticket.order.payment_id,
+                amount_idr=ticket.price_idr,
+                idempotency_key=f"batik-cancel:{ticket.code}",
+            )
+            refunded = ticket.price_idr
+        audit.record(
+            action="batik.ticket_cancel",
+            actor=actor,
+            obj=ticket,
+            data={"ticket": ticket.code, "refunded_idr": refunded, "payment_id": ticket.order.payment_id},
+        )
+    return CancelResult(ticket_code=ticket.code, refunded_idr=refunded, card_balance_idr=balance)
+
+
 # --- Check-in --------------------------------------------------------------------------------------
 
 

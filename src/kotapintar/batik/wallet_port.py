@@ -87,6 +87,21 @@ def pay(
     )
 
 
+def refund(*, actor: Any, payment_id: str, amount_idr: int, idempotency_key: str) -> int:
+    """Refund part of a payment to the card; returns the card's balance afterwards."""
+    from uuid import UUID
+
+    result = _call(
+        "services",
+        "payment_refund",
+        actor=actor,
+        payment_id=UUID(payment_id),
+        idempotency_key=idempotency_key,
+        amount_idr=amount_idr,
+    )
+    return int(getattr(result, "card_balance_idr", 0) or 0)
+
+
 def card_from_token(*, token: str) -> str:
     """The card number inside a signed card QR token; raises the wallet's error on a forged token."""
     return str(_call("services", "card_token_verify", token=token))
