@@ -646,9 +646,34 @@ def iter_sign(
             raise SigningError("a batch item must be a Letter or PDF bytes", code="bad_item")
 
 
-def sign_batch(items: Iterable[Letter | bytes], **kwargs: Any) -> list[bytes]:
+def sign_batch(
+    items: Iterable[Letter | bytes],
+    *,
+    signer: SignerKey,
+    level: str = LEVEL_BB,
+    timestamper: TimeStamper | None = None,
+    revocation: RevocationBundle | None = None,
+    field_name: str = "Signature1",
+    reason: str = "",
+    location: str = "",
+    clock: Callable[[], datetime] | None = None,
+    certify: bool = False,
+) -> list[bytes]:
     """Sign every item (see :func:`iter_sign` for the arguments); returns the signed PDFs in order."""
-    return list(iter_sign(items, **kwargs))
+    return list(
+        iter_sign(
+            items,
+            signer=signer,
+            level=level,
+            timestamper=timestamper,
+            revocation=revocation,
+            field_name=field_name,
+            reason=reason,
+            location=location,
+            clock=clock,
+            certify=certify,
+        )
+    )
 
 
 # ---------------------------------------------------------------------------------------------
