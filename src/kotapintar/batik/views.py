@@ -109,7 +109,9 @@ def event_detail(request: HttpRequest, code: str) -> HttpResponse:
 def _ical(request: HttpRequest, events: list[Event], name: str) -> HttpResponse:
     lang = (translation.get_language() or "id")[:2]
     items: list[VEvent] = []
-    host = request.get_host()
+    host = (
+        request.get_host().rsplit(":", 1)[0] if not request.get_host().endswith("]") else request.get_host()
+    )
     for event in events:
         url = request.build_absolute_uri(reverse("batik:event", args=[event.code]))
         sessions = list(event.sessions.all())

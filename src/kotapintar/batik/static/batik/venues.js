@@ -34,8 +34,6 @@
         interactive: false }).addTo(map);
       base.bringToBack();
       el.dataset.ready = "1";
-      var status = document.getElementById("venue-map-status");
-      if (status) { status.textContent = points.length + " ◆"; }
     })
     .catch(function () { el.dataset.ready = "1"; });
 })();
