@@ -7,6 +7,8 @@ import os
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
@@ -23,7 +25,18 @@ CHECKS = [not_a_server_error, response_schema_conformance, content_type_conforma
 
 
 @pytest.fixture
-def fuzz_headers(worksheet, slot, meeting, make_user):
+def keep_db_connection():
+    """The WSGI handler closes "old" connections at the end of each request; on PostgreSQL that
+    closes the test transaction's connection. Django's test Client disconnects the same handler."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def fuzz_headers(worksheet, slot, meeting, make_user, keep_db_connection):
     admin = make_user(Role.ADMIN_KOTA, username="fuzz_admin")
     _token, raw = core_services.api_token_create(user=admin, name="fuzz")
     return {"Authorization": f"Bearer {raw}"}
