@@ -13,9 +13,17 @@ pytestmark = pytest.mark.django_db
 
 def test_batch_endpoint_stores_and_reports_rejections(token_client, operator, river):
     c = token_client(operator)
-    batch = [reading("loji-1", 50, T0), reading("loji-1", 60, T0), reading("loji-1", "x", T0 + timedelta(minutes=1))]
+    batch = [
+        reading("loji-1", 50, T0),
+        reading("loji-1", 60, T0),
+        reading("loji-1", "x", T0 + timedelta(minutes=1)),
+    ]
     body = c.post("/api/v1/flood/readings", batch, content_type="application/json").json()
-    assert (body["stored"], body["duplicates"], [r["code"] for r in body["rejected"]]) == (1, 1, ["not_numeric"])
+    assert (body["stored"], body["duplicates"], [r["code"] for r in body["rejected"]]) == (
+        1,
+        1,
+        ["not_numeric"],
+    )
     assert not Quarantine.objects.exists()  # HTTP callers get the reason back
 
 
@@ -32,9 +40,13 @@ def test_batch_endpoint_needs_an_operator(token_client, make_user, river):
 
 
 def test_csv_backfill(token_client, operator, river):
-    csv = "station,parameter,time,value\n" + "".join(
-        f"loji-1,water_level,{(T0 + timedelta(minutes=10 * i)).isoformat()},{40 + i}\n" for i in range(30)
-    ) + "loji-1,water_level,not-a-time,1\n"
+    csv = (
+        "station,parameter,time,value\n"
+        + "".join(
+            f"loji-1,water_level,{(T0 + timedelta(minutes=10 * i)).isoformat()},{40 + i}\n" for i in range(30)
+        )
+        + "loji-1,water_level,not-a-time,1\n"
+    )
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     f = SimpleUploadedFile("h.csv", csv.encode(), content_type="text/csv")
@@ -58,7 +70,9 @@ def test_oversized_csv_is_refused(token_client, operator, river, settings):
 
     big = b"station,parameter,time,value\n" + b"x" * (services.CSV_MAX_BYTES + 10)
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = None
-    response = token_client(operator).post("/api/v1/flood/readings/csv", {"file": SimpleUploadedFile("h.csv", big)})
+    response = token_client(operator).post(
+        "/api/v1/flood/readings/csv", {"file": SimpleUploadedFile("h.csv", big)}
+    )
     assert response.status_code == 413
 
 
@@ -71,9 +85,18 @@ def test_stations_are_public_with_latest_value_and_level(client, river):
 
 
 def test_operator_adds_a_threshold_version(token_client, operator, river):
-    payload = {"parameter": "water_level", "valid_from": "2026-02-01T00:00:00+07:00", "waspada": 90, "siaga": 140,
-               "awas": 190, "aliases": ["Siaga IV", "Siaga III", "Siaga II", "Siaga I"], "reason": "re-levelling"}
-    response = token_client(operator).post("/api/v1/flood/stations/loji-1/thresholds", payload, content_type="application/json")
+    payload = {
+        "parameter": "water_level",
+        "valid_from": "2026-02-01T00:00:00+07:00",
+        "waspada": 90,
+        "siaga": 140,
+        "awas": 190,
+        "aliases": ["Siaga IV", "Siaga III", "Siaga II", "Siaga I"],
+        "reason": "re-levelling",
+    }
+    response = token_client(operator).post(
+        "/api/v1/flood/stations/loji-1/thresholds", payload, content_type="application/json"
+    )
     assert response.status_code == 201
     listed = token_client(operator).get("/api/v1/flood/stations/loji-1/thresholds").json()
     assert [t["waspada"] for t in listed] == [90, 100]

@@ -505,7 +505,7 @@ def report_create(
     lat: Form[float],
     depth_cm: Form[int],
     text: Form[str] = "",
-    photo: File[UploadedFile] | None = None,
+    photo: UploadedFile | None = File(None),  # noqa: B008 - ninja declares parameters this way
 ) -> Status:
     data = None
     if photo is not None:

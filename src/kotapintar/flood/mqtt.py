@@ -139,6 +139,7 @@ class Consumer:
         self.client.on_connect = self._on_connect
         self.client.on_disconnect = self._on_disconnect
         self.client.on_message = self._on_message
+        self.client.on_connect_fail = self._on_connect_fail
 
     @property
     def topic_filter(self) -> str:
@@ -162,6 +163,9 @@ class Consumer:
         self.stats.connected = False
         if not self.stop_event.is_set():
             log.warning("MQTT disconnected (%s); reconnecting", reason)
+
+    def _on_connect_fail(self, client: mqtt.Client, userdata: Any) -> None:
+        log.warning("MQTT broker %s:%s not reachable; retrying", self.host, self.port)
 
     def _on_message(self, client: mqtt.Client, userdata: Any, message: mqtt.MQTTMessage) -> None:
         self.queue.put(Message(message.topic, bytes(message.payload), message.mid, message.qos))

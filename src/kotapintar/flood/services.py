@@ -845,6 +845,7 @@ def alert_message(
     previous: int,
     level_name: str,
     value: float | None,
+    sums: dict[str, float] | None = None,
 ) -> str:
     where = station.name + (f" ({station.kelurahan.name})" if station.kelurahan else "")
     if kind == AlertKind.SILENT:
@@ -855,8 +856,13 @@ def alert_message(
             }
         return _g("Sensor back: %(station)s sends data again.") % {"station": where}
     what = str(Parameter(parameter).label) if parameter in Parameter.values else parameter
-    unit = PARAMETER_SPECS.get(parameter, ("",))[0] if kind != AlertKind.RAIN else "mm/1 h"
+    unit = PARAMETER_SPECS.get(parameter, ("",))[0]
     shown = f"{value:.0f} {unit}" if value is not None else ""
+    if kind == AlertKind.RAIN and sums:
+        shown = _g("%(h1)s mm in 1 h, %(h24)s mm in 24 h") % {
+            "h1": sums.get("1", 0),
+            "h24": sums.get("24", 0),
+        }
     if level > previous:
         return _g("%(level)s at %(station)s: %(what)s %(value)s.") % {
             "level": level_name,
@@ -898,6 +904,7 @@ def _alert_record(
         previous=previous,
         level_name=level_name,
         value=value,
+        sums=detail.get("sums_mm"),
     )
     alert = Alert.objects.create(
         station_id=station_id,
