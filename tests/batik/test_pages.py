@@ -120,3 +120,17 @@ def test_analytics_page_formats_turnover(login_client, staff, event, fake_wallet
     fake_wallet.turnover[event.code] = 7_411_000_000
     html = login_client(staff).get(reverse("batik:analytics")).content.decode()
     assert "Rp7,4 miliar" in html
+
+
+def test_tourism_office_configures_a_reward_on_its_page(login_client, staff):
+    c = login_client(staff)
+    r = c.post(
+        reverse("batik:rewards"),
+        {"code": "voucher-5", "name_id": "Voucher Rp25.000", "stamps_required": "5", "is_active": "on"},
+    )
+    assert r.status_code == 302
+    assert "Voucher Rp25.000" in c.get(reverse("batik:rewards")).content.decode()
+
+
+def test_reward_page_hidden_from_visitors(login_client, make_user, db):
+    assert login_client(make_user()).get(reverse("batik:rewards")).status_code == 404

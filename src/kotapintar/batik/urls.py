@@ -18,6 +18,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("saya/hadiah/<slug:code>/", views.me_redeem, name="me_redeem"),
     path("saya/sw.js", views.service_worker, name="sw"),
     path("saya/manifest.webmanifest", views.manifest, name="manifest"),
+    path("hadiah/", views.rewards, name="rewards"),
     path("analitik/", views.analytics, name="analytics"),
     path("analitik.csv", views.analytics_csv, name="analytics_csv"),
 ]

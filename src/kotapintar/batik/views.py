@@ -227,7 +227,11 @@ def gate(request: HttpRequest) -> HttpResponseBase:
         raise Http404()
     events = list(selectors.event_list(include_past=False))
     chosen = str(request.GET.get("acara", "")) or (events[0].code if events else "")
-    return render(request, "batik/gate.html", {"events": events, "chosen": chosen})
+    return render(
+        request,
+        "batik/gate.html",
+        {"events": events, "chosen": chosen, "venues": list(selectors.venue_list())},
+    )
 
 
 # --- The visitor's phone wallet (PWA) -------------------------------------------------------------
@@ -345,6 +349,32 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     response["Service-Worker-Allowed"] = reverse("batik:me")
     response["Cache-Control"] = "no-cache"
     return response
+
+
+# --- Rewards (tourism office) -----------------------------------------------------------------------
+
+
+def rewards(request: HttpRequest) -> HttpResponseBase:
+    denied = _analytics_access(request)
+    if denied is not None:
+        return denied
+    from kotapintar.batik.forms import RewardForm
+
+    form = RewardForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            reward = services.reward_upsert(actor=request.user, code=data.pop("code"), **data)
+        except DomainError as exc:
+            form.add_error(None, str(exc.message))
+        else:
+            messages.success(request, _("Reward saved: %(name)s") % {"name": reward.tr_name})
+            return redirect("batik:rewards")
+    return render(
+        request,
+        "batik/rewards.html",
+        {"form": form, "rewards": list(selectors.reward_list(active_only=False))},
+    )
 
 
 # --- Analytics ---------------------------------------------------------------------------------------

@@ -38,9 +38,23 @@
       headers: { "Content-Type": "application/json", "X-CSRFToken": d.csrf, Accept: "application/json" },
       body: JSON.stringify(body) });
   }
+  function stamp(token) {
+    var venue = document.getElementById("gate-venue").value;
+    if (!venue) { show("refused", "✗ " + d.labelRefused, d.labelNovenue); return; }
+    busy = true;
+    post(d.stampUrl, { venue_code: venue, card_token: token }).then(function (r) {
+      return r.json().catch(function () { return { message: String(r.status) }; })
+        .then(function (body) { return { status: r.status, body: body }; });
+    }).then(function (res) {
+      setOnline(true);
+      if (res.status === 200) { show("ok", "✓ " + (res.body.awarded ? d.labelStamped : d.labelHadStamp)); }
+      else { show("refused", "✗ " + d.labelRefused, res.body.message || res.status); }
+    }).catch(function () { setOnline(false); }).finally(function () { busy = false; codeEl.value = ""; });
+  }
   function check(code) {
     code = (code || "").trim();
     if (!code || busy) { return; }
+    if (code.indexOf("KP1.") === 0) { stamp(code); return; }  // a city card's signed QR token
     busy = true;
     var scan = { event_code: eventEl.value, code: code, kind: kind(), gate: gateEl.value, nonce: nonce() };
     post(d.checkinUrl, scan).then(function (r) {
