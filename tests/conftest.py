@@ -89,6 +89,21 @@ def password() -> str:
     return PASSWORD
 
 
+@pytest.fixture
+def keep_db_connection() -> Any:
+    """For in-process WSGI calls (schemathesis): the handler closes "old" connections when a request
+    ends, which on PostgreSQL would close the test transaction's connection. Django's test Client
+    disconnects the same handler."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 # --- Browser (Playwright driving Debian's Chromium) ------------------------------------------------
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")

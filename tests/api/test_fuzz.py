@@ -25,7 +25,7 @@ CHECKS = [not_a_server_error, response_schema_conformance, content_type_conforma
 
 
 @pytest.fixture
-def fuzz_headers(city, make_user):
+def fuzz_headers(city, make_user, keep_db_connection):
     admin = make_user(Role.ADMIN_KOTA, username="fuzz_admin")
     _token, raw = services.api_token_create(user=admin, name="fuzz")
     return {"Authorization": f"Bearer {raw}"}
