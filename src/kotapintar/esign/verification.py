@@ -43,8 +43,12 @@ def _local(value: dt.datetime | None) -> str | None:
     return timezone.localtime(value).strftime("%d-%m-%Y %H:%M:%S WIB")
 
 
-def validation_context() -> ValidationContext:
-    """Trust only the city's roots; revocation from the platform's own current CRLs (no network)."""
+def validation_context(*, moment: dt.datetime | None = None) -> ValidationContext:
+    """Trust only the city's roots; revocation from the platform's own current CRLs (no network).
+
+    With ``moment`` the chain is judged at that time (a timestamped signature made before a later
+    revocation), accepting today's CRL as evidence about that earlier moment.
+    """
     from kotapintar.esign import services
 
     roots = [asn1_x509.Certificate.load(d) for d in selectors.trust_roots_der()]
@@ -57,6 +61,8 @@ def validation_context() -> ValidationContext:
         crls=crls,
         allow_fetching=False,
         revocation_mode="soft-fail",
+        moment=moment,
+        retroactive_revinfo=moment is not None,
     )
 
 
@@ -104,6 +110,10 @@ def _signature_report(embedded: Any, vc: ValidationContext) -> dict[str, Any]:
             chain = []
     revocation = _city_revocation(cert)
     revoked_before = bool(revocation and signing_time and revocation.revoked_at <= signing_time)
+    if revocation is not None and not revoked_before and ts is not None and ts.trusted and ts.valid:
+        # Revoked after a trusted timestamp proved the signature existed: judge the chain at that time.
+        vc_then = validation_context(moment=ts.timestamp)
+        status = run_sync(lambda: validate_pdf_signature(embedded, vc_then, ts_validation_context=vc))
     if revocation is None:
         revocation_status = "good" if status.trusted else "unknown"
     elif revoked_before:
