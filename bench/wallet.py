@@ -114,6 +114,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=10, help="length of each run")
     parser.add_argument("--runs", type=int, default=3, help="runs of each kind (median reported)")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker")
     parser.add_argument("--cards", type=int, default=50)
     parser.add_argument("--keep", action="store_true", help="keep the scratch databases")
     args = parser.parse_args()
@@ -153,7 +154,9 @@ def main() -> int:
 
         port = loadgen.free_port()
         env = loadgen.server_env(app_url, SECRET_KEY=settings.SECRET_KEY)
-        server = loadgen.start_server(port=port, env=env, kind="gunicorn", workers=args.workers)
+        server = loadgen.start_server(
+            port=port, env=env, kind="gunicorn", workers=args.workers, threads=args.threads
+        )
         loadgen.wait_ready(port, proc=server)
         # warm-up: every worker connects to the database and loads its code
         loadgen.run_payments(

@@ -50,7 +50,7 @@ def server_env(database_url: str, **extra: str) -> dict[str, str]:
 
 
 def start_server(
-    *, port: int, env: dict[str, str], kind: str = "runserver", workers: int = 2
+    *, port: int, env: dict[str, str], kind: str = "runserver", workers: int = 2, threads: int = 8
 ) -> subprocess.Popen[bytes]:
     """One server process: Django's threaded `runserver` or gunicorn (gthread workers)."""
     if kind == "runserver":
@@ -76,7 +76,7 @@ def start_server(
             "--worker-class",
             "gthread",
             "--threads",
-            "8",
+            str(threads),
             "--keep-alive",
             "30",
             "--log-level",
