@@ -70,3 +70,16 @@ def test_cli_batch_wrong_passphrase_fails(waiting: Any, monkeypatch: Any) -> Non
     monkeypatch.setenv("KP_TEST_PASSPHRASE", "salah-salah")
     with pytest.raises(CommandError):
         call_command("esign_batch", "--user", official.username, "--passphrase-env", "KP_TEST_PASSPHRASE")
+
+
+def test_fast_batch_b_b_validates(waiting: Any, passphrase: str, caplog: Any) -> None:
+    official, docs = waiting
+    results = services.document_sign_batch(
+        actor=official, documents_=docs, passphrase=passphrase, level="B-B", fast=True
+    )
+    assert all(r.ok for r in results), [r.message for r in results]
+    assert "falling back" not in caplog.text
+    for doc in docs:
+        report = verification.verify_pdf(latest_pdf(doc))
+        assert report["valid"], report
+        assert report["signatures"][0]["certification"] is True

@@ -23,6 +23,11 @@ class Command(BaseCommand):
         parser.add_argument("--code", action="append", default=[], help="verification code (repeatable)")
         parser.add_argument("--level", default=None, help="B-B, B-T or B-LT (default ESIGN_LEVEL or B-LT)")
         parser.add_argument(
+            "--fast",
+            action="store_true",
+            help="use the fast batch signer (B-B/B-T, no visible stamp) when available",
+        )
+        parser.add_argument(
             "--passphrase-env",
             default="",
             help="read the passphrase from this environment variable instead of prompting",
@@ -57,6 +62,7 @@ class Command(BaseCommand):
                     documents_=waiting,
                     passphrase=passphrase,
                     level=options["level"],
+                    fast=options["fast"],
                     progress=lambda _doc: progress.advance(task),
                 )
             except DomainError as exc:
