@@ -31,12 +31,19 @@ from kotapintar.masterplan.models import (
 )
 from kotapintar.masterplan.schemas import (
     BookIn,
+    BudgetOut,
+    ChapterIn,
+    ChapterOut,
     CommentIn,
     CommentOut,
+    DeliverableIn,
+    DeliverableOut,
     DimensionOut,
     ElementIn,
     ElementOut,
     EndorseIn,
+    EvaluationIn,
+    EvaluationOut,
     IndicatorOut,
     MeetingIn,
     MeetingOut,
@@ -337,6 +344,117 @@ def plan_update(request: HttpRequest, plan_id: UUID, payload: PlanUpdateIn) -> d
     p = selectors.plan_get(public_id=plan_id)
     fields = {k: v for k, v in _clean(payload.model_dump()).items() if v is not None}
     return plan_out(services.plan_update(actor=_user(request), plan=p, **fields))
+
+
+@router.put(
+    "/plans/{plan_id}/chapters/{key}",
+    response={200: ChapterOut, **ERR},
+    auth=AUTH,
+    summary="Edit a chapter (Bappeda)",
+)
+def chapter_update(request: HttpRequest, plan_id: UUID, key: str, payload: ChapterIn) -> dict[str, Any]:
+    p = selectors.plan_get(public_id=plan_id)
+    ch = p.chapters.filter(key=_clean(key)).first()
+    if ch is None:
+        raise NotFound(_("Chapter not found."), code="chapter_not_found")
+    ch = services.chapter_update(actor=_user(request), chapter=ch, body=_clean(payload.body))
+    return {"key": ch.key, "book": ch.book, "title_id": ch.title_id, "title_en": ch.title_en, "body": ch.body}
+
+
+@router.patch(
+    "/plans/{plan_id}/deliverables/{code}",
+    response={200: DeliverableOut, **ERR},
+    auth=AUTH,
+    summary="Update a stage deliverable (Bappeda)",
+)
+def deliverable_update(
+    request: HttpRequest, plan_id: UUID, code: str, payload: DeliverableIn
+) -> dict[str, Any]:
+    from kotapintar.masterplan.models import Deliverable
+
+    p = selectors.plan_get(public_id=plan_id)
+    d = Deliverable.objects.filter(stage__plan=p, code=_clean(code)).select_related("owner_opd").first()
+    if d is None:
+        raise NotFound(_("Deliverable not found."), code="deliverable_not_found")
+    d = services.deliverable_update(
+        actor=_user(request),
+        deliverable=d,
+        status=payload.status,
+        weight=payload.weight,
+        due_date=payload.due_date,
+    )
+    return {
+        "code": d.code,
+        "name_id": d.name_id,
+        "name_en": d.name_en,
+        "weight": d.weight,
+        "owner": d.owner_opd.code if d.owner_opd else d.owner_label,
+        "due_date": d.due_date,
+        "status": d.status,
+    }
+
+
+def _evaluation_out(row: dict[str, Any]) -> dict[str, Any]:
+    ev = row["evaluation"]
+    return {
+        "year": ev.year,
+        "weight_set": ev.weight_set.code,
+        "weight_set_version": ev.weight_set.version,
+        "weights": {str(k): int(v) for k, v in ev.weight_set.weights.items()},
+        "scores": {str(k): float(v) for k, v in ev.scores.items()},
+        "total": row["total"],
+    }
+
+
+@router.get(
+    "/evaluations",
+    response={200: list[EvaluationOut], **ERR},
+    auth=PUBLIC,
+    summary="Kominfo evaluation scores",
+)
+def evaluations(request: HttpRequest, plan: UUID | None = None) -> list[dict[str, Any]]:
+    return [_evaluation_out(r) for r in selectors.evaluation_list(plan=_plan(plan))]
+
+
+@router.post(
+    "/evaluations",
+    response={201: EvaluationOut, **ERR},
+    auth=AUTH,
+    summary="Record a year's evaluation (Bappeda)",
+)
+def evaluation_record(request: HttpRequest, payload: EvaluationIn, plan: UUID | None = None) -> Status:
+    from kotapintar.masterplan.models import WeightSet
+
+    data = _clean(payload.model_dump())
+    ws = WeightSet.objects.filter(code=data["weight_set"]).first()
+    if ws is None:
+        raise NotFound(_("Unknown weight set."), code="weight_set_not_found")
+    p = _plan(plan)
+    ev = services.evaluation_record(
+        actor=_user(request),
+        plan=p,
+        year=data["year"],
+        weight_set=ws,
+        scores={c: data[c] for c in ("baseline", "output", "outcome", "impact", "quick_win")},
+        note=data["note"],
+    )
+    total = selectors.evaluation_total(scores=ev.scores, weight_set=ws)
+    return Status(201, _evaluation_out({"evaluation": ev, "total": total}))
+
+
+@router.get(
+    "/budget", response={200: BudgetOut, **ERR}, auth=PUBLIC, summary="Budget per year, source and dimension"
+)
+def budget(request: HttpRequest, plan: UUID | None = None) -> dict[str, Any]:
+    p = _plan(plan)
+    b = selectors.budget_summary(plan=p)
+    return {
+        "plan": p.public_id,
+        "total_idr": b["total"],
+        "per_year": {str(y): v for y, v in b["per_year"].items()},
+        "per_source": b["per_source"],
+        "per_dimension": b["per_dimension"],
+    }
 
 
 @router.get(

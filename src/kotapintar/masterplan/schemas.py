@@ -317,3 +317,41 @@ class ReviewOut(Schema):
     status: str
     comments: list[CommentOut]
     events: list[EventOut]
+
+
+class ChapterIn(Schema):
+    body: str = Field(max_length=100000)
+
+
+class DeliverableIn(Schema):
+    status: Literal["todo", "in_progress", "done"] | None = None
+    weight: int | None = Field(default=None, ge=0, le=1000)
+    due_date: date | None = None
+
+
+class EvaluationIn(Schema):
+    year: int = Field(ge=2000, le=2100)
+    weight_set: str = Field(min_length=1, max_length=40)
+    baseline: float = Field(ge=0, le=5)
+    output: float = Field(ge=0, le=5)
+    outcome: float = Field(ge=0, le=5)
+    impact: float = Field(ge=0, le=5)
+    quick_win: float = Field(ge=0, le=5)
+    note: str = Field(default="", max_length=2000)
+
+
+class EvaluationOut(Schema):
+    year: int
+    weight_set: str
+    weight_set_version: int
+    weights: dict[str, int]
+    scores: dict[str, float]
+    total: float
+
+
+class BudgetOut(Schema):
+    plan: UUID
+    total_idr: int
+    per_year: dict[str, int]
+    per_source: dict[str, int]
+    per_dimension: dict[str, int]

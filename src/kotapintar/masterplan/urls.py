@@ -7,6 +7,7 @@ app_name = "masterplan"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.index, name="index"),
     path("publik/", views.public, name="public"),
+    path("rencana/", views.plan_page, name="plan"),
     path("kesiapan/", views.readiness, name="readiness"),
     path("kertas-kerja/", views.worksheet_list, name="worksheets"),
     path("kertas-kerja/<uuid:public_id>/", views.worksheet_detail, name="worksheet"),

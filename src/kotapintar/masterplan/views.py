@@ -92,6 +92,64 @@ def public(request: HttpRequest) -> HttpResponse:
     )
 
 
+# --- plan: vision, chapters, stages -----
+
+HORIZON_CODES = [h.value for h in Horizon]
+
+
+@login_required
+@domain_errors
+def plan_page(request: HttpRequest) -> HttpResponseBase:
+    plan = selectors.plan_current()
+    if request.method == "POST":
+        what = request.POST.get("what", "")
+        if what == "plan":
+            horizons = {h: _int(request.POST.get(f"horizon_{h}"), h) for h in HORIZON_CODES}
+            services.plan_update(
+                actor=request.user,
+                plan=plan,
+                vision=str(request.POST.get("vision", ""))[:5000],
+                city_vision=str(request.POST.get("city_vision", ""))[:5000],
+                missions=[m.strip() for m in str(request.POST.get("missions", "")).splitlines() if m.strip()],
+                horizon_years=horizons,
+            )
+        elif what == "chapter":
+            chapter = plan.chapters.filter(key=request.POST.get("key", "")).first()
+            if chapter is None:
+                raise NotFound()
+            services.chapter_update(
+                actor=request.user, chapter=chapter, body=str(request.POST.get("body", ""))[:100000]
+            )
+        elif what == "deliverable":
+            from kotapintar.masterplan.models import Deliverable
+
+            d = Deliverable.objects.filter(stage__plan=plan, code=request.POST.get("code", "")).first()
+            if d is None:
+                raise NotFound()
+            services.deliverable_update(
+                actor=request.user, deliverable=d, status=str(request.POST.get("status", ""))
+            )
+        else:
+            raise NotFound()
+        messages.success(request, _("Saved."))
+        return redirect("masterplan:plan")
+    from kotapintar.masterplan.models import DeliverableStatus
+
+    return render(
+        request,
+        "masterplan/plan.html",
+        {
+            "plan": plan,
+            "chapters": plan.chapters.order_by("order"),
+            "stages": selectors.stage_list(plan=plan),
+            "horizons": [(h.value, h.label, plan.horizon_years.get(h.value, "")) for h in Horizon],
+            "deliverable_statuses": DeliverableStatus.choices,
+            "can_edit": has_role(request.user, Role.BAPPEDA),
+            "tab": "plan",
+        },
+    )
+
+
 # --- readiness -----
 
 
