@@ -40,3 +40,17 @@ def test_free_ticket_for_the_signed_in_account(fake_wallet, free_type, make_user
 def test_paid_type_is_not_free(fake_wallet, adult):
     with pytest.raises(ValidationFailed):
         _free(adult, card_number=CARD, card_token=f"tok-{CARD}")
+
+
+def test_free_type_through_the_purchase_path_gives_one_ticket_only(fake_wallet, free_type):
+    with pytest.raises(ValidationFailed):
+        services.ticket_purchase(
+            actor=None,
+            event_code=free_type.event.code,
+            ticket_type_code=free_type.code,
+            card_number=CARD,
+            card_token=f"tok-{CARD}",
+            idempotency_key="k",
+            quantity=2,
+        )
+    assert not Ticket.objects.exists()

@@ -355,6 +355,10 @@ def ticket_purchase(
                     card_token=card_token,
                 )
                 payment_id, balance = payment.payment_id, payment.card_balance_idr
+            elif quantity != 1:
+                raise ValidationFailed(
+                    _("A free ticket is issued one per visitor."), code="free_ticket_quantity"
+                )
             elif TicketOrder.objects.filter(ticket_type=tt, holder_key=hkey).exists():
                 raise errors.FreeTicketAlreadyIssued()
             order = do_ticket_issue(
