@@ -34,6 +34,7 @@ from kotapintar.masterplan.models import (
     IndicatorTarget,
     Plan,
     ReadinessAspect,
+    ReviewComment,
     Stage,
     StageStatus,
     WeightSet,
@@ -1264,6 +1265,7 @@ def seed(*, out: Callable[[str], None]) -> None:
         for i, ev in enumerate(WorksheetEvent.objects.filter(worksheet__plan=plan).order_by("pk")):
             when = base + timedelta(hours=2 * i) if ev.to_status != "endorsed" else _at(t4[0], 11)
             WorksheetEvent.objects.filter(pk=ev.pk).update(at=when)
+        ReviewComment.objects.filter(worksheet__plan=plan).update(created_at=_at(date(2018, 9, 27), 10))
         Worksheet.objects.filter(plan=plan, submitted_at__isnull=False).update(submitted_at=base)
         Worksheet.objects.filter(plan=plan, accepted_at__isnull=False).update(
             accepted_at=_at(date(2018, 10, 15))

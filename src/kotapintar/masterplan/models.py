@@ -416,6 +416,14 @@ class WorksheetEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.from_status}->{self.to_status}"
 
+    @property
+    def from_label(self) -> str:
+        return str(dict(WorksheetStatus.choices).get(self.from_status, self.from_status))
+
+    @property
+    def to_label(self) -> str:
+        return str(dict(WorksheetStatus.choices).get(self.to_status, self.to_status))
+
 
 class MeetingStatus(models.TextChoices):
     SCHEDULED = "scheduled", _("Scheduled")

@@ -4,15 +4,18 @@ monitoring, readiness, evaluation, quick wins with live figures from the modules
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from django.db import DatabaseError, transaction
 from django.db.models import Prefetch, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from kotapintar.core.errors import NotFound
 from kotapintar.core.models import Role
@@ -572,57 +575,82 @@ def weight_set_list() -> QuerySet[WeightSet]:
 # --- Quick wins with live figures -----
 
 
-LIVE_ERRORS = (ImportError, AttributeError, TypeError, LookupError, ValueError)
+LIVE_ERRORS = (ImportError, AttributeError, TypeError, LookupError, ValueError, DatabaseError)
+
+
+def _call(fn: Callable[[], Any]) -> Any:
+    """Run another module's selector defensively: a missing module, selector or table (its migrations
+    not applied yet) yields None instead of an error page. The savepoint keeps an outer transaction
+    usable on PostgreSQL after a database error."""
+    try:
+        with transaction.atomic():
+            return fn()
+    except LIVE_ERRORS:
+        return None
+
+
+def _esign_certificates() -> Any:
+    from kotapintar.esign import selectors as esign_selectors
+
+    return esign_selectors.certificate_list(kind="official").count()
+
+
+def _esign_signed() -> Any:
+    from kotapintar.esign import selectors as esign_selectors
+
+    return esign_selectors.signed_document_count()  # type: ignore[attr-defined]
+
+
+def _wallet_turnover() -> Any:
+    from kotapintar.wallet import selectors as wallet_selectors
+
+    return sum(wallet_selectors.turnover_by_event().values())
+
+
+def _wallet_cards() -> Any:
+    from kotapintar.wallet import selectors as wallet_selectors
+
+    return wallet_selectors.cards_active_count()
+
+
+def _batik_visits() -> Any:
+    from kotapintar.batik import selectors as batik_selectors
+
+    return sum(sum(days.values()) for days in batik_selectors.visitors_by_event_day().values())
+
+
+def _flood_alerts() -> Any:
+    from kotapintar.flood import selectors as flood_selectors
+
+    return len(flood_selectors.alert_list(active_only=True))
+
+
+def _flood_stations() -> Any:
+    from kotapintar.flood import selectors as flood_selectors
+
+    return flood_selectors.station_list().count()
+
+
+LIVE_FIGURES: list[tuple[str, Any, Callable[[], Any]]] = [
+    ("/tte", _lazy("Official certificates issued"), _esign_certificates),
+    ("/tte", _lazy("Documents signed"), _esign_signed),
+    ("/batik", _lazy("Wallet turnover (Rp)"), _wallet_turnover),
+    ("/batik", _lazy("Active cards"), _wallet_cards),
+    ("/batik", _lazy("Event visits checked in"), _batik_visits),
+    ("/banjir", _lazy("Active flood alerts"), _flood_alerts),
+    ("/banjir", _lazy("Monitoring stations"), _flood_stations),
+]
 
 
 def _live_figures(module_url: str) -> list[dict[str, Any]]:
-    """Figures from the module that delivers a quick win, through that module's public selectors.
-
-    Every call is defensive (function-level import, narrow except): a module that does not exist yet,
-    or whose selector is missing or changed, simply shows no live figure.
-    """
+    """Figures from the module that delivers a quick win, through that module's public selectors
+    (function-level imports, called defensively: see `_call`)."""
     figures: list[dict[str, Any]] = []
-
-    def add(name: str, value: Any) -> None:
-        if isinstance(value, int) and not isinstance(value, bool):
-            figures.append({"label": name, "value": value})
-
-    if module_url.startswith("/tte"):
-        try:
-            from kotapintar.esign import selectors as esign_selectors
-
-            add(_("Official certificates issued"), esign_selectors.certificate_list(kind="official").count())
-        except LIVE_ERRORS:
-            pass
-        try:
-            from kotapintar.esign import selectors as esign_selectors
-
-            add(_("Documents signed"), esign_selectors.signed_document_count())  # type: ignore[attr-defined]
-        except LIVE_ERRORS:
-            pass
-    elif module_url.startswith("/batik"):
-        try:
-            from kotapintar.wallet import selectors as wallet_selectors
-
-            add(_("Wallet turnover (Rp)"), sum(wallet_selectors.turnover_by_event().values()))
-            add(_("Active cards"), wallet_selectors.cards_active_count())
-        except LIVE_ERRORS:
-            pass
-        try:
-            from kotapintar.batik import selectors as batik_selectors
-
-            visits = batik_selectors.visitors_by_event_day()
-            add(_("Event visits checked in"), sum(sum(days.values()) for days in visits.values()))
-        except LIVE_ERRORS:
-            pass
-    elif module_url.startswith("/banjir"):
-        try:
-            from kotapintar.flood import selectors as flood_selectors
-
-            add(_("Active flood alerts"), len(flood_selectors.alert_list(active_only=True)))
-            add(_("Monitoring stations"), flood_selectors.station_list().count())
-        except LIVE_ERRORS:
-            pass
+    for prefix, name, fn in LIVE_FIGURES:
+        if module_url.startswith(prefix):
+            value = _call(fn)
+            if isinstance(value, int) and not isinstance(value, bool):
+                figures.append({"label": str(name), "value": value})
     return figures
 
 
