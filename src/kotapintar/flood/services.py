@@ -21,7 +21,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kotapintar.core import audit
@@ -850,27 +850,27 @@ def alert_message(
     where = station.name + (f" ({station.kelurahan.name})" if station.kelurahan else "")
     if kind == AlertKind.SILENT:
         if level > 0:
-            return _g("Sensor silent: %(station)s sends no %(parameter)s data.") % {
+            return gettext("Sensor silent: %(station)s sends no %(parameter)s data.") % {
                 "station": where,
                 "parameter": str(Parameter(parameter).label) if parameter in Parameter.values else parameter,
             }
-        return _g("Sensor back: %(station)s sends data again.") % {"station": where}
+        return gettext("Sensor back: %(station)s sends data again.") % {"station": where}
     what = str(Parameter(parameter).label) if parameter in Parameter.values else parameter
     unit = PARAMETER_SPECS.get(parameter, ("",))[0]
     shown = f"{value:.0f} {unit}" if value is not None else ""
     if kind == AlertKind.RAIN and sums:
-        shown = _g("%(h1)s mm in 1 h, %(h24)s mm in 24 h") % {
+        shown = gettext("%(h1)s mm in 1 h, %(h24)s mm in 24 h") % {
             "h1": sums.get("1", 0),
             "h24": sums.get("24", 0),
         }
     if level > previous:
-        return _g("%(level)s at %(station)s: %(what)s %(value)s.") % {
+        return gettext("%(level)s at %(station)s: %(what)s %(value)s.") % {
             "level": level_name,
             "station": where,
             "what": what.lower(),
             "value": shown,
         }
-    return _g("Down to %(level)s at %(station)s: %(what)s %(value)s.") % {
+    return gettext("Down to %(level)s at %(station)s: %(what)s %(value)s.") % {
         "level": level_name,
         "station": where,
         "what": what.lower(),
@@ -999,7 +999,7 @@ def silent_check(*, now: datetime | None = None) -> list[Alert]:
                     previous=0,
                     value=None,
                     at=last,
-                    level_name=_g("No data"),
+                    level_name=gettext("No data"),
                     detail={"last_data": last.isoformat(), "expected_interval_s": ds.expected_interval_s},
                 )
             )
@@ -1225,16 +1225,16 @@ def rob_message(level_name: str, start: datetime, end: datetime, kelurahan: Sequ
     local_start = timezone.localtime(start)
     local_end = timezone.localtime(end)
     days = [
-        _g("Monday"),
-        _g("Tuesday"),
-        _g("Wednesday"),
-        _g("Thursday"),
-        _g("Friday"),
-        _g("Saturday"),
-        _g("Sunday"),
+        gettext("Monday"),
+        gettext("Tuesday"),
+        gettext("Wednesday"),
+        gettext("Thursday"),
+        gettext("Friday"),
+        gettext("Saturday"),
+        gettext("Sunday"),
     ]
     where = ", ".join(kelurahan[:4]) + ("…" if len(kelurahan) > 4 else "")
-    return _g("rob %(level)s expected %(day)s %(start)s–%(end)s in %(where)s") % {
+    return gettext("rob %(level)s expected %(day)s %(start)s–%(end)s in %(where)s") % {
         "level": level_name,
         "day": days[local_start.weekday()],
         "start": local_start.strftime("%H.%M"),
@@ -1316,7 +1316,7 @@ def citizen_report_create(
         )
         notify(
             recipients=users_with_role(Role.OPERATOR_BPBD),
-            message=_g("New citizen report: %(depth)s cm in %(where)s.")
+            message=gettext("New citizen report: %(depth)s cm in %(where)s.")
             % {"depth": depth_cm, "where": kel.name if kel else "-"},
             url="/banjir/laporan/",
             kind="flood.report",
