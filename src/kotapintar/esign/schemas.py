@@ -153,6 +153,7 @@ class SignatureReportOut(Schema):
     modification: ModificationReportOut | None = None
     problems: list[str]
     reasons: list[str]
+    details: list[str] = []
 
 
 class VerifyReportOut(Schema):

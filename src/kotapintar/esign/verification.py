@@ -76,6 +76,7 @@ def _city_revocation(cert: asn1_x509.Certificate) -> Revocation | None:
 def _signature_report(embedded: Any, vc: ValidationContext) -> dict[str, Any]:
     reasons: list[str] = []
     problems: list[str] = []
+    details: list[str] = []  # technical detail from the validator (English), shown apart
 
     def problem(code: str, message: str) -> None:
         problems.append(code)
@@ -148,11 +149,11 @@ def _signature_report(embedded: Any, vc: ValidationContext) -> dict[str, Any]:
         "changes_allowed": bool(status.docmdp_ok is not False and (level is None or level.name != "OTHER")),
     }
     if status.docmdp_ok is False or (level is not None and level.name == "OTHER"):
-        detail = str(diff)[:300] if diff is not None and not hasattr(diff, "modification_level") else ""
+        if diff is not None and not hasattr(diff, "modification_level"):
+            details.append(str(diff)[:500])
         problem(
             "modified_after_signing",
-            _("The document was changed after signing in a way that is not allowed.")
-            + (f" ({detail})" if detail else ""),
+            _("The document was changed after signing in a way that is not allowed."),
         )
     valid = bool(status.bottom_line) and not revoked_before
     if status.bottom_line and revoked_before:
@@ -187,6 +188,7 @@ def _signature_report(embedded: Any, vc: ValidationContext) -> dict[str, Any]:
         "modification": modification,
         "problems": problems,
         "reasons": reasons,
+        "details": details,
     }
 
 
