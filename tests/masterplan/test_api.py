@@ -131,3 +131,24 @@ def test_nul_characters_are_refused_not_500(worksheet, token_client, opd_user):
         content_type="application/json",
     )
     assert r.status_code == 422
+
+
+def test_bappeda_creates_a_plan_from_the_templates(reference, city, token_client, bappeda_user, opd_user):
+    body = {
+        "title": "Masterplan 2029–2038",
+        "start_year": 2029,
+        "end_year": 2038,
+        "horizon_years": {"medium": 6},
+    }
+    r = token_client(opd_user).post(
+        "/api/v1/masterplan/plans", data=json.dumps(body), content_type="application/json"
+    )
+    assert r.status_code == 403
+    r = token_client(bappeda_user).post(
+        "/api/v1/masterplan/plans", data=json.dumps(body), content_type="application/json"
+    )
+    assert r.status_code == 201
+    assert r.json()["horizon_years"]["medium"] == 6
+    detail = token_client(bappeda_user).get(f"/api/v1/masterplan/plans/{r.json()['id']}").json()
+    assert [s["code"] for s in detail["stages"]] == ["T1", "T2", "T3", "T4"]
+    assert len(detail["chapters"]) == 7

@@ -49,6 +49,7 @@ from kotapintar.masterplan.schemas import (
     MeetingOut,
     MeetingRecordIn,
     NoteIn,
+    PlanCreateIn,
     PlanDetailOut,
     PlanOut,
     PlanUpdateIn,
@@ -293,6 +294,20 @@ def element_create(request: HttpRequest, code: str, payload: ElementIn) -> Statu
 @router.get("/plans", response={200: list[PlanOut], **ERR}, auth=PUBLIC, summary="Master plans")
 def plans(request: HttpRequest) -> list[dict[str, Any]]:
     return [plan_out(p) for p in selectors.plan_list()]
+
+
+@router.post(
+    "/plans", response={201: PlanOut, **ERR}, auth=AUTH, summary="Create a plan from the templates (Bappeda)"
+)
+def plan_create(request: HttpRequest, payload: PlanCreateIn) -> Status:
+    data = _clean(payload.model_dump())
+    horizons = data.pop("horizon_years") or {}
+    if any(not 0 < v <= 30 for v in horizons.values()):
+        raise ValidationFailed(
+            _("Horizon lengths must be whole years between 1 and 30."), code="horizon_invalid"
+        )
+    p = services.plan_create(actor=_user(request), city=city_get(), horizon_years=horizons, **data)
+    return Status(201, plan_out(p))
 
 
 @router.get(

@@ -355,3 +355,15 @@ class BudgetOut(Schema):
     per_year: dict[str, int]
     per_source: dict[str, int]
     per_dimension: dict[str, int]
+
+
+class PlanCreateIn(Schema):
+    title: str = Field(min_length=1, max_length=200)
+    start_year: int = Field(ge=2000, le=2100)
+    end_year: int = Field(ge=2000, le=2100)
+    city_vision: str = Field(default="", max_length=5000)
+    vision: str = Field(default="", max_length=5000)
+    missions: list[str] = Field(default_factory=list, max_length=30)
+    horizon_years: dict[HorizonLit, int] | None = None
+    chapter_template: str = Field(default="kominfo-2018", max_length=32)
+    stage_template: str = Field(default="bimtek-4", max_length=32)
