@@ -21,7 +21,7 @@ from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -246,16 +246,34 @@ def _book(
             if row is None:
                 raise leg.error()
             balances[leg.account_id] = int(row[0])
-    Transfer.objects.create(
-        debit_account_id=debit.pk,
-        credit_account_id=credit.pk,
-        amount_idr=amount_idr,
-        kind=kind,
-        ref_type=ref_type,
-        ref_id=ref_id,
-        memo=memo[:200],
+    _insert(
+        Transfer,
+        {
+            "public_id": uuid.uuid4(),
+            "debit_account": debit.pk,
+            "credit_account": credit.pk,
+            "amount_idr": amount_idr,
+            "kind": kind,
+            "ref_type": ref_type,
+            "ref_id": ref_id,
+            "memo": memo[:200],
+            "created_at": timezone.now(),
+        },
     )
     return balances
+
+
+def _insert(model: type[models.Model], values: dict[str, Any]) -> None:
+    """One plain INSERT (the payment path skips the ORM's query compilation; values by field name,
+    converted by each field exactly as the ORM would)."""
+    fields: list[Any] = [model._meta.get_field(name) for name in values]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    params = [f.get_db_prep_save(values[f.name], connection) for f in fields]
+    placeholders = ", ".join(["%s"] * len(fields))
+    with connection.cursor() as cursor:
+        sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608
+        cursor.execute(sql, params)
 
 
 # --- cards ---------------------------------------------------------------------------------------------
@@ -528,14 +546,44 @@ class _PaymentCheck:
     merchant: Merchant
 
 
+def _payment_card_locked(number: str) -> Card:
+    """The card row for a payment, locked; read with one lean statement (hot path)."""
+    sql = "SELECT id, status, holder_id, account_id FROM wallet_card WHERE number = %s"
+    if connection.features.has_select_for_update:
+        sql += " FOR UPDATE"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [number])
+        row = cursor.fetchone()
+    if row is None:
+        raise CardNotFound(detail={"card_number": number})
+    card = Card(id=row[0], number=number, status=row[1], holder_id=row[2], account_id=row[3])
+    card.account = Account(id=row[3], no_negative=True, kind=AccountKind.CARD)
+    return card
+
+
+def _payment_merchant(code: str) -> Merchant:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id, name, active, owner_id, account_id FROM wallet_merchant WHERE code = %s", [code]
+        )
+        row = cursor.fetchone()
+    if row is None:
+        raise MerchantNotFound(detail={"merchant_code": code})
+    merchant = Merchant(
+        id=row[0], code=code, name=row[1], active=bool(row[2]), owner_id=row[3], account_id=row[4]
+    )
+    merchant.account = Account(id=row[4], no_negative=True, kind=AccountKind.MERCHANT)
+    return merchant
+
+
 def check_payment(
     *, actor: Any, merchant_code: str, number: str, event_code: str, token_presented: bool
 ) -> _PaymentCheck:
     """Validate and authorise a payment; returns the (locked) card and the merchant."""
-    merchant = _merchant(merchant_code)
+    merchant = _payment_merchant(merchant_code)
     if not merchant.active:
         raise MerchantInactive()
-    card = _card_locked(number)
+    card = _payment_card_locked(number)
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
     # cheapest checks first: the POS of the shop itself and the card's holder need no role lookup
     is_owner = authenticated and merchant.owner_id == actor.pk
@@ -554,9 +602,18 @@ def check_payment(
         raise PermissionDenied(_("You may not charge this card for this merchant."))
     if card.status != CardStatus.ACTIVE:
         raise CardBlocked(detail={"card_number": number, "status": card.status})
-    if event_code and not MerchantEvent.objects.filter(merchant=merchant, event_code=event_code).exists():
+    if event_code and not _registered(merchant.pk, event_code):
         raise MerchantNotRegistered(detail={"merchant_code": merchant_code, "event_code": event_code})
     return _PaymentCheck(card=card, merchant=merchant)
+
+
+def _registered(merchant_id: int, event_code: str) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 1 FROM wallet_merchantevent WHERE merchant_id = %s AND event_code = %s",
+            [merchant_id, event_code],
+        )
+        return cursor.fetchone() is not None
 
 
 def do_payment(
@@ -568,7 +625,7 @@ def do_payment(
     event_code: str,
     reference: str,
     method: str,
-) -> Payment:
+) -> PaymentResult:
     card, merchant = checked.card, checked.merchant
     balances = _book(
         debit=card.account,
@@ -579,19 +636,36 @@ def do_payment(
         ref_id=payment_id,
         memo=event_code,
     )
-    payment = Payment.objects.create(
-        public_id=payment_id,
-        card=card,
-        merchant=merchant,
-        event_code=event_code,
-        amount_idr=amount_idr,
-        method=method,
-        reference=reference,
-        card_balance_after_idr=balances[card.account_id],
-        created_by=actor if actor is not None and actor.is_authenticated else None,
-        created_at=timezone.now(),
+    now = timezone.now()
+    _insert(
+        Payment,
+        {
+            "public_id": payment_id,
+            "card": card.pk,
+            "merchant": merchant.pk,
+            "event_code": event_code,
+            "amount_idr": amount_idr,
+            "refunded_idr": 0,
+            "status": PaymentStatus.POSTED,
+            "method": method,
+            "reference": reference,
+            "card_balance_after_idr": balances[card.account_id],
+            "created_by": actor.pk if actor is not None and actor.is_authenticated else None,
+            "created_at": now,
+        },
     )
-    return payment
+    return PaymentResult(
+        payment_id=payment_id,
+        status=PaymentStatus.POSTED,
+        amount_idr=amount_idr,
+        card_number=card.number,
+        merchant_code=merchant.code,
+        event_code=event_code,
+        created_at=now,
+        card_balance_idr=balances[card.account_id],
+        reference=reference,
+        merchant_name=merchant.name,
+    )
 
 
 PAYMENT_AUDIT_DELAY_S = 60
@@ -693,7 +767,7 @@ def payment_create(
             event_code=event_code,
             token_presented=bool(card_token),
         )
-        payment = do_payment(
+        return do_payment(
             actor=actor,
             checked=checked,
             payment_id=new_id,
@@ -702,7 +776,6 @@ def payment_create(
             reference=reference,
             method=method,
         )
-    return payment_result(payment)
 
 
 def payment_qris_pay(
