@@ -1041,3 +1041,74 @@ def _fast_signer(loaded: Any, level: str) -> Any:
         return bytes(next(iter(signed)))
 
     return sign
+
+
+def document_resolve_unknown(*, actor: Any, document: Document, signed_pdf: bytes | None = None) -> Document:
+    """An operator settles a signing call whose outcome was unknown (BSrE timeout).
+
+    With ``signed_pdf`` (the file BSrE reports as signed, e.g. downloaded from its console) the signature
+    is recorded as a new revision — it must extend the current revision and validate. Without it the
+    step is reopened so that the signer may try again.
+    """
+    require_role(actor, "admin_kota")
+    with transaction.atomic():
+        doc = Document.objects.select_for_update().get(pk=document.pk)
+        if doc.status != DocumentStatus.UNKNOWN:
+            raise Conflict(
+                _("This document has no signing call with an unknown outcome."), code="not_unknown"
+            )
+        step = (
+            WorkflowStep.objects.select_for_update()
+            .filter(document=doc, status=StepStatus.PENDING)
+            .order_by("order")
+            .first()
+        )
+        latest = selectors.revision_latest(doc)
+        if signed_pdf is None or step is None:
+            doc.status = DocumentStatus.IN_PROGRESS
+            doc.save(update_fields=["status", "updated_at"])
+            audit.record(
+                action="esign.unknown_reopened", actor=actor, obj=doc, data={"sha256": latest.sha256}
+            )
+            _notify_next(doc)
+            return doc
+        from kotapintar.esign import verification
+
+        report = verification.verify_pdf(signed_pdf)
+        if (
+            not signed_pdf.startswith(bytes(latest.pdf))
+            or report["signature_count"] <= doc.signatures.count()
+        ):
+            raise ValidationFailed(
+                _("This file does not add a signature to the current revision."),
+                code="not_the_signed_revision",
+            )
+        rev = _add_revision(document=doc, pdf=signed_pdf, reason="signature", actor=actor)
+        now = timezone.now()
+        SignatureRecord.objects.create(
+            document=doc,
+            step=step,
+            revision=rev,
+            signer=step.actor,
+            signer_name=step.actor.get_full_name() or step.actor.get_username(),
+            field_name=step.field_name,
+            certify=not doc.signatures.exists(),
+            backend=get_backend().name,
+            legal_level=get_backend().legal_level,
+            level="B-T",
+            signed_at=now,
+        )
+        step.status = StepStatus.DONE
+        step.done_at = now
+        step.save(update_fields=["status", "done_at"])
+        pending = WorkflowStep.objects.filter(document=doc, status=StepStatus.PENDING).exists()
+        doc.status = DocumentStatus.IN_PROGRESS if pending else DocumentStatus.SIGNED
+        doc.save(update_fields=["status", "updated_at"])
+        audit.record(
+            action="esign.unknown_resolved_signed",
+            actor=actor,
+            obj=doc,
+            data={"sha256_before": latest.sha256, "sha256_after": rev.sha256},
+        )
+        _notify_next(doc)
+        return doc

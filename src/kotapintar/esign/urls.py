@@ -14,6 +14,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("dokumen/<uuid:public_id>/kembalikan/", views.send_back, name="send_back"),
     path("dokumen/<uuid:public_id>/ajukan-ulang/", views.restart, name="restart"),
     path("dokumen/<uuid:public_id>/tandatangani/", views.sign, name="sign"),
+    path("dokumen/<uuid:public_id>/selesaikan/", views.resolve_unknown, name="resolve_unknown"),
     path("dokumen/<uuid:public_id>/revisi/<int:seq>.pdf", views.revision_download, name="revision_download"),
     path("tandatangani-massal/", views.batch_sign, name="batch_sign"),
     path("sertifikat/", views.certificates, name="certificates"),

@@ -168,6 +168,7 @@ def document_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
             "signatures": doc.signatures.select_related("certificate").order_by("signed_at"),
             "is_owner": is_owner,
             "can_start": is_owner and doc.status == DocumentStatus.DRAFT,
+            "can_resolve": doc.status == DocumentStatus.UNKNOWN and has_role(request.user, Role.ADMIN_KOTA),
             "can_restart": is_owner and doc.status == DocumentStatus.RETURNED and not doc.signatures.exists(),
             "users": users,
             "signers": [u for u in users if has_role(u, Role.PENANDATANGAN)],
@@ -252,6 +253,22 @@ def restart(request: HttpRequest, public_id: Any) -> HttpResponse:
         _error(request, exc)
     else:
         messages.success(request, _("The document was resubmitted."))
+    return redirect("esign:document_detail", public_id=doc.public_id)
+
+
+@login_required
+@require_POST
+def resolve_unknown(request: HttpRequest, public_id: Any) -> HttpResponse:
+    doc = _doc_or_404(request, public_id)
+    upload = request.FILES.get("file")
+    try:
+        services.document_resolve_unknown(
+            actor=request.user, document=doc, signed_pdf=upload.read() if upload is not None else None
+        )
+    except DomainError as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, _("The signing call was settled."))
     return redirect("esign:document_detail", public_id=doc.public_id)
 
 
