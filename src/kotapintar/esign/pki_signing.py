@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import textwrap
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from typing import Any, TypeVar
 
 from cryptography.hazmat.primitives.asymmetric import rsa
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.sign import fields, signers
 from pyhanko.sign.fields import MDPPerm, SigSeedSubFilter
 from pyhanko.stamp import TextStampStyle
@@ -74,6 +76,10 @@ def load_signer(*, certificate_id: int, passphrase: str) -> LoadedSigner:
     except pki.KeyDecryptError:
         raise WrongPassphrase() from None
     return LoadedSigner(cert, key)
+
+
+STAMP_LINE_CHARS = 38
+STAMP_MAX_LINES = 5
 
 
 def _escape(text: str) -> str:
@@ -155,12 +161,14 @@ def sign_loaded(
     style: Any = None
     params: dict[str, str] = {}
     if stamp is not None:
-        text = "\n".join(_escape(line) for line in stamp.lines) or "%(signer)s\n%(ts)s"
+        wrapped = [part for line in stamp.lines for part in textwrap.wrap(line, STAMP_LINE_CHARS) or [""]]
+        text = "\n".join(_escape(line) for line in wrapped[:STAMP_MAX_LINES]) or "%(signer)s\n%(ts)s"
+        box_style = TextBoxStyle(font_size=6, leading=8)
         if stamp.qr_url:
-            style = SegnoQRStampStyle(stamp_text=text, border_width=1)
+            style = SegnoQRStampStyle(stamp_text=text, border_width=1, text_box_style=box_style, innsep=2)
             params["url"] = stamp.qr_url
         else:
-            style = TextStampStyle(stamp_text=text, border_width=1)
+            style = TextStampStyle(stamp_text=text, border_width=1, text_box_style=box_style)
     if timestamper is None and level != LEVEL_BB:
         timestamper = services.city_timestamper()
     pdf_signer = signers.PdfSigner(

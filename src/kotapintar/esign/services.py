@@ -757,7 +757,7 @@ def _stamp_for(step: WorkflowStep, doc: Document, identity: SignerIdentity) -> S
     when = timezone.localtime().strftime("%d-%m-%Y %H:%M WIB")
     lines = [identity.name]
     if identity.title:
-        lines.append(identity.title[:48])
+        lines.append(identity.title)
     lines.append(f"Ditandatangani {when}")
     return StampSpec(
         page=step.page,
