@@ -74,7 +74,7 @@ def start_server(
             "--workers",
             str(workers),
             "--worker-class",
-            "gthread",
+            "gthread" if threads > 1 else "sync",
             "--threads",
             str(threads),
             "--keep-alive",
