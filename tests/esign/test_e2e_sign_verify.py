@@ -34,7 +34,7 @@ def test_upload_sign_and_verify_publicly(
     page.click("#upload-form button[type=submit]")
     expect(page.locator("h1")).to_contain_text("Surat Undangan Rapat")
 
-    page.select_option("#sign", label="Rina Wati (kabag)")
+    page.select_option("#sign-1", label="Rina Wati (kabag)")
     page.click("#workflow-form button[type=submit]")
     expect(page.locator("#sign-form")).to_be_visible()
 

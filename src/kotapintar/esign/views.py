@@ -174,6 +174,8 @@ def document_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
             "signers": [u for u in users if has_role(u, Role.PENANDATANGAN)],
             "verify_url": services.verify_url(doc.code),
             "has_certificate": selectors.certificate_for_user(request.user) is not None,
+            "paraf_slots": range(1, 4),
+            "sign_slots": range(1, 5),
         },
     )
 
