@@ -9,13 +9,23 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 
 from kotapintar.batik.api import router as batik_router
 from kotapintar.core.api import router as core_router
-from kotapintar.core.errors import DomainError, NotAuthenticated, NotFound, PermissionDenied, ValidationFailed
+from kotapintar.core.errors import (
+    BadUpload,
+    DomainError,
+    NotAuthenticated,
+    NotFound,
+    PermissionDenied,
+    TooLarge,
+    ValidationFailed,
+)
 from kotapintar.esign.api import router as esign_router
 from kotapintar.flood.api import router as flood_router
 from kotapintar.masterplan.api import router as masterplan_router
@@ -75,6 +85,21 @@ def _perm_error(request: HttpRequest, exc: DjangoPermissionDenied) -> HttpRespon
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return error_response(request, 404, "not_found", str(NotFound.default_message))
+
+
+@api.exception_handler(MultiPartParserError)
+def _multipart_error(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    return error_response(request, 400, "bad_upload", str(BadUpload.default_message))
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return error_response(request, 413, "too_large", str(TooLarge.default_message))
+
+
+@api.exception_handler(SuspiciousOperation)
+def _suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+    return error_response(request, 400, "bad_request", str(DomainError.default_message))
 
 
 @api.exception_handler(HttpError)

@@ -71,3 +71,15 @@ class RateLimited(DomainError):
     status = 429
     code = "rate_limited"
     default_message = _("Too many requests. Please wait a moment and try again.")
+
+
+class BadUpload(DomainError):
+    status = 400
+    code = "bad_upload"
+    default_message = _("The uploaded data could not be read. Send a valid multipart form.")
+
+
+class TooLarge(DomainError):
+    status = 413
+    code = "too_large"
+    default_message = _("The upload is larger than allowed.")
