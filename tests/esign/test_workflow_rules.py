@@ -203,3 +203,50 @@ def test_signed_at_is_recorded(setup: dict[str, Any], passphrase: str) -> None:
     record = services.document_sign(actor=setup["first"], document=setup["doc"], passphrase=passphrase)
     assert abs((timezone.now() - record.signed_at).total_seconds()) < 60
     assert record.legal_level == "tidak_tersertifikasi"
+
+
+def test_certified_upload_cannot_get_new_fields(
+    make_official: Any, make_user: Any, opd: Any, letter_pdf: Any, passphrase: str
+) -> None:
+    from tests.esign.helpers import latest_pdf, sign_in_sequence
+
+    first, _c1 = make_official("luar")
+    certified = latest_pdf(
+        sign_in_sequence(
+            creator=make_user(Role.OPD, opd=opd), officials=[first], pdf=letter_pdf(), passphrase=passphrase
+        )
+    )
+    second, _c2 = make_official("dalam")
+    doc = services.document_upload(actor=second, title="Sudah disertifikasi", data=certified)
+    with pytest.raises(ValidationFailed) as info:
+        services.workflow_start(
+            actor=second, document=doc, steps=[services.StepSpec(kind="sign", actor=second)]
+        )
+    assert info.value.code == "pdf_certified"
+
+
+def test_upload_with_an_approval_signature_gets_another_approval(
+    make_official: Any, letter_pdf: Any, passphrase: str
+) -> None:
+    from kotapintar.esign import verification
+    from kotapintar.esign.backends import SignerIdentity
+    from kotapintar.esign.pki_signing import CityPkiBackend
+
+    first, cert = make_official("luar")
+    approved = CityPkiBackend().sign(
+        document_pdf=letter_pdf(),
+        signer=SignerIdentity(name="Luar", certificate_id=cert.pk),
+        passphrase=passphrase,
+        field_name="Luar",
+        certify=False,
+        stamp=None,
+        level="B-T",
+    )
+    second, _c2 = make_official("dalam")
+    doc = services.document_upload(actor=second, title="Sudah disetujui", data=approved)
+    services.workflow_start(actor=second, document=doc, steps=[services.StepSpec(kind="sign", actor=second)])
+    record = services.document_sign(actor=second, document=doc, passphrase=passphrase)
+    assert record.certify is False
+    report = verification.verify_pdf(bytes(selectors.revision_latest(doc).pdf))
+    assert report["signature_count"] == 2
+    assert report["valid"], [(s["field"], s["problems"], s["details"]) for s in report["signatures"]]

@@ -565,6 +565,14 @@ def workflow_start(*, actor: Any, document: Document, steps: list[StepSpec]) -> 
             raise Conflict(_("The workflow of this document has already started."), code="workflow_started")
         latest = selectors.revision_latest(doc)
         info = documents.pdf_check(bytes(latest.pdf))
+        if _is_certified(bytes(latest.pdf)):
+            raise ValidationFailed(
+                _(
+                    "This PDF already carries a certification signature; no new signature fields "
+                    "may be added to it. Sign the original before it was certified."
+                ),
+                code="pdf_certified",
+            )
         made: list[WorkflowStep] = []
         sign_index = 0
         for order, spec in enumerate(steps, start=1):
@@ -815,7 +823,11 @@ def _do_sign(
     level: str,
 ) -> SignatureRecord:
     latest = selectors.revision_latest(doc)
-    certify = not SignatureRecord.objects.filter(document=doc).exists()
+    # Certification must be the first signature of the file: an uploaded PDF that is already signed
+    # elsewhere gets approval signatures only.
+    certify = not SignatureRecord.objects.filter(document=doc).exists() and not _has_signatures(
+        bytes(latest.pdf)
+    )
     identity = _identity(actor, cert)
     stamp = _stamp_for(step, doc, identity)
     new_pdf = sign_fn(
@@ -874,6 +886,24 @@ def _do_sign(
             kind="esign",
         )
     return record
+
+
+def _has_signatures(pdf: bytes) -> bool:
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    return bool(PdfFileReader(io.BytesIO(pdf), strict=False).embedded_signatures)
+
+
+def _is_certified(pdf: bytes) -> bool:
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    for sig in PdfFileReader(io.BytesIO(pdf), strict=False).embedded_signatures:
+        try:
+            if sig.docmdp_level is not None:
+                return True
+        except Exception:  # noqa: BLE001 - an unreadable signature dictionary: treat as certified
+            return True
+    return False
 
 
 def _passphrase_guard(actor: Any) -> None:
