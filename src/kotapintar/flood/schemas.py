@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from ninja import Schema
-from pydantic import Field, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints
 
 Code = Annotated[str, StringConstraints(min_length=1, max_length=40, pattern=r"^[a-z0-9][a-z0-9_-]*$")]
 ParameterName = Literal["water_level", "tide_level", "rainfall", "pump_flow", "gate_opening"]
@@ -15,7 +15,9 @@ StationKindName = Literal["river_level", "tide_gauge", "rain_gauge", "pump_house
 Finite = Annotated[float, Field(allow_inf_nan=False)]
 
 
-class ReadingIn(Schema):
+class ReadingIn(BaseModel):
+    """One reading (a plain pydantic model: thousands per request, so no ORM-aware Schema overhead)."""
+
     station: Annotated[str, StringConstraints(max_length=60)]
     parameter: Annotated[str, StringConstraints(max_length=40)]
     time: Annotated[str, StringConstraints(max_length=40)] = Field(

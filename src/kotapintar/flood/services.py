@@ -341,10 +341,14 @@ def _parse_time(raw: Any) -> datetime | None:
     text = raw.strip()
     if text.endswith(("Z", "z")):
         text = text[:-1] + "+00:00"
+    parsed: datetime | None
     try:
-        parsed = parse_datetime(text)
+        parsed = datetime.fromisoformat(text)  # fast path for the usual ISO 8601 form
     except ValueError:
-        return None
+        try:
+            parsed = parse_datetime(text)
+        except ValueError:
+            return None
     if parsed is None or parsed.tzinfo is None:
         return None
     return parsed.astimezone(UTC)
@@ -489,22 +493,39 @@ def _insert_values(rows: list[_Row], received_at: datetime) -> list[_Row]:
 
 
 def _latest_upsert(rows: list[_Row], received_at: datetime) -> None:
-    newest: dict[int, list[_Row]] = defaultdict(list)
+    """Move each datastream's latest value forward (never back: late readings leave it alone).
+
+    Two multi-row upserts: first every datastream's second-newest new reading, then its newest, so
+    that `previous_value` (the trend) is right even when one batch brings several readings.
+    """
+    by_ds: dict[int, list[_Row]] = defaultdict(list)
     for row in rows:
-        newest[row.ds.id].append(row)
+        by_ds[row.ds.id].append(row)
+    second: list[_Row] = []
+    newest: list[_Row] = []
+    for ds_rows in by_ds.values():
+        ds_rows.sort(key=lambda r: r.time)
+        newest.append(ds_rows[-1])
+        if len(ds_rows) > 1:
+            second.append(ds_rows[-2])
+    recv = _db_time(received_at)
     with connection.cursor() as cursor:
-        for ds_rows in newest.values():
-            ds_rows.sort(key=lambda r: r.time)
-            for row in ds_rows[-2:]:
-                cursor.execute(
-                    "INSERT INTO flood_latest (datastream_id, phenomenon_time, value, previous_value, "
-                    "previous_time, received_at) VALUES (%s, %s, %s, NULL, NULL, %s) "
-                    "ON CONFLICT (datastream_id) DO UPDATE SET previous_value = flood_latest.value, "
-                    "previous_time = flood_latest.phenomenon_time, value = excluded.value, "
-                    "phenomenon_time = excluded.phenomenon_time, received_at = excluded.received_at "
-                    "WHERE flood_latest.phenomenon_time < excluded.phenomenon_time",
-                    [row.ds.id, _db_time(row.time), row.value, _db_time(received_at)],
-                )
+        for group in (second, newest):
+            if not group:
+                continue
+            values = ",".join(["(%s, %s, %s, NULL, NULL, %s)"] * len(group))
+            params: list[Any] = []
+            for row in group:
+                params += [row.ds.id, _db_time(row.time), row.value, recv]
+            cursor.execute(
+                "INSERT INTO flood_latest (datastream_id, phenomenon_time, value, previous_value, "  # noqa: S608
+                f"previous_time, received_at) VALUES {values} "
+                "ON CONFLICT (datastream_id) DO UPDATE SET previous_value = flood_latest.value, "
+                "previous_time = flood_latest.phenomenon_time, value = excluded.value, "
+                "phenomenon_time = excluded.phenomenon_time, received_at = excluded.received_at "
+                "WHERE flood_latest.phenomenon_time < excluded.phenomenon_time",
+                params,
+            )
 
 
 def quarantine_add(*, source: str, payload: str, code: str, detail: str = "", topic: str = "") -> Quarantine:
@@ -683,18 +704,6 @@ def _hstate(state: AlertState) -> hysteresis.State:
     )
 
 
-def _hsave(state: AlertState, new: hysteresis.State, changed: bool, now: datetime) -> None:
-    state.level = new.level
-    state.below_since = new.below_since
-    state.pending_level = new.pending_level
-    state.last_time = new.last_time
-    fields = ["level", "below_since", "pending_level", "last_time"]
-    if changed:
-        state.changed_at = now
-        fields.append("changed_at")
-    state.save(update_fields=fields)
-
-
 def _threshold_versions(station_id: int, parameter: str) -> list[ThresholdSet]:
     return list(
         ThresholdSet.objects.filter(station_id=station_id, parameter=parameter).order_by("valid_from")
@@ -713,37 +722,143 @@ def _level_name(level: int, ts: ThresholdSet | None) -> str:
     return ts.level_name(level) if ts is not None else str(LEVEL_NAMES.get(level, level))
 
 
+def _states_lock(keys: Sequence[tuple[int, str, str]]) -> dict[tuple[int, str, str], AlertState]:
+    """Lock (creating if absent) the alarm states of several station alarms at once, in pk order."""
+    if not keys:
+        return {}
+    wanted = set(keys)
+    station_ids = sorted({k[0] for k in wanted})
+    kinds = sorted({k[1] for k in wanted})
+
+    def fetch() -> dict[tuple[int, str, str], AlertState]:
+        rows = (
+            AlertState.objects.select_for_update()
+            .filter(station_id__in=station_ids, kind__in=kinds)
+            .order_by("pk")
+        )
+        return {(st.station_id, st.kind, st.parameter): st for st in rows}
+
+    found = fetch()
+    missing = wanted - set(found)
+    if missing:
+        AlertState.objects.bulk_create(
+            [AlertState(station_id=sid, kind=kind, parameter=param) for sid, kind, param in sorted(missing)],
+            ignore_conflicts=True,
+        )
+        found = fetch()
+    return {k: v for k, v in found.items() if k in wanted}
+
+
+def _states_save(states: list[AlertState]) -> None:
+    """Write back the hysteresis state of many alarms in one statement (PostgreSQL) or a few (SQLite)."""
+
+    def t(value: datetime | None) -> Any:
+        return _db_time(value) if value is not None else None
+
+    rows = [
+        (st.pk, st.level, t(st.below_since), st.pending_level, t(st.last_time), t(st.changed_at))
+        for st in states
+    ]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            row_sql = (
+                "(%s::bigint, %s::smallint, %s::timestamptz, %s::smallint, %s::timestamptz, %s::timestamptz)"
+            )
+            values = ",".join([row_sql] * len(rows))
+            cursor.execute(
+                "UPDATE flood_alertstate AS s SET level = v.level, below_since = v.below_since, "  # noqa: S608
+                "pending_level = v.pending_level, last_time = v.last_time, changed_at = v.changed_at "
+                f"FROM (VALUES {values}) AS v(id, level, below_since, pending_level, last_time, changed_at) "
+                "WHERE s.id = v.id",
+                [x for row in rows for x in row],
+            )
+        else:
+            cursor.executemany(
+                "UPDATE flood_alertstate SET level = %s, below_since = %s, pending_level = %s, "
+                "last_time = %s, changed_at = %s WHERE id = %s",
+                [(lv, bs, pl, lt, ca, pk) for pk, lv, bs, pl, lt, ca in rows],
+            )
+
+
 def _evaluate(rows: list[_Row]) -> list[Alert]:
+    """Evaluate the alarms of new readings; a constant number of queries per batch when nothing changes."""
     by_ds: dict[int, list[_Row]] = defaultdict(list)
     for row in rows:
         by_ds[row.ds.id].append(row)
-    alerts: list[Alert] = []
+    streams = {ds_rows[0].ds.id: ds_rows[0].ds for ds_rows in by_ds.values()}
     for ds_rows in by_ds.values():
         ds_rows.sort(key=lambda r: r.time)
-        ds = ds_rows[0].ds
+    level_ds = [ds for ds in streams.values() if ds.parameter in LEVEL_PARAMETERS]
+    versions: dict[tuple[int, str], list[ThresholdSet]] = defaultdict(list)
+    if level_ds:
+        for ts in ThresholdSet.objects.filter(
+            station_id__in={ds.station_id for ds in level_ds}, parameter__in={ds.parameter for ds in level_ds}
+        ).order_by("valid_from"):
+            versions[(ts.station_id, ts.parameter)].append(ts)
+    keys = [
+        (ds.station_id, str(AlertKind.LEVEL), ds.parameter)
+        for ds in level_ds
+        if versions[(ds.station_id, ds.parameter)]
+    ]
+    keys += [
+        (ds.station_id, str(AlertKind.RAIN), ds.parameter)
+        for ds in streams.values()
+        if ds.parameter == Parameter.RAINFALL
+    ]
+    states = _states_lock(keys)
+    alerts: list[Alert] = []
+    dirty: list[AlertState] = []
+    for ds_id, ds in streams.items():
         if ds.parameter in LEVEL_PARAMETERS:
-            alerts += _evaluate_level(ds, ds_rows)
+            state = states.get((ds.station_id, str(AlertKind.LEVEL), ds.parameter))
+            if state is not None:
+                alerts += _evaluate_level(ds, by_ds[ds_id], state, versions[(ds.station_id, ds.parameter)])
+                dirty.append(state)
         elif ds.parameter == Parameter.RAINFALL:
-            alerts += _evaluate_rain(ds, ds_rows)
-        alerts += _silent_clear(ds, ds_rows[-1])
+            state = states.get((ds.station_id, str(AlertKind.RAIN), ds.parameter))
+            if state is not None:
+                alerts += _evaluate_rain(ds, by_ds[ds_id], state)
+                dirty.append(state)
+    if dirty:
+        _states_save(dirty)
+    silent = set(
+        AlertState.objects.filter(
+            kind=AlertKind.SILENT, level__gt=0, station_id__in={ds.station_id for ds in streams.values()}
+        ).values_list("station_id", "parameter")
+    )
+    for ds_id, ds in streams.items():
+        if (ds.station_id, ds.parameter) in silent:
+            alerts += _silent_clear(ds, by_ds[ds_id][-1])
     return alerts
 
 
-def _evaluate_level(ds: _DS, rows: list[_Row]) -> list[Alert]:
-    versions = _threshold_versions(ds.station_id, ds.parameter)
-    if not versions:
-        return []
-    state = _state_lock(ds.station_id, AlertKind.LEVEL, ds.parameter)
+def _apply(state: AlertState, new: hysteresis.State, changed: bool, now: datetime) -> None:
+    state.level = new.level
+    state.below_since = new.below_since
+    state.pending_level = new.pending_level
+    state.last_time = new.last_time
+    if changed:
+        state.changed_at = now
+
+
+def _evaluate_level(
+    ds: _DS, rows: list[_Row], state: AlertState, versions: list[ThresholdSet]
+) -> list[Alert]:
     current = _hstate(state)
     alerts: list[Alert] = []
     changed_any = False
+    limits_of: dict[int, hysteresis.Limits] = {}
     for row in rows:
         ts = _threshold_at(versions, row.time)
         if ts is None:
             continue
-        limits = hysteresis.Limits(
-            (ts.waspada, ts.siaga, ts.awas), deadband=ts.deadband, off_delay=timedelta(seconds=ts.off_delay_s)
-        )
+        limits = limits_of.get(ts.pk)
+        if limits is None:
+            limits = limits_of[ts.pk] = hysteresis.Limits(
+                (ts.waspada, ts.siaga, ts.awas),
+                deadband=ts.deadband,
+                off_delay=timedelta(seconds=ts.off_delay_s),
+            )
         previous = current.level
         current, changed = hysteresis.step(current, row.value, row.time, limits)
         if changed:
@@ -761,11 +876,11 @@ def _evaluate_level(ds: _DS, rows: list[_Row]) -> list[Alert]:
                     detail={"limits": [ts.waspada, ts.siaga, ts.awas], "threshold_set": ts.pk},
                 )
             )
-    _hsave(state, current, changed_any, timezone.now())
+    _apply(state, current, changed_any, timezone.now())
     return alerts
 
 
-def _evaluate_rain(ds: _DS, rows: list[_Row]) -> list[Alert]:
+def _evaluate_rain(ds: _DS, rows: list[_Row], state: AlertState) -> list[Alert]:
     from kotapintar.flood.models import Observation
 
     start = rows[0].time - timedelta(hours=24)
@@ -774,7 +889,6 @@ def _evaluate_rain(ds: _DS, rows: list[_Row]) -> list[Alert]:
             datastream_id=ds.id, phenomenon_time__gt=start, phenomenon_time__lte=rows[-1].time
         ).values_list("phenomenon_time", "value")
     )
-    state = _state_lock(ds.station_id, AlertKind.RAIN, ds.parameter)
     current = _hstate(state)
     limits = hysteresis.Limits((1.0, 2.0, 3.0), deadband=0.0, off_delay=RAIN_OFF_DELAY)
     alerts: list[Alert] = []
@@ -803,16 +917,11 @@ def _evaluate_rain(ds: _DS, rows: list[_Row]) -> list[Alert]:
                     detail={"sums_mm": {str(h): mm for h, mm in sums.items()}, "categories": categories},
                 )
             )
-    _hsave(state, current, changed_any, timezone.now())
+    _apply(state, current, changed_any, timezone.now())
     return alerts
 
 
 def _silent_clear(ds: _DS, newest: _Row) -> list[Alert]:
-    state = AlertState.objects.filter(
-        station_id=ds.station_id, kind=AlertKind.SILENT, parameter=ds.parameter, level__gt=0
-    ).first()
-    if state is None:
-        return []
     state = _state_lock(ds.station_id, AlertKind.SILENT, ds.parameter)
     if state.level == 0:
         return []
