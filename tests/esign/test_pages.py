@@ -83,3 +83,27 @@ def test_upload_verification_rejects_non_pdf_with_message(client: Any, pki: Any)
     bad = SimpleUploadedFile("x.pdf", b"hello", content_type="application/pdf")
     page = client.post("/tte/verifikasi/", {"file": bad}).content.decode()
     assert "bukan PDF" in page
+
+
+def test_batch_page_signs_the_chosen_documents(
+    login_client: Any, make_official: Any, letter_pdf: Any, passphrase: str
+) -> None:
+    from kotapintar.esign import services
+    from kotapintar.esign.models import DocumentStatus
+
+    official, _cert = make_official()
+    docs = []
+    for i in range(2):
+        doc = services.document_upload(actor=official, title=f"S{i}", data=letter_pdf(nomor=f"{i}/X"))
+        services.workflow_start(
+            actor=official, document=doc, steps=[services.StepSpec(kind="sign", actor=official)]
+        )
+        docs.append(doc)
+    page = login_client(official).post(
+        "/tte/tandatangani-massal/", {"documents": [str(d.public_id) for d in docs], "passphrase": passphrase}
+    )
+    assert page.status_code == 200
+    assert "2 dari 2 dokumen ditandatangani" in page.content.decode()
+    for doc in docs:
+        doc.refresh_from_db()
+        assert doc.status == DocumentStatus.SIGNED

@@ -93,3 +93,17 @@ def test_not_a_pdf_exits_two(tmp_path: Path, capsys: Any, pki: Any) -> None:
     code, report = run_verify(path, capsys)
     assert code == 2
     assert report["code"] == "not_pdf"
+
+
+def test_extra_trust_roots_file_is_trusted(
+    signed_pdf: bytes, tmp_path: Path, settings: Any, make_official: Any
+) -> None:
+    from kotapintar.esign import verification
+
+    other_root = pki.build_root(common_name="PSrE Uji Root")
+    bundle = tmp_path / "roots.pem"
+    bundle.write_bytes(pki.pem(other_root.cert_der))
+    settings.ESIGN_TRUST_ROOTS_FILE = str(bundle)
+    subjects = [c.subject.human_friendly for c in verification.extra_trust_roots()]
+    assert any("PSrE Uji Root" in s for s in subjects)
+    assert verification.verify_pdf(signed_pdf)["valid"]

@@ -10,9 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import logging
+import os
+from pathlib import Path
 from typing import Any
 
+from asn1crypto import pem
 from asn1crypto import x509 as asn1_x509
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -23,6 +28,8 @@ from kotapintar.core.errors import ValidationFailed
 from kotapintar.esign import documents, selectors
 from kotapintar.esign.models import PkiCertificate, Revocation
 from kotapintar.esign.pki_signing import run_sync
+
+logger = logging.getLogger(__name__)
 
 
 def _name_attr(cert: asn1_x509.Certificate, key: str) -> str:
@@ -43,6 +50,23 @@ def _local(value: dt.datetime | None) -> str | None:
     return timezone.localtime(value).strftime("%d-%m-%Y %H:%M:%S WIB")
 
 
+def extra_trust_roots() -> list[asn1_x509.Certificate]:
+    """Roots trusted besides the city's own, e.g. the BSrE / PSrE Induk chain for certified signatures:
+    a PEM bundle named by ESIGN_TRUST_ROOTS_FILE (setting or environment)."""
+    path = getattr(settings, "ESIGN_TRUST_ROOTS_FILE", None) or os.environ.get("ESIGN_TRUST_ROOTS_FILE")
+    if not path:
+        return []
+    try:
+        data = Path(path).read_bytes()
+    except OSError:
+        logger.warning("ESIGN_TRUST_ROOTS_FILE %s cannot be read", path)
+        return []
+    result = []
+    for _type, _headers, der in pem.unarmor(data, multiple=True):
+        result.append(asn1_x509.Certificate.load(der))
+    return result
+
+
 def validation_context(*, moment: dt.datetime | None = None) -> ValidationContext:
     """Trust only the city's roots; revocation from the platform's own current CRLs (no network).
 
@@ -51,7 +75,7 @@ def validation_context(*, moment: dt.datetime | None = None) -> ValidationContex
     """
     from kotapintar.esign import services
 
-    roots = [asn1_x509.Certificate.load(d) for d in selectors.trust_roots_der()]
+    roots = [asn1_x509.Certificate.load(d) for d in selectors.trust_roots_der()] + extra_trust_roots()
     crls: list[bytes] = []
     for ca in PkiCertificate.objects.filter(kind__in=["root", "issuing"]):
         crls.append(services.crl_current(ca=ca))
