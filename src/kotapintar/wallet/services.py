@@ -683,10 +683,9 @@ def payment_audit_batch(*, limit: int = 5000, now: datetime | None = None) -> in
     now = now or timezone.now()
     with transaction.atomic():
         mark, _created = AuditMark.objects.select_for_update().get_or_create(name="payments")
-        rows = list(
-            Payment.objects.filter(
-                pk__gt=mark.last_pk, created_at__lt=now - timedelta(seconds=PAYMENT_AUDIT_DELAY_S)
-            )
+        cutoff = now - timedelta(seconds=PAYMENT_AUDIT_DELAY_S)
+        candidates = list(
+            Payment.objects.filter(pk__gt=mark.last_pk)
             .order_by("pk")
             .values_list(
                 "pk",
@@ -699,6 +698,12 @@ def payment_audit_batch(*, limit: int = 5000, now: datetime | None = None) -> in
                 "created_by_id",
             )[:limit]
         )
+        # stop at the first payment that is too recent: a lower id may still be in flight
+        rows = []
+        for row in candidates:
+            if row[6] >= cutoff:
+                break
+            rows.append(row)
         if not rows:
             return 0
         digest = hashlib.sha256()
