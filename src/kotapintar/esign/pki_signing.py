@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from cryptography.hazmat.primitives.asymmetric import rsa
+from django.views.decorators.debug import sensitive_variables
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.sign import fields, signers
@@ -63,6 +64,7 @@ class LoadedSigner:
     key: rsa.RSAPrivateKey
 
 
+@sensitive_variables("passphrase")
 def load_signer(*, certificate_id: int, passphrase: str) -> LoadedSigner:
     from kotapintar.esign.models import PkiCertificate
     from kotapintar.esign.services import certificate_check_usable

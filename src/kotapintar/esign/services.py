@@ -19,6 +19,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_variables
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields as sig_fields
 
@@ -212,6 +213,7 @@ def _check_passphrase_strength(passphrase: str) -> None:
         )
 
 
+@sensitive_variables("passphrase")
 def certificate_issue(
     *,
     actor: Any,
@@ -913,6 +915,7 @@ def _passphrase_guard(actor: Any) -> None:
 PASSPHRASE_ATTEMPTS = 10
 
 
+@sensitive_variables("passphrase")
 def document_sign(
     *, actor: Any, document: Document, passphrase: str, totp: str = "", level: str | None = None
 ) -> SignatureRecord:
@@ -970,6 +973,7 @@ class BatchItemResult:
     message: str
 
 
+@sensitive_variables("passphrase")
 def document_sign_batch(
     *,
     actor: Any,

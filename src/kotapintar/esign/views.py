@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kotapintar.core import ratelimit
@@ -275,6 +276,7 @@ def resolve_unknown(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 
 @never_cache
+@sensitive_post_parameters("passphrase")
 @login_required
 @require_POST
 def sign(request: HttpRequest, public_id: Any) -> HttpResponse:
@@ -308,6 +310,7 @@ def _pdf_response(data: bytes, filename: str) -> HttpResponse:
 
 
 @never_cache
+@sensitive_post_parameters("passphrase")
 @login_required
 def batch_sign(request: HttpRequest) -> HttpResponse:
     waiting = [d for d in selectors.documents_awaiting(request.user) if _current_is_sign(d)]
@@ -332,6 +335,7 @@ def _current_is_sign(doc: Any) -> bool:
     return step is not None and step.kind == StepKind.SIGN
 
 
+@sensitive_post_parameters("passphrase")
 @login_required
 def certificates(request: HttpRequest) -> HttpResponse:
     is_admin = has_role(request.user, Role.ADMIN_KOTA)
