@@ -33,7 +33,7 @@ os.environ["DEBUG"] = "0"
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 STATIONS = 20
 TIMES = 2500  # readings per station per run → 50,000 rows per run
-BATCH = 1000
+BATCH = int(os.environ.get("BENCH_BATCH", "5000"))  # readings per request (MAX_BATCH)
 ALERT_SAMPLES = int(os.environ.get("BENCH_ALERT_SAMPLES", "400"))
 
 

@@ -1,0 +1,46 @@
+"""The live map and a citizen report in a real browser (Chromium, no internet)."""
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from kotapintar.flood import services
+from kotapintar.flood.models import CitizenReport
+from tests.flood.conftest import point_in, reading
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_live_map_shows_kelurahan_states_and_stations(page, river):
+    services.readings_ingest(readings=[reading("loji-1", 170, timezone.now())], source="http")
+    page.goto("/banjir/")
+    expect(page.locator("#flood-map path.kelurahan")).to_have_count(27)
+    expect(page.locator("#flood-map path.kelurahan.state-1")).to_have_count(1)  # Podosugih: take care
+    expect(page.locator('#flood-map [data-station="loji-1"].lvl-2')).to_have_count(1)
+    expect(page.locator("#flood-map-status")).to_contain_text("27 kelurahan")
+    expect(page.locator("#active-alerts")).to_contain_text("Siaga II")
+    page.locator('#flood-map [data-station="loji-1"]').click()
+    expect(page.locator(".leaflet-popup-content")).to_contain_text("170.0 cm")
+    assert not page.console_errors
+
+
+def test_a_citizen_reports_a_flood_from_the_map(page, city):
+    lon, lat = point_in("Panjang Wetan")
+    page.goto("/banjir/lapor/")
+    expect(page.locator("#report-map .leaflet-map-pane")).to_have_count(1)
+    page.fill("#id_lat", f"{lat:.6f}")
+    page.fill("#id_lon", f"{lon:.6f}")
+    page.fill("#id_depth_cm", "45")
+    page.fill("#id_text", "Air rob masuk ke jalan")
+    page.click("#report-submit")
+    expect(page.locator(".messages")).to_contain_text("Terima kasih")
+    report = CitizenReport.objects.get()
+    assert (report.kelurahan.name, report.depth_cm, report.status) == ("Panjang Wetan", 45, "pending")
+    assert not page.console_errors
+
+
+def test_clicking_the_map_fills_the_location(page, city):
+    page.goto("/banjir/lapor/")
+    page.locator("#report-map").click(position={"x": 300, "y": 160})
+    expect(page.locator("#id_lat")).not_to_have_value("")
+    assert -7.0 < float(page.input_value("#id_lat")) < -6.8
