@@ -119,3 +119,46 @@ def test_concurrent_payments_survive_retries_and_a_killed_server(
         spent[o.card] += o.amount
     for number in cards:
         assert selectors.card_balance(number=number) == start[number] - spent[number]
+
+
+def test_concurrent_first_uses_of_one_key_make_one_payment(
+    operator: Any, merchant_user: Any, key: Callable[[], str]
+) -> None:
+    """Eight threads send the same Idempotency-Key at the same moment: one payment, eight equal answers."""
+    import threading
+
+    from django.db import connections
+
+    merchant = services.merchant_create(actor=operator, code="stan-x", name="Stan X", owner=merchant_user)
+    card = services.card_issue(actor=operator)
+    services.topup_cash(actor=operator, card_number=card.number, amount_idr=100_000, idempotency_key=key())
+    barrier = threading.Barrier(8)
+    results: list[Any] = []
+    errors: list[BaseException] = []
+
+    def pay() -> None:
+        try:
+            barrier.wait()
+            results.append(
+                services.payment_create(
+                    actor=merchant_user,
+                    merchant_code=merchant.code,
+                    card_number=card.number,
+                    amount_idr=30_000,
+                    idempotency_key="same-key-everywhere",
+                )
+            )
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=pay) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert not errors, errors
+    assert len({r.payment_id for r in results}) == 1 and len(results) == 8
+    assert Payment.objects.count() == 1
+    assert selectors.card_balance(number=card.number) == 70_000
