@@ -139,3 +139,19 @@ def test_ocsp_certificate_has_ocsp_signing_eku(pki: Any) -> None:
 def test_pki_init_is_idempotent(pki: Any) -> None:
     again = services.pki_init()
     assert again.created is False and again.root.pk == pki.root.pk
+
+
+def test_crl_refresh_command_issues_next_number(pki: Any) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    before = services.crl_current(ca=pki.issuing)
+    out = StringIO()
+    call_command("esign_crl_refresh", stdout=out)
+    after = services.crl_current(ca=pki.issuing)
+    number = lambda der: (
+        x509.load_der_x509_crl(der).extensions.get_extension_for_class(x509.CRLNumber).value.crl_number
+    )  # noqa: E731
+    assert number(after) == number(before) + 1
+    assert "CRL #" in out.getvalue()

@@ -1,8 +1,21 @@
+import logging
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+
+class _DropExpectedPyhankoWarning(logging.Filter):
+    """B-LT signing hands pyHanko the revocation data up front (CRLs and OCSP produced in-process) with
+    fetching disabled on purpose; pyHanko warns about that on every signature."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "fetching is not allowed" not in record.getMessage()
 
 
 class EsignConfig(AppConfig):
     name = "kotapintar.esign"
     label = "esign"
     verbose_name = _("Electronic signatures (TTE)")
+
+    def ready(self) -> None:
+        logging.getLogger("pyhanko.sign.signers.pdf_signer").addFilter(_DropExpectedPyhankoWarning())

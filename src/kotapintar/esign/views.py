@@ -25,6 +25,7 @@ from kotapintar.core.errors import DomainError, NotFound
 from kotapintar.core.models import Role
 from kotapintar.core.permissions import has_role
 from kotapintar.esign import documents, selectors, services, verification
+from kotapintar.esign.backends import backend_name
 from kotapintar.esign.models import CertKind, DocumentStatus, StepKind
 
 MAX_PASSPHRASE = 256
@@ -176,6 +177,7 @@ def document_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
             "verify_url": services.verify_url(doc.code),
             "has_certificate": selectors.certificate_for_user(request.user) is not None,
             "paraf_slots": range(1, 4),
+            "uses_bsre": backend_name() == "bsre",
             "sign_slots": range(1, 5),
         },
     )
@@ -282,8 +284,9 @@ def resolve_unknown(request: HttpRequest, public_id: Any) -> HttpResponse:
 def sign(request: HttpRequest, public_id: Any) -> HttpResponse:
     doc = _doc_or_404(request, public_id)
     passphrase = str(request.POST.get("passphrase", ""))[:MAX_PASSPHRASE]
+    totp = str(request.POST.get("totp", "")).strip()[:16]
     try:
-        services.document_sign(actor=request.user, document=doc, passphrase=passphrase)
+        services.document_sign(actor=request.user, document=doc, passphrase=passphrase, totp=totp)
     except DomainError as exc:
         _error(request, exc)
     else:
