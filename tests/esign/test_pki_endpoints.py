@@ -35,7 +35,7 @@ def test_crl_is_der_signed_by_issuing_ca(client: Client, pki: Any) -> None:
     response = client.get(f"/tte/pki/crl/{pki.issuing.public_id}.crl")
     assert response["Content-Type"] == "application/pkix-crl"
     crl = x509.load_der_x509_crl(response.content)
-    assert crl.is_signature_valid(pki_issuing_key(pki))  # type: ignore[arg-type]
+    assert crl.is_signature_valid(pki_issuing_key(pki))
 
 
 def pki_issuing_key(result: Any) -> Any:
