@@ -153,6 +153,13 @@ def datastream_add(*, station: Station, spec: DatastreamSpec) -> Datastream:
     return ds
 
 
+def _check_valid_from(valid_from: datetime) -> None:
+    if valid_from.tzinfo is None:
+        raise ValidationFailed(_("The time needs a time zone."), code="bad_time")
+    if not EARLIEST <= valid_from <= timezone.now() + timedelta(days=3660):
+        raise ValidationFailed(_("The date must lie between 1990 and ten years from now."), code="bad_time")
+
+
 def check_threshold_edit(*, actor: Any, station: Station) -> Station:
     if actor is not None:
         require_role(actor, *OPERATOR_ROLES)
@@ -230,8 +237,7 @@ def threshold_set_create(
         raise ValidationFailed(_("Thresholds apply to water and sea levels."), code="bad_parameter")
     if aliases and (len(aliases) != 4 or any(len(a) > 40 for a in aliases)):
         raise ValidationFailed(_("Give four level names (Normal to Awas)."), code="bad_aliases")
-    if valid_from.tzinfo is None:
-        raise ValidationFailed(_("The time needs a time zone."), code="bad_time")
+    _check_valid_from(valid_from)
     with transaction.atomic():
         locked = check_threshold_edit(actor=actor, station=station)
         if ThresholdSet.objects.filter(station=locked, parameter=parameter, valid_from=valid_from).exists():
@@ -256,8 +262,7 @@ def datum_offset_create(
 ) -> DatumOffset:
     if not math.isfinite(offset_cm) or abs(offset_cm) > 10000:
         raise ValidationFailed(_("The offset is not valid."), code="bad_offset")
-    if valid_from.tzinfo is None:
-        raise ValidationFailed(_("The time needs a time zone."), code="bad_time")
+    _check_valid_from(valid_from)
     with transaction.atomic():
         locked = check_threshold_edit(actor=actor, station=station)
         if DatumOffset.objects.filter(station=locked, valid_from=valid_from).exists():

@@ -8,11 +8,16 @@ from typing import Any
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from kotapintar.core import audit
 from kotapintar.core.selectors import city_get_or_none
 from kotapintar.flood import selectors
 from kotapintar.flood.models import AlertKind, ReportStatus
+
+
+def PUMP_STATES() -> dict[str, str]:  # noqa: N802 - a translated constant, evaluated per request
+    return {"on": gettext("On"), "off": gettext("Off"), "fault": gettext("Fault")}
 
 
 def context(*, now: Any = None) -> dict[str, Any]:
@@ -40,7 +45,7 @@ def context(*, now: Any = None) -> dict[str, Any]:
         "reports_max_depth": max(
             (r.depth_cm for r in reports if r.status == ReportStatus.VERIFIED), default=None
         ),
-        "pumps": pumps,
+        "pumps": [(p, PUMP_STATES().get(p.pump_state, "–")) for p in pumps],
         "pumps_on": sum(1 for p in pumps if p.pump_state == "on"),
         "pumps_fault": sum(1 for p in pumps if p.pump_state == "fault"),
         "shelters": shelters,
