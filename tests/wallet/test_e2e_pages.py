@@ -103,3 +103,26 @@ def test_booth_issues_and_tops_up_a_card(
     expect(page.locator("#card-balance")).to_have_text("Rp50.000")
     assert selectors.card_balance(number=issued) == 50_000
     assert not page.console_errors
+
+
+def test_booth_qris_topup_stays_pending_until_the_acquirer_confirms(
+    page: Any, browser_login: Callable[[Any], Any], operator: Any, funded_card: Callable[..., Any]
+) -> None:
+    from django.core.management import call_command
+
+    from kotapintar.wallet.models import TopUp
+
+    card = funded_card(0)
+    browser_login(operator)
+    page.goto("/dompet/loket/")
+    page.fill("#card", card.number)
+    page.fill("#topup-amount", "25000")
+    page.click("#topup-qris")
+    expect(page.locator("#topup-qris-status")).to_contain_text("Menunggu")
+    expect(page.locator("#topup-qris-img")).to_be_visible()
+    page.wait_for_timeout(2500)
+    assert selectors.card_balance(number=card.number) == 0  # nothing before the acquirer confirms
+    topup = TopUp.objects.get()
+    call_command("wallet_qris_simulate", str(topup.public_id))
+    expect(page.locator("#topup-qris-status")).to_contain_text("Rp25.000", timeout=10_000)
+    assert selectors.card_balance(number=card.number) == 25_000

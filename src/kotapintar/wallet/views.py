@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date, timedelta
+from uuid import UUID
 
 import segno
 from django.contrib.auth.decorators import login_required
@@ -53,6 +54,9 @@ def _strings() -> dict[str, str]:
         "status": _("Status"),
         "number": _("Card number"),
         "resolved": _("Resolved after retry"),
+        "qris_waiting": _("Waiting for the payment provider to confirm the QRIS payment…"),
+        "qris_posted": _("QRIS payment confirmed: balance topped up"),
+        "qris_voided": _("QRIS payment failed or expired: nothing was added"),
     }
 
 
@@ -169,6 +173,19 @@ def merchant_qris_svg(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404() from None
     _forbid_unless(has_role(request.user, OPERATOR) or merchant.owner_id == request.user.pk)
     return _svg(payload, scale=4)
+
+
+@login_required
+@require_GET
+def topup_qris_svg(request: HttpRequest, topup_id: str) -> HttpResponse:
+    """The dynamic QRIS of a pending top-up, shown at the booth for the visitor's banking app."""
+    _forbid_unless(has_role(request.user, OPERATOR))
+    try:
+        topup = selectors.topup_get(topup_id=UUID(topup_id))
+    except (DomainError, ValueError):
+        raise Http404() from None
+    _forbid_unless(bool(topup.qris_payload))
+    return _svg(topup.qris_payload, scale=4)
 
 
 def _report_date(request: HttpRequest) -> date:

@@ -57,6 +57,26 @@
     if (res) { report(res, S.topped_up + " " + W.rupiah(amt)); if (res.ok) { $("topup-amount").value = ""; refresh(); } }
   });
 
+  // QRIS top-up: pending until the acquirer's signed notification posts (or voids) it; polled here.
+  $("topup-qris").addEventListener("click", async () => {
+    const amt = parseInt($("topup-amount").value, 10);
+    if (!amt) { W.show(result, "bad", W.esc(S.amount_required)); return; }
+    const res = await money(api + "topups/qris", { card_number: number(), amount_idr: amt }, "QRIS " + W.rupiah(amt));
+    if (!res) return;
+    if (!res.ok) { report(res, S.failed); return; }
+    const id = res.data.topup_id, box = $("topup-qris-box"), status = $("topup-qris-status");
+    $("topup-qris-img").src = root.dataset.topupQris.replace("/0/", "/" + id + "/");
+    box.hidden = false; result.hidden = true;
+    status.textContent = S.qris_waiting; status.className = "small status amber";
+    for (;;) {
+      await new Promise((r) => setTimeout(r, 2000));
+      let d;
+      try { d = await (await fetch(api + "topups/" + id, { credentials: "same-origin" })).json(); } catch (e) { continue; }
+      if (d.status === "posted") { status.textContent = S.qris_posted + " (" + W.rupiah(d.card_balance_idr) + ")"; status.className = "small status green"; refresh(); break; }
+      if (d.status === "voided") { status.textContent = S.qris_voided; status.className = "small status red"; break; }
+    }
+  });
+
   $("cashout").addEventListener("click", async () => {
     const raw = $("cashout-amount").value.trim();
     const body = { card_number: number() };
