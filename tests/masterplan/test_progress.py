@@ -40,3 +40,9 @@ def test_demo_progress_is_90_with_its_breakdown(demo):
     assert open_codes == {"T4-FINAL"}
     assert sum(1 for i in progress.items if i.kind == "worksheet" and not i.done) == 6
     assert round(sum(i.points for i in progress.done_items), 1) == 90.0
+
+
+def test_each_stage_reports_its_weighted_percent(demo):
+    stages = {s.code: s.percent for s in selectors.stage_list(plan=demo)}
+    assert stages["T1"] == 100.0
+    assert stages["T4"] == 80.0  # 16 of 20: the final document (4) is still in progress

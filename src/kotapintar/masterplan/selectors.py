@@ -100,11 +100,19 @@ def plan_get(*, public_id: Any) -> Plan:
 
 
 def stage_list(*, plan: Plan) -> list[Stage]:
-    return list(
+    """Stages with their deliverables; each stage carries `percent`, its weighted share done (the
+    "% complete per book" of the Bimtek outputs)."""
+    stages = list(
         Stage.objects.filter(plan=plan).prefetch_related(
             Prefetch("deliverables", Deliverable.objects.select_related("owner_opd").order_by("order"))
         )
     )
+    for st in stages:
+        items = list(st.deliverables.all())
+        total = sum(d.weight for d in items)
+        done = sum(d.weight for d in items if d.status == DeliverableStatus.DONE)
+        st.percent = round(100 * done / total, 1) if total else 0.0  # type: ignore[attr-defined]
+    return stages
 
 
 # --- Worksheets -----
