@@ -102,3 +102,21 @@ def test_card_api_is_private_to_holder_and_operators(
     card = funded_card(1_000)
     stranger = token_client(make_user(username="orang_lain"))
     assert stranger.get(f"/api/v1/wallet/cards/{card.number}").status_code == 403
+
+
+def test_visitor_links_an_anonymous_card_with_its_token(
+    operator: Any, token_client: Callable[[Any], Any], make_user: Callable[..., Any]
+) -> None:
+    card = services.card_issue(actor=operator)
+    visitor = make_user(username="pengunjung")
+    client = token_client(visitor)
+    resp = client.post(
+        "/api/v1/wallet/cards/link", {"card_token": card.qr_token}, content_type="application/json"
+    )
+    assert resp.status_code == 200 and resp.json()["holder_username"] == "pengunjung"
+    assert client.get(f"/api/v1/wallet/cards/{card.number}").status_code == 200
+    other = token_client(make_user(username="orang_lain"))
+    taken = other.post(
+        "/api/v1/wallet/cards/link", {"card_token": card.qr_token}, content_type="application/json"
+    )
+    assert taken.status_code == 409 and taken.json()["code"] == "card_linked_elsewhere"

@@ -26,6 +26,7 @@ from kotapintar.wallet.errors import InvalidCardToken, InvalidQris
 from kotapintar.wallet.schemas import (
     CardBlockIn,
     CardIssueIn,
+    CardLinkIn,
     CardNumber,
     CardOut,
     CardReplaceIn,
@@ -134,6 +135,13 @@ def card_issue(request: HttpRequest, payload: CardIssueIn) -> Any:
         actor=_user(request), holder_user=holder, anonymous=payload.anonymous, nfc_uid=payload.nfc_uid
     )
     return Status(201, as_dict(info))
+
+
+@router.post(
+    "/cards/link", response={200: CardOut, **ERRORS}, auth=AUTH, summary="Link an anonymous card to me"
+)
+def card_link(request: HttpRequest, payload: CardLinkIn) -> Any:
+    return as_dict(services.card_link(actor=_user(request), card_token=payload.card_token))
 
 
 @router.get("/cards/mine", response={200: list[CardOut], **ERRORS}, auth=AUTH)

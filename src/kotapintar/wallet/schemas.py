@@ -54,6 +54,10 @@ class CardOut(Schema):
     replaced_by: str
 
 
+class CardLinkIn(Schema):
+    card_token: CardToken
+
+
 class CardBlockIn(Schema):
     reason: Text = ""
 

@@ -80,6 +80,7 @@ __all__ = [
     "PaymentResult",
     "card_block",
     "card_issue",
+    "card_link",
     "card_replace",
     "card_token_verify",
     "card_unblock",
@@ -357,6 +358,28 @@ def card_issue(*, actor: Any, holder_user: Any = None, anonymous: bool = True, n
             obj=card,
             data={"number": card.number, "anonymous": holder is None, "nfc_uid": card.nfc_uid},
         )
+    card.refresh_from_db()
+    return _card_info(card)
+
+
+def card_link(*, actor: Any, card_token: str) -> CardInfo:
+    """A signed-in visitor claims an anonymous card they hold (proven by its signed QR token): the
+    card becomes linked to their account. Idempotent for the same holder; 409 if someone else holds it."""
+    _require_user(actor)
+    number = card_token_verify(token=card_token)
+    with transaction.atomic():
+        card = _card_locked(number)
+        if card.status != CardStatus.ACTIVE:
+            raise CardBlocked()
+        if card.holder_id is not None and card.holder_id != actor.pk:
+            raise Conflict(_("This card is already linked to another account."), code="card_linked_elsewhere")
+        if card.holder_id is None:
+            active = Card.objects.filter(holder=actor, status=CardStatus.ACTIVE).count()
+            if active >= conf.limit("WALLET_MAX_CARDS_PER_USER"):
+                raise Conflict(_("You already have the maximum number of cards."), code="too_many_cards")
+            card.holder = actor
+            card.save(update_fields=["holder"])
+            audit.record(action="wallet.card_link", actor=actor, obj=card, data={"number": number})
     card.refresh_from_db()
     return _card_info(card)
 
