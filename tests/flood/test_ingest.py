@@ -112,3 +112,13 @@ def test_quarantine_keeps_the_payload_and_the_reason(river):
     )
     q = Quarantine.objects.get()
     assert (q.source, q.reason_code, q.payload) == ("mqtt", "impossible_value", '{"v": -9999}')
+
+
+def test_a_large_batch_is_stored_once_with_its_duplicates_reported(river):
+    # 300 readings take the bulk path (COPY + staging table on PostgreSQL); 50 of them arrive twice.
+    batch = [reading("loji-1", 40 + i % 30, T0 + timedelta(minutes=i)) for i in range(300)]
+    services.readings_ingest(readings=batch[:50], source="http")
+    result = services.readings_ingest(readings=batch, source="http")
+    assert (result.stored, result.duplicates) == (250, 50)
+    assert Observation.objects.count() == 300
+    assert Latest.objects.get().phenomenon_time == T0 + timedelta(minutes=299)

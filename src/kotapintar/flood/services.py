@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -330,8 +330,7 @@ class _DS:
     parameter: str
 
 
-@dataclass(frozen=True)
-class _Row:
+class _Row(NamedTuple):
     ds: _DS
     time: datetime
     value: float
@@ -463,11 +462,12 @@ def _insert_copy(rows: list[_Row], received_at: datetime) -> list[_Row]:
             "INSERT INTO flood_observation (datastream_id, phenomenon_time, value, quality, received_at) "
             "SELECT datastream_id, phenomenon_time, value, quality, %s FROM flood_staging "
             "ON CONFLICT (datastream_id, phenomenon_time) DO NOTHING "
-            "RETURNING datastream_id, phenomenon_time",
+            "RETURNING datastream_id, extract(epoch from phenomenon_time)::float8",
             [received_at],
         )
-        for ds_id, ptime in cursor.fetchall():
-            inserted.append(by_key[(ds_id, _from_db_time(ptime))])
+        by_epoch = {(ds_id, t.timestamp()): row for (ds_id, t), row in by_key.items()}
+        for ds_id, epoch in cursor.fetchall():
+            inserted.append(by_epoch[(ds_id, epoch)])
         cursor.execute("DELETE FROM flood_staging")
     return inserted
 
