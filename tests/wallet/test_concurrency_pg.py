@@ -80,6 +80,11 @@ def test_concurrent_payments_survive_retries_and_a_killed_server(
         for proc in procs:
             loadgen.stop(proc)
 
+    print(  # shown with -s: what the run did
+        f"\nrequests={len(result.outcomes)} statuses={dict(Counter(o.status for o in result.outcomes))} "
+        f"same_key_retries={len(result.replays)} "
+        f"failed_over={sum(1 for o in result.outcomes if o.attempts > 1)} elapsed_s={result.elapsed_s:.1f}"
+    )
     assert procs[0].returncode == -9, "the first server was killed with SIGKILL"
     assert not result.errors, result.errors[:5]
     statuses = Counter(o.status for o in result.outcomes)
