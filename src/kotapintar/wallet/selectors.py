@@ -14,7 +14,13 @@ from django.db.models.functions import TruncDate
 
 from kotapintar.lib import qris
 from kotapintar.wallet import cardtoken, conf
-from kotapintar.wallet.errors import CardNotFound, MerchantNotFound, PaymentNotFound, TopUpNotFound
+from kotapintar.wallet.errors import (
+    CardNotFound,
+    InvalidQris,
+    MerchantNotFound,
+    PaymentNotFound,
+    TopUpNotFound,
+)
 from kotapintar.wallet.models import (
     Account,
     Card,
@@ -190,22 +196,25 @@ def merchant_qris_payload(
             f"00{len(conf.QRIS_ACQUIRER_GUI):02d}{conf.QRIS_ACQUIRER_GUI}01{len(event_code):02d}{event_code}"
         )
         extra = f"50{len(inner):02d}{inner}"
-    return qris.encode(
-        qris.Merchant(
-            name=merchant.name[:25],
-            city=merchant.city[:15] or "PEKALONGAN",
-            mcc=merchant.mcc,
-            pan=merchant_qris_pan(merchant.code),
-            merchant_id=merchant.qris_mid,
-            nmid=merchant.nmid or "ID" + merchant.qris_mid,
-            acquirer_gui=conf.QRIS_ACQUIRER_GUI,
-            criteria=merchant.criteria,
-            postal_code=merchant.postal_code,
-        ),
-        amount_idr=amount_idr,
-        reference=reference,
-        extra_additional=extra,
-    )
+    try:
+        return qris.encode(
+            qris.Merchant(
+                name=merchant.name[:25],
+                city=merchant.city[:15] or "PEKALONGAN",
+                mcc=merchant.mcc,
+                pan=merchant_qris_pan(merchant.code),
+                merchant_id=merchant.qris_mid,
+                nmid=merchant.nmid or "ID" + merchant.qris_mid,
+                acquirer_gui=conf.QRIS_ACQUIRER_GUI,
+                criteria=merchant.criteria,
+                postal_code=merchant.postal_code,
+            ),
+            amount_idr=amount_idr,
+            reference=reference,
+            extra_additional=extra,
+        )
+    except qris.QrisError as exc:  # merchant data that QRIS cannot carry (e.g. a long postal code)
+        raise InvalidQris(detail={"reason": exc.code, "tag": exc.tag, "message": exc.message}) from None
 
 
 def settlement_list(

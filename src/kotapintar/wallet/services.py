@@ -496,6 +496,10 @@ def merchant_create(
         raise ValidationFailed(_("Unknown QRIS merchant criteria."), code="invalid_criteria")
     if not (len(mcc) == 4 and mcc.isdigit()):
         raise ValidationFailed(_("The merchant category code must be 4 digits."), code="invalid_mcc")
+    if len(postal_code) > 10 or not (postal_code.isdigit() or postal_code == ""):
+        raise ValidationFailed(_("The postal code must be up to 10 digits."), code="invalid_postal_code")
+    if not (1 <= len(name) <= 120):
+        raise ValidationFailed(_("The merchant name must be 1 to 120 characters."), code="invalid_name")
     with transaction.atomic():
         if Merchant.objects.filter(code=code).exists():
             raise Conflict(_("A merchant with this code already exists."), code="merchant_exists")
