@@ -98,3 +98,26 @@ def test_today_cannot_be_settled(operator: Any) -> None:
 
     with pytest.raises(ValidationFailed):
         services.settlement_run(actor=operator, business_date=timezone.localdate())
+
+
+def test_settlement_api_retry_returns_the_same_rows(
+    token_client: Callable[[Any], Any],
+    operator: Any,
+    merchant_user: Any,
+    merchant: Merchant,
+    funded_card: Callable[..., Any],
+) -> None:
+    card = funded_card(100_000)
+    day = timezone.localdate() - timedelta(days=1)
+    with time_machine.travel(timezone.now() - timedelta(days=1)):
+        _pay(merchant_user, merchant, card.number, 20_000, "api-s1")
+    client = token_client(operator)
+    first = client.post(
+        "/api/v1/wallet/settlements", {"business_date": day.isoformat()}, content_type="application/json"
+    )
+    again = client.post(
+        "/api/v1/wallet/settlements", {"business_date": day.isoformat()}, content_type="application/json"
+    )
+    assert first.status_code == 200 and first.json() == again.json()
+    assert [r["net_idr"] for r in first.json()] == [20_000]
+    assert selectors.ledger_check().ok

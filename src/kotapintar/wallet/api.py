@@ -390,11 +390,21 @@ def merchant_qris(
 # --- settlement and ledger ----------------------------------------------------------------------------
 
 
-@router.post("/settlements", response={200: list[SettlementOut], **ERRORS}, auth=AUTH)
+@router.post(
+    "/settlements",
+    response={200: list[SettlementOut], **ERRORS},
+    auth=AUTH,
+    summary="Settle a finished business day",
+    description=(
+        "Idempotent by nature (once per merchant and day): the answer is every settlement of that day, "
+        "so a retry returns the same list and moves no money again."
+    ),
+)
 def settlement_run(request: HttpRequest, payload: SettlementIn) -> Any:
-    rows = services.settlement_run(
+    services.settlement_run(
         actor=_user(request), business_date=payload.business_date, merchant_code=payload.merchant_code
     )
+    rows = selectors.settlement_list(business_date=payload.business_date, merchant_code=payload.merchant_code)
     return [as_dict(r) for r in rows]
 
 
