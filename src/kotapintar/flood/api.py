@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import timedelta
 from typing import Any
@@ -10,6 +11,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
+from pydantic import TypeAdapter
+from pydantic import ValidationError as PydanticValidationError
 
 from kotapintar.core.auth import AUTH, PUBLIC
 from kotapintar.core.errors import NotFound, ValidationFailed
@@ -162,17 +165,69 @@ def report_out(r: CitizenReport) -> dict[str, Any]:
 # --- Readings -------------------------------------------------------------------------------------
 
 
+READINGS = TypeAdapter(list[ReadingIn])
+#: The request body, declared here because the endpoint validates it itself (pydantic, without the
+#: per-item overhead of ninja's attribute-based body model: thousands of readings per request).
+READINGS_BODY = {
+    "required": True,
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "array",
+                "maxItems": services.MAX_BATCH,
+                "items": {
+                    "type": "object",
+                    "required": ["station", "parameter", "time", "value"],
+                    "properties": {
+                        "station": {"type": "string", "maxLength": 60},
+                        "parameter": {"type": "string", "maxLength": 40},
+                        "time": {
+                            "type": "string",
+                            "maxLength": 40,
+                            "description": "ISO 8601 with a time zone, e.g. 2026-01-15T10:00:00+07:00",
+                        },
+                        "value": {"anyOf": [{"type": "number"}, {"type": "string", "maxLength": 40}]},
+                        "quality": {
+                            "type": "string",
+                            "enum": ["good", "suspect", "estimated"],
+                            "default": "good",
+                        },
+                    },
+                },
+            }
+        }
+    },
+}
+
+
 @router.post(
     "/readings",
     auth=AUTH,
-    response={200: IngestOut, **E},
+    response={200: IngestOut, 413: ErrorOut, **E},
     summary="Store a batch of readings (JSON list); each is stored once",
+    openapi_extra={"requestBody": READINGS_BODY},
 )
-def readings_post(request: HttpRequest, payload: list[ReadingIn]) -> dict[str, Any]:
+def readings_post(request: HttpRequest) -> dict[str, Any]:
     require_role(_user(request), *OPS)
-    if len(payload) > services.MAX_BATCH:
+    try:
+        data = json.loads(request.body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ValidationFailed(code="malformed_json", detail=str(exc)[:200]) from exc
+    if isinstance(data, list) and len(data) > services.MAX_BATCH:
         raise ValidationFailed(code="batch_too_large", detail={"max_readings": services.MAX_BATCH})
-    result = services.readings_ingest(readings=[r.model_dump() for r in payload], source="http")
+    try:
+        READINGS.validate_python(data)
+    except PydanticValidationError as exc:
+        detail = [
+            {
+                "loc": [str(p) for p in err.get("loc", [])],
+                "msg": str(err.get("msg", "")),
+                "type": err.get("type", ""),
+            }
+            for err in exc.errors()[:50]
+        ]
+        raise ValidationFailed(code="validation_error", detail=detail) from exc
+    result = services.readings_ingest(readings=data, source="http")
     return {
         "received": result.received,
         "stored": result.stored,
