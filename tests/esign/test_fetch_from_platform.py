@@ -67,3 +67,27 @@ def test_revocation_seen_through_the_endpoints(
     status = validate_fetching(signed, bytes(pki.root.cert_der))
     assert not status.trusted
     assert status.revocation_details is not None
+
+
+def test_pyhanko_http_timestamper_uses_the_platform_tsa(
+    pki: services.PkiInitResult, make_official: Any, letter_pdf: Any, passphrase: str, live_server: Any
+) -> None:
+    from pyhanko.sign.timestamps import HTTPTimeStamper
+
+    from kotapintar.esign import verification
+    from kotapintar.esign.pki_signing import load_signer, sign_loaded
+
+    _user, cert = make_official()
+    signed = sign_loaded(
+        document_pdf=letter_pdf(),
+        loaded=load_signer(certificate_id=cert.pk, passphrase=passphrase),
+        signer=SignerIdentity(name=cert.common_name, certificate_id=cert.pk),
+        field_name="TTE",
+        certify=True,
+        stamp=None,
+        level="B-T",
+        timestamper=HTTPTimeStamper(f"{live_server.url}/tte/pki/tsa/"),
+    )
+    report = verification.verify_pdf(signed)
+    assert report["valid"]
+    assert report["signatures"][0]["timestamp"]["valid"] is True
