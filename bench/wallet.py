@@ -116,6 +116,11 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker")
     parser.add_argument("--cards", type=int, default=50)
+    parser.add_argument(
+        "--keep-alive",
+        action="store_true",
+        help="reuse connections (gunicorn then pins each connection to one worker: uneven load)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the scratch databases")
     args = parser.parse_args()
 
@@ -177,6 +182,7 @@ def main() -> int:
                 duration_s=args.seconds,
                 amount_range=(100, 1_000),
                 seed=run + 11,
+                keep_alive=args.keep_alive,
             )
             if result.errors:
                 raise RuntimeError(f"client errors: {result.errors[:3]}")

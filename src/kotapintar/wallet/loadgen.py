@@ -160,9 +160,10 @@ class LoadResult:
 class PosClient:
     """One POS terminal: keep-alive HTTP to a preferred server, fail over to the others."""
 
-    def __init__(self, ports: list[int], token: str, first: int) -> None:
+    def __init__(self, ports: list[int], token: str, first: int, keep_alive: bool = True) -> None:
         self.ports = ports
         self.token = token
+        self.keep_alive = keep_alive
         self.index = first % len(ports)
         self.conn: http.client.HTTPConnection | None = None
 
@@ -188,6 +189,8 @@ class PosClient:
             "Content-Type": "application/json",
             "Idempotency-Key": key,
         }
+        if not self.keep_alive:
+            headers["Connection"] = "close"
         attempts = 0
         while True:
             attempts += 1
@@ -198,7 +201,7 @@ class PosClient:
                 data = resp.read()
                 if resp.status >= 500:
                     raise OSError(f"HTTP {resp.status}")
-                if resp.getheader("Connection", "").lower() == "close":
+                if not self.keep_alive or resp.getheader("Connection", "").lower() == "close":
                     self._drop(failover=False)
                 return resp.status, json.loads(data or b"{}"), attempts
             except (OSError, http.client.HTTPException):
@@ -220,6 +223,7 @@ def run_payments(
     amount_range: tuple[int, int] = (1_000, 25_000),
     kill: tuple[float, subprocess.Popen[bytes]] | None = None,
     seed: int = 5,
+    keep_alive: bool = True,
 ) -> LoadResult:
     """`clients` threads pay from random cards for `duration_s`; a `retry_fraction` of requests is
     sent again with the same key; `kill=(after_s, proc)` SIGKILLs a server mid-run."""
@@ -230,7 +234,7 @@ def run_payments(
 
     def worker(n: int) -> None:
         rng = random.Random(seed * 1000 + n)
-        client = PosClient(ports, token, first=n)
+        client = PosClient(ports, token, first=n, keep_alive=keep_alive)
         local: list[Outcome] = []
         local_replays: list[tuple[Outcome, Outcome]] = []
         try:
