@@ -7,8 +7,6 @@ import os
 
 import pytest
 import schemathesis
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
@@ -22,17 +20,6 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application).inc
 )
 MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "25"))
 CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
-
-
-@pytest.fixture
-def keep_db_connection():
-    """The WSGI handler closes "old" connections at the end of each request; on PostgreSQL that
-    closes the test transaction's connection. Django's test Client disconnects the same handler."""
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
