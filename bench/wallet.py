@@ -4,7 +4,8 @@
 
 Creates two scratch databases next to the one in DATABASE_URL (`<name>_wbench` for the app,
 `<name>_pgbench` for pgbench) and drops them at the end. The API is served by gunicorn (gthread
-workers, a real multi-process server); 16 client threads with keep-alive connections POST
+workers, a real multi-process server); 16 client threads (a new connection per request unless
+--keep-alive) POST
 /api/v1/wallet/payments with fresh Idempotency-Keys from 50 funded cards to 16 merchants (one stall per POS). Runs
 alternate (pgbench, payments, pgbench, payments, ...) and the medians are printed:
 
