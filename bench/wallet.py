@@ -5,9 +5,9 @@
 Creates two scratch databases next to the one in DATABASE_URL (`<name>_wbench` for the app,
 `<name>_pgbench` for pgbench) and drops them at the end. The API is served by gunicorn (gthread
 workers, a real multi-process server); 16 client threads (a new connection per request unless
---keep-alive) POST
-/api/v1/wallet/payments with fresh Idempotency-Keys from 50 funded cards to 16 merchants (one stall per POS). Runs
-alternate (pgbench, payments, pgbench, payments, ...) and the medians are printed:
+--keep-alive) POST /api/v1/wallet/payments with fresh Idempotency-Keys from 50 funded cards to 16
+merchants (one stall per POS). Runs alternate (pgbench, payments, pgbench, payments, ...) and the
+medians are printed:
 
     payments_per_s   acknowledged payments per second (HTTP 201) through the API, 16 clients
     tpcb_tps         pgbench -c 16 -j 2 -T N (scale 16, TPC-B-like), same server, same run
