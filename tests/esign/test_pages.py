@@ -107,3 +107,29 @@ def test_batch_page_signs_the_chosen_documents(
     for doc in docs:
         doc.refresh_from_db()
         assert doc.status == DocumentStatus.SIGNED
+
+
+def test_public_page_reflects_a_revocation_at_once(
+    client: Any, make_official: Any, make_user: Any, opd: Any, letter_pdf: Any, passphrase: str
+) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from kotapintar.esign import services
+
+    official, cert = make_official()
+    doc = sign_in_sequence(
+        creator=make_user(Role.OPD, opd=opd), officials=[official], pdf=letter_pdf(), passphrase=passphrase
+    )
+    assert 'data-conclusion="VALID"' in client.get(f"/tte/verifikasi/{doc.code}").content.decode()
+    # key compromise discovered later, dated back before the signature
+    services.certificate_revoke(
+        actor=None,
+        certificate=cert,
+        reason="key_compromise",
+        revoked_at=timezone.now() - dt.timedelta(days=1),
+    )
+    page = client.get(f"/tte/verifikasi/{doc.code}").content.decode()
+    assert 'data-conclusion="INVALID"' in page
+    assert "dicabut sebelum ditandatangani" in page

@@ -299,5 +299,5 @@ def verify_code(request: HttpRequest, code: str) -> dict[str, Any]:
             }
             for s in signatures
         ],
-        "report": verification.verify_pdf(bytes(latest.pdf)) if signatures else None,
+        "report": verification.verify_stored(bytes(latest.pdf), sha256=latest.sha256) if signatures else None,
     }

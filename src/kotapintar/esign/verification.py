@@ -246,3 +246,20 @@ def verify_pdf(data: bytes) -> dict[str, Any]:
         "signature_count": len(reports),
         "signatures": reports,
     }
+
+
+def verify_stored(pdf: bytes, *, sha256: str) -> dict[str, Any]:
+    """The report for a stored revision, cached for a few minutes per (revision, CRL state, language):
+    the public QR page is opened often, and a new revocation changes the CRL numbers and so the key."""
+    from django.core.cache import cache
+    from django.utils.translation import get_language
+
+    from kotapintar.esign.models import CrlState
+
+    crl_state = "-".join(f"{s.ca_id}.{s.number}" for s in CrlState.objects.order_by("ca_id"))
+    key = f"esign:report:{sha256}:{crl_state}:{get_language()}"
+    report: dict[str, Any] | None = cache.get(key)
+    if report is None:
+        report = verify_pdf(pdf)
+        cache.set(key, report, timeout=300)
+    return report

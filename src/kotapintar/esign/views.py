@@ -438,7 +438,11 @@ def verify_code(request: HttpRequest, code: str) -> HttpResponse:
     except NotFound as exc:
         raise Http404(str(exc.message)) from exc
     latest = selectors.revision_latest(doc)
-    report = verification.verify_pdf(bytes(latest.pdf)) if doc.signatures.exists() else None
+    report = (
+        verification.verify_stored(bytes(latest.pdf), sha256=latest.sha256)
+        if doc.signatures.exists()
+        else None
+    )
     return render(
         request,
         "esign/verify_code.html",
