@@ -121,3 +121,15 @@ def test_settlement_api_retry_returns_the_same_rows(
     assert first.status_code == 200 and first.json() == again.json()
     assert [r["net_idr"] for r in first.json()] == [20_000]
     assert selectors.ledger_check().ok
+
+
+def test_refund_to_a_replaced_card_goes_to_its_replacement(
+    operator: Any, merchant_user: Any, merchant: Merchant, funded_card: Callable[..., Any]
+) -> None:
+    card = funded_card(50_000)
+    p = _pay(merchant_user, merchant, card.number, 20_000, "p-repl")
+    new = services.card_replace(actor=operator, number=card.number, idempotency_key="repl")
+    refund = services.payment_refund(actor=merchant_user, payment_id=p.payment_id, idempotency_key="r-repl")
+    assert refund.card_balance_idr == 50_000
+    assert selectors.card_balance(number=new.number) == 50_000
+    assert selectors.card_balance(number=card.number) == 0

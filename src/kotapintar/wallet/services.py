@@ -173,6 +173,17 @@ def _card_locked(number: str) -> Card:
     return card
 
 
+def _current_card_locked(card_id: int) -> Card:
+    """The card to credit, locked: the card itself, or its replacement if it was replaced (so money
+    arriving later — a refund, a confirmed QRIS top-up — never lands on a retired card)."""
+    card = Card.objects.select_for_update().select_related("account").get(pk=card_id)
+    for _hop in range(10):
+        if card.status != CardStatus.REPLACED or card.replaced_by_id is None:
+            break
+        card = Card.objects.select_for_update().select_related("account").get(pk=card.replaced_by_id)
+    return card
+
+
 def _merchant(code: str) -> Merchant:
     merchant = Merchant.objects.select_related("account").filter(code=code).first()
     if merchant is None:
@@ -898,11 +909,7 @@ def payment_refund(
         if left <= 0:
             raise RefundNotAllowed()
         amount = left if amount_idr is None else _check_amount(amount_idr, maximum=left)
-        card = payment.card
-        seen = 0
-        while card.status == CardStatus.REPLACED and card.replaced_by_id is not None and seen < 10:
-            card = Card.objects.select_related("account").get(pk=card.replaced_by_id)
-            seen += 1
+        card = _current_card_locked(payment.card_id)
         balances = _book(
             debit=merchant.account,
             credit=card.account,
@@ -1098,9 +1105,10 @@ def topup_qris_notify(*, body: bytes, signature: str) -> TopUpResult:
         if status == "paid":
             if amount != topup.amount_idr:
                 raise ValidationFailed(_("The paid amount differs from the top-up."), code="amount_mismatch")
+            card = _current_card_locked(topup.card_id)
             balances = _book(
                 debit=system_account(AccountKind.QRIS_CLEARING),
-                credit=topup.card.account,
+                credit=card.account,
                 amount_idr=topup.amount_idr,
                 kind=TransferKind.TOPUP_QRIS,
                 ref_type="topup",
@@ -1109,7 +1117,7 @@ def topup_qris_notify(*, body: bytes, signature: str) -> TopUpResult:
                 memo=provider_ref,
             )
             topup.status = TopUpStatus.POSTED
-            topup.card_balance_after_idr = balances[topup.card.account_id]
+            topup.card_balance_after_idr = balances[card.account_id]
         else:
             topup.status = TopUpStatus.VOIDED
         topup.provider_reference = provider_ref
