@@ -114,7 +114,8 @@ def alert_document(alert: Alert) -> bytes:
 def feed_document(*, now: datetime | None = None) -> bytes:
     """One CAP message whose `<info>` blocks are the active public alerts and the coming rob windows."""
     now = now or timezone.now()
-    alerts = [a for a in selectors.alerts_for_cap(now=now) if a.kind != AlertKind.SILENT]
+    # Silent sensors are internal; rob alarms appear as the forecast windows they come from.
+    alerts = [a for a in selectors.alerts_for_cap(now=now) if a.kind not in (AlertKind.SILENT, AlertKind.ROB)]
     forecasts = [f for f in selectors.rob_forecast_list(now=now) if f.level > 0][:20]
     infos = [alert_info(a) for a in alerts] + [rob_info(f) for f in forecasts]
     ids = ",".join(sorted(str(a.public_id) for a in alerts) + sorted(str(f.public_id) for f in forecasts))

@@ -1010,7 +1010,7 @@ def _alert_record(
     Alert.objects.filter(
         station_id=station_id, kind=kind, parameter=parameter, superseded_at__isnull=True
     ).update(superseded_at=now)
-    message = alert_message(
+    message = (detail.get("message") if kind == AlertKind.ROB else None) or alert_message(
         station=station,
         kind=kind,
         parameter=parameter,
@@ -1329,7 +1329,43 @@ def rob_forecast_refresh(
                     computed_at=now,
                 )
             )
+        _rob_alarm(station, out, start, now)
     return out
+
+
+#: A rob window starting within this horizon raises the station's rob alarm (the early warning).
+ROB_WARNING_HORIZON = timedelta(hours=24)
+
+
+def _rob_alarm(station: Station, windows: list[RobForecast], start: datetime, now: datetime) -> None:
+    """Warn ahead of time: the highest level forecast within the horizon is the rob alarm's level."""
+    upcoming = [w for w in windows if w.starts_at <= start + ROB_WARNING_HORIZON]
+    top = max(upcoming, key=lambda w: (w.level, -w.starts_at.timestamp()), default=None)
+    level = top.level if top is not None else 0
+    state = _state_lock(station.pk, AlertKind.ROB, Parameter.TIDE_LEVEL)
+    if state.level == level:
+        return
+    previous = state.level
+    state.level = level
+    state.changed_at = now
+    state.save(update_fields=["level", "changed_at"])
+    _alert_record(
+        station_id=station.pk,
+        kind=AlertKind.ROB,
+        parameter=Parameter.TIDE_LEVEL,
+        level=level,
+        previous=previous,
+        value=top.peak_cm if top is not None else None,
+        at=top.peak_at if top is not None else now,
+        level_name=top.level_name if top is not None else str(LEVEL_NAMES[0]),
+        detail={
+            "message": top.message,
+            "starts_at": top.starts_at.isoformat(),
+            "ends_at": top.ends_at.isoformat(),
+        }
+        if top is not None
+        else {},
+    )
 
 
 DAYS_ID = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"]
