@@ -1,0 +1,83 @@
+"""The MQTT consumer's processing, without a broker: parse, store, quarantine, acknowledge after commit."""
+
+import json
+
+import pytest
+
+from kotapintar.core.models import Heartbeat
+from kotapintar.flood.models import Observation, Quarantine
+from kotapintar.flood.mqtt import Consumer, Message, parse_message
+from tests.flood.conftest import T0
+
+pytestmark = pytest.mark.django_db
+
+
+def msg(topic: str, payload, mid: int) -> Message:
+    body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+    return Message(topic, body, mid, 1)
+
+
+@pytest.fixture
+def consumer():
+    c = Consumer(url="mqtt://127.0.0.1:1", client_id="kp-test-offline", prefix="kotapintar")
+    c.acked = []
+    c.client.ack = lambda mid, qos: c.acked.append(mid)
+    return c
+
+
+def test_parse_takes_station_and_parameter_from_the_topic():
+    readings, raws = parse_message(
+        "kotapintar", "kotapintar/loji-1/water_level", b'{"time": "t", "value": 1}'
+    )
+    assert readings == [{"time": "t", "value": 1, "station": "loji-1", "parameter": "water_level"}]
+    assert raws == ['{"time": "t", "value": 1}']
+
+
+@pytest.mark.parametrize(
+    ("topic", "payload"),
+    [
+        ("kotapintar/loji-1/water_level", b"{not json"),
+        ("kotapintar/loji-1", b'{"time": "t", "value": 1}'),
+        ("kotapintar/loji-1/water_level", b"[]"),
+        ("kotapintar/loji-1/water_level", b"42"),
+    ],
+)
+def test_unreadable_messages_become_one_malformed_reading(topic, payload):
+    readings, _raws = parse_message("kotapintar", topic, payload)
+    assert readings == [None]
+
+
+def test_a_batch_is_stored_then_every_message_acknowledged(consumer, river):
+    batch = [
+        msg("kotapintar/loji-1/water_level", {"time": T0.isoformat(), "value": 50}, 1),
+        msg("kotapintar/loji-1/water_level", {"time": T0.isoformat(), "value": 50}, 2),  # redelivery
+        msg("kotapintar/loji-1/water_level", b"{broken", 3),
+        msg("kotapintar/nope/water_level", {"time": T0.isoformat(), "value": 5}, 4),
+    ]
+    consumer.process(batch)
+    assert consumer.acked == [1, 2, 3, 4]
+    assert Observation.objects.count() == 1
+    assert sorted(Quarantine.objects.values_list("reason_code", flat=True)) == [
+        "malformed",
+        "unknown_station",
+    ]
+    assert Quarantine.objects.get(reason_code="malformed").payload == "{broken"
+    assert (consumer.stats.stored, consumer.stats.duplicates, consumer.stats.rejected) == (1, 1, 2)
+
+
+def test_nothing_is_acknowledged_when_storing_fails(consumer, river, monkeypatch):
+    from kotapintar.flood import services
+
+    def broken(**kwargs):
+        raise RuntimeError("database away")
+
+    monkeypatch.setattr(services, "readings_ingest", broken)
+    with pytest.raises(RuntimeError):
+        consumer.process([msg("kotapintar/loji-1/water_level", {"time": T0.isoformat(), "value": 50}, 7)])
+    assert consumer.acked == []
+
+
+def test_heartbeat_row(consumer, river):
+    consumer._heartbeat()
+    beat = Heartbeat.objects.get(name="mqtt-ingest:kp-test-offline")
+    assert beat.info["received"] == 0
