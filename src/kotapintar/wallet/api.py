@@ -30,9 +30,11 @@ from kotapintar.wallet.schemas import (
     CardNumber,
     CardOut,
     CardReplaceIn,
+    CashDepositIn,
     CashOutIn,
     CashOutOut,
     Code,
+    FloatMoveOut,
     HistoryItemOut,
     KeysOut,
     LedgerCheckOut,
@@ -42,6 +44,7 @@ from kotapintar.wallet.schemas import (
     NotifyOut,
     PaymentIn,
     PaymentOut,
+    QrisClearingIn,
     QrisDecodeIn,
     QrisDecodeOut,
     QrisPayIn,
@@ -423,6 +426,33 @@ def settlement_list(
         as_dict(r)
         for r in selectors.settlement_list(business_date=business_date, merchant_code=merchant_code)
     ]
+
+
+@router.post("/settlements/{settlement_id}/payout", response={200: SettlementOut, **ERRORS}, auth=AUTH)
+def settlement_payout(request: HttpRequest, settlement_id: UUID) -> Any:
+    """The bank transfer to the merchant was made: settlement payable -> city float. Once."""
+    return as_dict(services.settlement_payout(actor=_user(request), settlement_id=settlement_id))
+
+
+@router.post("/float/cash-deposits", response={201: FloatMoveOut, **ERRORS}, auth=AUTH)
+def cash_deposit(request: HttpRequest, payload: CashDepositIn, idempotency_key: IdemKey) -> Any:
+    """The operator paid their booth cash into the city's bank: booth cash -> city float."""
+    result = services.cash_deposit(
+        actor=_user(request), amount_idr=payload.amount_idr, idempotency_key=idempotency_key
+    )
+    return Status(201, as_dict(result))
+
+
+@router.post("/float/qris-clearing", response={201: FloatMoveOut, **ERRORS}, auth=AUTH)
+def qris_clearing_settle(request: HttpRequest, payload: QrisClearingIn, idempotency_key: IdemKey) -> Any:
+    """The acquirer paid QRIS top-ups into the city's bank: QRIS clearing -> city float."""
+    result = services.qris_clearing_settle(
+        actor=_user(request),
+        amount_idr=payload.amount_idr,
+        idempotency_key=idempotency_key,
+        reference=payload.reference,
+    )
+    return Status(201, as_dict(result))
 
 
 @router.get("/ledger/check", response={200: LedgerCheckOut, **ERRORS}, auth=AUTH)

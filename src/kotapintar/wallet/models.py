@@ -57,6 +57,9 @@ class TransferKind(models.TextChoices):
     CARD_MOVE = "card_move", _("Balance moved to a replacement card")
     SETTLEMENT = "settlement", _("Merchant settlement")
     FEE = "fee", _("Fee")
+    CASH_DEPOSIT = "cash_deposit", _("Booth cash paid into the bank")
+    ACQUIRER_SETTLEMENT = "acquirer", _("QRIS acquirer settlement")
+    PAYOUT = "payout", _("Settlement paid to the merchant")
 
 
 class Transfer(models.Model):
@@ -277,6 +280,7 @@ class Settlement(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    paid_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

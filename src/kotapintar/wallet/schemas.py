@@ -201,6 +201,22 @@ class SettlementOut(Schema):
     refunds_idr: int
     fee_idr: int
     net_idr: int
+    paid_at: datetime | None
+
+
+class CashDepositIn(Schema):
+    amount_idr: Amount
+
+
+class QrisClearingIn(Schema):
+    amount_idr: Amount
+    reference: Reference = ""
+
+
+class FloatMoveOut(Schema):
+    transfer_id: UUID
+    amount_idr: int
+    float_balance_idr: int
 
 
 class LedgerCheckOut(Schema):

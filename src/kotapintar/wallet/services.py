@@ -27,7 +27,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kotapintar.core import audit
-from kotapintar.core.errors import Conflict, DomainError, NotAuthenticated, PermissionDenied, ValidationFailed
+from kotapintar.core.errors import (
+    Conflict,
+    DomainError,
+    NotAuthenticated,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
 from kotapintar.core.models import Role
 from kotapintar.core.permissions import has_role, require_role
 from kotapintar.lib import qris
@@ -1239,6 +1246,7 @@ def settlement_row(row: Settlement) -> SettlementRow:
         refunds_idr=row.refunds_idr,
         fee_idr=row.fee_idr,
         net_idr=row.net_idr,
+        paid_at=row.paid_at,
     )
 
 
@@ -1327,3 +1335,138 @@ def settlement_run(
             )
             rows.append(settlement_row(row))
     return rows
+
+
+# --- the city float (the city's bank account for the wallet) -------------------------------------------
+
+
+@dataclass(frozen=True)
+class FloatMove:
+    transfer_id: UUID
+    amount_idr: int
+    float_balance_idr: int
+
+
+def _float_move(
+    *,
+    actor: Any,
+    key: str,
+    operation: str,
+    debit: Account,
+    credit: Account,
+    amount: int,
+    kind: str,
+    credit_cap: int | None,
+    debit_guard: bool,
+    memo: str,
+    debit_error: type[DomainError] = InsufficientBalance,
+) -> FloatMove:
+    new_id = uuid.uuid4()
+    float_account = system_account(AccountKind.FLOAT)
+    with transaction.atomic():
+        first = _idempotent_begin(
+            key=key,
+            operation=operation,
+            params={"amount": amount, "account": credit.code, "memo": memo},
+            new_id=new_id,
+        )
+        if first is not None:
+            transfer = Transfer.objects.get(ref_id=first, kind=kind)
+            return FloatMove(
+                transfer_id=first,
+                amount_idr=transfer.amount_idr,
+                float_balance_idr=Account.objects.get(pk=float_account.pk).balance_idr,
+            )
+        balances = _book(
+            debit=debit,
+            credit=credit,
+            amount_idr=amount,
+            kind=kind,
+            ref_type=operation,
+            ref_id=new_id,
+            guard_debit=debit_guard,
+            debit_error=debit_error,
+            credit_cap=credit_cap,
+            memo=memo,
+        )
+        audit.record(
+            action=f"wallet.{operation}",
+            actor=actor,
+            object_type="wallet.transfer",
+            object_id=str(new_id),
+            data={"amount_idr": amount, "debit": debit.code, "credit": credit.code, "memo": memo},
+        )
+    return FloatMove(transfer_id=new_id, amount_idr=amount, float_balance_idr=balances[float_account.pk])
+
+
+def cash_deposit(*, actor: Any, amount_idr: int, idempotency_key: str) -> FloatMove:
+    """A booth operator pays the cash of their drawer into the city's bank: booth cash -> float.
+    At most what the drawer holds (its balance cannot go above zero)."""
+    require_role(actor, *OPERATOR_ROLES)
+    amount = _check_amount(amount_idr, maximum=10**12)
+    return _float_move(
+        actor=actor,
+        key=_check_key(idempotency_key),
+        operation="cash_deposit",
+        debit=system_account(AccountKind.FLOAT),
+        credit=_cash_account(actor),
+        amount=amount,
+        kind=TransferKind.CASH_DEPOSIT,
+        credit_cap=0,
+        debit_guard=False,
+        memo="",
+        debit_error=InsufficientBalance,
+    )
+
+
+def qris_clearing_settle(
+    *, actor: Any, amount_idr: int, idempotency_key: str, reference: str = ""
+) -> FloatMove:
+    """The acquirer paid QRIS top-ups into the city's bank: QRIS clearing -> float (at most what
+    the clearing account is owed)."""
+    require_role(actor, *OPERATOR_ROLES)
+    amount = _check_amount(amount_idr, maximum=10**12)
+    return _float_move(
+        actor=actor,
+        key=_check_key(idempotency_key),
+        operation="qris_clearing_settle",
+        debit=system_account(AccountKind.FLOAT),
+        credit=system_account(AccountKind.QRIS_CLEARING),
+        amount=amount,
+        kind=TransferKind.ACQUIRER_SETTLEMENT,
+        credit_cap=0,
+        debit_guard=False,
+        memo=reference[:64],
+    )
+
+
+def settlement_payout(*, actor: Any, settlement_id: UUID) -> SettlementRow:
+    """The city's bank transferred a settlement to the merchant: settlement payable -> float.
+    Once per settlement (a repeat returns it unchanged)."""
+    require_role(actor, *OPERATOR_ROLES)
+    with transaction.atomic():
+        row = (
+            Settlement.objects.select_for_update()
+            .select_related("merchant")
+            .filter(public_id=settlement_id)
+            .first()
+        )
+        if row is None:
+            raise NotFound(_("No settlement has this id."), code="settlement_not_found")
+        if row.paid_at is None:
+            if row.net_idr > 0:
+                _book(
+                    debit=system_account(AccountKind.SETTLEMENT),
+                    credit=system_account(AccountKind.FLOAT),
+                    amount_idr=row.net_idr,
+                    kind=TransferKind.PAYOUT,
+                    ref_type="payout",
+                    ref_id=row.public_id,
+                    memo=row.merchant.code,
+                )
+            row.paid_at = timezone.now()
+            row.save(update_fields=["paid_at"])
+            audit.record(
+                action="wallet.settlement_payout", actor=actor, obj=row, data={"net_idr": row.net_idr}
+            )
+    return settlement_row(row)

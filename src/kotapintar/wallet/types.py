@@ -93,6 +93,7 @@ class SettlementRow:
     refunds_idr: int
     fee_idr: int
     net_idr: int
+    paid_at: datetime | None = None
 
 
 @dataclass(frozen=True)
