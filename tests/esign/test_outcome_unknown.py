@@ -82,3 +82,38 @@ def test_operator_records_the_file_the_provider_signed(stuck: Any, passphrase: s
     doc.refresh_from_db()
     assert doc.status == DocumentStatus.SIGNED
     assert bytes(selectors.revision_latest(doc).pdf) == signed
+
+
+class RemoteApprovalOnlyBackend:
+    """Like BSrE: no certification signatures, no B-LT."""
+
+    name = "bsre"
+    legal_level = LEGAL_CERTIFIED
+    supports_certification = False
+    seen: dict[str, Any] = {}
+
+    def sign(self, **kwargs: Any) -> bytes:
+        RemoteApprovalOnlyBackend.seen = kwargs
+        return CityPkiBackend().sign(**{**kwargs, "signer": kwargs["signer"]})
+
+
+def test_remote_backend_gets_approval_b_t_and_legal_level_recorded(
+    make_official: Any, letter_pdf: Any, passphrase: str, monkeypatch: Any
+) -> None:
+    official, cert = make_official()
+    doc = services.document_upload(actor=official, title="Surat", data=letter_pdf())
+    services.workflow_start(
+        actor=official, document=doc, steps=[services.StepSpec(kind="sign", actor=official)]
+    )
+    monkeypatch.setattr(services, "get_backend", lambda name=None: RemoteApprovalOnlyBackend())
+    monkeypatch.setattr(
+        services,
+        "_identity",
+        lambda actor, c, totp="": SignerIdentity(
+            name=cert.common_name, certificate_id=cert.pk, email=actor.email
+        ),
+    )
+    record = services.document_sign(actor=official, document=doc, passphrase=passphrase)
+    assert RemoteApprovalOnlyBackend.seen["certify"] is False
+    assert RemoteApprovalOnlyBackend.seen["level"] == "B-T"
+    assert record.legal_level == LEGAL_CERTIFIED and record.backend == "bsre"

@@ -32,6 +32,7 @@ from kotapintar.esign import documents, pki, selectors
 from kotapintar.esign.backends import (
     LEVEL_BB,
     LEVEL_BLT,
+    LEVEL_BT,
     LEVELS,
     OutcomeUnknown,
     SignerIdentity,
@@ -827,8 +828,10 @@ def _do_sign(
     latest = selectors.revision_latest(doc)
     # Certification must be the first signature of the file: an uploaded PDF that is already signed
     # elsewhere gets approval signatures only.
-    certify = not SignatureRecord.objects.filter(document=doc).exists() and not _has_signatures(
-        bytes(latest.pdf)
+    certify = (
+        getattr(backend, "supports_certification", True)
+        and not SignatureRecord.objects.filter(document=doc).exists()
+        and not _has_signatures(bytes(latest.pdf))
     )
     identity = _identity(actor, cert)
     stamp = _stamp_for(step, doc, identity)
@@ -933,6 +936,8 @@ def document_sign(
         raise ValidationFailed(_("Enter your passphrase."), code="passphrase_required")
     _passphrase_guard(actor)
     backend = get_backend()
+    if backend.name != "citypki" and level == LEVEL_BLT:
+        level = LEVEL_BT  # a remote provider (BSrE) adds no validation data: B-T is what it gives
     try:
         with transaction.atomic():
             doc = Document.objects.select_for_update().get(pk=document.pk)
