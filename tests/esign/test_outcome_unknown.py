@@ -117,3 +117,32 @@ def test_remote_backend_gets_approval_b_t_and_legal_level_recorded(
     assert RemoteApprovalOnlyBackend.seen["certify"] is False
     assert RemoteApprovalOnlyBackend.seen["level"] == "B-T"
     assert record.legal_level == LEGAL_CERTIFIED and record.backend == "bsre"
+
+
+def test_batch_through_a_remote_backend_stops_at_a_wrong_passphrase(
+    make_official: Any, letter_pdf: Any, monkeypatch: Any
+) -> None:
+    from kotapintar.esign.backends import WrongPassphrase
+
+    class Refusing:
+        name = "bsre"
+        legal_level = LEGAL_CERTIFIED
+        supports_certification = False
+        calls = 0
+
+        def sign(self, **kwargs: Any) -> bytes:
+            Refusing.calls += 1
+            raise WrongPassphrase()
+
+    official, _cert = make_official()
+    docs = []
+    for i in range(3):
+        doc = services.document_upload(actor=official, title=f"S{i}", data=letter_pdf(nomor=f"{i}/R"))
+        services.workflow_start(
+            actor=official, document=doc, steps=[services.StepSpec(kind="sign", actor=official)]
+        )
+        docs.append(doc)
+    monkeypatch.setattr(services, "get_backend", lambda name=None: Refusing())
+    results = services.document_sign_batch(actor=official, documents_=docs, passphrase="salah-salah")
+    assert Refusing.calls == 1
+    assert [r.code for r in results] == ["wrong_passphrase"]

@@ -1002,22 +1002,32 @@ def document_sign_batch(
     if not documents_:
         raise ValidationFailed(_("Choose at least one document."), code="no_documents")
     _passphrase_guard(actor)
-    cert = _signer_certificate(actor)
-    try:
-        loaded = load_signer(certificate_id=cert.pk, passphrase=passphrase)
-    except SigningError as exc:
-        raise _translate_signing_error(exc) from exc
-    stamper = city_timestamper() if level != LEVEL_BB else None
-    backend = get_backend("citypki")
-    fast_fn = _fast_signer(loaded, level) if fast else None
+    backend = get_backend()
+    cert: PkiCertificate | None = None
+    if backend.name != "citypki":
+        # A remote provider (BSrE): one sign call per document with the passphrase entered once.
+        if level == LEVEL_BLT:
+            level = LEVEL_BT
 
-    def sign_fn(**kw: Any) -> bytes:
-        if fast_fn is not None:
-            try:
-                return fast_fn(**kw)
-            except (ImportError, TypeError, AttributeError):
-                logger.warning("fast batch signer unavailable; falling back to pyHanko", exc_info=True)
-        return sign_loaded(loaded=loaded, timestamper=stamper, **kw)
+        def sign_fn(**kw: Any) -> bytes:
+            return bytes(backend.sign(passphrase=passphrase, **kw))
+
+    else:
+        cert = _signer_certificate(actor)
+        try:
+            loaded = load_signer(certificate_id=cert.pk, passphrase=passphrase)
+        except SigningError as exc:
+            raise _translate_signing_error(exc) from exc
+        stamper = city_timestamper() if level != LEVEL_BB else None
+        fast_fn = _fast_signer(loaded, level) if fast else None
+
+        def sign_fn(**kw: Any) -> bytes:
+            if fast_fn is not None:
+                try:
+                    return fast_fn(**kw)
+                except (ImportError, TypeError, AttributeError):
+                    logger.warning("fast batch signer unavailable; falling back to pyHanko", exc_info=True)
+            return sign_loaded(loaded=loaded, timestamper=stamper, **kw)
 
     results: list[BatchItemResult] = []
     for document in documents_:
@@ -1031,6 +1041,20 @@ def document_sign_batch(
             results.append(BatchItemResult(document, True, "signed", str(_("Signed"))))
         except DomainError as exc:
             results.append(BatchItemResult(document, False, exc.code, str(exc.message)))
+        except WrongPassphrase as exc:
+            # Stop at once: every further call would repeat the wrong passphrase to the provider.
+            err = _translate_signing_error(exc)
+            results.append(BatchItemResult(document, False, err.code, str(err.message)))
+            if progress is not None:
+                progress(document)
+            break
+        except OutcomeUnknown as exc:
+            with transaction.atomic():
+                Document.objects.filter(pk=document.pk).update(status=DocumentStatus.UNKNOWN)
+                audit.record(
+                    action="esign.sign_outcome_unknown", actor=actor, obj=document, data={"code": exc.code}
+                )
+            results.append(BatchItemResult(document, False, "outcome_unknown", str(_("Outcome unknown"))))
         except SigningError as exc:
             err = _translate_signing_error(exc)
             results.append(BatchItemResult(document, False, err.code, str(err.message)))
