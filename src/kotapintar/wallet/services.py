@@ -1429,7 +1429,7 @@ def qris_clearing_settle(
     return _float_move(
         actor=actor,
         key=_check_key(idempotency_key),
-        operation="qris_clearing_settle",
+        operation="qris_settle",
         debit=system_account(AccountKind.FLOAT),
         credit=system_account(AccountKind.QRIS_CLEARING),
         amount=amount,
