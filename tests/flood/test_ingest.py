@@ -122,3 +122,12 @@ def test_a_large_batch_is_stored_once_with_its_duplicates_reported(river):
     assert (result.stored, result.duplicates) == (250, 50)
     assert Observation.objects.count() == 300
     assert Latest.objects.get().phenomenon_time == T0 + timedelta(minutes=299)
+
+
+def test_nul_characters_are_refused_not_stored(river):
+    raw = {"station": "loji-1\x00", "parameter": "water_level", "time": T0.isoformat(), "value": 1}
+    result = services.readings_ingest(
+        readings=[raw], source="mqtt", quarantine=True, raw_payloads=['{"a": "\x00"}']
+    )
+    assert [r.code for r in result.rejected] == ["unknown_station"]
+    assert "\x00" not in Quarantine.objects.get().payload

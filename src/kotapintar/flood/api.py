@@ -23,6 +23,7 @@ from kotapintar.core.schemas import ErrorOut
 from kotapintar.flood import selectors, services
 from kotapintar.flood.models import Alert, CitizenReport, Station
 from kotapintar.flood.schemas import (
+    NO_NUL,
     AlertOut,
     ChannelIn,
     ChannelOut,
@@ -67,8 +68,14 @@ def _is_operator(request: HttpRequest) -> bool:
     return bool(getattr(user, "is_authenticated", False) and has_role(user, *OPS))
 
 
+def _clean(value: str) -> str:
+    if "\x00" in value:
+        raise ValidationFailed(code="bad_text", detail="NUL character")
+    return value
+
+
 def _station(code: str) -> Station:
-    if len(code) > 40:
+    if len(code) > 40 or "\x00" in code:
         raise NotFound()
     return selectors.station_get(code=code)
 
@@ -179,14 +186,20 @@ READINGS_BODY = {
                     "type": "object",
                     "required": ["station", "parameter", "time", "value"],
                     "properties": {
-                        "station": {"type": "string", "maxLength": 60},
-                        "parameter": {"type": "string", "maxLength": 40},
+                        "station": {"type": "string", "maxLength": 60, "pattern": NO_NUL},
+                        "parameter": {"type": "string", "maxLength": 40, "pattern": NO_NUL},
                         "time": {
                             "type": "string",
                             "maxLength": 40,
+                            "pattern": NO_NUL,
                             "description": "ISO 8601 with a time zone, e.g. 2026-01-15T10:00:00+07:00",
                         },
-                        "value": {"anyOf": [{"type": "number"}, {"type": "string", "maxLength": 40}]},
+                        "value": {
+                            "anyOf": [
+                                {"type": "number"},
+                                {"type": "string", "maxLength": 40, "pattern": NO_NUL},
+                            ]
+                        },
                         "quality": {
                             "type": "string",
                             "enum": ["good", "suspect", "estimated"],
@@ -335,7 +348,7 @@ def observations(
     since = timezone.now() - timedelta(hours=hours)
     return [
         {"time": o.phenomenon_time, "value": o.value, "quality": o.quality}
-        for o in selectors.observation_list(station=st, parameter=parameter, since=since)
+        for o in selectors.observation_list(station=st, parameter=_clean(parameter), since=since)
     ]
 
 
@@ -568,7 +581,7 @@ def report_create(
             raise ValidationFailed(code="photo_too_large")
         data = photo.read(services.PHOTO_MAX_BYTES + 1)
     report = services.citizen_report_create(
-        lon=lon, lat=lat, depth_cm=depth_cm, text=text, photo=data, client_key=client_ip(request)
+        lon=lon, lat=lat, depth_cm=depth_cm, text=_clean(text), photo=data, client_key=client_ip(request)
     )
     return Status(201, report_out(report))
 
@@ -579,7 +592,7 @@ def reports(
 ) -> list[dict[str, Any]]:
     since = timezone.now() - timedelta(hours=hours)
     if _is_operator(request):
-        items = selectors.report_list(status=status or None, since=since)
+        items = selectors.report_list(status=_clean(status) or None, since=since)
     else:  # the public sees what BPBD has not rejected
         items = [r for r in selectors.report_list(since=since) if r.status != "rejected"]
     return [report_out(r) for r in items]
@@ -652,7 +665,7 @@ def shelters(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.post("/shelters/{code}", auth=AUTH, response={200: ShelterOut, **E}, summary="Update a shelter")
 def shelter_update(request: HttpRequest, code: str, payload: ShelterIn) -> dict[str, Any]:
-    if len(code) > 40:
+    if len(code) > 40 or "\x00" in code:
         raise NotFound()
     shelter = selectors.shelter_get(code=code)
     return shelter_out(

@@ -9,6 +9,8 @@ from typing import Annotated, Any, Literal
 from ninja import Schema
 from pydantic import BaseModel, Field, StringConstraints
 
+#: PostgreSQL text cannot hold NUL characters: refuse them at the edge (422, not a 500).
+NO_NUL = r"^[^\x00]*$"
 Code = Annotated[str, StringConstraints(min_length=1, max_length=40, pattern=r"^[a-z0-9][a-z0-9_-]*$")]
 ParameterName = Literal["water_level", "tide_level", "rainfall", "pump_flow", "gate_opening"]
 StationKindName = Literal["river_level", "tide_gauge", "rain_gauge", "pump_house", "floodgate"]
@@ -18,12 +20,12 @@ Finite = Annotated[float, Field(allow_inf_nan=False)]
 class ReadingIn(BaseModel):
     """One reading (a plain pydantic model: thousands per request, so no ORM-aware Schema overhead)."""
 
-    station: Annotated[str, StringConstraints(max_length=60)]
-    parameter: Annotated[str, StringConstraints(max_length=40)]
-    time: Annotated[str, StringConstraints(max_length=40)] = Field(
+    station: Annotated[str, StringConstraints(max_length=60, pattern=NO_NUL)]
+    parameter: Annotated[str, StringConstraints(max_length=40, pattern=NO_NUL)]
+    time: Annotated[str, StringConstraints(max_length=40, pattern=NO_NUL)] = Field(
         description="ISO 8601 with a time zone, e.g. 2026-01-15T10:00:00+07:00"
     )
-    value: float | Annotated[str, StringConstraints(max_length=40)]
+    value: float | Annotated[str, StringConstraints(max_length=40, pattern=NO_NUL)]
     quality: Literal["good", "suspect", "estimated"] = "good"
 
 
@@ -44,19 +46,19 @@ class IngestOut(Schema):
 class DatastreamIn(Schema):
     parameter: ParameterName
     expected_interval_s: int = Field(600, ge=10, le=7 * 86400)
-    sensor: Annotated[str, StringConstraints(max_length=80)] = ""
+    sensor: Annotated[str, StringConstraints(max_length=80, pattern=NO_NUL)] = ""
 
 
 class StationIn(Schema):
     code: Code
-    name: Annotated[str, StringConstraints(min_length=1, max_length=160)]
+    name: Annotated[str, StringConstraints(min_length=1, max_length=160, pattern=NO_NUL)]
     kind: StationKindName
     lon: Finite = Field(ge=-180, le=180)
     lat: Finite = Field(ge=-90, le=90)
-    river: Annotated[str, StringConstraints(max_length=120)] = ""
-    subsystem: Annotated[str, StringConstraints(max_length=120)] = ""
-    description: Annotated[str, StringConstraints(max_length=2000)] = ""
-    warns_kelurahan: list[Annotated[str, StringConstraints(max_length=20)]] = Field(
+    river: Annotated[str, StringConstraints(max_length=120, pattern=NO_NUL)] = ""
+    subsystem: Annotated[str, StringConstraints(max_length=120, pattern=NO_NUL)] = ""
+    description: Annotated[str, StringConstraints(max_length=2000, pattern=NO_NUL)] = ""
+    warns_kelurahan: list[Annotated[str, StringConstraints(max_length=20, pattern=NO_NUL)]] = Field(
         default_factory=list, max_length=27
     )
     pump_units: int = Field(0, ge=0, le=100)
@@ -110,10 +112,10 @@ class ThresholdIn(Schema):
     awas: Finite
     deadband: Finite = Field(5.0, ge=0, le=1000)
     off_delay_s: int = Field(1800, ge=0, le=7 * 86400)
-    aliases: list[Annotated[str, StringConstraints(max_length=40)]] = Field(
+    aliases: list[Annotated[str, StringConstraints(max_length=40, pattern=NO_NUL)]] = Field(
         default_factory=list, max_length=4
     )
-    reason: Annotated[str, StringConstraints(max_length=255)] = ""
+    reason: Annotated[str, StringConstraints(max_length=255, pattern=NO_NUL)] = ""
 
 
 class ThresholdOut(Schema):
@@ -131,8 +133,8 @@ class ThresholdOut(Schema):
 class DatumIn(Schema):
     valid_from: datetime
     offset_cm: Finite = Field(ge=-10000, le=10000)
-    reference: Annotated[str, StringConstraints(min_length=1, max_length=60)] = "LAT"
-    survey: Annotated[str, StringConstraints(max_length=255)] = ""
+    reference: Annotated[str, StringConstraints(min_length=1, max_length=60, pattern=NO_NUL)] = "LAT"
+    survey: Annotated[str, StringConstraints(max_length=255, pattern=NO_NUL)] = ""
 
 
 class DatumOut(Schema):
@@ -193,7 +195,7 @@ class ReportOut(Schema):
 
 class ReviewIn(Schema):
     verified: bool
-    note: Annotated[str, StringConstraints(max_length=255)] = ""
+    note: Annotated[str, StringConstraints(max_length=255, pattern=NO_NUL)] = ""
 
 
 class PumpOut(Schema):
@@ -211,7 +213,7 @@ class PumpOut(Schema):
 
 class PumpStateIn(Schema):
     state: Literal["on", "off", "fault"]
-    note: Annotated[str, StringConstraints(max_length=255)] = ""
+    note: Annotated[str, StringConstraints(max_length=255, pattern=NO_NUL)] = ""
 
 
 class ShelterOut(Schema):
@@ -233,8 +235,8 @@ class ShelterIn(Schema):
 
 
 class MaintenanceIn(Schema):
-    action: Annotated[str, StringConstraints(min_length=1, max_length=255)]
-    notes: Annotated[str, StringConstraints(max_length=4000)] = ""
+    action: Annotated[str, StringConstraints(min_length=1, max_length=255, pattern=NO_NUL)]
+    notes: Annotated[str, StringConstraints(max_length=4000, pattern=NO_NUL)] = ""
     next_due: date | None = None
     status_after: Literal["", "active", "maintenance", "broken"] = ""
 
@@ -262,11 +264,11 @@ class RobForecastOut(Schema):
 
 
 class ChannelIn(Schema):
-    name: Annotated[str, StringConstraints(min_length=1, max_length=120)]
+    name: Annotated[str, StringConstraints(min_length=1, max_length=120, pattern=NO_NUL)]
     kind: Literal["webhook", "email", "telegram"]
-    target: Annotated[str, StringConstraints(min_length=1, max_length=500)]
-    secret: Annotated[str, StringConstraints(max_length=200)] = ""
-    base_url: Annotated[str, StringConstraints(max_length=300)] = ""
+    target: Annotated[str, StringConstraints(min_length=1, max_length=500, pattern=NO_NUL)]
+    secret: Annotated[str, StringConstraints(max_length=200, pattern=NO_NUL)] = ""
+    base_url: Annotated[str, StringConstraints(max_length=300, pattern=NO_NUL)] = ""
     min_level: int = Field(1, ge=0, le=3)
 
 

@@ -375,7 +375,7 @@ def _parse_value(raw: Any) -> float | None:
 
 
 def _datastream_index(keys: Iterable[tuple[str, str]]) -> tuple[dict[tuple[str, str], _DS], set[str]]:
-    codes = {k[0] for k in keys}
+    codes = {k[0] for k in keys if "\x00" not in k[0]}
     rows = Datastream.objects.filter(station__code__in=codes).values_list(
         "id", "station_id", "station__code", "parameter"
     )
@@ -439,8 +439,34 @@ COPY_FROM_ROWS = 200
 def _insert(rows: list[_Row], received_at: datetime) -> list[_Row]:
     """Store rows that are new; return them. Existing (datastream, time) rows are left unchanged."""
     if connection.vendor == "postgresql" and len(rows) >= COPY_FROM_ROWS:
-        return _insert_copy(rows, received_at)
+        direct = _insert_copy_direct(rows, received_at)
+        return direct if direct is not None else _insert_copy(rows, received_at)
     return _insert_values(rows, received_at)
+
+
+def _insert_copy_direct(rows: list[_Row], received_at: datetime) -> list[_Row] | None:
+    """PostgreSQL, the common case of a batch of new readings: COPY straight into the table.
+
+    COPY is all or nothing: if it succeeds every row was new. If any (datastream, time) exists
+    already, the unique index stops it, the savepoint is rolled back and the caller takes the
+    staging-table path, which skips the duplicates. None means "not stored, use the other path".
+    """
+    from psycopg import errors as pg_errors
+
+    by_key = {(r.ds.id, r.epoch): r for r in rows}
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                raw = cursor.cursor
+                with raw.copy(
+                    "COPY flood_observation (datastream_id, phenomenon_time, value, quality, received_at) "
+                    "FROM STDIN"
+                ) as copy:
+                    for row in by_key.values():
+                        copy.write_row((row.ds.id, row.time, row.value, row.quality, received_at))
+    except pg_errors.UniqueViolation:
+        return None
+    return list(by_key.values())
 
 
 def _insert_copy(rows: list[_Row], received_at: datetime) -> list[_Row]:
@@ -537,12 +563,16 @@ def quarantine_add(*, source: str, payload: str, code: str, detail: str = "", to
     message = str(REJECT_REASONS.get(code, code))
     if detail:
         message = f"{message} ({detail})"
+
+    def clean(text: str) -> str:  # PostgreSQL text cannot hold NUL characters
+        return text.replace("\x00", "\\x00")
+
     return Quarantine.objects.create(
         source=source[:10],
-        topic=topic[:255],
-        payload=payload[:4000],
+        topic=clean(topic)[:255],
+        payload=clean(payload)[:4000],
         reason_code=code[:40],
-        reason=message[:255],
+        reason=clean(message)[:255],
     )
 
 

@@ -31,6 +31,11 @@ LAYERS = {
 }
 
 
+def _post(request: HttpRequest, key: str, default: str = "") -> str:
+    """A form value without NUL characters (PostgreSQL text cannot hold them)."""
+    return str(request.POST.get(key, default)).replace("\x00", "")
+
+
 def _is_operator(request: HttpRequest) -> bool:
     return bool(request.user.is_authenticated and has_role(request.user, Role.OPERATOR_BPBD))
 
@@ -126,9 +131,9 @@ def report_new(request: HttpRequest) -> HttpResponse:
     errors: list[str] = []
     if request.method == "POST":
         try:
-            lon = float(request.POST.get("lon", ""))
-            lat = float(request.POST.get("lat", ""))
-            depth = int(request.POST.get("depth_cm", ""))
+            lon = float(_post(request, "lon", ""))
+            lat = float(_post(request, "lat", ""))
+            depth = int(_post(request, "depth_cm", ""))
         except ValueError:
             errors.append(_("Choose the place on the map and give the water depth in cm."))
         else:
@@ -145,7 +150,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
                         lon=lon,
                         lat=lat,
                         depth_cm=depth,
-                        text=request.POST.get("text", "")[:500],
+                        text=_post(request, "text", "")[:500],
                         photo=data,
                         client_key=client_ip(request),
                     )
@@ -169,12 +174,12 @@ def reports(request: HttpRequest) -> HttpResponse:
     _require_operator(request)
     if request.method == "POST":
         try:
-            report = selectors.report_get(public_id=request.POST.get("report", ""))
+            report = selectors.report_get(public_id=_post(request, "report", ""))
             services.citizen_report_review(
                 actor=request.user,
                 report=report,
-                verified=request.POST.get("decision") == "verify",
-                note=request.POST.get("note", ""),
+                verified=_post(request, "decision") == "verify",
+                note=_post(request, "note", ""),
             )
             messages.success(request, _("Report reviewed."))
         except (DomainError, ValueError) as exc:
@@ -201,7 +206,7 @@ def alerts(request: HttpRequest) -> HttpResponse:
     _require_operator(request)
     if request.method == "POST":
         try:
-            alert = selectors.alert_get(public_id=request.POST.get("alert", ""))
+            alert = selectors.alert_get(public_id=_post(request, "alert", ""))
             services.alert_acknowledge(actor=request.user, alert=alert)
             messages.success(request, _("Alert acknowledged."))
         except (DomainError, ValueError) as exc:
@@ -224,31 +229,31 @@ def operations(request: HttpRequest) -> HttpResponse:
     _require_operator(request)
     if request.method == "POST":
         try:
-            if request.POST.get("pump"):
-                pump = selectors.station_get(code=request.POST["pump"][:40])
+            if _post(request, "pump"):
+                pump = selectors.station_get(code=_post(request, "pump")[:40])
                 services.pump_state_set(
                     actor=request.user,
                     station=pump,
-                    state=request.POST.get("state", ""),
-                    note=request.POST.get("note", ""),
+                    state=_post(request, "state", ""),
+                    note=_post(request, "note", ""),
                 )
-            elif request.POST.get("shelter"):
-                shelter = selectors.shelter_get(code=request.POST["shelter"][:40])
-                occupancy = request.POST.get("occupancy", "")
+            elif _post(request, "shelter"):
+                shelter = selectors.shelter_get(code=_post(request, "shelter")[:40])
+                occupancy = _post(request, "occupancy", "")
                 services.shelter_update(
                     actor=request.user,
                     shelter=shelter,
                     occupancy=int(occupancy) if occupancy.strip() else None,
-                    status=request.POST.get("status") or None,
+                    status=_post(request, "status") or None,
                 )
-            elif request.POST.get("station"):
-                st = selectors.station_get(code=request.POST["station"][:40])
+            elif _post(request, "station"):
+                st = selectors.station_get(code=_post(request, "station")[:40])
                 services.maintenance_log_add(
                     actor=request.user,
                     station=st,
-                    action=request.POST.get("action", ""),
-                    notes=request.POST.get("notes", ""),
-                    status_after=request.POST.get("status_after", ""),
+                    action=_post(request, "action", ""),
+                    notes=_post(request, "notes", ""),
+                    status_after=_post(request, "status_after", ""),
                 )
             messages.success(request, _("Saved."))
         except (DomainError, ValueError) as exc:
