@@ -119,9 +119,16 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+_static_collected: list[bool] = []
+
+
+@pytest.fixture(scope="module")
 def chromium() -> Any:
-    """One headless Chromium for the session. Missing browser: skip, or fail when KOTAPINTAR_REQUIRE_E2E=1."""
+    """Headless Chromium for one test module. Missing browser: skip, or fail when KOTAPINTAR_REQUIRE_E2E=1.
+
+    Module scope, not session: Playwright's sync API keeps an event loop marked as running in the
+    main thread while it is up, and code that calls `asyncio.run` (pyHanko) must not see it in the
+    modules that follow."""
     if not os.path.exists(CHROMIUM):
         message = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
         if os.environ.get("KOTAPINTAR_REQUIRE_E2E"):
@@ -130,8 +137,9 @@ def chromium() -> Any:
     from django.core.management import call_command
     from playwright.sync_api import sync_playwright
 
-    # The live test server serves /static/ from STATIC_ROOT only.
-    call_command("collectstatic", interactive=False, verbosity=0)
+    if not _static_collected:  # the live test server serves /static/ from STATIC_ROOT only
+        call_command("collectstatic", interactive=False, verbosity=0)
+        _static_collected.append(True)
     manager = sync_playwright().start()
     browser = manager.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
     yield browser
