@@ -15,6 +15,7 @@ import hmac
 import json
 import secrets
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -240,8 +241,11 @@ def _book(
     guard_debit: bool = True,
     debit_error: type[DomainError] = InsufficientBalance,
     credit_cap: int | None = None,
+    with_row: Callable[[dict[int, int]], tuple[type[models.Model], dict[str, Any]]] | None = None,
 ) -> dict[int, int]:
-    """Post one transfer; returns {account id: balance after}. Caller holds a transaction."""
+    """Post one transfer; returns {account id: balance after}. Caller holds a transaction.
+
+    `with_row(balances)` may give one more row (the payment) to insert together with the transfer."""
     if amount_idr <= 0 or debit.pk == credit.pk:
         raise ValidationFailed(_("A transfer needs a positive amount between two accounts."))
     legs = [
@@ -265,34 +269,49 @@ def _book(
             if row is None:
                 raise leg.error()
             balances[leg.account_id] = int(row[0])
-    _insert(
-        Transfer,
-        {
-            "public_id": uuid.uuid4(),
-            "debit_account": debit.pk,
-            "credit_account": credit.pk,
-            "amount_idr": amount_idr,
-            "kind": kind,
-            "ref_type": ref_type,
-            "ref_id": ref_id,
-            "memo": memo[:200],
-            "created_at": timezone.now(),
-        },
-    )
+    rows: list[tuple[type[models.Model], dict[str, Any]]] = [
+        (
+            Transfer,
+            {
+                "public_id": uuid.uuid4(),
+                "debit_account": debit.pk,
+                "credit_account": credit.pk,
+                "amount_idr": amount_idr,
+                "kind": kind,
+                "ref_type": ref_type,
+                "ref_id": ref_id,
+                "memo": memo[:200],
+                "created_at": timezone.now(),
+            },
+        )
+    ]
+    if with_row is not None:
+        rows.append(with_row(balances))
+    _insert_rows(rows)
     return balances
 
 
-def _insert(model: type[models.Model], values: dict[str, Any]) -> None:
-    """One plain INSERT (the payment path skips the ORM's query compilation; values by field name,
-    converted by each field exactly as the ORM would)."""
+def _insert_sql(model: type[models.Model], values: dict[str, Any]) -> tuple[str, list[Any]]:
+    """A plain INSERT (the payment path skips the ORM's query compilation); values by field name,
+    converted by each field exactly as the ORM would."""
     fields: list[Any] = [model._meta.get_field(name) for name in values]
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
     params = [f.get_db_prep_save(values[f.name], connection) for f in fields]
     placeholders = ", ".join(["%s"] * len(fields))
+    return f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({placeholders})", params  # noqa: S608
+
+
+def _insert_rows(rows: list[tuple[type[models.Model], dict[str, Any]]]) -> None:
+    """Insert the rows; on PostgreSQL in one statement (data-modifying CTEs: one round trip)."""
+    parts = [_insert_sql(model, values) for model, values in rows]
     with connection.cursor() as cursor:
-        sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608
-        cursor.execute(sql, params)
+        if connection.vendor == "postgresql" and len(parts) > 1:
+            ctes = ", ".join(f"i{n} AS ({sql})" for n, (sql, _p) in enumerate(parts[:-1]))
+            cursor.execute(f"WITH {ctes} {parts[-1][0]}", [p for _sql, params in parts for p in params])
+        else:
+            for sql, params in parts:
+                cursor.execute(sql, params)
 
 
 # --- cards ---------------------------------------------------------------------------------------------
@@ -591,19 +610,29 @@ class _PaymentCheck:
     merchant: Merchant
 
 
-def _payment_card_locked(number: str) -> Card:
-    """The card row for a payment, locked; read with one lean statement (hot path)."""
-    sql = "SELECT id, status, holder_id, account_id FROM wallet_card WHERE number = %s"
-    if connection.features.has_select_for_update:
+def _payment_parties(merchant_code: str, number: str) -> tuple[Merchant, Card]:
+    """Merchant and card of a payment in one statement (hot path), the card row locked."""
+    sql = (
+        "SELECT c.id, c.status, c.holder_id, c.account_id, m.id, m.name, m.active, m.owner_id, m.account_id "
+        "FROM wallet_card c CROSS JOIN wallet_merchant m WHERE c.number = %s AND m.code = %s"
+    )
+    if connection.features.has_select_for_update_of:
+        sql += " FOR UPDATE OF c"
+    elif connection.features.has_select_for_update:
         sql += " FOR UPDATE"
     with connection.cursor() as cursor:
-        cursor.execute(sql, [number])
+        cursor.execute(sql, [number, merchant_code])
         row = cursor.fetchone()
     if row is None:
+        _payment_merchant(merchant_code)  # raises MerchantNotFound when that is what is missing
         raise CardNotFound(detail={"card_number": number})
     card = Card(id=row[0], number=number, status=row[1], holder_id=row[2], account_id=row[3])
     card.account = Account(id=row[3], no_negative=True, kind=AccountKind.CARD)
-    return card
+    merchant = Merchant(
+        id=row[4], code=merchant_code, name=row[5], active=bool(row[6]), owner_id=row[7], account_id=row[8]
+    )
+    merchant.account = Account(id=row[8], no_negative=True, kind=AccountKind.MERCHANT)
+    return merchant, card
 
 
 def _payment_merchant(code: str) -> Merchant:
@@ -625,10 +654,9 @@ def check_payment(
     *, actor: Any, merchant_code: str, number: str, event_code: str, token_presented: bool
 ) -> _PaymentCheck:
     """Validate and authorise a payment; returns the (locked) card and the merchant."""
-    merchant = _payment_merchant(merchant_code)
+    merchant, card = _payment_parties(merchant_code, number)
     if not merchant.active:
         raise MerchantInactive()
-    card = _payment_card_locked(number)
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
     # cheapest checks first: the POS of the shop itself and the card's holder need no role lookup
     is_owner = authenticated and merchant.owner_id == actor.pk
@@ -672,6 +700,27 @@ def do_payment(
     method: str,
 ) -> PaymentResult:
     card, merchant = checked.card, checked.merchant
+    now = timezone.now()
+
+    def payment_row(balances: dict[int, int]) -> tuple[type[models.Model], dict[str, Any]]:
+        return (
+            Payment,
+            {
+                "public_id": payment_id,
+                "card": card.pk,
+                "merchant": merchant.pk,
+                "event_code": event_code,
+                "amount_idr": amount_idr,
+                "refunded_idr": 0,
+                "status": PaymentStatus.POSTED,
+                "method": method,
+                "reference": reference,
+                "card_balance_after_idr": balances[card.account_id],
+                "created_by": actor.pk if actor is not None and actor.is_authenticated else None,
+                "created_at": now,
+            },
+        )
+
     balances = _book(
         debit=card.account,
         credit=merchant.account,
@@ -680,24 +729,7 @@ def do_payment(
         ref_type="payment",
         ref_id=payment_id,
         memo=event_code,
-    )
-    now = timezone.now()
-    _insert(
-        Payment,
-        {
-            "public_id": payment_id,
-            "card": card.pk,
-            "merchant": merchant.pk,
-            "event_code": event_code,
-            "amount_idr": amount_idr,
-            "refunded_idr": 0,
-            "status": PaymentStatus.POSTED,
-            "method": method,
-            "reference": reference,
-            "card_balance_after_idr": balances[card.account_id],
-            "created_by": actor.pk if actor is not None and actor.is_authenticated else None,
-            "created_at": now,
-        },
+        with_row=payment_row,
     )
     return PaymentResult(
         payment_id=payment_id,
