@@ -222,6 +222,8 @@ READINGS_BODY = {
 )
 def readings_post(request: HttpRequest) -> dict[str, Any]:
     require_role(_user(request), *OPS)
+    if b"\\u0000" in request.body:  # the schema's pattern: no NUL in any string (PostgreSQL text)
+        raise ValidationFailed(code="bad_text", detail="NUL character")
     try:
         data = json.loads(request.body)
     except (ValueError, UnicodeDecodeError) as exc:

@@ -18,14 +18,17 @@ Finite = Annotated[float, Field(allow_inf_nan=False)]
 
 
 class ReadingIn(BaseModel):
-    """One reading (a plain pydantic model: thousands per request, so no ORM-aware Schema overhead)."""
+    """One reading (a plain pydantic model: thousands per request, so no ORM-aware Schema overhead).
 
-    station: Annotated[str, StringConstraints(max_length=60, pattern=NO_NUL)]
-    parameter: Annotated[str, StringConstraints(max_length=40, pattern=NO_NUL)]
-    time: Annotated[str, StringConstraints(max_length=40, pattern=NO_NUL)] = Field(
+    NUL characters are refused for the whole request body before this model runs (api.readings_post).
+    """
+
+    station: Annotated[str, StringConstraints(max_length=60)]
+    parameter: Annotated[str, StringConstraints(max_length=40)]
+    time: Annotated[str, StringConstraints(max_length=40)] = Field(
         description="ISO 8601 with a time zone, e.g. 2026-01-15T10:00:00+07:00"
     )
-    value: float | Annotated[str, StringConstraints(max_length=40, pattern=NO_NUL)]
+    value: float | Annotated[str, StringConstraints(max_length=40)]
     quality: Literal["good", "suspect", "estimated"] = "good"
 
 

@@ -460,8 +460,9 @@ def _insert_copy_direct(rows: list[_Row], received_at: datetime) -> list[_Row] |
                 raw = cursor.cursor
                 with raw.copy(
                     "COPY flood_observation (datastream_id, phenomenon_time, value, quality, received_at) "
-                    "FROM STDIN"
+                    "FROM STDIN (FORMAT BINARY)"
                 ) as copy:
+                    copy.set_types(["int8", "timestamptz", "float8", "varchar", "timestamptz"])
                     for row in by_key.values():
                         copy.write_row((row.ds.id, row.time, row.value, row.quality, received_at))
     except pg_errors.UniqueViolation:
