@@ -285,6 +285,23 @@ BSRE_USERNAME = env_secret("BSRE_USERNAME")  # HTTP Basic credentials issued to 
 BSRE_PASSWORD = env_secret("BSRE_PASSWORD")
 BSRE_TIMEOUT_S = env_int("BSRE_TIMEOUT_S", 60)  # a sign call that outlives this is "outcome unknown"
 
+# --- Modules -----------------------------------------------------------------------------------------
+# TTE (esign): signing backend and level, upload limit, extra trusted roots for verification.
+ESIGN_BACKEND = env("ESIGN_BACKEND", "citypki").strip().lower()  # citypki | bsre
+ESIGN_LEVEL = env("ESIGN_LEVEL", "B-LT").strip().upper()  # B-B | B-T | B-LT
+ESIGN_MAX_UPLOAD_BYTES = env_int("ESIGN_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+ESIGN_TRUST_ROOTS_FILE = env("ESIGN_TRUST_ROOTS_FILE", "")  # PEM bundle, e.g. the BSrE chain
+# Wallet (Batik Fusion city card): limits in integer rupiah, fees, QRIS acquirer callback secret.
+WALLET_MIN_AMOUNT_IDR = env_int("WALLET_MIN_AMOUNT_IDR", 1)
+WALLET_MAX_TOPUP_IDR = env_int("WALLET_MAX_TOPUP_IDR", 2_000_000)
+WALLET_MAX_PAYMENT_IDR = env_int("WALLET_MAX_PAYMENT_IDR", 5_000_000)
+WALLET_MAX_BALANCE_IDR = env_int("WALLET_MAX_BALANCE_IDR", 10_000_000)
+WALLET_SETTLEMENT_FEE_BPS = env_int("WALLET_SETTLEMENT_FEE_BPS", 0)  # MDR in basis points (0 for UMI)
+WALLET_CASHOUT_FEE_IDR = env_int("WALLET_CASHOUT_FEE_IDR", 0)
+WALLET_QRIS_TOPUP_TTL_S = env_int("WALLET_QRIS_TOPUP_TTL_S", 15 * 60)
+WALLET_MAX_CARDS_PER_USER = env_int("WALLET_MAX_CARDS_PER_USER", 3)
+WALLET_QRIS_WEBHOOK_SECRET = env_secret("WALLET_QRIS_WEBHOOK_SECRET")  # empty: derived from SECRET_KEY (dev)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

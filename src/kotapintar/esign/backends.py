@@ -13,7 +13,6 @@ Keep this module free of Django model imports so that any backend can import the
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
@@ -112,7 +111,9 @@ class SigningBackend(Protocol):
 
 def backend_name() -> str:
     """The configured backend name (``ESIGN_BACKEND``, default ``citypki``)."""
-    return (os.environ.get("ESIGN_BACKEND") or "citypki").strip().lower()
+    from django.conf import settings
+
+    return str(getattr(settings, "ESIGN_BACKEND", "") or "citypki").strip().lower()
 
 
 def get_backend(name: str | None = None) -> SigningBackend:

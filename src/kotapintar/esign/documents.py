@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +19,7 @@ DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
 def max_upload_bytes() -> int:
     """ESIGN_MAX_UPLOAD_BYTES (setting or environment), default 20 MB."""
-    configured = getattr(settings, "ESIGN_MAX_UPLOAD_BYTES", None) or os.environ.get("ESIGN_MAX_UPLOAD_BYTES")
+    configured = getattr(settings, "ESIGN_MAX_UPLOAD_BYTES", None)
     try:
         return int(configured) if configured else DEFAULT_MAX_BYTES
     except ValueError:

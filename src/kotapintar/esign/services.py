@@ -6,7 +6,6 @@ import datetime as dt
 import hashlib
 import io
 import logging
-import os
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +14,7 @@ from asn1crypto import keys as asn1_keys
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.x509 import ocsp as x509_ocsp
+from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -760,7 +760,7 @@ def workflow_restart(*, actor: Any, document: Document) -> Document:
 
 
 def signing_level() -> str:
-    level = os.environ.get("ESIGN_LEVEL", LEVEL_BLT).strip().upper()
+    level = str(getattr(settings, "ESIGN_LEVEL", "") or LEVEL_BLT).strip().upper()
     return level if level in LEVELS else LEVEL_BLT
 
 

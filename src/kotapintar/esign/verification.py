@@ -11,7 +11,6 @@ import datetime as dt
 import hashlib
 import io
 import logging
-import os
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +52,7 @@ def _local(value: dt.datetime | None) -> str | None:
 def extra_trust_roots() -> list[asn1_x509.Certificate]:
     """Roots trusted besides the city's own, e.g. the BSrE / PSrE Induk chain for certified signatures:
     a PEM bundle named by ESIGN_TRUST_ROOTS_FILE (setting or environment)."""
-    path = getattr(settings, "ESIGN_TRUST_ROOTS_FILE", None) or os.environ.get("ESIGN_TRUST_ROOTS_FILE")
+    path = getattr(settings, "ESIGN_TRUST_ROOTS_FILE", None)
     if not path:
         return []
     try:

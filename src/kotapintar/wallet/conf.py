@@ -1,48 +1,21 @@
-"""Wallet limits and secrets: a Django setting of the same name wins, else the environment, else the
-default. Read at call time so tests can override them with `settings` fixtures."""
+"""Wallet limits and secrets, read from settings at call time (tests override them with `settings`)."""
 
 from __future__ import annotations
 
 import hashlib
-import os
-from pathlib import Path
 
 from django.conf import settings
 
-DEFAULTS: dict[str, int] = {
-    "WALLET_MIN_AMOUNT_IDR": 1,
-    "WALLET_MAX_TOPUP_IDR": 2_000_000,
-    "WALLET_MAX_PAYMENT_IDR": 5_000_000,
-    "WALLET_MAX_BALANCE_IDR": 10_000_000,
-    "WALLET_SETTLEMENT_FEE_BPS": 0,  # MDR on settlement in basis points (0 for UMI up to Rp500.000)
-    "WALLET_CASHOUT_FEE_IDR": 0,
-    "WALLET_QRIS_TOPUP_TTL_S": 15 * 60,
-    "WALLET_MAX_CARDS_PER_USER": 3,
-}
-
 
 def limit(name: str) -> int:
-    value = getattr(settings, name, None)
-    if value is None:
-        raw = os.environ.get(name, "")
-        value = int(raw) if raw.strip() else DEFAULTS[name]
-    return int(value)
-
-
-def _secret(name: str) -> str:
-    value = getattr(settings, name, None)
-    if value:
-        return str(value)
-    path = os.environ.get(f"{name}_FILE")
-    if path:
-        return Path(path).read_text(encoding="utf-8").strip()
-    return os.environ.get(name, "")
+    """A wallet limit from settings (WALLET_*; see settings.py and the README)."""
+    return int(getattr(settings, name))
 
 
 def qris_webhook_secret() -> bytes:
     """HMAC key shared with the QRIS acquirer for top-up notifications (WALLET_QRIS_WEBHOOK_SECRET).
     Derived from SECRET_KEY when unset, which is good for development only."""
-    configured = _secret("WALLET_QRIS_WEBHOOK_SECRET")
+    configured = str(getattr(settings, "WALLET_QRIS_WEBHOOK_SECRET", "") or "")
     if configured:
         return configured.encode("utf-8")
     return hashlib.sha256(b"kotapintar-wallet-qris-webhook:" + settings.SECRET_KEY.encode()).digest()
