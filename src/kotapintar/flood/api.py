@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from datetime import timedelta
 from typing import Any
@@ -225,23 +224,22 @@ def readings_post(request: HttpRequest) -> dict[str, Any]:
     if b"\\u0000" in request.body:  # the schema's pattern: no NUL in any string (PostgreSQL text)
         raise ValidationFailed(code="bad_text", detail="NUL character")
     try:
-        data = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ValidationFailed(code="malformed_json", detail=str(exc)[:200]) from exc
-    if isinstance(data, list) and len(data) > services.MAX_BATCH:
-        raise ValidationFailed(code="batch_too_large", detail={"max_readings": services.MAX_BATCH})
-    try:
-        READINGS.validate_python(data)
+        data = READINGS.validate_json(request.body)
     except PydanticValidationError as exc:
+        errors = exc.errors()
+        if any(err.get("type") == "json_invalid" for err in errors):
+            raise ValidationFailed(code="malformed_json", detail=str(errors[0].get("msg", ""))[:200]) from exc
         detail = [
             {
                 "loc": [str(p) for p in err.get("loc", [])],
                 "msg": str(err.get("msg", "")),
                 "type": err.get("type", ""),
             }
-            for err in exc.errors()[:50]
+            for err in errors[:50]
         ]
         raise ValidationFailed(code="validation_error", detail=detail) from exc
+    if len(data) > services.MAX_BATCH:
+        raise ValidationFailed(code="batch_too_large", detail={"max_readings": services.MAX_BATCH})
     result = services.readings_ingest(readings=data, source="http")
     return {
         "received": result.received,

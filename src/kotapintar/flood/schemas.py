@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NotRequired
 
 from ninja import Schema
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import Field, StringConstraints
+from typing_extensions import TypedDict
 
 #: PostgreSQL text cannot hold NUL characters: refuse them at the edge (422, not a 500).
 NO_NUL = r"^[^\x00]*$"
@@ -17,19 +18,18 @@ StationKindName = Literal["river_level", "tide_gauge", "rain_gauge", "pump_house
 Finite = Annotated[float, Field(allow_inf_nan=False)]
 
 
-class ReadingIn(BaseModel):
-    """One reading (a plain pydantic model: thousands per request, so no ORM-aware Schema overhead).
+class ReadingIn(TypedDict):
+    """One reading. A TypedDict: pydantic builds plain dicts straight from the JSON body, which
+    matters at thousands of readings per request (no model instances, half the allocations).
 
-    NUL characters are refused for the whole request body before this model runs (api.readings_post).
+    NUL characters are refused for the whole request body before this runs (api.readings_post).
     """
 
     station: Annotated[str, StringConstraints(max_length=60)]
     parameter: Annotated[str, StringConstraints(max_length=40)]
-    time: Annotated[str, StringConstraints(max_length=40)] = Field(
-        description="ISO 8601 with a time zone, e.g. 2026-01-15T10:00:00+07:00"
-    )
+    time: Annotated[str, StringConstraints(max_length=40)]  # ISO 8601 with a time zone
     value: float | Annotated[str, StringConstraints(max_length=40)]
-    quality: Literal["good", "suspect", "estimated"] = "good"
+    quality: NotRequired[Literal["good", "suspect", "estimated"]]
 
 
 class RejectionOut(Schema):
