@@ -374,8 +374,8 @@ def _parse_value(raw: Any) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def _datastream_index(keys: Iterable[tuple[str, str]]) -> tuple[dict[tuple[str, str], _DS], set[str]]:
-    codes = {k[0] for k in keys if "\x00" not in k[0]}
+def _datastream_index(station_codes: Iterable[str]) -> tuple[dict[tuple[str, str], _DS], set[str]]:
+    codes = {code for code in station_codes if "\x00" not in code}
     rows = Datastream.objects.filter(station__code__in=codes).values_list(
         "id", "station_id", "station__code", "parameter"
     )
@@ -385,7 +385,7 @@ def _datastream_index(keys: Iterable[tuple[str, str]]) -> tuple[dict[tuple[str, 
 
 
 def _validate(
-    raw: Any, index: dict[tuple[str, str], _DS], known: set[str], now: datetime
+    raw: Any, index: dict[tuple[str, str], _DS], known: set[str], latest_allowed: datetime
 ) -> _Row | tuple[str, str]:
     if not isinstance(raw, dict):
         return "malformed", ""
@@ -405,7 +405,7 @@ def _validate(
     at = _parse_time(raw.get("time"))
     if at is None:
         return "bad_time", str(raw.get("time"))[:60]
-    if at > now + FUTURE_TOLERANCE:
+    if at > latest_allowed:
         return "future_time", at.isoformat()
     if at < EARLIEST:
         return "too_old", at.isoformat()
@@ -594,15 +594,12 @@ def readings_ingest(
     """
     now = timezone.now()
     result = IngestResult(received=len(readings))
-    keys = [
-        (r.get("station"), r.get("parameter"))
-        for r in readings
-        if isinstance(r, dict) and isinstance(r.get("station"), str) and isinstance(r.get("parameter"), str)
-    ]
-    index, known = _datastream_index(keys)  # type: ignore[arg-type]
+    codes = {r.get("station") for r in readings if isinstance(r, dict)}
+    index, known = _datastream_index(c for c in codes if isinstance(c, str))
     valid: list[_Row] = []
+    latest_allowed = now + FUTURE_TOLERANCE
     for i, raw in enumerate(readings):
-        checked = _validate(raw, index, known, now)
+        checked = _validate(raw, index, known, latest_allowed)
         if isinstance(checked, _Row):
             valid.append(checked)
             continue
