@@ -51,7 +51,7 @@ messages: install
 	for d in src/kotapintar/*/; do [ -d "$$d/locale" ] && (cd $$d && $(abspath $(BIN))/kotapintar compilemessages -l id); done; true
 
 openapi: install
-	$(BIN)/kotapintar export_openapi_schema --api kotapintar.api.api --indent 2 --sorted > openapi/v1.json
+	$(BIN)/kotapintar export_openapi_schema --api kotapintar.api.api --indent 2 --sorted --output openapi/v1.json
 
 bench: install
 	for f in bench/*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
