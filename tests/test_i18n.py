@@ -64,11 +64,14 @@ def test_every_message_has_an_indonesian_translation(app: Path) -> None:
         pytest.skip("no translatable strings")
     po = app / "locale" / "id" / "LC_MESSAGES" / "django.po"
     assert po.exists(), f"{app.name} has translatable strings but no Indonesian catalogue ({po})"
+    text = po.read_text(encoding="utf-8")
+    nplurals = int(re.search(r"nplurals=(\d+)", text).group(1)) if "nplurals=" in text else 2
+    wanted = {"msgstr"} | {f"msgstr[{i}]" for i in range(nplurals)}
     missing = []
     for entry in parse_po(po):
         if entry["msgid"] == "":
             continue
-        values = [v for k, v in entry.items() if str(k).startswith("msgstr")]
+        values = [v for k, v in entry.items() if k in wanted]
         if entry["fuzzy"] or not all(values):
             missing.append(entry["msgid"])
     assert not missing, f"{app.name}: untranslated or fuzzy: {missing[:20]}"
