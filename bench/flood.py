@@ -20,6 +20,7 @@ The database is created if missing and migrated; the benchmark uses its own stat
 
 from __future__ import annotations
 
+import cProfile
 import os
 import statistics
 import sys
@@ -35,6 +36,8 @@ STATIONS = 20
 TIMES = 2500  # readings per station per run → 50,000 rows per run
 BATCH = int(os.environ.get("BENCH_BATCH", "5000"))  # readings per request (MAX_BATCH)
 ALERT_SAMPLES = int(os.environ.get("BENCH_ALERT_SAMPLES", "400"))
+#: Diagnostics only: write a cProfile of the HTTP ingestion phase of every run to this file.
+PROFILE = os.environ.get("BENCH_PROFILE", "")
 
 
 def ensure_database(url: str) -> None:
@@ -136,13 +139,19 @@ def main() -> int:
             for code in codes
         ]
         batches = [rows[i : i + BATCH] for i in range(0, len(rows), BATCH)]
+        profiler = cProfile.Profile() if PROFILE else None
         started = time.perf_counter()
         stored = 0
+        if profiler is not None:
+            profiler.enable()
         for batch in batches:
             response = client.post("/api/v1/flood/readings", batch, content_type="application/json")
             assert response.status_code == 200, response.content[:300]
             stored += response.json()["stored"]
         elapsed = time.perf_counter() - started
+        if profiler is not None:
+            profiler.disable()
+            profiler.dump_stats(PROFILE)
         assert stored == len(rows), (stored, len(rows))
         http_rates.append(len(rows) / elapsed)
 

@@ -14,6 +14,7 @@ The model is the OPC UA Part 9 limit alarm (§B.1.5) as described in the flood d
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -50,6 +51,22 @@ class State:
 def raw_level(value: float, limits: Sequence[float]) -> int:
     """The level a value falls in, without hysteresis: the number of limits it reaches."""
     return sum(1 for limit in limits if value >= limit)
+
+
+def steady_band(state: State, limits: Limits) -> tuple[float, float] | None:
+    """The values a later reading may have for `step()` to change nothing but `last_time`.
+
+    None when the level is counting down (or may be: a pending level is set). Otherwise
+    ``(low, high)``: a value with ``value + deadband >= low`` and ``value < high`` neither
+    escalates nor starts the countdown, so `step()` returns ``State(level, last_time=at)``
+    unchanged otherwise. Callers use it to skip `step()` for the steady stream of normal readings.
+    """
+    if state.below_since is not None or state.pending_level is not None:
+        return None
+    level, bounds = state.level, limits.limits
+    low = bounds[level - 1] if level > 0 else -math.inf
+    high = bounds[level] if level < len(bounds) else math.inf
+    return low, high
 
 
 def step(state: State, value: float, at: datetime, limits: Limits) -> tuple[State, bool]:
