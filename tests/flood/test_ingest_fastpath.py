@@ -1,8 +1,10 @@
 """The batch fast paths give the same result as the reading-by-reading rules they shortcut."""
 
+import gc
 import random
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from django.utils import timezone
 
 from kotapintar.flood import services
@@ -92,3 +94,20 @@ def test_the_batch_checks_match_the_single_reading_checks(river):
     assert valid == [e for e in expected if isinstance(e, services._Row)]
     assert refused == [(i, e) for i, e in enumerate(expected) if not isinstance(e, services._Row)]
     assert len(valid) == 5
+
+
+def test_the_collector_is_paused_for_a_batch_and_back_on_after_it_even_on_error():
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError):
+        with services.gc_paused():
+            assert not gc.isenabled()
+            with services.gc_paused():
+                pass
+            assert not gc.isenabled()  # an inner pause leaves the outer one in force
+            raise RuntimeError("batch failed")
+    assert gc.isenabled()
+
+
+def test_ingest_leaves_the_collector_on(river):
+    services.readings_ingest(readings=[reading("loji-1", 50.0, T0)], source="http")
+    assert gc.isenabled()

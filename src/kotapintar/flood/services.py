@@ -7,12 +7,14 @@ phenomenon time), update the latest-value table, then evaluate the alarms of the
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import io
 import logging
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, NamedTuple
@@ -421,6 +423,26 @@ def _validate(
     return _Row(ds, at, value, str(quality), at.timestamp())
 
 
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a batch is parsed and stored.
+
+    A 5,000-reading batch allocates tens of thousands of short-lived dicts and tuples (freed by
+    reference counting; they form no cycles), which trigger repeated collections that each walk
+    the whole long-lived heap of the process (Django, models, templates): about a quarter of the
+    request's time. Nothing else changes; the collector is switched back on when the outermost
+    pause ends (and runs as usual then), even if the batch fails.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def _validate_all(
     readings: Sequence[Any], index: dict[tuple[str, str], _DS], known: set[str], latest_allowed: datetime
 ) -> tuple[list[_Row], list[tuple[int, tuple[str, str]]]]:
@@ -645,6 +667,28 @@ def readings_ingest(
     A refused reading is reported with its index and reason (and quarantined when `quarantine`);
     it never stops the others. Nothing stored is changed: a second copy of a reading is a duplicate.
     """
+    with gc_paused():
+        return _readings_ingest(
+            readings=readings,
+            source=source,
+            topic=topic,
+            quarantine=quarantine,
+            raw_payloads=raw_payloads,
+            topics=topics,
+            evaluate=evaluate,
+        )
+
+
+def _readings_ingest(
+    *,
+    readings: Sequence[Any],
+    source: str,
+    topic: str,
+    quarantine: bool,
+    raw_payloads: Sequence[str] | None,
+    topics: Sequence[str] | None,
+    evaluate: bool,
+) -> IngestResult:
     now = timezone.now()
     result = IngestResult(received=len(readings))
     codes = {r.get("station") for r in readings if isinstance(r, dict)}
@@ -933,24 +977,24 @@ def _evaluate_level(
     # band that neither escalates nor starts the countdown, only `last_time` moves (kept in `last`
     # and written into `current` before the next real step and at the end).
     band: tuple[float, float] | None = None
-    band_of: int | None = None
+    band_of: ThresholdSet | None = None
     deadband = 0.0
     last = current.last_time
     for row in rows:
         ts = _threshold_at(versions, row.time)
         if ts is None:
             continue
-        limits = limits_of.get(ts.pk)
+        limits = limits_of.get(id(ts))  # the versions live as long as this call: id() is stable
         if limits is None:
-            limits = limits_of[ts.pk] = hysteresis.Limits(
+            limits = limits_of[id(ts)] = hysteresis.Limits(
                 (ts.waspada, ts.siaga, ts.awas),
                 deadband=ts.deadband,
                 off_delay=timedelta(seconds=ts.off_delay_s),
             )
-        if band_of != ts.pk:
+        if band_of is not ts:
             if last is not current.last_time:
                 current = hysteresis.State(level=current.level, last_time=last)
-            band, band_of, deadband = hysteresis.steady_band(current, limits), ts.pk, limits.deadband
+            band, band_of, deadband = hysteresis.steady_band(current, limits), ts, limits.deadband
         if (
             band is not None
             and (last is None or row.time > last)
