@@ -111,3 +111,18 @@ def test_the_collector_is_paused_for_a_batch_and_back_on_after_it_even_on_error(
 def test_ingest_leaves_the_collector_on(river):
     services.readings_ingest(readings=[reading("loji-1", 50.0, T0)], source="http")
     assert gc.isenabled()
+
+
+def test_one_batch_across_a_threshold_change_uses_the_version_valid_at_each_reading(river):
+    services.threshold_set_create(
+        actor=None,
+        station=river,
+        parameter="water_level",
+        valid_from=T0 + timedelta(hours=1),
+        waspada=80,
+        siaga=90,
+        awas=95,
+    )
+    batch = [reading("loji-1", 85.0, T0 + timedelta(minutes=30 * i)) for i in range(5)]
+    result = services.readings_ingest(readings=batch, source="http")
+    assert [(a.level, a.phenomenon_time) for a in result.alerts] == [(1, T0 + timedelta(hours=1))]

@@ -13,6 +13,7 @@ import gc
 import io
 import logging
 import math
+import operator
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -378,11 +379,16 @@ def _parse_value(raw: Any) -> float | None:
 
 def _datastream_index(station_codes: Iterable[str]) -> tuple[dict[tuple[str, str], _DS], set[str]]:
     codes = {code for code in station_codes if "\x00" not in code}
-    rows = Datastream.objects.filter(station__code__in=codes).values_list(
-        "id", "station_id", "station__code", "parameter"
+    # One query: every station asked for, with its datastreams (none: a row of NULLs, still known).
+    rows = Station.objects.filter(code__in=codes).values_list(
+        "id", "code", "datastreams__id", "datastreams__parameter"
     )
-    index = {(code, param): _DS(pk, sid, param) for pk, sid, code, param in rows}
-    known = set(Station.objects.filter(code__in=codes).values_list("code", flat=True))
+    index: dict[tuple[str, str], _DS] = {}
+    known: set[str] = set()
+    for sid, code, pk, param in rows:
+        known.add(code)
+        if pk is not None:
+            index[(code, param)] = _DS(pk, sid, param)
     return index, known
 
 
@@ -457,7 +463,11 @@ def _validate_all(
     valid: list[_Row] = []
     refused: list[tuple[int, tuple[str, str]]] = []
     times: dict[str, tuple[datetime, float] | None] = {}
-    ranges = {param: (low, high) for param, (_unit, low, high) in PARAMETER_SPECS.items()}
+    # station → parameter → (datastream, lowest, highest possible value)
+    streams: dict[str, dict[str, tuple[_DS, float, float]]] = defaultdict(dict)
+    for (code, param), known_ds in index.items():
+        _unit, lowest, highest = PARAMETER_SPECS[param]
+        streams[code][param] = (known_ds, lowest, highest)
     append = valid.append
     for i, raw in enumerate(readings):
         if type(raw) is dict:
@@ -476,17 +486,16 @@ def _validate_all(
                 and type(quality) is str
                 and quality in QUALITIES
             ):
-                ds = index.get((station, parameter))
-                if ds is not None:
+                stream = streams[station].get(parameter) if station in streams else None
+                if stream is not None:
                     if text in times:
                         parsed = times[text]
                     else:
                         at = _parse_time(text)
                         ok = at is not None and EARLIEST <= at <= latest_allowed
                         parsed = times[text] = (at, at.timestamp()) if ok and at is not None else None
-                    low, high = ranges[parameter]
-                    if parsed is not None and low <= value <= high:
-                        append(_Row(ds, parsed[0], value, quality, parsed[1]))
+                    if parsed is not None and stream[1] <= value <= stream[2]:
+                        append(_Row(stream[0], parsed[0], value, quality, parsed[1]))
                         continue
         checked = _validate(raw, index, known, latest_allowed)
         if isinstance(checked, _Row):
@@ -599,19 +608,33 @@ def _insert_values(rows: list[_Row], received_at: datetime) -> list[_Row]:
     return inserted
 
 
-def _latest_upsert(rows: list[_Row], received_at: datetime) -> None:
+def _by_datastream(rows: list[_Row]) -> dict[int, list[_Row]]:
+    """The rows of each datastream, oldest first (times are unique per datastream after dedup)."""
+    by_ds: dict[int, list[_Row]] = defaultdict(list)
+    for row in rows:
+        by_ds[row.ds.id].append(row)
+    for ds_rows in by_ds.values():
+        ds_rows.sort(key=_EPOCH)
+    return by_ds
+
+
+_EPOCH = operator.attrgetter("epoch")
+
+
+def _latest_upsert(
+    rows: list[_Row], received_at: datetime, by_ds: dict[int, list[_Row]] | None = None
+) -> None:
     """Move each datastream's latest value forward (never back: late readings leave it alone).
 
     Two multi-row upserts: first every datastream's second-newest new reading, then its newest, so
     that `previous_value` (the trend) is right even when one batch brings several readings.
+    `by_ds` is `_by_datastream(rows)` when the caller has it already.
     """
-    by_ds: dict[int, list[_Row]] = defaultdict(list)
-    for row in rows:
-        by_ds[row.ds.id].append(row)
+    if by_ds is None:
+        by_ds = _by_datastream(rows)
     second: list[_Row] = []
     newest: list[_Row] = []
     for ds_rows in by_ds.values():
-        ds_rows.sort(key=lambda r: r.time)
         newest.append(ds_rows[-1])
         if len(ds_rows) > 1:
             second.append(ds_rows[-2])
@@ -707,9 +730,10 @@ def _readings_ingest(
         result.stored = len(inserted)
         result.duplicates = len(valid) - len(inserted)
         if inserted:
-            _latest_upsert(inserted, now)
+            by_ds = _by_datastream(inserted)
+            _latest_upsert(inserted, now, by_ds)
             if evaluate:
-                result.alerts = _evaluate(inserted)
+                result.alerts = _evaluate(inserted, by_ds)
     return result
 
 
@@ -905,14 +929,14 @@ def _states_save(states: list[AlertState]) -> None:
             )
 
 
-def _evaluate(rows: list[_Row]) -> list[Alert]:
-    """Evaluate the alarms of new readings; a constant number of queries per batch when nothing changes."""
-    by_ds: dict[int, list[_Row]] = defaultdict(list)
-    for row in rows:
-        by_ds[row.ds.id].append(row)
+def _evaluate(rows: list[_Row], by_ds: dict[int, list[_Row]] | None = None) -> list[Alert]:
+    """Evaluate the alarms of new readings; a constant number of queries per batch when nothing changes.
+
+    `by_ds` is `_by_datastream(rows)` when the caller has it already.
+    """
+    if by_ds is None:
+        by_ds = _by_datastream(rows)
     streams = {ds_rows[0].ds.id: ds_rows[0].ds for ds_rows in by_ds.values()}
-    for ds_rows in by_ds.values():
-        ds_rows.sort(key=lambda r: r.time)
     level_ds = [ds for ds in streams.values() if ds.parameter in LEVEL_PARAMETERS]
     versions: dict[tuple[int, str], list[ThresholdSet]] = defaultdict(list)
     if level_ds:
@@ -980,8 +1004,13 @@ def _evaluate_level(
     band_of: ThresholdSet | None = None
     deadband = 0.0
     last = current.last_time
+    # The version in force walks forward with the (time-ordered) rows: same as _threshold_at().
+    ts: ThresholdSet | None = None
+    upcoming = iter(versions)
+    following = next(upcoming, None)
     for row in rows:
-        ts = _threshold_at(versions, row.time)
+        while following is not None and following.valid_from <= row.time:
+            ts, following = following, next(upcoming, None)
         if ts is None:
             continue
         limits = limits_of.get(id(ts))  # the versions live as long as this call: id() is stable
