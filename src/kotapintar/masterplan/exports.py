@@ -14,14 +14,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kotapintar.lib import masterplan_charts as charts
+from kotapintar.lib.money import format_idr
 from kotapintar.masterplan import selectors
 from kotapintar.masterplan.models import FundingSource, Horizon, Plan, Programme
 
 HORIZON_LABELS = dict(Horizon.choices)
-
-
-def rupiah(value: int) -> str:
-    return "Rp" + f"{value:,}".replace(",", ".")
 
 
 def juta(value: int) -> str:
@@ -57,7 +54,7 @@ def document_data(*, plan: Plan) -> dict[str, Any]:
                         "element": p.worksheet.element.code,
                         "horizon": str(HORIZON_LABELS.get(p.horizon, p.horizon)),
                         "budget": totals.get(p.pk, 0),
-                        "budget_text": rupiah(totals.get(p.pk, 0)),
+                        "budget_text": format_idr(totals.get(p.pk, 0)),
                         "supporting": ", ".join(o.short_name for o in p.supporting_opds.all()),
                         "activities": [a.name for a in p.activities.all()],
                     }
