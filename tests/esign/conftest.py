@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from typing import Any
 
@@ -13,22 +12,6 @@ from kotapintar.esign import documents, services
 from kotapintar.esign.models import PkiCertificate
 
 PASSPHRASE = "Frasa-Sandi-Uji-1"
-
-
-@pytest.fixture(autouse=True)
-def _no_inherited_event_loop(request: Any) -> Any:
-    """Playwright's sync API (the session-wide browser of the e2e tests) leaves its event loop marked as
-    running in the main thread for the rest of the session; pyHanko's synchronous API calls
-    `asyncio.run`, which then refuses to start. Outside the browser tests, hide that loop."""
-    if "e2e" in request.keywords:
-        yield
-        return
-    loop = asyncio.events._get_running_loop()
-    asyncio.events._set_running_loop(None)
-    try:
-        yield
-    finally:
-        asyncio.events._set_running_loop(loop)
 
 
 @pytest.fixture
