@@ -7,21 +7,11 @@ data, so that authorised code paths are exercised, not just the 401s.
 
 from __future__ import annotations
 
-import os
-
 import pytest
-import schemathesis
-from hypothesis import HealthCheck, Phase, settings
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
 
 from kotapintar.core import services
 from kotapintar.core.models import Role
-from kotapintar.wsgi import application
-
-schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
-MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "25"))
-CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
+from tests.fuzzing import CHECKS, fuzz_settings, schema
 
 
 @pytest.fixture
@@ -33,13 +23,6 @@ def fuzz_headers(city, make_user, keep_db_connection):
 
 @pytest.mark.django_db
 @schema.parametrize()
-@settings(
-    max_examples=MAX_EXAMPLES,
-    deadline=None,
-    database=None,
-    derandomize=True,
-    phases=[Phase.explicit, Phase.generate],
-    suppress_health_check=list(HealthCheck),
-)
+@fuzz_settings
 def test_api_operation(case, fuzz_headers):
     case.call_and_validate(headers=fuzz_headers, checks=CHECKS)

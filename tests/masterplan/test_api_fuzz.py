@@ -3,23 +3,14 @@ platform-wide fuzz, which runs on an empty plan list): no 5xx, every response as
 
 from __future__ import annotations
 
-import os
-
 import pytest
-import schemathesis
-from hypothesis import HealthCheck, Phase, settings
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
 
 from kotapintar.core import services as core_services
 from kotapintar.core.models import Role
-from kotapintar.wsgi import application
+from tests.fuzzing import CHECKS, fuzz_settings
+from tests.fuzzing import schema as platform_schema
 
-schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application).include(
-    path_regex="/masterplan/"
-)
-MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "25"))
-CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
+schema = platform_schema.include(path_regex="/masterplan/")
 
 
 @pytest.fixture
@@ -31,13 +22,6 @@ def fuzz_headers(worksheet, slot, meeting, make_user, keep_db_connection):
 
 @pytest.mark.django_db
 @schema.parametrize()
-@settings(
-    max_examples=MAX_EXAMPLES,
-    deadline=None,
-    database=None,
-    derandomize=True,
-    phases=[Phase.explicit, Phase.generate],
-    suppress_health_check=list(HealthCheck),
-)
+@fuzz_settings
 def test_masterplan_operation(case, fuzz_headers):
     case.call_and_validate(headers=fuzz_headers, checks=CHECKS)
