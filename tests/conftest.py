@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable
 from typing import Any
@@ -159,6 +160,10 @@ def page(chromium: Any, live_server: Any) -> Any:
     pg.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     pg.console_errors = errors
     yield pg
+    # Let requests the page still has in flight (map data, polling) finish before the database is
+    # flushed: on SQLite a request still reading a table makes the flush fail with "table is locked".
+    with contextlib.suppress(Exception):
+        pg.wait_for_load_state("networkidle", timeout=5_000)
     context.close()
 
 
