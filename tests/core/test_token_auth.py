@@ -1,5 +1,8 @@
+from datetime import timedelta
+
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from kotapintar.core import services
 from kotapintar.core.models import ApiToken, Role
@@ -76,3 +79,36 @@ def test_error_messages_follow_the_callers_language(user):
     english = Client(headers={"Accept-Language": "en"}).get("/api/v1/core/me").json()["message"]
     assert "masuk" in indonesian.lower()
     assert "sign in" in english.lower()
+
+
+def test_token_use_is_recorded(user):
+    token, raw = services.api_token_create(user=user, name="laptop")
+    assert services.api_token_authenticate(raw=raw) == user
+    assert ApiToken.objects.get(pk=token.pk).last_used_at is not None
+
+
+def test_token_last_use_is_written_at_most_once_a_minute(user):
+    token, raw = services.api_token_create(user=user, name="laptop")
+    recent = timezone.now() - timedelta(seconds=services.TOKEN_TOUCH_S - 5)
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=recent)
+    services.api_token_authenticate(raw=raw)
+    assert ApiToken.objects.get(pk=token.pk).last_used_at == recent
+
+
+def test_token_last_use_is_refreshed_after_a_minute(user):
+    token, raw = services.api_token_create(user=user, name="laptop")
+    old = timezone.now() - timedelta(seconds=services.TOKEN_TOUCH_S + 5)
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=old)
+    services.api_token_authenticate(raw=raw)
+    assert ApiToken.objects.get(pk=token.pk).last_used_at > old
+
+
+def test_token_authenticates_to_a_complete_user(user):
+    _token, raw = services.api_token_create(user=user, name="laptop")
+    found = services.api_token_authenticate(raw=raw)
+    assert (found.pk, found.username, found.is_active, found.date_joined) == (
+        user.pk,
+        user.username,
+        True,
+        user.date_joined,
+    )
