@@ -16,18 +16,20 @@ import json
 import secrets
 import uuid
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from django.db import connection, models, transaction
+from django.db import DatabaseError, connection, models, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kotapintar.core import audit
+from kotapintar.core.db import hot_cursor
 from kotapintar.core.errors import (
     Conflict,
     DomainError,
@@ -661,23 +663,31 @@ def check_payment(
     # cheapest checks first: the POS of the shop itself and the card's holder need no role lookup
     is_owner = authenticated and merchant.owner_id == actor.pk
     is_holder = authenticated and card.holder_id is not None and card.holder_id == actor.pk
-    is_staff = authenticated and not (is_owner or is_holder) and has_role(actor, *OPERATOR_ROLES)
-    # A scanned, genuine card token proves possession (the visitor pays with their card); a
-    # merchant account may still only take payments for its own shop.
-    by_token = (
-        token_presented
-        and not (is_staff or is_owner or is_holder)
-        and not (authenticated and has_role(actor, Role.MERCHANT.value))
-    )
-    if not (is_staff or is_owner or is_holder or by_token):
-        if not authenticated:
-            raise NotAuthenticated()
-        raise PermissionDenied(_("You may not charge this card for this merchant."))
+    if not (is_owner or is_holder) and not any(_payment_roles(actor, token_presented)):
+        raise _payment_forbidden(actor)
     if card.status != CardStatus.ACTIVE:
         raise CardBlocked(detail={"card_number": number, "status": card.status})
     if event_code and not _registered(merchant.pk, event_code):
         raise MerchantNotRegistered(detail={"merchant_code": merchant_code, "event_code": event_code})
     return _PaymentCheck(card=card, merchant=merchant)
+
+
+def _payment_roles(actor: Any, token_presented: bool) -> tuple[bool, bool]:
+    """(is staff, pays by a scanned card token) for an actor who is neither owner nor holder.
+
+    A scanned, genuine card token proves possession (the visitor pays with their card); a merchant
+    account may still only take payments for its own shop."""
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    is_staff = authenticated and has_role(actor, *OPERATOR_ROLES)
+    is_merchant = authenticated and has_role(actor, Role.MERCHANT.value)
+    by_token = token_presented and not is_staff and not is_merchant
+    return is_staff, by_token
+
+
+def _payment_forbidden(actor: Any) -> DomainError:
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return NotAuthenticated()
+    return PermissionDenied(_("You may not charge this card for this merchant."))
 
 
 def _registered(merchant_id: int, event_code: str) -> bool:
@@ -838,26 +848,152 @@ def payment_create(
         "event": event_code,
         "ref": reference,
     }
-    with transaction.atomic():
-        first = _idempotent_begin(key=key, operation="payment", params=params, new_id=new_id)
-        if first is not None:
-            return payment_result(Payment.objects.select_related("card", "merchant").get(public_id=first))
-        checked = check_payment(
+    post = _payment_post_pg if connection.vendor == "postgresql" else _payment_post_python
+    return post(
+        _PaymentRequest(
             actor=actor,
+            key=key,
+            params=params,
+            payment_id=new_id,
             merchant_code=merchant_code,
             number=number,
-            event_code=event_code,
-            token_presented=bool(card_token),
-        )
-        return do_payment(
-            actor=actor,
-            checked=checked,
-            payment_id=new_id,
             amount_idr=amount,
             event_code=event_code,
             reference=reference,
             method=method,
+            token_presented=bool(card_token),
         )
+    )
+
+
+@dataclass(frozen=True)
+class _PaymentRequest:
+    actor: Any
+    key: str
+    params: dict[str, Any]
+    payment_id: UUID
+    merchant_code: str
+    number: str
+    amount_idr: int
+    event_code: str
+    reference: str
+    method: str
+    token_presented: bool
+
+
+def _replayed_payment(payment_id: UUID) -> PaymentResult:
+    """The result of the first payment made with a retried Idempotency-Key."""
+    return payment_result(Payment.objects.select_related("card", "merchant").get(public_id=payment_id))
+
+
+def _payment_post_python(req: _PaymentRequest) -> PaymentResult:
+    """A payment in several statements (SQLite); the same rules as `wallet_payment_post`."""
+    with transaction.atomic():
+        first = _idempotent_begin(key=req.key, operation="payment", params=req.params, new_id=req.payment_id)
+        if first is not None:
+            return _replayed_payment(first)
+        checked = check_payment(
+            actor=req.actor,
+            merchant_code=req.merchant_code,
+            number=req.number,
+            event_code=req.event_code,
+            token_presented=req.token_presented,
+        )
+        return do_payment(
+            actor=req.actor,
+            checked=checked,
+            payment_id=req.payment_id,
+            amount_idr=req.amount_idr,
+            event_code=req.event_code,
+            reference=req.reference,
+            method=req.method,
+        )
+
+
+REFUSED_SQLSTATE = "KP001"  # raised by wallet_payment_post for every refusal
+
+
+def _payment_refusal(req: _PaymentRequest, outcome: str, info: str | None) -> DomainError:
+    refusals: dict[str, Callable[[], DomainError]] = {
+        "key_reused": lambda: IdempotencyKeyReused(detail={"operation": info}),
+        "in_flight": lambda: Conflict(
+            _("This request is already being processed. Retry in a moment."), code="in_flight"
+        ),
+        "card_not_found": lambda: CardNotFound(detail={"card_number": req.number}),
+        "merchant_not_found": lambda: MerchantNotFound(detail={"merchant_code": req.merchant_code}),
+        "merchant_inactive": MerchantInactive,
+        "forbidden": lambda: _payment_forbidden(req.actor),
+        "card_blocked": lambda: CardBlocked(detail={"card_number": req.number, "status": info}),
+        "merchant_not_registered": lambda: MerchantNotRegistered(
+            detail={"merchant_code": req.merchant_code, "event_code": req.event_code}
+        ),
+        "insufficient_balance": InsufficientBalance,
+    }
+    if outcome not in refusals:
+        raise RuntimeError(f"wallet_payment_post refused with an unknown reason: {outcome!r}")
+    return refusals[outcome]()
+
+
+def _payment_post_pg(req: _PaymentRequest) -> PaymentResult:
+    """A payment in one statement: the function `wallet_payment_post` (migration wallet 0004).
+
+    Outside a transaction the statement is its own transaction (no BEGIN/COMMIT round trips);
+    inside one it runs in a savepoint. A refusal comes back as SQLSTATE KP001 and is raised as its
+    domain error. The POS of the shop itself and the card's holder pay in one statement; for anyone
+    else the function first asks for the actor's roles."""
+    authenticated = req.actor is not None and getattr(req.actor, "is_authenticated", False)
+    actor_id = req.actor.pk if authenticated else None
+    roles: tuple[bool, bool] | None = None if authenticated else (False, req.token_presented)
+    fingerprint = _fingerprint("payment", req.params)
+    for _attempt in range(2):
+        now = timezone.now()
+        try:
+            with transaction.atomic() if not connection.get_autocommit() else nullcontext():
+                with hot_cursor() as cursor:
+                    cursor.execute(
+                        "SELECT r_outcome, r_id, r_balance, r_merchant_name FROM wallet_payment_post("
+                        "%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                        [
+                            req.key,
+                            fingerprint,
+                            req.payment_id,
+                            uuid.uuid4(),
+                            req.number,
+                            req.merchant_code,
+                            req.amount_idr,
+                            req.event_code,
+                            req.reference,
+                            req.method,
+                            actor_id,
+                            roles[0] if roles else None,
+                            roles[1] if roles else None,
+                            now,
+                        ],
+                    )
+                    outcome, ref_id, balance, merchant_name = cursor.fetchone()
+        except DatabaseError as exc:
+            diag = getattr(exc.__cause__, "diag", None)
+            if diag is None or diag.sqlstate != REFUSED_SQLSTATE:
+                raise
+            if diag.message_primary == "need_roles" and roles is None:
+                roles = _payment_roles(req.actor, req.token_presented)
+                continue
+            raise _payment_refusal(req, diag.message_primary or "", diag.message_detail) from None
+        if outcome == "replay":
+            return _replayed_payment(ref_id)
+        return PaymentResult(
+            payment_id=req.payment_id,
+            status=PaymentStatus.POSTED,
+            amount_idr=req.amount_idr,
+            card_number=req.number,
+            merchant_code=req.merchant_code,
+            event_code=req.event_code,
+            created_at=now,
+            card_balance_idr=int(balance),
+            reference=req.reference,
+            merchant_name=merchant_name,
+        )
+    raise RuntimeError("wallet_payment_post asked for the actor's roles twice")
 
 
 def payment_qris_pay(
