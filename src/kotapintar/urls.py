@@ -4,11 +4,13 @@ from django.urls import include, path
 
 from kotapintar.api import api
 
+# The API comes first: every POS payment and sensor batch resolves its URL, and an empty-prefix
+# include placed before it would make each API request try all of the site's pages first.
 urlpatterns = [
+    path("api/v1/", api.urls),
     path("", include("kotapintar.core.urls")),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("masterplan/", include("kotapintar.masterplan.urls")),
     path("tte/", include("kotapintar.esign.urls")),

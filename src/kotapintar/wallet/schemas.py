@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import date, datetime
 from typing import Annotated, Any
 from uuid import UUID
@@ -259,6 +260,6 @@ class NotifyOut(Schema):
 
 
 def as_dict(obj: Any) -> dict[str, Any]:
-    from dataclasses import asdict
-
-    return asdict(obj)
+    """A result dataclass as the response body: one level deep (the schema validates nested
+    dataclasses from their attributes; dataclasses.asdict would deep-copy every value)."""
+    return {f.name: getattr(obj, f.name) for f in fields(obj)}
