@@ -68,6 +68,8 @@ def start_server(
             sys.executable,
             "-m",
             "gunicorn",
+            "--config",
+            "python:kotapintar.gunicorn_conf",
             "kotapintar.wsgi:application",
             "--bind",
             f"127.0.0.1:{port}",
@@ -77,12 +79,6 @@ def start_server(
             "gthread" if threads > 1 else "sync",
             "--threads",
             str(threads),
-            "--keep-alive",
-            "30",
-            "--log-level",
-            "warning",
-            "--backlog",
-            "256",
         ]
     else:
         raise ValueError(kind)
