@@ -53,7 +53,11 @@ messages: install
 openapi: install
 	$(BIN)/kotapintar export_openapi_schema --api kotapintar.api.api --indent 2 --sorted --output openapi/v1.json
 
+## bench/wallet.py drives the API with wrk and compares with pgbench (Debian: wrk, postgresql-contrib).
 bench: install
+	@command -v wrk >/dev/null && command -v pgbench >/dev/null || \
+	  (command -v apt-get >/dev/null && apt-get install -y -qq wrk postgresql-contrib >/dev/null) || \
+	  echo "bench/wallet.py needs wrk and pgbench: apt-get install wrk postgresql-contrib"
 	for f in bench/*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
 
 clean:
