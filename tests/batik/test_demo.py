@@ -27,6 +27,20 @@ def test_demo_seeds_the_batik_events(settings):
         "festival-sarung-batik-2026",
         "museum-batik-workshop",
     } <= codes
+
+
+def test_demo_has_coming_events_besides_the_museum(settings):
+    from django.utils import timezone
+
+    settings.DEMO_PASSWORD = "Demo-Pekalongan-2018"
+    _seed()
+    coming = set(
+        Event.objects.filter(ends_at__gte=timezone.now())
+        .exclude(code="museum-batik-workshop")
+        .values_list("code", flat=True)
+    )
+    assert {"pbn-2026", "batik-night-market-2027", "festival-sarung-batik-2027"} <= coming
+    assert Event.objects.get(code="festival-sarung-batik-2027").starts_at.date().isoformat() == "2027-04-01"
     prices = dict(
         TicketType.objects.filter(event__code="museum-batik-workshop").values_list("code", "price_idr")
     )
