@@ -35,9 +35,12 @@ gc.disable()
 
 def when_ready(server: Any) -> None:
     """In the master, after the application is loaded and before any worker forks."""
+    from django.db import connections
     from django.urls import get_resolver
 
     get_resolver().url_patterns  # noqa: B018 - imports every URLconf and view module now
+    # A connection opened while loading must not be inherited: forked workers would share its socket.
+    connections.close_all()
     gc.collect()
     gc.freeze()
     gc.enable()
