@@ -171,8 +171,12 @@ def _idempotent_begin(*, key: str, operation: str, params: dict[str, Any], new_i
     raise Conflict(_("This request is already being processed. Retry in a moment."), code="in_flight")
 
 
+def _signed_in(actor: Any) -> bool:
+    return actor is not None and bool(getattr(actor, "is_authenticated", False))
+
+
 def _require_user(actor: Any) -> None:
-    if actor is None or not getattr(actor, "is_authenticated", False):
+    if not _signed_in(actor):
         raise NotAuthenticated()
 
 
@@ -659,7 +663,7 @@ def check_payment(
     merchant, card = _payment_parties(merchant_code, number)
     if not merchant.active:
         raise MerchantInactive()
-    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    authenticated = _signed_in(actor)
     # cheapest checks first: the POS of the shop itself and the card's holder need no role lookup
     is_owner = authenticated and merchant.owner_id == actor.pk
     is_holder = authenticated and card.holder_id is not None and card.holder_id == actor.pk
@@ -677,7 +681,7 @@ def _payment_roles(actor: Any, token_presented: bool) -> tuple[bool, bool]:
 
     A scanned, genuine card token proves possession (the visitor pays with their card); a merchant
     account may still only take payments for its own shop."""
-    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    authenticated = _signed_in(actor)
     is_staff = authenticated and has_role(actor, *OPERATOR_ROLES)
     is_merchant = authenticated and has_role(actor, Role.MERCHANT.value)
     by_token = token_presented and not is_staff and not is_merchant
@@ -685,7 +689,7 @@ def _payment_roles(actor: Any, token_presented: bool) -> tuple[bool, bool]:
 
 
 def _payment_forbidden(actor: Any) -> DomainError:
-    if actor is None or not getattr(actor, "is_authenticated", False):
+    if not _signed_in(actor):
         return NotAuthenticated()
     return PermissionDenied(_("You may not charge this card for this merchant."))
 
@@ -941,7 +945,7 @@ def _payment_post_pg(req: _PaymentRequest) -> PaymentResult:
     inside one it runs in a savepoint. A refusal comes back as SQLSTATE KP001 and is raised as its
     domain error. The POS of the shop itself and the card's holder pay in one statement; for anyone
     else the function first asks for the actor's roles."""
-    authenticated = req.actor is not None and getattr(req.actor, "is_authenticated", False)
+    authenticated = _signed_in(req.actor)
     actor_id = req.actor.pk if authenticated else None
     roles: tuple[bool, bool] | None = None if authenticated else (False, req.token_presented)
     fingerprint = _fingerprint("payment", req.params)
