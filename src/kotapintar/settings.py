@@ -139,6 +139,14 @@ if DATABASE_URL:
         DATABASES["default"]["OPTIONS"] = dict(SQLITE_OPTIONS)
     else:
         DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+        # Server-binding cursors (core.db.hot_cursor: the token lookup and the POS payment) prepare
+        # a statement once it has run this many times on a connection; Django's own cursors bind
+        # on the client and never prepare. "none" turns it off, for a transaction-mode pooler that
+        # cannot keep prepared statements (PgBouncer before 1.21, or without max_prepared_statements).
+        _prepare = env("DB_PREPARE_THRESHOLD", "5").strip().lower()
+        DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
+            None if _prepare in ("", "none") else int(_prepare)
+        )
 else:
     SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
     DATABASES = {

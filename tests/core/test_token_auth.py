@@ -112,3 +112,19 @@ def test_token_authenticates_to_a_complete_user(user):
         True,
         user.date_joined,
     )
+
+
+@pytest.mark.postgres
+def test_token_lookup_becomes_a_prepared_statement_on_postgresql(user):
+    from django.conf import settings
+    from django.db import connection
+
+    threshold = settings.DATABASES["default"]["OPTIONS"]["prepare_threshold"]
+    assert threshold is not None
+    _token, raw = services.api_token_create(user=user, name="laptop")
+    for _ in range(threshold + 1):
+        assert services.api_token_authenticate(raw=raw) == user
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any("token_hash" in statement for statement in prepared)
