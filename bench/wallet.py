@@ -17,6 +17,18 @@ signed in with the merchants' owner token. Runs alternate (pgbench, payments, pg
     ratio_vs_tpcb    payments_per_s / tpcb_tps      (goal >= 0.25 on 2 cores)
     p99_ms           99th percentile payment latency at the client (goal < 50 ms)
 
+On Linux it also prints where the machine's CPU went, from /proc and the clients' rusage, medians
+of the same runs (steal time excluded):
+
+    cpu_ms_per_payment      CPU of the whole machine per acknowledged payment, wrk included
+    cpu_ms_per_payment_web  of which the gunicorn workers (Django, ninja, psycopg, HTTP)
+    cpu_ms_per_payment_db   of which everything but the web workers and wrk: PostgreSQL, kernel
+    cpu_ms_per_tpcb_tx      CPU of the whole machine per TPC-B transaction, pgbench included
+
+When both kinds of run keep the two cores busy, ratio_vs_tpcb is close to
+cpu_ms_per_tpcb_tx / cpu_ms_per_payment, so the goal of 0.25 is a budget: a payment may cost the
+machine four TPC-B transactions.
+
 After every run the bench checks that every answer was a 201 and that the ledger holds the
 acknowledged payments (plus at most one per connection still in flight when wrk stopped); at the
 end, that all accounts sum to zero. Exactly-once under retries and a killed server is the
@@ -28,6 +40,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -69,6 +82,69 @@ def _pg_env(url: str) -> dict[str, str]:
     if parts.password:
         env["PGPASSWORD"] = parts.password
     return env
+
+
+def machine_busy_s() -> float | None:
+    """CPU seconds the machine has spent busy so far (Linux /proc/stat, steal excluded), or None."""
+    try:
+        first = Path("/proc/stat").read_text().split("\n", 1)[0].split()
+    except OSError:
+        return None
+    user, nice, system, _idle, _iowait, irq, softirq = (int(x) for x in first[1:8])
+    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
+
+
+def group_cpu_s(pgid: int) -> float:
+    """CPU seconds used so far by the live processes of a process group (Linux /proc)."""
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process ended meanwhile
+            continue
+        if int(fields[2]) == pgid:  # fields after the name: state ppid pgrp ... utime(11) stime(12)
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def children_cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+@dataclass
+class CpuSplit:
+    """CPU seconds over one run: the whole machine, the web server's processes, the load client."""
+
+    machine: float
+    web: float
+    client: float
+
+
+class CpuMeter:
+    """Measures a CpuSplit around a block, where /proc exists."""
+
+    def __init__(self, web_pgid: int | None = None) -> None:
+        self.web_pgid = web_pgid
+        self.split: CpuSplit | None = None
+
+    def _read(self) -> tuple[float, float, float] | None:
+        busy = machine_busy_s()
+        if busy is None:
+            return None
+        web = group_cpu_s(self.web_pgid) if self.web_pgid is not None else 0.0
+        return busy, web, children_cpu_s()
+
+    def __enter__(self) -> CpuMeter:
+        self._start = self._read()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        end = self._read()
+        if self._start is not None and end is not None:
+            self.split = CpuSplit(*(b - a for a, b in zip(self._start, end, strict=True)))
 
 
 def pgbench_tps(url: str, db: str, seconds: int) -> float:
@@ -235,10 +311,13 @@ def main() -> int:
         tps_runs: list[float] = []
         pay_runs: list[float] = []
         p99_runs: list[float] = []
+        cpu: dict[str, list[float]] = {}
         for run in range(args.runs):
-            tps_runs.append(pgbench_tps(base_url, tpcb_db, args.seconds))
+            with CpuMeter() as tpcb_meter:
+                tps_runs.append(pgbench_tps(base_url, tpcb_db, args.seconds))
             before = Payment.objects.count()
-            result = wrk_payments(port, token, merchants, cards, args.seconds, seed=run + 11)
+            with CpuMeter(web_pgid=server.pid) as pay_meter:  # gunicorn runs in its own session
+                result = wrk_payments(port, token, merchants, cards, args.seconds, seed=run + 11)
             stored = Payment.objects.count() - before
             # wrk stops at the deadline with up to one request per connection in flight: those are
             # stored but never counted, so the ledger may hold up to CLIENTS more than acknowledged.
@@ -246,9 +325,19 @@ def main() -> int:
                 raise RuntimeError(f"payments and answers do not match: {result}, stored={stored}")
             pay_runs.append(result.acked / result.seconds)
             p99_runs.append(result.p99_ms)
+            if tpcb_meter.split and pay_meter.split and result.acked:
+                tx, paid = tps_runs[-1] * args.seconds, pay_meter.split
+                for key, seconds, count in (
+                    ("cpu_ms_per_payment", paid.machine, result.acked),
+                    ("cpu_ms_per_payment_web", paid.web, result.acked),
+                    ("cpu_ms_per_payment_db", paid.machine - paid.web - paid.client, result.acked),
+                    ("cpu_ms_per_tpcb_tx", tpcb_meter.split.machine, tx),
+                ):
+                    cpu.setdefault(key, []).append(seconds * 1000 / count)
             print(
                 f"# run {run + 1}: tpcb_tps={tps_runs[-1]:.0f} payments_per_s={pay_runs[-1]:.0f} "
-                f"p50_ms={result.p50_ms:.1f} p99_ms={result.p99_ms:.1f} max_ms={result.max_ms:.1f}",
+                f"p50_ms={result.p50_ms:.1f} p99_ms={result.p99_ms:.1f} max_ms={result.max_ms:.1f} "
+                + " ".join(f"{key}={values[-1]:.2f}" for key, values in cpu.items()),
                 file=sys.stderr,
             )
             time.sleep(1)
@@ -260,6 +349,8 @@ def main() -> int:
         print(f"tpcb_tps={tps:.1f}")
         print(f"ratio_vs_tpcb={payments / tps:.3f}")
         print(f"p99_ms={statistics.median(p99_runs):.1f}")
+        for key, values in cpu.items():
+            print(f"{key}={statistics.median(values):.2f}")
         print(f"ledger_ok={str(check.ok).lower()}")
         kind = f"gthread-{args.workers}x{args.threads}" if args.threads > 1 else f"sync-{args.workers}"
         print(f"server=gunicorn-{kind} client=wrk clients={CLIENTS} runs={args.runs} seconds={args.seconds}")
