@@ -164,9 +164,10 @@ def pgbench_tps(url: str, db: str, seconds: int) -> float:
 
 
 def seed_app(cards: int) -> tuple[str, list[str], list[str]]:
-    """Operator, merchant owner with a token, 4 merchants, `cards` funded cards."""
+    """Operator, merchant owner with a token, 16 merchants, `cards` cards filled to the limit."""
     import uuid
 
+    from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
@@ -185,11 +186,15 @@ def seed_app(cards: int) -> tuple[str, list[str], list[str]]:
         )
         merchants.append(m.code)
     numbers = []
-    for _ in range(cards):
+    for _ in range(cards):  # each card filled to the balance limit, so a fast machine cannot drain it
         card = services.card_issue(actor=operator)
-        services.topup_cash(
-            actor=operator, card_number=card.number, amount_idr=2_000_000, idempotency_key=str(uuid.uuid4())
-        )
+        for _topup in range(settings.WALLET_MAX_BALANCE_IDR // settings.WALLET_MAX_TOPUP_IDR):
+            services.topup_cash(
+                actor=operator,
+                card_number=card.number,
+                amount_idr=settings.WALLET_MAX_TOPUP_IDR,
+                idempotency_key=str(uuid.uuid4()),
+            )
         numbers.append(card.number)
     _token, raw = core_services.api_token_create(user=owner, name="bench")
     return raw, merchants, numbers
