@@ -56,7 +56,8 @@ openapi: install
 ## bench/wallet.py drives the API with wrk and compares with pgbench (Debian: wrk, postgresql-contrib).
 bench: install
 	@command -v wrk >/dev/null && command -v pgbench >/dev/null || \
-	  (command -v apt-get >/dev/null && apt-get install -y -qq wrk postgresql-contrib >/dev/null) || \
+	  (command -v apt-get >/dev/null && (apt-get install -y -qq wrk postgresql-contrib >/dev/null 2>&1 || \
+	    (apt-get update -qq && apt-get install -y -qq wrk postgresql-contrib >/dev/null))) || \
 	  echo "bench/wallet.py needs wrk and pgbench: apt-get install wrk postgresql-contrib"
 	for f in bench/*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
 
