@@ -26,6 +26,7 @@ from kotapintar.batik.models import (
     TicketType,
     Venue,
 )
+from kotapintar.core.permissions import is_signed_in
 from kotapintar.lib.idr_words import format_idr_short
 
 WIB = zoneinfo.ZoneInfo("Asia/Jakarta")
@@ -106,7 +107,7 @@ def ticket_checkins(*, ticket: Ticket) -> QuerySet[CheckIn]:
 
 def holder_keys(*, card_numbers: list[str], user: Any = None) -> list[str]:
     keys = [f"card:{n}" for n in card_numbers if n]
-    if user is not None and getattr(user, "is_authenticated", False):
+    if is_signed_in(user):
         keys.append(f"user:{user.pk}")
     return keys
 

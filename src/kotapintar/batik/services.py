@@ -33,7 +33,7 @@ from kotapintar.batik.models import (
 from kotapintar.core import audit
 from kotapintar.core.errors import PermissionDenied, ValidationFailed
 from kotapintar.core.models import Role
-from kotapintar.core.permissions import has_role, require_role
+from kotapintar.core.permissions import has_role, is_signed_in, require_role
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud and typed at a gate
 TICKET_CODE_LENGTH = 12  # 31^12 ≈ 2^59: unguessable
@@ -59,7 +59,7 @@ def normalise_code(raw: str) -> str:
 def holder_key(*, card_number: str = "", user: Any = None) -> str:
     if card_number:
         return f"card:{card_number}"
-    if user is not None and getattr(user, "is_authenticated", False):
+    if is_signed_in(user):
         return f"user:{user.pk}"
     raise errors.NoHolder()
 

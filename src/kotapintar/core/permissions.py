@@ -18,8 +18,13 @@ SUPER_ROLES = frozenset({Role.ADMIN_KOTA.value})
 CITYWIDE_ROLES = frozenset({Role.ADMIN_KOTA.value, Role.BAPPEDA.value})
 
 
+def is_signed_in(user: Any) -> bool:
+    """True for a signed-in user; False for None, the anonymous user or anything else."""
+    return bool(getattr(user, "is_authenticated", False))
+
+
 def user_roles(user: Any) -> frozenset[str]:
-    if user is None or not user.is_authenticated:
+    if not is_signed_in(user):
         return frozenset()
     cached: frozenset[str] | None = getattr(user, "_kp_roles", None)
     if cached is None:
@@ -36,7 +41,7 @@ def has_role(user: Any, *roles: str) -> bool:
 
 
 def require_login(user: Any) -> None:
-    if user is None or not user.is_authenticated:
+    if not is_signed_in(user):
         raise NotAuthenticated()
 
 
@@ -47,7 +52,7 @@ def require_role(user: Any, *roles: str) -> None:
 
 
 def user_opd_id(user: Any) -> int | None:
-    if user is None or not user.is_authenticated:
+    if not is_signed_in(user):
         return None
     profile = getattr(user, "profile", None)
     return profile.opd_id if profile is not None else None
@@ -55,7 +60,7 @@ def user_opd_id(user: Any) -> int | None:
 
 def can_access_opd(user: Any, opd_id: int | None) -> bool:
     """City-wide roles reach every OPD; anyone else only their own."""
-    if user is None or not user.is_authenticated:
+    if not is_signed_in(user):
         return False
     if user_roles(user) & CITYWIDE_ROLES:
         return True

@@ -27,7 +27,7 @@ from kotapintar.core import audit, ratelimit
 from kotapintar.core.errors import Conflict, DomainError, PermissionDenied, ValidationFailed
 from kotapintar.core.models import OPD
 from kotapintar.core.notifications import notify
-from kotapintar.core.permissions import has_role, require_login, require_role
+from kotapintar.core.permissions import has_role, is_signed_in, require_login, require_role
 from kotapintar.esign import documents, pki, selectors
 from kotapintar.esign.backends import (
     LEVEL_BB,
@@ -429,7 +429,7 @@ def _add_revision(*, document: Document, pdf: bytes, reason: str, actor: Any) ->
         sha256=sha256(pdf),
         size=len(pdf),
         reason=reason,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=actor if is_signed_in(actor) else None,
     )
 
 

@@ -16,7 +16,7 @@ from pydantic import ValidationError as PydanticValidationError
 from kotapintar.core.auth import AUTH, PUBLIC
 from kotapintar.core.errors import NotFound, ValidationFailed
 from kotapintar.core.models import Role
-from kotapintar.core.permissions import has_role, require_role
+from kotapintar.core.permissions import has_role, is_signed_in, require_role
 from kotapintar.core.ratelimit import client_ip
 from kotapintar.core.schemas import ErrorOut
 from kotapintar.flood import selectors, services
@@ -64,7 +64,7 @@ def _user(request: HttpRequest) -> Any:
 
 def _is_operator(request: HttpRequest) -> bool:
     user = _user(request)
-    return bool(getattr(user, "is_authenticated", False) and has_role(user, *OPS))
+    return is_signed_in(user) and has_role(user, *OPS)
 
 
 def _clean(value: str) -> str:

@@ -31,7 +31,7 @@ from kotapintar.core import audit
 from kotapintar.core.errors import Conflict, NotFound, ValidationFailed
 from kotapintar.core.models import Heartbeat, Kelurahan, Role
 from kotapintar.core.notifications import notify, users_with_role
-from kotapintar.core.permissions import require_role
+from kotapintar.core.permissions import is_signed_in, require_role
 from kotapintar.core.selectors import city_get, kelurahan_at
 from kotapintar.flood.errors import REJECT_REASONS
 from kotapintar.flood.models import (
@@ -197,7 +197,7 @@ def do_threshold_set_create(
         off_delay_s=off_delay_s,
         aliases=list(aliases),
         reason=reason,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=actor if is_signed_in(actor) else None,
     )
     audit.record(
         action="flood.threshold_set_create",

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from kotapintar.core.errors import NotFound
 from kotapintar.core.models import Role
-from kotapintar.core.permissions import has_role, opd_scope
+from kotapintar.core.permissions import has_role, is_signed_in, opd_scope
 from kotapintar.masterplan import reference
 from kotapintar.masterplan.models import (
     BudgetLine,
@@ -178,7 +178,7 @@ def worksheet_actions(user: Any, ws: Worksheet) -> list[str]:
     """The review-flow actions this user may take on the worksheet now."""
     from kotapintar.core.permissions import can_access_opd
 
-    if user is None or not user.is_authenticated:
+    if not is_signed_in(user):
         return []
     actions: list[str] = []
     writer = has_role(user, Role.OPD, Role.BAPPEDA) and can_access_opd(user, ws.opd_id)

@@ -20,7 +20,7 @@ from kotapintar.core import audit
 from kotapintar.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from kotapintar.core.models import OPD, City, Role
 from kotapintar.core.notifications import notify, users_with_role
-from kotapintar.core.permissions import check_opd_access, has_role, require_login, require_role
+from kotapintar.core.permissions import check_opd_access, has_role, is_signed_in, require_login, require_role
 from kotapintar.masterplan import reference
 from kotapintar.masterplan.models import (
     Activity,
@@ -667,7 +667,7 @@ def _transition(ws: Worksheet, *, actor: Any, to: str, action: str, note: str = 
         worksheet=ws,
         from_status=frm,
         to_status=to,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=actor if is_signed_in(actor) else None,
         note=note,
         at=now,
     )

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 
+from kotapintar.core.permissions import is_signed_in
 from kotapintar.lib import qris
 from kotapintar.wallet import cardtoken, conf
 from kotapintar.wallet.errors import (
@@ -80,7 +81,7 @@ def card_qr_token(*, number: str) -> str:
 def cards_for_user(*, user: Any) -> list[CardInfo]:
     from kotapintar.wallet.services import _card_info
 
-    if user is None or not user.is_authenticated:
+    if not is_signed_in(user):
         return []
     cards = Card.objects.select_related("account", "holder", "replaced_by").filter(holder=user)
     return [_card_info(c) for c in cards.order_by("status", "-created_at")]
@@ -180,7 +181,7 @@ def merchant_events(*, code: str) -> list[str]:
 
 
 def merchants_for_user(*, user: Any) -> list[Merchant]:
-    if user is None or not user.is_authenticated:
+    if not is_signed_in(user):
         return []
     return list(Merchant.objects.select_related("account").filter(owner=user, active=True).order_by("name"))
 

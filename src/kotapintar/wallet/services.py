@@ -39,7 +39,7 @@ from kotapintar.core.errors import (
     ValidationFailed,
 )
 from kotapintar.core.models import Role
-from kotapintar.core.permissions import has_role, require_role
+from kotapintar.core.permissions import has_role, is_signed_in, require_login, require_role
 from kotapintar.lib import qris
 from kotapintar.lib.money import fee_idr, luhn_check_digit, luhn_valid
 from kotapintar.wallet import cardtoken, conf
@@ -169,15 +169,6 @@ def _idempotent_begin(*, key: str, operation: str, params: dict[str, Any], new_i
                 raise IdempotencyKeyReused(detail={"operation": existing.operation})
             return existing.object_id
     raise Conflict(_("This request is already being processed. Retry in a moment."), code="in_flight")
-
-
-def _signed_in(actor: Any) -> bool:
-    return actor is not None and bool(getattr(actor, "is_authenticated", False))
-
-
-def _require_user(actor: Any) -> None:
-    if not _signed_in(actor):
-        raise NotAuthenticated()
 
 
 def _card_locked(number: str) -> Card:
@@ -385,7 +376,7 @@ def card_issue(*, actor: Any, holder_user: Any = None, anonymous: bool = True, n
 
     Booth operators issue any card; a signed-in visitor may issue a card for themselves (up to
     WALLET_MAX_CARDS_PER_USER active cards)."""
-    _require_user(actor)
+    require_login(actor)
     holder = None if anonymous and holder_user is None else (holder_user or actor)
     if not has_role(actor, *OPERATOR_ROLES):
         if holder is None or holder.pk != actor.pk:
@@ -408,7 +399,7 @@ def card_issue(*, actor: Any, holder_user: Any = None, anonymous: bool = True, n
 def card_link(*, actor: Any, card_token: str) -> CardInfo:
     """A signed-in visitor claims an anonymous card they hold (proven by its signed QR token): the
     card becomes linked to their account. Idempotent for the same holder; 409 if someone else holds it."""
-    _require_user(actor)
+    require_login(actor)
     number = card_token_verify(token=card_token)
     with transaction.atomic():
         card = _card_locked(number)
@@ -429,7 +420,7 @@ def card_link(*, actor: Any, card_token: str) -> CardInfo:
 
 def card_block(*, actor: Any, number: str, reason: str = "") -> CardInfo:
     """Block a card (lost, stolen): it can no longer pay. Operators or the card's holder."""
-    _require_user(actor)
+    require_login(actor)
     with transaction.atomic():
         card = _card_locked(number)
         if not (has_role(actor, *OPERATOR_ROLES) or card.holder_id == actor.pk):
@@ -663,7 +654,7 @@ def check_payment(
     merchant, card = _payment_parties(merchant_code, number)
     if not merchant.active:
         raise MerchantInactive()
-    authenticated = _signed_in(actor)
+    authenticated = is_signed_in(actor)
     # cheapest checks first: the POS of the shop itself and the card's holder need no role lookup
     is_owner = authenticated and merchant.owner_id == actor.pk
     is_holder = authenticated and card.holder_id is not None and card.holder_id == actor.pk
@@ -681,7 +672,7 @@ def _payment_roles(actor: Any, token_presented: bool) -> tuple[bool, bool]:
 
     A scanned, genuine card token proves possession (the visitor pays with their card); a merchant
     account may still only take payments for its own shop."""
-    authenticated = _signed_in(actor)
+    authenticated = is_signed_in(actor)
     is_staff = authenticated and has_role(actor, *OPERATOR_ROLES)
     is_merchant = authenticated and has_role(actor, Role.MERCHANT.value)
     by_token = token_presented and not is_staff and not is_merchant
@@ -689,7 +680,7 @@ def _payment_roles(actor: Any, token_presented: bool) -> tuple[bool, bool]:
 
 
 def _payment_forbidden(actor: Any) -> DomainError:
-    if not _signed_in(actor):
+    if not is_signed_in(actor):
         return NotAuthenticated()
     return PermissionDenied(_("You may not charge this card for this merchant."))
 
@@ -945,7 +936,7 @@ def _payment_post_pg(req: _PaymentRequest) -> PaymentResult:
     inside one it runs in a savepoint. A refusal comes back as SQLSTATE KP001 and is raised as its
     domain error. The POS of the shop itself and the card's holder pay in one statement; for anyone
     else the function first asks for the actor's roles."""
-    authenticated = _signed_in(req.actor)
+    authenticated = is_signed_in(req.actor)
     actor_id = req.actor.pk if authenticated else None
     roles: tuple[bool, bool] | None = None if authenticated else (False, req.token_presented)
     fingerprint = _fingerprint("payment", req.params)
@@ -1060,7 +1051,7 @@ def payment_refund(
 
     The result carries the refund's id and amount; its status is the payment's new status. If the
     card was replaced meanwhile, the money goes to its replacement."""
-    _require_user(actor)
+    require_login(actor)
     key = _check_key(idempotency_key)
     new_id = uuid.uuid4()
     with transaction.atomic():
