@@ -35,7 +35,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kotapintar.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -80,7 +80,7 @@ RECIPIENTS = [
 
 
 def make_letters(count: int, seed: int) -> list[Letter]:
-    rng = random.Random(seed)  # noqa: S311 - letter text, not security
+    rng = random.Random(seed)
     letters = []
     for i in range(count):
         subject = rng.choice(SUBJECTS)
@@ -168,7 +168,7 @@ def main() -> int:
     root = asn1_x509.Certificate.load(der(pki.root))
     key = pki.signer_key_obj()
     tsa = pki.timestamper()
-    rng = random.Random(4)  # noqa: S311 - sampling
+    rng = random.Random(4)
     figures: dict[str, list[float]] = {k: [] for k in ("bb", "blt", "pyhanko", "bb_pdf")}
     sizes: dict[str, int] = {}
     validated = 0

@@ -28,9 +28,9 @@ if not os.environ.get("DATABASE_URL"):
     os.environ.setdefault("SQLITE_PATH", str(Path(tempfile.mkdtemp(prefix="kp-bench-mp-")) / "bench.sqlite3"))
 os.environ.setdefault("DEMO_PASSWORD", "Bench-Pekalongan-2018")
 
-import logging  # noqa: E402
+import logging
 
-import django  # noqa: E402
+import django
 
 django.setup()
 for name in ("weasyprint", "fontTools"):

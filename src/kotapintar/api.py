@@ -6,6 +6,7 @@ caller's language (Accept-Language, the language cookie, or Indonesian by defaul
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -14,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+from ninja.openapi.schema import OpenAPISchema
 
 from kotapintar.batik.api import router as batik_router
 from kotapintar.core.api import router as core_router
@@ -25,13 +27,45 @@ from kotapintar.core.errors import (
     PermissionDenied,
     TooLarge,
     ValidationFailed,
+    error_codes,
+)
+from kotapintar.core.errors import (
+    HttpError as HttpErrorCode,
 )
 from kotapintar.esign.api import router as esign_router
 from kotapintar.flood.api import router as flood_router
 from kotapintar.masterplan.api import router as masterplan_router
 from kotapintar.wallet.api import router as wallet_router
 
-api = NinjaAPI(
+
+class KotaPintarAPI(NinjaAPI):
+    """The NinjaAPI whose OpenAPI document names every error code an operation can answer with."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        codes = error_codes()
+        error = schema["components"]["schemas"]["ErrorOut"]
+        error["description"] = (
+            "Every error answer. `code` is one of the codes the apps declare in their errors.py; "
+            "`x-error-codes` gives each code's HTTP status and its message (in English; the answer "
+            "carries it in the caller's language)."
+        )
+        error["properties"]["code"]["enum"] = [e.code for e in codes]
+        error["x-error-codes"] = {e.code: {"status": e.status, "message": _msgid(e.message)} for e in codes}
+        return schema
+
+
+def _msgid(message: object) -> str:
+    """The English message id of a lazily translated string (the schema does not depend on language)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        return str(message)
+
+
+api = KotaPintarAPI(
     title="Kota Pintar API",
     version="1",
     description=(
@@ -64,47 +98,35 @@ def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespons
         }
         for err in exc.errors
     ]
-    return error_response(request, 422, "validation_error", str(ValidationFailed.default_message), detail)
+    return error_response(request, 422, ValidationFailed.code, str(ValidationFailed.default_message), detail)
 
 
-@api.exception_handler(AuthenticationError)
-def _auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return error_response(request, 401, "not_authenticated", str(NotAuthenticated.default_message))
+#: Exceptions raised by Django or ninja below our services, answered as the declared error they mean.
+FRAMEWORK_ERRORS: list[tuple[type[Exception], type[DomainError]]] = [
+    (AuthenticationError, NotAuthenticated),
+    (AuthorizationError, PermissionDenied),
+    (DjangoPermissionDenied, PermissionDenied),
+    (Http404, NotFound),
+    (MultiPartParserError, BadUpload),
+    (RequestDataTooBig, TooLarge),
+    (SuspiciousOperation, DomainError),
+]
 
 
-@api.exception_handler(AuthorizationError)
-def _authz_error(request: HttpRequest, exc: AuthorizationError) -> HttpResponse:
-    return error_response(request, 403, "permission_denied", str(PermissionDenied.default_message))
+def _answer_as(error: type[DomainError]) -> Callable[[HttpRequest, Any], HttpResponse]:
+    def handler(request: HttpRequest, exc: Any) -> HttpResponse:
+        return error_response(request, error.status, error.code, str(error.default_message))
+
+    return handler
 
 
-@api.exception_handler(DjangoPermissionDenied)
-def _perm_error(request: HttpRequest, exc: DjangoPermissionDenied) -> HttpResponse:
-    return error_response(request, 403, "permission_denied", str(PermissionDenied.default_message))
-
-
-@api.exception_handler(Http404)
-def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return error_response(request, 404, "not_found", str(NotFound.default_message))
-
-
-@api.exception_handler(MultiPartParserError)
-def _multipart_error(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
-    return error_response(request, 400, "bad_upload", str(BadUpload.default_message))
-
-
-@api.exception_handler(RequestDataTooBig)
-def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
-    return error_response(request, 413, "too_large", str(TooLarge.default_message))
-
-
-@api.exception_handler(SuspiciousOperation)
-def _suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
-    return error_response(request, 400, "bad_request", str(DomainError.default_message))
+for _exc_class, _error in FRAMEWORK_ERRORS:
+    api.add_exception_handler(_exc_class, _answer_as(_error))
 
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    return error_response(request, exc.status_code, "http_error", str(exc))
+    return error_response(request, exc.status_code, HttpErrorCode.code, str(exc))
 
 
 api.add_router("/core/", core_router)

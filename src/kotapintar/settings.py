@@ -7,7 +7,6 @@ Secrets may be given directly (NAME=...) or as a file (NAME_FILE=/run/secrets/..
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +48,7 @@ def env_secret(name: str, default: str = "") -> str:
 
 DATA_DIR = Path(env("KOTAPINTAR_DATA_DIR", str(PROJECT_DIR / "var")))
 DEBUG = env_bool("DEBUG", False)
-TESTING = env_bool("KOTAPINTAR_TESTING", "pytest" in sys.modules)
+TESTING = env_bool("KOTAPINTAR_TESTING", False)  # the test suite sets it (tests/pytest_testing.py)
 
 SECRET_KEY = env_secret("SECRET_KEY")
 if not SECRET_KEY:

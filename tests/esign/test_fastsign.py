@@ -299,9 +299,9 @@ def _nss_db(tmp_path: Path, root_pem: bytes) -> str:
     db.mkdir()
     (tmp_path / "root.pem").write_bytes(root_pem)
     run: Callable[..., subprocess.CompletedProcess[bytes]] = subprocess.run
-    run(["certutil", "-N", "-d", f"sql:{db}", "--empty-password"], check=True, capture_output=True)  # noqa: S603, S607
-    run(  # noqa: S603
-        ["certutil", "-A", "-d", f"sql:{db}", "-n", "root", "-t", "CT,C,C", "-i", str(tmp_path / "root.pem")],  # noqa: S607
+    run(["certutil", "-N", "-d", f"sql:{db}", "--empty-password"], check=True, capture_output=True)
+    run(
+        ["certutil", "-A", "-d", f"sql:{db}", "-n", "root", "-t", "CT,C,C", "-i", str(tmp_path / "root.pem")],
         check=True,
         capture_output=True,
     )
@@ -337,7 +337,7 @@ def test_pdfsig_reports_valid_and_trusted(served_pki: fastsign.DemoPki, tmp_path
     nss = _nss_db(tmp_path, demo_pki.root.public_bytes(serialization.Encoding.PEM))
     result = subprocess.run(
         ["pdfsig", "-nssdir", nss, str(path)], capture_output=True, text=True, check=False
-    )  # noqa: S603, S607
+    )
     assert "Signature is Valid." in result.stdout
     assert "Certificate is Trusted." in result.stdout
 
@@ -370,7 +370,7 @@ class _TsaServer:
         self.requests = 0
 
         class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 outer.requests += 1
                 req = tsp.TimeStampReq.load(self.rfile.read(int(self.headers["Content-Length"])))
                 digest = req["message_imprint"]["hashed_message"].native
@@ -385,7 +385,7 @@ class _TsaServer:
                 self.end_headers()
                 self.wfile.write(body)
 
-            def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: object) -> None:
                 return
 
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
@@ -462,7 +462,7 @@ def test_pdfsig_sees_a_revocation_through_the_live_ocsp_responder(tmp_path: Path
         nss = _nss_db(tmp_path, pki.root.public_bytes(serialization.Encoding.PEM))
         result = subprocess.run(
             ["pdfsig", "-nssdir", nss, str(path)], capture_output=True, text=True, check=False
-        )  # noqa: S603, S607
+        )
     finally:
         server.close()
     assert "Signature is Valid." in result.stdout

@@ -35,7 +35,7 @@ def pki(live_server: Any, settings: Any) -> services.PkiInitResult:
     return services.pki_init()
 
 
-def nss_db(tmp_path: Path, root_der: bytes) -> str:  # noqa: D103
+def nss_db(tmp_path: Path, root_der: bytes) -> str:
     db = tmp_path / "nss"
     db.mkdir()
     root = tmp_path / "root.pem"

@@ -12,11 +12,10 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from kotapintar.core.errors import NotAuthenticated, PermissionDenied
+from kotapintar.core.errors import IdempotencyKeyReused, NotAuthenticated, PermissionDenied
 from kotapintar.core.models import Role
 from kotapintar.wallet import selectors, services
 from kotapintar.wallet.errors import (
-    IdempotencyKeyReused,
     InsufficientBalance,
     MerchantInactive,
 )

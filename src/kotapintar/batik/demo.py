@@ -392,7 +392,7 @@ def _seed_visits(out: Callable[[str], None]) -> None:
     """Free entry tickets for PBN 2025 and the 2026 festivals, scanned over the event days."""
     if TicketOrder.objects.filter(idempotency_key__startswith="demo:").exists():
         return
-    rng = random.Random(2025)  # noqa: S311 - demo data, reproducible
+    rng = random.Random(2025)
     plan = [
         (
             "pbn-2025",

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from kotapintar.core.errors import Conflict, NotFound, ValidationFailed
+from kotapintar.core.errors import Conflict, IdempotencyKeyReused, NotFound, ValidationFailed
+
+IdempotencyMismatch = IdempotencyKeyReused  # declared in core: the wallet answers the same
 
 
 class EventNotFound(NotFound):
@@ -45,11 +47,6 @@ class NotOnSale(Conflict):
 class FreeTicketAlreadyIssued(Conflict):
     code = "free_ticket_already_issued"
     default_message = _("A free ticket of this type was already issued to this visitor.")
-
-
-class IdempotencyMismatch(Conflict):
-    code = "idempotency_key_reused"
-    default_message = _("This idempotency key was already used for a different request.")
 
 
 class WrongEvent(Conflict):

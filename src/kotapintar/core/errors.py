@@ -1,15 +1,46 @@
-"""Domain exceptions: a stable machine code, a translated message and optional detail.
+"""Domain errors: a stable machine code, a translated message, an HTTP status and optional detail.
 
-The API turns every DomainError into `{"code", "message", "detail"}` with its 4xx status; views show
-the message. Apps subclass these (or raise them directly with their own code).
+Every app declares each code it raises once, in its own `errors.py`, as a one-line table row:
+
+    DimensionNotFound = declare("dimension_not_found", NotFound, _("Unknown dimension."))
+
+`declare` makes a subclass of the given base (its status: NotFound → 404, Conflict → 409, …) and
+enters the code in one registry. A service raises the declared class (`raise DimensionNotFound()`,
+optionally with `detail=` or a more specific translated message); there is no other way to give an
+error a code, so a code cannot be raised without being declared. The API turns every DomainError into
+`{"code", "message", "detail"}` with its status, and the OpenAPI schema (`Error`) lists every code.
 """
 
 from __future__ import annotations
 
+import sys
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class ErrorCode:
+    """One row of the registry: what a client may see in `code`, with its status and message."""
+
+    code: str
+    status: int
+    message: str | Promise
+    module: str
+
+
+#: code → its declaration. Filled as each app's errors module is imported.
+REGISTRY: dict[str, ErrorCode] = {}
+
+
+def _register(cls: type[DomainError]) -> None:
+    entry = ErrorCode(cls.code, cls.status, cls.default_message, cls.__module__)
+    known = REGISTRY.get(cls.code)
+    if known is not None and known.module != entry.module:
+        raise TypeError(f"error code {cls.code!r} is declared twice: in {known.module} and {entry.module}")
+    REGISTRY[cls.code] = entry
 
 
 class DomainError(Exception):
@@ -17,24 +48,37 @@ class DomainError(Exception):
     code = "bad_request"
     default_message: str | Promise = _("The request could not be processed.")
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "code" in cls.__dict__:
+            _register(cls)
+
     def __init__(
-        self,
-        message: str | Promise | None = None,
-        *,
-        code: str | None = None,
-        detail: Any = None,
-        status: int | None = None,
+        self, message: str | Promise | None = None, *, detail: Any = None, code: str | None = None
     ) -> None:
         self.message = message if message is not None else self.default_message
-        if code is not None:
-            self.code = code
-        if status is not None:
-            self.status = status
         self.detail = detail
+        if code is not None:  # transitional: removed once every app raises its declared classes
+            self.code = code
         super().__init__(str(self.message))
 
     def as_dict(self) -> dict[str, Any]:
         return {"code": self.code, "message": str(self.message), "detail": self.detail}
+
+
+def declare(code: str, base: type[DomainError], message: str | Promise) -> type[DomainError]:
+    """Declare one error code of an app: a subclass of `base` (which fixes the status) named after it."""
+    name = "".join(part.title() for part in code.split("_"))
+    module = sys._getframe(1).f_globals.get("__name__", __name__)
+    return type(name, (base,), {"code": code, "default_message": message, "__module__": module})
+
+
+def error_codes() -> list[ErrorCode]:
+    """Every declared code, sorted; import the API (kotapintar.api) first to load every app's errors."""
+    return sorted(REGISTRY.values(), key=lambda e: e.code)
+
+
+_register(DomainError)
 
 
 class ValidationFailed(DomainError):
@@ -73,13 +117,24 @@ class RateLimited(DomainError):
     default_message = _("Too many requests. Please wait a moment and try again.")
 
 
-class BadUpload(DomainError):
-    status = 400
-    code = "bad_upload"
-    default_message = _("The uploaded data could not be read. Send a valid multipart form.")
-
-
 class TooLarge(DomainError):
     status = 413
     code = "too_large"
     default_message = _("The upload is larger than allowed.")
+
+
+# The core app's own codes.
+BadUpload = declare(
+    "bad_upload", DomainError, _("The uploaded data could not be read. Send a valid multipart form.")
+)
+HttpError = declare("http_error", DomainError, _("The request could not be processed."))
+OtherOpd = declare("other_opd", PermissionDenied, _("You can only act on the work of your own OPD."))
+CityMissing = declare("city_missing", NotFound, _("No city is set up yet: run the city import first."))
+IdempotencyKeyReused = declare(
+    "idempotency_key_reused", Conflict, _("This Idempotency-Key was already used with different parameters.")
+)
+UserNotFound = declare("user_not_found", NotFound, _("Unknown user."))
+BatchTooLarge = declare(
+    "batch_too_large", ValidationFailed, _("The batch holds more items than one upload may.")
+)
+BadKind = declare("bad_kind", ValidationFailed, _("Unknown kind."))

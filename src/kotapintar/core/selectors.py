@@ -8,7 +8,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.db.models import QuerySet
 
-from kotapintar.core.errors import NotFound
+from kotapintar.core.errors import CityMissing, NotFound
 from kotapintar.core.models import OPD, ApiToken, AuditEntry, City, Kecamatan, Kelurahan, Notification
 from kotapintar.lib import geo
 
@@ -18,7 +18,7 @@ def city_get(*, code: str | None = None) -> City:
 
     city = City.objects.filter(code=code or settings.CITY_CODE).first() or City.objects.order_by("pk").first()
     if city is None:
-        raise NotFound(code="city_missing")
+        raise CityMissing()
     return city
 
 

@@ -61,7 +61,7 @@ def pdf_check(data: bytes) -> PdfInfo:
             sizes.append((float(box[2]) - float(box[0]), float(box[3]) - float(box[1])))
     except ValidationFailed:
         raise
-    except Exception as exc:  # noqa: BLE001 - pyHanko raises many types for damaged files
+    except Exception as exc:
         raise ValidationFailed(
             _("The PDF is damaged and cannot be read."), code="pdf_broken", detail=str(exc)[:200]
         ) from exc

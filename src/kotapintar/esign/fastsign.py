@@ -923,7 +923,7 @@ class DemoPkiServer:
                 self.end_headers()
                 self.wfile.write(body)
 
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 outer.requests += 1
                 if outer.pki is not None and "/ocsp/" in self.path:  # RFC 6960 GET form
                     import base64
@@ -943,7 +943,7 @@ class DemoPkiServer:
                     return
                 self._send(outer.pki.crl(name), "application/pkix-crl")
 
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 outer.requests += 1
                 if outer.pki is None or not self.path.endswith("/ocsp"):
                     self.send_error(404)
@@ -956,7 +956,7 @@ class DemoPkiServer:
                     return
                 self._send(answer, "application/ocsp-response")
 
-            def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: object) -> None:
                 return
 
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)

@@ -144,7 +144,7 @@ def sign_loaded(
     )
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(document_pdf), strict=False)
-    except Exception as exc:  # noqa: BLE001 - pyHanko raises several types for unreadable PDFs
+    except Exception as exc:
         raise SigningError(f"unreadable PDF: {exc}", code="bad_pdf") from exc
     existing = {name for name, _value, _ref in fields.enumerate_sig_fields(writer)}
     field_spec = None
@@ -184,7 +184,7 @@ def sign_loaded(
         out = run_sync(lambda: pdf_signer.sign_pdf(writer, appearance_text_params=params or None))
     except SigningError:
         raise
-    except Exception as exc:  # noqa: BLE001 - report any pyHanko failure as a signing error
+    except Exception as exc:
         raise SigningError(f"signing failed: {exc}", code="signing_failed") from exc
     result = out.getvalue()
     if not result.startswith(document_pdf):

@@ -227,7 +227,7 @@ class Consumer:
             services.silent_check()
             services.alerts_reissue()
             services.deliveries_retry_due()
-        except Exception:  # noqa: BLE001 - a failed check must not stop ingestion
+        except Exception:
             log.exception("periodic flood checks failed")
 
     def _heartbeat(self) -> None:
@@ -245,7 +245,7 @@ class Consumer:
                     "errors": self.stats.errors,
                 },
             )
-        except Exception:  # noqa: BLE001
+        except Exception:
             log.exception("heartbeat failed")
 
     def run(self) -> None:
@@ -269,7 +269,7 @@ class Consumer:
                     try:
                         self.process(pending)
                         pending = []
-                    except Exception:  # noqa: BLE001 - the database may be away: keep the batch, retry
+                    except Exception:
                         self.stats.errors += 1
                         log.exception("storing %d messages failed; retrying", len(pending))
                         close_old_connections()
@@ -284,7 +284,7 @@ class Consumer:
             if pending:
                 try:
                     self.process(pending)
-                except Exception:  # noqa: BLE001 - unacknowledged: the broker redelivers them
+                except Exception:
                     log.exception("could not store the last batch; the broker will redeliver it")
             # Messages still queued were never acknowledged: the broker keeps them for the next run.
         finally:

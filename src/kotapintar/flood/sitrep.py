@@ -16,7 +16,7 @@ from kotapintar.flood import selectors
 from kotapintar.flood.models import AlertKind, ReportStatus
 
 
-def PUMP_STATES() -> dict[str, str]:  # noqa: N802 - a translated constant, evaluated per request
+def PUMP_STATES() -> dict[str, str]:
     return {"on": gettext("On"), "off": gettext("Off"), "fault": gettext("Fault")}
 
 

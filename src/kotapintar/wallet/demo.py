@@ -132,7 +132,7 @@ def seed(*, out: Callable[[str], None]) -> None:
         out(f"  wallet: {Merchant.objects.count()} merchants, payments already seeded")
         return
 
-    rng = random.Random(3375)  # noqa: S311 - demo data, reproducible
+    rng = random.Random(3375)
     with transaction.atomic():
         numbers: list[str] = []
         for i in range(CARDS):

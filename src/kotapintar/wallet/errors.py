@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from kotapintar.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from kotapintar.core.errors import (
+    Conflict,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
 
 
 class CardNotFound(NotFound):
@@ -50,11 +55,6 @@ class MerchantInactive(PermissionDenied):
 class MerchantNotRegistered(PermissionDenied):
     code = "merchant_not_registered"
     default_message = _("This merchant is not registered for the event.")
-
-
-class IdempotencyKeyReused(Conflict):
-    code = "idempotency_key_reused"
-    default_message = _("This Idempotency-Key was already used with different parameters.")
 
 
 class InvalidIdempotencyKey(ValidationFailed):

@@ -83,8 +83,8 @@ def start_server(
     else:
         raise ValueError(kind)
     # The request log goes to a file: an unread pipe would fill up and stall the server.
-    log = tempfile.NamedTemporaryFile(prefix=f"kp-wallet-{port}-", suffix=".log", delete=False)  # noqa: SIM115
-    proc = subprocess.Popen(  # noqa: S603 - fixed argv
+    log = tempfile.NamedTemporaryFile(prefix=f"kp-wallet-{port}-", suffix=".log", delete=False)
+    proc = subprocess.Popen(
         cmd, env=env, cwd=PROJECT_DIR, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
     )
     log.close()

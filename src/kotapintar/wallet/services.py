@@ -33,6 +33,7 @@ from kotapintar.core.db import hot_cursor
 from kotapintar.core.errors import (
     Conflict,
     DomainError,
+    IdempotencyKeyReused,
     NotAuthenticated,
     NotFound,
     PermissionDenied,
@@ -48,7 +49,6 @@ from kotapintar.wallet.errors import (
     BalanceLimit,
     CardBlocked,
     CardNotFound,
-    IdempotencyKeyReused,
     InsufficientBalance,
     InvalidCardToken,
     InvalidIdempotencyKey,
