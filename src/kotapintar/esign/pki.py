@@ -24,6 +24,8 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from django.conf import settings
 from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 
+from kotapintar.core.keys import key_encryption_key
+
 KEY_SIZE = 2048
 ROOT_YEARS = 20
 ISSUING_YEARS = 10
@@ -49,12 +51,8 @@ class KeyDecryptError(Exception):
 
 
 def kek() -> bytes:
-    """The platform key-encryption key. KEY_ENCRYPTION_KEY in production; derived from SECRET_KEY
-    when unset (development only: rotating SECRET_KEY then makes the CA keys unreadable)."""
-    configured = getattr(settings, "KEY_ENCRYPTION_KEY", "") or ""
-    if configured:
-        return configured.encode("utf-8")
-    return hashlib.sha256(b"kotapintar-esign-kek:" + settings.SECRET_KEY.encode()).hexdigest().encode()
+    """The key-encryption key of the CA and service keys (see core.keys)."""
+    return key_encryption_key("esign")
 
 
 def new_key() -> rsa.RSAPrivateKey:

@@ -15,6 +15,7 @@ from kotapintar.esign.models import (
     CrlState,
     Document,
     DocumentRevision,
+    DocumentStatus,
     PkiCertificate,
     StepStatus,
     WorkflowStep,
@@ -92,6 +93,11 @@ def certificate_for_user(user: Any) -> PkiCertificate | None:
         .order_by("-created_at", "-pk")
         .first()
     )
+
+
+def signed_document_count() -> int:
+    """How many city documents are fully signed (a figure of the TTE quick win; counts only)."""
+    return Document.objects.filter(status=DocumentStatus.SIGNED).count()
 
 
 def document_visible_qs(user: Any) -> QuerySet[Document]:

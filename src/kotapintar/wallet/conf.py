@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
-
 from django.conf import settings
+
+from kotapintar.core.keys import configured_or_derived, key_encryption_key
 
 
 def limit(name: str) -> int:
@@ -13,20 +13,13 @@ def limit(name: str) -> int:
 
 
 def qris_webhook_secret() -> bytes:
-    """HMAC key shared with the QRIS acquirer for top-up notifications (WALLET_QRIS_WEBHOOK_SECRET).
-    Derived from SECRET_KEY when unset, which is good for development only."""
-    configured = str(getattr(settings, "WALLET_QRIS_WEBHOOK_SECRET", "") or "")
-    if configured:
-        return configured.encode("utf-8")
-    return hashlib.sha256(b"kotapintar-wallet-qris-webhook:" + settings.SECRET_KEY.encode()).digest()
+    """HMAC key shared with the QRIS acquirer for top-up notifications (WALLET_QRIS_WEBHOOK_SECRET)."""
+    return configured_or_derived("WALLET_QRIS_WEBHOOK_SECRET", "wallet-qris-webhook")
 
 
 def key_passphrase() -> bytes:
-    """Protects the card-token signing key at rest: KEY_ENCRYPTION_KEY, or derived from SECRET_KEY."""
-    configured = getattr(settings, "KEY_ENCRYPTION_KEY", "") or ""
-    if configured:
-        return str(configured).encode("utf-8")
-    return hashlib.sha256(b"kotapintar-wallet-kek:" + settings.SECRET_KEY.encode()).hexdigest().encode()
+    """Protects the card-token signing key at rest (see core.keys)."""
+    return key_encryption_key("wallet")
 
 
 # The city's own QRIS merchant that receives top-ups (an acquirer account of the city float).
