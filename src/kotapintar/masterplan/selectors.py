@@ -606,7 +606,7 @@ def _esign_certificates() -> Any:
 def _esign_signed() -> Any:
     from kotapintar.esign import selectors as esign_selectors
 
-    return esign_selectors.signed_document_count()  # type: ignore[attr-defined]
+    return esign_selectors.signed_document_count()
 
 
 def _wallet_turnover() -> Any:
