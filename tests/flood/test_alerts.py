@@ -6,7 +6,9 @@ import pytest
 
 from kotapintar.core.models import AuditEntry
 from kotapintar.flood import services
+from kotapintar.flood.errors import AlreadyAcknowledged, BadLimits
 from kotapintar.flood.models import Alert, AlertKind, Parameter
+from kotapintar.flood.rain import rain_category
 from tests.flood.conftest import T0, reading
 
 pytestmark = pytest.mark.django_db
@@ -69,7 +71,7 @@ def test_operator_acknowledges_an_alert_once(river, operator):
     services.alert_acknowledge(actor=operator, alert=alert)
     alert.refresh_from_db()
     assert alert.acknowledged_by == operator
-    with pytest.raises(services.Conflict):
+    with pytest.raises(AlreadyAcknowledged):
         services.alert_acknowledge(actor=operator, alert=alert)
 
 
@@ -102,7 +104,7 @@ def test_light_rain_raises_nothing(rain):
     ],
 )
 def test_bmkg_rain_categories(mm, hours, category):
-    assert services.rain_category(mm, hours) == category
+    assert rain_category(mm, hours) == category
 
 
 def test_a_silent_station_raises_sensor_silent_and_clears_on_data(river):
@@ -130,7 +132,7 @@ def test_active_alerts_are_reissued_before_they_expire(river):
 
 
 def test_thresholds_must_ascend(river, operator):
-    with pytest.raises(services.ValidationFailed):
+    with pytest.raises(BadLimits):
         services.threshold_set_create(
             actor=operator,
             station=river,

@@ -46,7 +46,7 @@ def test_compiled_catalogue_is_used() -> None:
 def test_rob_warning_reads_in_indonesian(db) -> None:
     from datetime import UTC, datetime
 
-    from kotapintar.flood.services import rob_message
+    from kotapintar.flood.formatting import rob_message
 
     with translation.override("id"):
         text = rob_message(

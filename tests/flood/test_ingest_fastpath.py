@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from kotapintar.flood import services
 from kotapintar.flood.models import Alert, AlertState
+from kotapintar.flood.readings import Row
+from kotapintar.flood.services import ingest
 from kotapintar.lib.hysteresis import Limits, State, steady_band, step
 from tests.flood.conftest import T0, reading
 
@@ -67,7 +69,7 @@ def test_one_batch_raises_the_alerts_that_step_gives_reading_by_reading(river):
 
 def test_the_batch_checks_match_the_single_reading_checks(river):
     now = timezone.now()
-    index, known = services._datastream_index(["loji-1", "nowhere"])
+    index, known = ingest._datastream_index(["loji-1", "nowhere"])
     good = reading("loji-1", 120.0, T0)
     readings = [
         good,
@@ -89,10 +91,10 @@ def test_the_batch_checks_match_the_single_reading_checks(river):
         [1, 2],
     ]
     latest_allowed = now + services.FUTURE_TOLERANCE
-    valid, refused = services._validate_all(readings, index, known, latest_allowed)
-    expected = [services._validate(raw, index, known, latest_allowed) for raw in readings]
-    assert valid == [e for e in expected if isinstance(e, services._Row)]
-    assert refused == [(i, e) for i, e in enumerate(expected) if not isinstance(e, services._Row)]
+    valid, refused = ingest._validate_all(readings, index, known, latest_allowed)
+    expected = [ingest._validate(raw, index, known, latest_allowed) for raw in readings]
+    assert valid == [e for e in expected if isinstance(e, Row)]
+    assert refused == [(i, e) for i, e in enumerate(expected) if not isinstance(e, Row)]
     assert len(valid) == 5
 
 

@@ -71,7 +71,7 @@ def test_subsidence_raises_the_forecast(gauge):
     flat = {"constituents": [{"name": "M2", "amplitude_m": 0.0, "phase_deg": 0.0}], "z0_m": 1.10}
     services.station_tide_set(actor=None, station=gauge, model_json=flat, epoch=date(2026, 1, 1))
     gauge.refresh_from_db()
-    at_fit, two_years_on = services.rob_predicted_cm(
+    at_fit, two_years_on = selectors.rob_predicted_cm(
         gauge, [datetime(2026, 1, 1, tzinfo=UTC), datetime(2028, 1, 1, tzinfo=UTC)]
     )
     assert at_fit == pytest.approx(110.0)

@@ -4,23 +4,35 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 from pydantic import TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
 
 from kotapintar.core.auth import AUTH, PUBLIC
-from kotapintar.core.errors import NotFound, ValidationFailed
+from kotapintar.core.errors import BatchTooLarge, NotFound, ValidationFailed
 from kotapintar.core.models import Role
 from kotapintar.core.permissions import has_role, is_signed_in, require_role
 from kotapintar.core.ratelimit import client_ip
 from kotapintar.core.schemas import ErrorOut
+from kotapintar.core.types import Actor
 from kotapintar.flood import selectors, services
-from kotapintar.flood.models import Alert, CitizenReport, Station
+from kotapintar.flood.errors import BadText, BadTime, MalformedJson, PhotoTooLarge, UploadTooLarge
+from kotapintar.flood.models import (
+    Alert,
+    Channel,
+    CitizenReport,
+    DatumOffset,
+    MaintenanceLog,
+    Shelter,
+    Station,
+    ThresholdSet,
+)
 from kotapintar.flood.schemas import (
     NO_NUL,
     AlertOut,
@@ -58,8 +70,9 @@ E = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 
 OPS = (Role.OPERATOR_BPBD,)
 
 
-def _user(request: HttpRequest) -> Any:
-    return getattr(request, "auth", None) or request.user
+def _user(request: HttpRequest) -> Actor:
+    """Who calls: the token's user (the bearer authentication sets it) or the session's."""
+    return request.user
 
 
 def _is_operator(request: HttpRequest) -> bool:
@@ -69,14 +82,19 @@ def _is_operator(request: HttpRequest) -> bool:
 
 def _clean(value: str) -> str:
     if "\x00" in value:
-        raise ValidationFailed(code="bad_text", detail="NUL character")
+        raise BadText(detail="NUL character")
     return value
 
 
-def _station(code: str) -> Station:
+def _code(code: str) -> str:
+    """A station or shelter code from the path: one that cannot exist is simply not found."""
     if len(code) > 40 or "\x00" in code:
         raise NotFound()
-    return selectors.station_get(code=code)
+    return code
+
+
+def _station(code: str) -> Station:
+    return selectors.station_get(code=_code(code))
 
 
 def _uuid(value: str) -> uuid.UUID:
@@ -168,6 +186,56 @@ def report_out(r: CitizenReport) -> dict[str, Any]:
     }
 
 
+def threshold_out(t: ThresholdSet) -> dict[str, Any]:
+    return {
+        "parameter": t.parameter,
+        "valid_from": t.valid_from,
+        "waspada": t.waspada,
+        "siaga": t.siaga,
+        "awas": t.awas,
+        "deadband": t.deadband,
+        "off_delay_s": t.off_delay_s,
+        "aliases": [str(a) for a in t.aliases] if isinstance(t.aliases, list) else [],
+        "reason": t.reason,
+    }
+
+
+def datum_out(d: DatumOffset) -> dict[str, Any]:
+    return {
+        "valid_from": d.valid_from,
+        "offset_cm": d.offset_cm,
+        "reference": d.reference,
+        "survey": d.survey,
+    }
+
+
+def maintenance_out(m: MaintenanceLog) -> dict[str, Any]:
+    return {
+        "id": m.public_id,
+        "performed_at": m.performed_at,
+        "performed_by": m.performed_by.get_username() if m.performed_by else None,
+        "action": m.action,
+        "notes": m.notes,
+        "next_due": m.next_due,
+        "status_after": m.status_after,
+    }
+
+
+def channel_out(c: Channel) -> dict[str, Any]:
+    return {
+        "id": c.public_id,
+        "name": c.name,
+        "kind": c.kind,
+        "target": c.target,
+        "min_level": c.min_level,
+        "active": c.active,
+    }
+
+
+def rejection_list(result: services.IngestResult, limit: int | None = None) -> list[RejectionOut]:
+    return [RejectionOut(index=r.index, code=r.code, message=r.message) for r in result.rejected[:limit]]
+
+
 # --- Readings -------------------------------------------------------------------------------------
 
 
@@ -222,16 +290,14 @@ READINGS_BODY = {
 def readings_post(request: HttpRequest) -> dict[str, Any]:
     require_role(_user(request), *OPS)
     if b"\\u0000" in request.body:  # the schema's pattern: no NUL in any string (PostgreSQL text)
-        raise ValidationFailed(code="bad_text", detail="NUL character")
+        raise BadText(detail="NUL character")
     with services.gc_paused():  # thousands of small dicts per request: see services.gc_paused
         try:
             data = READINGS.validate_json(request.body)
         except PydanticValidationError as exc:
             errors = exc.errors()
             if any(err.get("type") == "json_invalid" for err in errors):
-                raise ValidationFailed(
-                    code="malformed_json", detail=str(errors[0].get("msg", ""))[:200]
-                ) from exc
+                raise MalformedJson(detail=str(errors[0].get("msg", ""))[:200]) from exc
             detail = [
                 {
                     "loc": [str(p) for p in err.get("loc", [])],
@@ -240,15 +306,15 @@ def readings_post(request: HttpRequest) -> dict[str, Any]:
                 }
                 for err in errors[:50]
             ]
-            raise ValidationFailed(code="validation_error", detail=detail) from exc
+            raise ValidationFailed(detail=detail) from exc
         if len(data) > services.MAX_BATCH:
-            raise ValidationFailed(code="batch_too_large", detail={"max_readings": services.MAX_BATCH})
+            raise BatchTooLarge(detail={"max_readings": services.MAX_BATCH})
         result = services.readings_ingest(readings=data, source="http")
     return {
         "received": result.received,
         "stored": result.stored,
         "duplicates": result.duplicates,
-        "rejected": [RejectionOut(index=r.index, code=r.code, message=r.message) for r in result.rejected],
+        "rejected": rejection_list(result),
         "alerts": len(result.alerts),
     }
 
@@ -263,22 +329,20 @@ def readings_csv(request: HttpRequest, file: File[UploadedFile]) -> dict[str, An
     user = _user(request)
     require_role(user, *OPS)
     if file.size is not None and file.size > services.CSV_MAX_BYTES:
-        from kotapintar.flood.errors import UploadTooLarge
-
         raise UploadTooLarge(detail={"max_bytes": services.CSV_MAX_BYTES})
     result = services.readings_csv_import(actor=user, data=file.read(services.CSV_MAX_BYTES + 1))
     return {
         "rows": result.received,
         "stored": result.stored,
         "duplicates": result.duplicates,
-        "rejected": [
-            RejectionOut(index=r.index, code=r.code, message=r.message) for r in result.rejected[:1000]
-        ],
+        "rejected": rejection_list(result, 1000),
     }
 
 
 @router.get("/quarantine", auth=AUTH, response={200: list[QuarantineOut], **E}, summary="Refused readings")
-def quarantine(request: HttpRequest, limit: int = Query(200, ge=1, le=1000)) -> list[dict[str, Any]]:
+def quarantine(
+    request: HttpRequest, limit: Annotated[int, Query(ge=1, le=1000)] = 200
+) -> list[dict[str, Any]]:
     require_role(_user(request), *OPS)
     return [
         {
@@ -305,7 +369,7 @@ def stations(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.post("/stations", auth=AUTH, response={201: StationOut, **E}, summary="Register a station")
-def station_create(request: HttpRequest, payload: StationIn) -> Status:
+def station_create(request: HttpRequest, payload: StationIn) -> Status[dict[str, Any]]:
     st = services.station_create(
         actor=_user(request),
         code=payload.code,
@@ -324,15 +388,12 @@ def station_create(request: HttpRequest, payload: StationIn) -> Status:
             services.DatastreamSpec(d.parameter, d.expected_interval_s, d.sensor) for d in payload.datastreams
         ],
     )
-    summary = next(s for s in selectors.station_summaries() if s.station.pk == st.pk)
-    return Status(201, station_out(summary, with_streams=True))
+    return Status(201, station_out(selectors.station_summary(station=st), with_streams=True))
 
 
 @router.get("/stations/{code}", auth=PUBLIC, response={200: StationOut, **E}, summary="One station")
 def station_detail(request: HttpRequest, code: str) -> dict[str, Any]:
-    st = _station(code)
-    summary = next(s for s in selectors.station_summaries() if s.station.pk == st.pk)
-    return station_out(summary, with_streams=True)
+    return station_out(selectors.station_summary(station=_station(code)), with_streams=True)
 
 
 @router.get(
@@ -344,8 +405,8 @@ def station_detail(request: HttpRequest, code: str) -> dict[str, Any]:
 def observations(
     request: HttpRequest,
     code: str,
-    parameter: str = Query("water_level", max_length=40),
-    hours: int = Query(72, ge=1, le=24 * 31),
+    parameter: Annotated[str, Query(max_length=40)] = "water_level",
+    hours: Annotated[int, Query(ge=1, le=24 * 31)] = 72,
 ) -> list[dict[str, Any]]:
     st = _station(code)
     since = timezone.now() - timedelta(hours=hours)
@@ -358,20 +419,7 @@ def observations(
 @router.get("/stations/{code}/thresholds", auth=PUBLIC, response={200: list[ThresholdOut], **E})
 def thresholds(request: HttpRequest, code: str) -> list[dict[str, Any]]:
     st = _station(code)
-    return [
-        {
-            "parameter": t.parameter,
-            "valid_from": t.valid_from,
-            "waspada": t.waspada,
-            "siaga": t.siaga,
-            "awas": t.awas,
-            "deadband": t.deadband,
-            "off_delay_s": t.off_delay_s,
-            "aliases": [str(a) for a in t.aliases] if isinstance(t.aliases, list) else [],
-            "reason": t.reason,
-        }
-        for t in selectors.threshold_set_list(station=st)
-    ]
+    return [threshold_out(t) for t in selectors.threshold_set_list(station=st)]
 
 
 @router.post(
@@ -380,25 +428,12 @@ def thresholds(request: HttpRequest, code: str) -> list[dict[str, Any]]:
     response={201: ThresholdOut, **E},
     summary="A new threshold version",
 )
-def threshold_create(request: HttpRequest, code: str, payload: ThresholdIn) -> Status:
+def threshold_create(request: HttpRequest, code: str, payload: ThresholdIn) -> Status[dict[str, Any]]:
     st = _station(code)
     if payload.valid_from.tzinfo is None:
-        raise ValidationFailed(code="bad_time")
+        raise BadTime(_("The time needs a time zone."))
     t = services.threshold_set_create(actor=_user(request), station=st, **payload.model_dump())
-    return Status(
-        201,
-        {
-            "parameter": t.parameter,
-            "valid_from": t.valid_from,
-            "waspada": t.waspada,
-            "siaga": t.siaga,
-            "awas": t.awas,
-            "deadband": t.deadband,
-            "off_delay_s": t.off_delay_s,
-            "aliases": list(t.aliases),
-            "reason": t.reason,
-        },
-    )
+    return Status(201, threshold_out(t))
 
 
 @router.get(
@@ -406,65 +441,31 @@ def threshold_create(request: HttpRequest, code: str, payload: ThresholdIn) -> S
 )
 def datum_list(request: HttpRequest, code: str) -> list[dict[str, Any]]:
     st = _station(code)
-    return [
-        {"valid_from": d.valid_from, "offset_cm": d.offset_cm, "reference": d.reference, "survey": d.survey}
-        for d in selectors.datum_offset_list(station=st)
-    ]
+    return [datum_out(d) for d in selectors.datum_offset_list(station=st)]
 
 
 @router.post(
     "/stations/{code}/datum", auth=AUTH, response={201: DatumOut, **E}, summary="Record a re-levelling"
 )
-def datum_create(request: HttpRequest, code: str, payload: DatumIn) -> Status:
+def datum_create(request: HttpRequest, code: str, payload: DatumIn) -> Status[dict[str, Any]]:
     st = _station(code)
     if payload.valid_from.tzinfo is None:
-        raise ValidationFailed(code="bad_time")
+        raise BadTime(_("The time needs a time zone."))
     d = services.datum_offset_create(actor=_user(request), station=st, **payload.model_dump())
-    return Status(
-        201,
-        {
-            "valid_from": d.valid_from,
-            "offset_cm": d.offset_cm,
-            "reference": d.reference,
-            "survey": d.survey,
-        },
-    )
+    return Status(201, datum_out(d))
 
 
 @router.get("/stations/{code}/maintenance", auth=PUBLIC, response={200: list[MaintenanceOut], **E})
 def maintenance_list(request: HttpRequest, code: str) -> list[dict[str, Any]]:
     st = _station(code)
-    return [
-        {
-            "id": m.public_id,
-            "performed_at": m.performed_at,
-            "performed_by": m.performed_by.get_username() if m.performed_by else None,
-            "action": m.action,
-            "notes": m.notes,
-            "next_due": m.next_due,
-            "status_after": m.status_after,
-        }
-        for m in selectors.maintenance_list(station=st)
-    ]
+    return [maintenance_out(m) for m in selectors.maintenance_list(station=st)]
 
 
 @router.post("/stations/{code}/maintenance", auth=AUTH, response={201: MaintenanceOut, **E})
-def maintenance_add(request: HttpRequest, code: str, payload: MaintenanceIn) -> Status:
+def maintenance_add(request: HttpRequest, code: str, payload: MaintenanceIn) -> Status[dict[str, Any]]:
     st = _station(code)
-    user = _user(request)
-    m = services.maintenance_log_add(actor=user, station=st, **payload.model_dump())
-    return Status(
-        201,
-        {
-            "id": m.public_id,
-            "performed_at": m.performed_at,
-            "performed_by": user.get_username(),
-            "action": m.action,
-            "notes": m.notes,
-            "next_due": m.next_due,
-            "status_after": m.status_after,
-        },
-    )
+    m = services.maintenance_log_add(actor=_user(request), station=st, **payload.model_dump())
+    return Status(201, maintenance_out(m))
 
 
 # --- Alerts and notification channels ------------------------------------------------------------
@@ -472,7 +473,7 @@ def maintenance_add(request: HttpRequest, code: str, payload: MaintenanceIn) -> 
 
 @router.get("/alerts", auth=PUBLIC, response={200: list[AlertOut], **E}, summary="Alerts (level changes)")
 def alerts(
-    request: HttpRequest, active: bool = False, limit: int = Query(100, ge=1, le=1000)
+    request: HttpRequest, active: bool = False, limit: Annotated[int, Query(ge=1, le=1000)] = 100
 ) -> list[dict[str, Any]]:
     return [alert_out(a) for a in selectors.alert_list(active_only=active, limit=limit)]
 
@@ -488,41 +489,21 @@ def alert_ack(request: HttpRequest, alert_id: str) -> dict[str, Any]:
 @router.get("/channels", auth=AUTH, response={200: list[ChannelOut], **E}, summary="Notification channels")
 def channels(request: HttpRequest) -> list[dict[str, Any]]:
     require_role(_user(request), *OPS)
-    from kotapintar.flood.models import Channel
-
-    return [
-        {
-            "id": c.public_id,
-            "name": c.name,
-            "kind": c.kind,
-            "target": c.target,
-            "min_level": c.min_level,
-            "active": c.active,
-        }
-        for c in Channel.objects.order_by("name")
-    ]
+    return [channel_out(c) for c in selectors.channel_list()]
 
 
 @router.post("/channels", auth=AUTH, response={201: ChannelOut, **E}, summary="Add a notification channel")
-def channel_create(request: HttpRequest, payload: ChannelIn) -> Status:
+def channel_create(request: HttpRequest, payload: ChannelIn) -> Status[dict[str, Any]]:
     c = services.channel_create(actor=_user(request), **payload.model_dump())
-    return Status(
-        201,
-        {
-            "id": c.public_id,
-            "name": c.name,
-            "kind": c.kind,
-            "target": c.target,
-            "min_level": c.min_level,
-            "active": c.active,
-        },
-    )
+    return Status(201, channel_out(c))
 
 
 @router.get(
     "/deliveries", auth=AUTH, response={200: list[DeliveryOut], **E}, summary="Notification delivery log"
 )
-def deliveries(request: HttpRequest, limit: int = Query(200, ge=1, le=1000)) -> list[dict[str, Any]]:
+def deliveries(
+    request: HttpRequest, limit: Annotated[int, Query(ge=1, le=1000)] = 200
+) -> list[dict[str, Any]]:
     require_role(_user(request), *OPS)
     return [
         {
@@ -577,11 +558,11 @@ def report_create(
     depth_cm: Form[int],
     text: Form[str] = "",
     photo: UploadedFile | None = File(None),  # noqa: B008 - ninja declares parameters this way
-) -> Status:
+) -> Status[dict[str, Any]]:
     data = None
     if photo is not None:
         if photo.size is not None and photo.size > services.PHOTO_MAX_BYTES:
-            raise ValidationFailed(code="photo_too_large")
+            raise PhotoTooLarge()
         data = photo.read(services.PHOTO_MAX_BYTES + 1)
     report = services.citizen_report_create(
         lon=lon, lat=lat, depth_cm=depth_cm, text=_clean(text), photo=data, client_key=client_ip(request)
@@ -591,7 +572,9 @@ def report_create(
 
 @router.get("/reports", auth=PUBLIC, response={200: list[ReportOut], **E}, summary="Citizen reports")
 def reports(
-    request: HttpRequest, hours: int = Query(3, ge=1, le=24 * 7), status: str = Query("", max_length=20)
+    request: HttpRequest,
+    hours: Annotated[int, Query(ge=1, le=24 * 7)] = 3,
+    status: Annotated[str, Query(max_length=20)] = "",
 ) -> list[dict[str, Any]]:
     since = timezone.now() - timedelta(hours=hours)
     if _is_operator(request):
@@ -646,7 +629,7 @@ def pump_state(request: HttpRequest, code: str, payload: PumpStateIn) -> dict[st
     return pump_out(selectors.station_get(code=code))
 
 
-def shelter_out(s: Any) -> dict[str, Any]:
+def shelter_out(s: Shelter) -> dict[str, Any]:
     return {
         "code": s.code,
         "name": s.name,
@@ -668,9 +651,7 @@ def shelters(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.post("/shelters/{code}", auth=AUTH, response={200: ShelterOut, **E}, summary="Update a shelter")
 def shelter_update(request: HttpRequest, code: str, payload: ShelterIn) -> dict[str, Any]:
-    if len(code) > 40 or "\x00" in code:
-        raise NotFound()
-    shelter = selectors.shelter_get(code=code)
+    shelter = selectors.shelter_get(code=_code(code))
     return shelter_out(
         services.shelter_update(
             actor=_user(request), shelter=shelter, occupancy=payload.occupancy, status=payload.status

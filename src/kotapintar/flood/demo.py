@@ -20,7 +20,7 @@ from django.utils import timezone
 from shapely.geometry import shape
 
 from kotapintar.core.models import Kelurahan
-from kotapintar.flood import services
+from kotapintar.flood import services, simulate
 from kotapintar.flood.models import (
     CitizenReport,
     Observation,
@@ -33,6 +33,7 @@ from kotapintar.flood.models import (
     ThresholdSet,
 )
 from kotapintar.flood.services import DatastreamSpec
+from kotapintar.lib import tide
 
 TIDES = Path(__file__).parent / "data" / "tides"
 ALIASES = ["Siaga IV", "Siaga III", "Siaga II", "Siaga I"]
@@ -203,8 +204,6 @@ def seed(*, out: Callable[[str], None]) -> None:
             )
         if kind == StationKind.TIDE:
             ticon = json.loads((TIDES / "jakarta-161a-idn-uhslc-rq.json").read_text(encoding="utf-8"))
-            from kotapintar.lib import tide
-
             model = tide.TideModel.from_ticon(ticon, z0_m=1.10)
             model.latitude = -6.86
             services.station_tide_set(
@@ -300,8 +299,6 @@ def seed(*, out: Callable[[str], None]) -> None:
 
 
 def _history(out: Callable[[str], None]) -> None:
-    from kotapintar.flood import simulate
-
     now = timezone.now().replace(second=0, microsecond=0)
     now -= timedelta(minutes=now.minute % 10)
     times = [now - timedelta(minutes=10 * i) for i in range(3 * 24 * 6, -1, -1)]

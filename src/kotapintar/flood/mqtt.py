@@ -37,6 +37,8 @@ from paho.mqtt.enums import CallbackAPIVersion
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
+from kotapintar.flood import services
+
 log = logging.getLogger("kotapintar.flood.mqtt")
 
 MAX_PAYLOAD = 64 * 1024
@@ -191,8 +193,6 @@ class Consumer:
 
     def process(self, batch: list[Message]) -> None:
         """Store a batch in one transaction, then acknowledge every message in it."""
-        from kotapintar.flood import services
-
         readings: list[Any] = []
         raws: list[str] = []
         topics: list[str] = []
@@ -221,8 +221,6 @@ class Consumer:
             self.on_batch(self.stats)
 
     def _periodic(self) -> None:
-        from kotapintar.flood import services
-
         try:
             services.silent_check()
             services.alerts_reissue()
@@ -231,8 +229,6 @@ class Consumer:
             log.exception("periodic flood checks failed")
 
     def _heartbeat(self) -> None:
-        from kotapintar.flood import services
-
         try:
             services.heartbeat(
                 name=f"mqtt-ingest:{self.client_id}"[:100],

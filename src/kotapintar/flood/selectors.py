@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from kotapintar.core.errors import NotFound
@@ -15,10 +15,10 @@ from kotapintar.core.models import Kelurahan
 from kotapintar.core.selectors import kelurahan_list
 from kotapintar.flood.models import (
     LEVEL_NAMES,
-    LEVEL_PARAMETERS,
     Alert,
     AlertKind,
     AlertState,
+    Channel,
     CitizenReport,
     Datastream,
     DatumOffset,
@@ -35,7 +35,7 @@ from kotapintar.flood.models import (
     StationKind,
     ThresholdSet,
 )
-from kotapintar.lib import geo
+from kotapintar.lib import geo, tide
 
 REPORT_WINDOW = timedelta(hours=3)
 
@@ -75,10 +75,6 @@ def threshold_set_current(
 
 def datum_offset_list(*, station: Station) -> list[DatumOffset]:
     return list(DatumOffset.objects.filter(station=station).order_by("-valid_from"))
-
-
-def datum_offset_at(*, station: Station, at: datetime) -> DatumOffset | None:
-    return DatumOffset.objects.filter(station=station, valid_from__lte=at).order_by("-valid_from").first()
 
 
 def observation_list(
@@ -159,6 +155,15 @@ def station_summaries() -> list[StationSummary]:
             )
         )
     return out
+
+
+def station_summary(*, station: Station) -> StationSummary:
+    """One station's summary (as in `station_summaries`)."""
+    return next(s for s in station_summaries() if s.station.pk == station.pk)
+
+
+def channel_list() -> list[Channel]:
+    return list(Channel.objects.order_by("name"))
 
 
 def alert_list(*, active_only: bool = False, station: Station | None = None, limit: int = 200) -> list[Alert]:
@@ -348,13 +353,24 @@ def rob_forecast_list(*, now: datetime | None = None, station: Station | None = 
     return list(qs.order_by("starts_at"))
 
 
+def rob_predicted_cm(station: Station, times: Sequence[datetime]) -> list[float]:
+    """Predicted sea level on the station's gauge (cm): harmonic tide plus subsidence since the fit."""
+    if not station.tide_constituents:
+        return []
+    model = tide.TideModel.from_json(station.tide_constituents)
+    heights = tide.predict(model, list(times))
+    epoch = station.tide_epoch or station.created_at.date()
+    out = []
+    for t, h in zip(times, heights, strict=True):
+        years = (t.date() - epoch).days / 365.25
+        out.append(float(h) * 100.0 + station.subsidence_cm_per_year * max(0.0, years))
+    return out
+
+
 def next_high_tide(*, station: Station, now: datetime | None = None) -> tuple[datetime, float] | None:
     """The next high water (time, cm on the gauge incl. subsidence) from the station's constituents."""
     if not station.tide_constituents:
         return None
-    from kotapintar.flood.services import rob_predicted_cm
-    from kotapintar.lib import tide
-
     now = now or timezone.now()
     model = tide.TideModel.from_json(station.tide_constituents)
     for ext in tide.extremes(model, now, now + timedelta(hours=36)):
@@ -368,11 +384,3 @@ def tide_stations() -> list[Station]:
     return list(
         Station.objects.filter(kind=StationKind.TIDE).exclude(tide_constituents=None).order_by("code")
     )
-
-
-def level_parameters() -> tuple[str, ...]:
-    return tuple(str(p) for p in LEVEL_PARAMETERS)
-
-
-def search_filter(q: str) -> Q:
-    return Q(name__icontains=q) | Q(code__icontains=q)

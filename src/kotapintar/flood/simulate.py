@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from kotapintar.flood import selectors
 from kotapintar.flood.models import Parameter, Station, StationKind
 
 EVENT_HOUR_WIB = 15  # rain peaks mid-afternoon local time; rivers peak some hours later
@@ -69,9 +70,7 @@ def profile_for(station: Station) -> Profile:
 
 
 def tide_cm(station: Station, times: Sequence[datetime], *, seed: int = 0) -> list[float]:
-    from kotapintar.flood.services import rob_predicted_cm
-
-    values = rob_predicted_cm(station, times)
+    values = selectors.rob_predicted_cm(station, times)
     out = []
     for t, v in zip(times, values, strict=True):
         rng = random.Random(f"{seed}:{int(t.timestamp())}")

@@ -5,6 +5,7 @@ Each transport raises on failure; the caller logs the attempt and retries with b
 
 from __future__ import annotations
 
+import http.client
 import json
 import urllib.request
 from typing import Any
@@ -15,6 +16,12 @@ from django.core.mail import send_mail
 from kotapintar.flood.models import Alert, Channel, ChannelKind
 
 TIMEOUT_S = 10
+
+#: What a failed send raises: network, TLS and SMTP errors and timeouts (OSError, urllib's URLError
+#: and HTTPError among them), a broken HTTP answer (HTTPException), a refused URL or mail header
+#: (ValueError) and a non-2xx answer or a mail nobody took (RuntimeError). The caller retries these;
+#: anything else is a bug and propagates.
+FAILURES: tuple[type[Exception], ...] = (OSError, http.client.HTTPException, ValueError, RuntimeError)
 
 
 def alert_payload(alert: Alert) -> dict[str, Any]:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,7 +23,10 @@ from kotapintar.core.ratelimit import client_ip
 from kotapintar.core.selectors import city_get_or_none
 from kotapintar.core.services import DATA_DIR as CORE_DATA_DIR
 from kotapintar.flood import cap, selectors, services
+from kotapintar.flood import sitrep as sitrep_report
 from kotapintar.flood.models import PARAMETER_SPECS, ReportStatus
+
+T = TypeVar("T")
 
 LAYERS = {
     "rob": "pekalongan_Rob.geojson",
@@ -43,6 +46,24 @@ def _is_operator(request: HttpRequest) -> bool:
 def _require_operator(request: HttpRequest) -> None:
     if not _is_operator(request):
         raise DjangoPermissionDenied
+
+
+def _found(lookup: Callable[[], T]) -> T:
+    """What a page shows, or 404 when the code or id in the address names nothing."""
+    try:
+        return lookup()
+    except (DomainError, ValueError) as exc:
+        raise Http404 from exc
+
+
+def _act(request: HttpRequest, action: Callable[[], object], done: str, page: str) -> HttpResponse:
+    """Run an operator's form action; say how it went (a refusal shows its message) and go back."""
+    try:
+        action()
+        messages.success(request, done)
+    except (DomainError, ValueError) as exc:
+        messages.error(request, str(getattr(exc, "message", exc)))
+    return redirect(page)
 
 
 @require_GET
@@ -79,11 +100,8 @@ def layer(request: HttpRequest, name: str) -> HttpResponse:
 
 @require_GET
 def station(request: HttpRequest, code: str) -> HttpResponse:
-    try:
-        st = selectors.station_get(code=code[:40])
-    except DomainError as exc:
-        raise Http404 from exc
-    summary = next(s for s in selectors.station_summaries() if s.station.pk == st.pk)
+    st = _found(lambda: selectors.station_get(code=code[:40]))
+    summary = selectors.station_summary(station=st)
     since = timezone.now() - timedelta(days=3)
     series = {}
     for ds in selectors.datastream_list(station=st):
@@ -173,28 +191,23 @@ def report_new(request: HttpRequest) -> HttpResponse:
 def reports(request: HttpRequest) -> HttpResponse:
     _require_operator(request)
     if request.method == "POST":
-        try:
-            report = selectors.report_get(public_id=_post(request, "report", ""))
-            services.citizen_report_review(
-                actor=request.user,
-                report=report,
-                verified=_post(request, "decision") == "verify",
-                note=_post(request, "note", ""),
-            )
-            messages.success(request, _("Report reviewed."))
-        except (DomainError, ValueError) as exc:
-            messages.error(request, str(getattr(exc, "message", exc)))
-        return redirect("flood:reports")
+        return _act(request, lambda: _review(request), _("Report reviewed."), "flood:reports")
     items = selectors.report_list(since=timezone.now() - timedelta(days=7))
     return render(request, "flood/reports.html", {"reports": items})
 
 
+def _review(request: HttpRequest) -> None:
+    services.citizen_report_review(
+        actor=request.user,
+        report=selectors.report_get(public_id=_post(request, "report", "")),
+        verified=_post(request, "decision") == "verify",
+        note=_post(request, "note", ""),
+    )
+
+
 @require_GET
 def report_photo(request: HttpRequest, public_id: str) -> FileResponse:
-    try:
-        report = selectors.report_get(public_id=public_id)
-    except (DomainError, ValueError) as exc:
-        raise Http404 from exc
+    report = _found(lambda: selectors.report_get(public_id=public_id))
     if not report.photo or (report.status == ReportStatus.REJECTED and not _is_operator(request)):
         raise Http404
     return FileResponse(report.photo.open("rb"), content_type="image/jpeg")
@@ -205,13 +218,14 @@ def report_photo(request: HttpRequest, public_id: str) -> FileResponse:
 def alerts(request: HttpRequest) -> HttpResponse:
     _require_operator(request)
     if request.method == "POST":
-        try:
-            alert = selectors.alert_get(public_id=_post(request, "alert", ""))
-            services.alert_acknowledge(actor=request.user, alert=alert)
-            messages.success(request, _("Alert acknowledged."))
-        except (DomainError, ValueError) as exc:
-            messages.error(request, str(getattr(exc, "message", exc)))
-        return redirect("flood:alerts")
+        return _act(
+            request,
+            lambda: services.alert_acknowledge(
+                actor=request.user, alert=selectors.alert_get(public_id=_post(request, "alert", ""))
+            ),
+            _("Alert acknowledged."),
+            "flood:alerts",
+        )
     return render(
         request,
         "flood/alerts.html",
@@ -228,37 +242,7 @@ def alerts(request: HttpRequest) -> HttpResponse:
 def operations(request: HttpRequest) -> HttpResponse:
     _require_operator(request)
     if request.method == "POST":
-        try:
-            if _post(request, "pump"):
-                pump = selectors.station_get(code=_post(request, "pump")[:40])
-                services.pump_state_set(
-                    actor=request.user,
-                    station=pump,
-                    state=_post(request, "state", ""),
-                    note=_post(request, "note", ""),
-                )
-            elif _post(request, "shelter"):
-                shelter = selectors.shelter_get(code=_post(request, "shelter")[:40])
-                occupancy = _post(request, "occupancy", "")
-                services.shelter_update(
-                    actor=request.user,
-                    shelter=shelter,
-                    occupancy=int(occupancy) if occupancy.strip() else None,
-                    status=_post(request, "status") or None,
-                )
-            elif _post(request, "station"):
-                st = selectors.station_get(code=_post(request, "station")[:40])
-                services.maintenance_log_add(
-                    actor=request.user,
-                    station=st,
-                    action=_post(request, "action", ""),
-                    notes=_post(request, "notes", ""),
-                    status_after=_post(request, "status_after", ""),
-                )
-            messages.success(request, _("Saved."))
-        except (DomainError, ValueError) as exc:
-            messages.error(request, str(getattr(exc, "message", exc)))
-        return redirect("flood:operations")
+        return _act(request, lambda: _operate(request), _("Saved."), "flood:operations")
     return render(
         request,
         "flood/operations.html",
@@ -270,14 +254,39 @@ def operations(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _operate(request: HttpRequest) -> None:
+    """One form of the operations page: a pump switched, a shelter updated or maintenance logged."""
+    if _post(request, "pump"):
+        services.pump_state_set(
+            actor=request.user,
+            station=selectors.station_get(code=_post(request, "pump")[:40]),
+            state=_post(request, "state", ""),
+            note=_post(request, "note", ""),
+        )
+    elif _post(request, "shelter"):
+        occupancy = _post(request, "occupancy", "")
+        services.shelter_update(
+            actor=request.user,
+            shelter=selectors.shelter_get(code=_post(request, "shelter")[:40]),
+            occupancy=int(occupancy) if occupancy.strip() else None,
+            status=_post(request, "status") or None,
+        )
+    elif _post(request, "station"):
+        services.maintenance_log_add(
+            actor=request.user,
+            station=selectors.station_get(code=_post(request, "station")[:40]),
+            action=_post(request, "action", ""),
+            notes=_post(request, "notes", ""),
+            status_after=_post(request, "status_after", ""),
+        )
+
+
 @login_required
 @require_POST
 def sitrep(request: HttpRequest) -> HttpResponse:
     if not (_is_operator(request) or has_role(request.user, Role.ADMIN_KOTA)):
         raise DjangoPermissionDenied
-    from kotapintar.flood import sitrep as sitrep_mod
-
-    pdf = sitrep_mod.render_pdf(actor=request.user)
+    pdf = sitrep_report.render_pdf(actor=request.user)
     response = HttpResponse(pdf, content_type="application/pdf")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="sitrep-banjir-{stamp}.pdf"'
@@ -293,10 +302,7 @@ def cap_feed(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def cap_alert(request: HttpRequest, public_id: str) -> HttpResponse:
-    try:
-        alert = selectors.alert_get(public_id=public_id)
-    except (DomainError, ValueError) as exc:
-        raise Http404 from exc
+    alert = _found(lambda: selectors.alert_get(public_id=public_id))
     return HttpResponse(cap.alert_document(alert), content_type="application/cap+xml; charset=utf-8")
 
 
@@ -358,7 +364,3 @@ def map_data(request: HttpRequest) -> JsonResponse:
         },
         json_dumps_params={"ensure_ascii": False},
     )
-
-
-def json_default(value: Any) -> str:
-    return json.dumps(value)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import secrets
 import signal
 import threading
 import urllib.request
@@ -20,6 +21,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from paho.mqtt.enums import CallbackAPIVersion
 
+from kotapintar.core import services as core_services
+from kotapintar.core.models import Role
 from kotapintar.flood import simulate
 from kotapintar.flood.models import Station
 from kotapintar.flood.mqtt import broker_address
@@ -123,11 +126,6 @@ class Command(BaseCommand):
 
 def _gateway_token() -> str:
     """A token for the demo field gateway (a user with the BPBD operator role), made on first use."""
-    import secrets
-
-    from kotapintar.core import services as core_services
-    from kotapintar.core.models import Role
-
     user, _created = core_services.user_ensure(
         username="gateway-sensor",
         password=secrets.token_urlsafe(32),

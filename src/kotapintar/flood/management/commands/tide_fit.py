@@ -14,26 +14,16 @@ import csv
 import json
 import math
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from kotapintar.flood.management.tide_files import load_model, parse_time
 from kotapintar.lib import tide
 
 MAX_ROWS = 1_100_000  # two years of 1-minute data (the fit itself thins to tide.MAX_FIT_SAMPLES)
-
-
-def parse_time(text: str) -> datetime:
-    """ISO 8601 → aware UTC datetime; a time without offset is taken as UTC. ValueError if bad."""
-    value = text.strip()
-    if not value:
-        raise ValueError("empty")
-    parsed = datetime.fromisoformat(value)
-    if parsed.tzinfo is None:
-        return parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
 
 
 def read_record(path: Path) -> tuple[list[datetime], list[float], int]:
@@ -140,8 +130,6 @@ class Command(BaseCommand):
         if options.get("no_infer"):
             infer = None
         elif options.get("infer_from"):
-            from .tide_predict import load_model
-
             reference_path = Path(options["infer_from"])
             try:
                 infer = tide.inference_from(load_model(reference_path))

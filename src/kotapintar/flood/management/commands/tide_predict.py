@@ -21,36 +21,16 @@ from zoneinfo import ZoneInfo
 import numpy as np
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from kotapintar.flood.management.tide_files import load_model, parse_time
 from kotapintar.lib import tide
-
-from .tide_fit import parse_time
 
 MAX_POINTS = 200_000  # heights per call
 MAX_EXTREME_DAYS = 3660  # ten years of high and low waters
-MAX_MODEL_BYTES = 1_000_000
 WIB = ZoneInfo("Asia/Jakarta")
 
 
 def iso_utc(when: datetime) -> str:
     return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def load_model(path: Path) -> tide.TideModel:
-    """Read a constituent file (tide-fit shape or TICON shape). Raises CommandError if invalid."""
-    try:
-        if path.stat().st_size > MAX_MODEL_BYTES:
-            raise CommandError(f"{path}: larger than {MAX_MODEL_BYTES} bytes")
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise CommandError(f"cannot read {path}: {exc.strerror or exc}") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise CommandError(f"{path}: not valid JSON ({exc})") from None
-    try:
-        if isinstance(data, dict) and "constituents" not in data and "harmonic_constituents" in data:
-            return tide.TideModel.from_ticon(data)
-        return tide.TideModel.from_json(data)
-    except tide.TideError as exc:
-        raise CommandError(f"{path}: {exc}") from None
 
 
 class Command(BaseCommand):
