@@ -35,6 +35,7 @@ def test_a_citizen_reports_a_flood_from_the_map(page, city):
     page.click("#report-submit")
     expect(page.locator(".messages")).to_contain_text("Terima kasih")
     report = CitizenReport.objects.get()
+    assert report.kelurahan is not None
     assert (report.kelurahan.name, report.depth_cm, report.status) == ("Panjang Wetan", 45, "pending")
     assert not page.console_errors
 

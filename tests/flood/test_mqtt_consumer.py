@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from paho.mqtt.enums import MQTTErrorCode
 
 from kotapintar.core.models import Heartbeat
 from kotapintar.flood.models import Observation, Quarantine
@@ -17,12 +18,22 @@ def msg(topic: str, payload, mid: int) -> Message:
     return Message(topic, body, mid, 1)
 
 
+class OfflineConsumer(Consumer):
+    """A consumer whose acknowledgements are recorded instead of sent to a broker."""
+
+    def __init__(self) -> None:
+        super().__init__(url="mqtt://127.0.0.1:1", client_id="kp-test-offline", prefix="kotapintar")
+        self.acked: list[int] = []
+        self.client.ack = self._ack  # type: ignore[method-assign]  # no broker: record the PUBACK
+
+    def _ack(self, mid: int, qos: int) -> MQTTErrorCode:
+        self.acked.append(mid)
+        return MQTTErrorCode.MQTT_ERR_SUCCESS
+
+
 @pytest.fixture
 def consumer():
-    c = Consumer(url="mqtt://127.0.0.1:1", client_id="kp-test-offline", prefix="kotapintar")
-    c.acked = []
-    c.client.ack = lambda mid, qos: c.acked.append(mid)
-    return c
+    return OfflineConsumer()
 
 
 def test_parse_takes_station_and_parameter_from_the_topic():

@@ -19,7 +19,7 @@ class Sink:
     """A local HTTP endpoint that records what it receives and fails the first `fail` requests."""
 
     def __init__(self, fail: int = 0) -> None:
-        self.received: list[tuple[str, dict]] = []
+        self.received: list[tuple[str, dict[str, object]]] = []
         self.fail = fail
         sink = self
 
@@ -93,6 +93,7 @@ def test_a_failed_delivery_is_retried_and_logged(river, django_capture_on_commit
             alert = escalate()
         delivery = Delivery.objects.get(alert=alert)
         assert (delivery.status, delivery.attempts, "503" in delivery.last_error) == ("pending", 1, True)
+        assert delivery.next_attempt_at is not None
         services.deliveries_retry_due(now=delivery.next_attempt_at + timedelta(seconds=1))
         delivery.refresh_from_db()
         assert (delivery.status, delivery.attempts) == ("sent", 2)

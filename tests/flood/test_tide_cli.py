@@ -8,6 +8,7 @@ import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -42,7 +43,7 @@ def _good_csv(tmp_path: Path, days: int = 30) -> Path:
     return _csv(tmp_path, "time,height_m\n" + "\n".join(rows) + "\n")
 
 
-def _fit(path: Path, **kwargs: object) -> dict:
+def _fit(path: Path, **kwargs: object) -> Any:
     out = io.StringIO()
     call_command(
         "tide_fit", csv=str(path), latitude=-6.87, json=True, stdout=out, stderr=io.StringIO(), **kwargs
@@ -50,7 +51,7 @@ def _fit(path: Path, **kwargs: object) -> dict:
     return json.loads(out.getvalue())
 
 
-def _predict(model_path: Path, *args: str, **kwargs: object) -> dict:
+def _predict(model_path: Path, *args: str, **kwargs: object) -> Any:
     out = io.StringIO()
     call_command("tide_predict", *args, constituents=str(model_path), json=True, stdout=out, **kwargs)
     return json.loads(out.getvalue())
@@ -192,7 +193,9 @@ def test_predict_without_z0_and_latitude(tmp_path: Path) -> None:
         (None, {"end": "2040-01-01", "extremes": True}, "longer than"),
     ],
 )
-def test_predict_rejects_bad_input(tmp_path: Path, model: object, kwargs: dict, fragment: str) -> None:
+def test_predict_rejects_bad_input(
+    tmp_path: Path, model: object, kwargs: dict[str, object], fragment: str
+) -> None:
     path = tmp_path / "model.json"
     path.write_text(
         model if isinstance(model, str) else json.dumps(MODEL.to_json() if model is None else model)

@@ -557,7 +557,7 @@ def report_create(
     lat: Form[float],
     depth_cm: Form[int],
     text: Form[str] = "",
-    photo: UploadedFile | None = File(None),  # noqa: B008 - ninja declares parameters this way
+    photo: Annotated[UploadedFile | None, File()] = None,
 ) -> Status[dict[str, Any]]:
     data = None
     if photo is not None:

@@ -185,7 +185,7 @@ class Consumer:
         # MQTT 5: clean_start=False resumes the session; the session outlives a disconnect for
         # SESSION_EXPIRY_S; Receive Maximum lets the broker keep up to RECEIVE_MAXIMUM messages in
         # flight to us (mosquitto's max_inflight_messages applies to MQTT 3.1.1 clients).
-        props = Properties(PacketTypes.CONNECT)
+        props = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]  # paho: no annotations
         props.SessionExpiryInterval = SESSION_EXPIRY_S
         props.ReceiveMaximum = RECEIVE_MAXIMUM
         self.client.connect_async(self.host, self.port, keepalive=30, clean_start=False, properties=props)
