@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 
 from kotapintar.core import audit
 from kotapintar.core.selectors import city_get_or_none
+from kotapintar.core.types import Actor
 from kotapintar.flood import selectors
 from kotapintar.flood.models import AlertKind, ReportStatus
 
@@ -20,7 +21,7 @@ def PUMP_STATES() -> dict[str, str]:
     return {"on": gettext("On"), "off": gettext("Off"), "fault": gettext("Fault")}
 
 
-def context(*, now: Any = None) -> dict[str, Any]:
+def context(*, now: datetime | None = None) -> dict[str, Any]:
     now = now or timezone.now()
     alerts = [a for a in selectors.alert_list(active_only=True, limit=500) if a.expires_at > now]
     states = [s for s in selectors.kelurahan_states(now=now) if s.state > 0 or s.in_rob_forecast]
@@ -56,7 +57,7 @@ def context(*, now: Any = None) -> dict[str, Any]:
     }
 
 
-def render_pdf(*, actor: Any = None, now: Any = None) -> bytes:
+def render_pdf(*, actor: Actor = None, now: datetime | None = None) -> bytes:
     from weasyprint import HTML
 
     ctx = context(now=now)
