@@ -14,10 +14,8 @@ order is the dependency order: `deliveries` ← `alarms` ← `ingest`, `rob`; `s
 """
 
 from kotapintar.flood.services.alarms import (
-    ALERT_TTL,
     alert_acknowledge,
     alerts_reissue,
-    check_alert_ack,
     silent_check,
 )
 from kotapintar.flood.services.assets import maintenance_log_add, pump_state_set, shelter_update
@@ -32,7 +30,6 @@ from kotapintar.flood.services.ingest import (
     FUTURE_TOLERANCE,
     MAX_BATCH,
     IngestResult,
-    Rejection,
     gc_paused,
     heartbeat,
     quarantine_add,
@@ -43,22 +40,18 @@ from kotapintar.flood.services.reports import (
     PHOTO_MAX_BYTES,
     citizen_report_create,
     citizen_report_review,
-    photo_clean,
 )
 from kotapintar.flood.services.rob import rob_forecast_refresh
 from kotapintar.flood.services.stations import (
     DatastreamSpec,
-    check_threshold_edit,
     datastream_add,
     datum_offset_create,
-    do_threshold_set_create,
     station_create,
     station_tide_set,
     threshold_set_create,
 )
 
 __all__ = [
-    "ALERT_TTL",
     "CSV_MAX_BYTES",
     "DELIVERY_MAX_ATTEMPTS",
     "FUTURE_TOLERANCE",
@@ -66,23 +59,18 @@ __all__ = [
     "PHOTO_MAX_BYTES",
     "DatastreamSpec",
     "IngestResult",
-    "Rejection",
     "alert_acknowledge",
     "alerts_reissue",
     "channel_create",
-    "check_alert_ack",
-    "check_threshold_edit",
     "citizen_report_create",
     "citizen_report_review",
     "datastream_add",
     "datum_offset_create",
     "deliveries_retry_due",
     "delivery_attempt",
-    "do_threshold_set_create",
     "gc_paused",
     "heartbeat",
     "maintenance_log_add",
-    "photo_clean",
     "pump_state_set",
     "quarantine_add",
     "readings_csv_import",
