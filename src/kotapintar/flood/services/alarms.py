@@ -47,6 +47,7 @@ RAIN_OFF_DELAY = timedelta(hours=1)
 
 
 def alert_state_lock(station_id: int, kind: str, parameter: str) -> AlertState:
+    """Lock one station alarm's state (created at Normal if it has none yet) for a transition."""
     AlertState.objects.get_or_create(station_id=station_id, kind=kind, parameter=parameter)
     return AlertState.objects.select_for_update().get(station_id=station_id, kind=kind, parameter=parameter)
 
@@ -61,12 +62,14 @@ def _hstate(state: AlertState) -> hysteresis.State:
 
 
 def threshold_versions(station_id: int, parameter: str) -> list[ThresholdSet]:
+    """Every threshold version of a station's parameter, oldest first."""
     return list(
         ThresholdSet.objects.filter(station_id=station_id, parameter=parameter).order_by("valid_from")
     )
 
 
 def threshold_at(versions: list[ThresholdSet], at: datetime) -> ThresholdSet | None:
+    """The version in force at `at` (None before the first one)."""
     current = None
     for ts in versions:
         if ts.valid_from <= at:
@@ -75,6 +78,7 @@ def threshold_at(versions: list[ThresholdSet], at: datetime) -> ThresholdSet | N
 
 
 def level_name_of(level: int, ts: ThresholdSet | None) -> str:
+    """A level's name: the station's alias when the threshold version has one, else the standard name."""
     return ts.level_name(level) if ts is not None else str(LEVEL_NAMES.get(level, level))
 
 
