@@ -8,7 +8,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 from django.core import mail
 
-from kotapintar.flood import services
+from kotapintar.flood import services, transports
 from kotapintar.flood.models import Delivery
 from tests.flood.conftest import T0, reading
 
@@ -120,3 +120,16 @@ def test_channels_above_the_level_are_not_used(river, sink, django_capture_on_co
     with django_capture_on_commit_callbacks(execute=True):
         escalate()
     assert sink.received == []
+
+
+def test_a_bug_in_a_transport_is_not_taken_for_a_failed_send(river, monkeypatch):
+    services.channel_create(actor=None, name="Hook", kind="webhook", target="http://127.0.0.1:9/")
+    alert = escalate()
+    delivery = Delivery.objects.get(alert=alert)
+
+    def broken(channel: object, alert: object) -> None:
+        raise TypeError("a programming error")
+
+    monkeypatch.setattr(transports, "send", broken)
+    with pytest.raises(TypeError):
+        services.delivery_attempt(delivery_id=delivery.pk)
