@@ -34,6 +34,7 @@ from kotapintar.wallet.models import (
     Transfer,
     TransferKind,
 )
+from kotapintar.wallet.results import card_info, payment_result, settlement_row, topup_result
 from kotapintar.wallet.types import (
     CardHistoryItem,
     CardInfo,
@@ -61,9 +62,7 @@ def _card(number: str) -> Card:
 
 
 def card_get(*, number: str) -> CardInfo:
-    from kotapintar.wallet.services import _card_info
-
-    return _card_info(_card(number))
+    return card_info(_card(number))
 
 
 def card_balance(*, number: str) -> int:
@@ -79,12 +78,10 @@ def card_qr_token(*, number: str) -> str:
 
 
 def cards_for_user(*, user: Any) -> list[CardInfo]:
-    from kotapintar.wallet.services import _card_info
-
     if not is_signed_in(user):
         return []
     cards = Card.objects.select_related("account", "holder", "replaced_by").filter(holder=user)
-    return [_card_info(c) for c in cards.order_by("status", "-created_at")]
+    return [card_info(c) for c in cards.order_by("status", "-created_at")]
 
 
 _LABELS = dict(TransferKind.choices)
@@ -128,8 +125,6 @@ def card_history(*, number: str, limit: int = 50) -> list[CardHistoryItem]:
 
 
 def payment_get(*, payment_id: UUID) -> PaymentResult:
-    from kotapintar.wallet.services import payment_result
-
     payment = Payment.objects.select_related("card", "merchant").filter(public_id=payment_id).first()
     if payment is None:
         raise PaymentNotFound()
@@ -139,8 +134,6 @@ def payment_get(*, payment_id: UUID) -> PaymentResult:
 def payment_list(
     *, merchant_code: str | None = None, event_code: str | None = None, limit: int = 50
 ) -> list[PaymentResult]:
-    from kotapintar.wallet.services import payment_result
-
     qs = Payment.objects.select_related("card", "merchant").order_by("-created_at")
     if merchant_code:
         qs = qs.filter(merchant__code=merchant_code)
@@ -150,8 +143,6 @@ def payment_list(
 
 
 def topup_get(*, topup_id: UUID) -> TopUpResult:
-    from kotapintar.wallet.services import topup_result
-
     topup = TopUp.objects.select_related("card").filter(public_id=topup_id).first()
     if topup is None:
         raise TopUpNotFound()
@@ -221,8 +212,6 @@ def merchant_qris_payload(
 def settlement_list(
     *, business_date: date | None = None, merchant_code: str | None = None
 ) -> list[SettlementRow]:
-    from kotapintar.wallet.services import settlement_row
-
     qs = Settlement.objects.select_related("merchant").order_by("-business_date", "merchant__code")
     if business_date is not None:
         qs = qs.filter(business_date=business_date)
