@@ -23,8 +23,9 @@ from django.db import connection
 from django.db.models import Count
 
 from kotapintar.core import services as core_services
-from kotapintar.wallet import loadgen, selectors, services
+from kotapintar.wallet import selectors, services
 from kotapintar.wallet.models import Account, Payment, Transfer
+from tests.wallet import loadgen
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 

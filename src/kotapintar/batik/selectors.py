@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +26,7 @@ from kotapintar.batik.models import (
     TicketType,
     Venue,
 )
+from kotapintar.batik.services.holders import normalise_code
 from kotapintar.core.permissions import is_signed_in
 from kotapintar.lib.idr_words import format_idr_short
 
@@ -88,8 +89,6 @@ def ticket_type_list(*, event: Event) -> QuerySet[TicketType]:
 
 
 def ticket_get(*, code: str) -> Ticket:
-    from kotapintar.batik.services import normalise_code
-
     norm = normalise_code(code)
     ticket = (
         Ticket.objects.select_related("event", "ticket_type").filter(code=norm).first()
@@ -227,7 +226,7 @@ def analytics(*, event_code: str | None = None) -> Analytics:
     )
     sold = {
         row["event_id"]: (row["n"], row["revenue"] or 0)
-        for row in Ticket.objects.values("event_id").annotate(n=Count("pk"), revenue=_sum("price_idr"))
+        for row in Ticket.objects.values("event_id").annotate(n=Count("pk"), revenue=Sum("price_idr"))
     }
     figures = []
     for ev in events:
@@ -277,12 +276,6 @@ def analytics(*, event_code: str | None = None) -> Analytics:
         ],
         top_merchants=wallet_port.turnover_by_merchant(event_code=event_code)[:10],
     )
-
-
-def _sum(name: str) -> Any:
-    from django.db.models import Sum
-
-    return Sum(name)
 
 
 def now_local() -> datetime:
