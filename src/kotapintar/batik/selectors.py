@@ -7,7 +7,6 @@ import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
@@ -28,6 +27,7 @@ from kotapintar.batik.models import (
 )
 from kotapintar.batik.services.holders import normalise_code
 from kotapintar.core.permissions import is_signed_in
+from kotapintar.core.types import Actor
 from kotapintar.lib.idr_words import format_idr_short
 
 WIB = zoneinfo.ZoneInfo("Asia/Jakarta")
@@ -104,7 +104,7 @@ def ticket_checkins(*, ticket: Ticket) -> QuerySet[CheckIn]:
     return ticket.checkins.order_by("scanned_at", "pk")
 
 
-def holder_keys(*, card_numbers: list[str], user: Any = None) -> list[str]:
+def holder_keys(*, card_numbers: list[str], user: Actor = None) -> list[str]:
     keys = [f"card:{n}" for n in card_numbers if n]
     if is_signed_in(user):
         keys.append(f"user:{user.pk}")

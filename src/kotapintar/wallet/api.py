@@ -18,8 +18,8 @@ from kotapintar.core.auth import AUTH, PUBLIC
 from kotapintar.core.errors import PermissionDenied, UserNotFound
 from kotapintar.core.models import Role
 from kotapintar.core.permissions import has_role, require_login, require_role
-from kotapintar.core.types import Actor, User
 from kotapintar.core.schemas import ErrorOut
+from kotapintar.core.types import Actor, User
 from kotapintar.lib import qris
 from kotapintar.wallet import cardtoken, selectors, services
 from kotapintar.wallet.errors import InvalidCardToken, InvalidQris
@@ -84,7 +84,7 @@ def _user(request: HttpRequest) -> Actor:
     return request.user
 
 
-def _user_named(username: str) -> User | None:
+def _user_named(username: str | None) -> User | None:
     """The user with this username (None for an empty one); UserNotFound if there is none."""
     if not username:
         return None
@@ -99,8 +99,7 @@ def _card_number(number: str) -> str:
 
 
 def _may_see_card(request: HttpRequest, number: str) -> None:
-    user = _user(request)
-    require_login(user)
+    user = require_login(_user(request))
     if has_role(user, OPERATOR):
         return
     info = selectors.card_get(number=number)
@@ -313,7 +312,7 @@ def payment_qris(request: HttpRequest, payload: QrisPayIn, idempotency_key: Idem
 
 @router.get("/payments/{payment_id}", response={200: PaymentOut, **ERRORS}, auth=AUTH)
 def payment_get(request: HttpRequest, payment_id: UUID) -> Any:
-    user = _user(request)
+    user = require_login(_user(request))
     result = selectors.payment_get(payment_id=payment_id)
     if not has_role(user, OPERATOR):
         merchant = selectors.merchant_get(code=result.merchant_code)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date, datetime
-from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -13,6 +12,7 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 
 from kotapintar.core.permissions import is_signed_in
+from kotapintar.core.types import Actor
 from kotapintar.lib import qris
 from kotapintar.wallet import cardtoken, conf
 from kotapintar.wallet.errors import (
@@ -77,7 +77,7 @@ def card_qr_token(*, number: str) -> str:
     return cardtoken.sign(number)
 
 
-def cards_for_user(*, user: Any) -> list[CardInfo]:
+def cards_for_user(*, user: Actor) -> list[CardInfo]:
     if not is_signed_in(user):
         return []
     cards = Card.objects.select_related("account", "holder", "replaced_by").filter(holder=user)
@@ -171,7 +171,7 @@ def merchant_events(*, code: str) -> list[str]:
     )
 
 
-def merchants_for_user(*, user: Any) -> list[Merchant]:
+def merchants_for_user(*, user: Actor) -> list[Merchant]:
     if not is_signed_in(user):
         return []
     return list(Merchant.objects.select_related("account").filter(owner=user, active=True).order_by("name"))

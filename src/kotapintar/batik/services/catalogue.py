@@ -21,9 +21,10 @@ from kotapintar.batik.services.holders import STAFF_ROLES
 from kotapintar.core import audit
 from kotapintar.core.permissions import require_role
 from kotapintar.core.selectors import city_get_or_none, kelurahan_at
+from kotapintar.core.types import Actor
 
 
-def venue_upsert(*, actor: Any, code: str, **fields: Any) -> Venue:
+def venue_upsert(*, actor: Actor, code: str, **fields: Any) -> Venue:
     if actor is not None:
         require_role(actor, *STAFF_ROLES)
     city = city_get_or_none()
@@ -39,7 +40,7 @@ def venue_upsert(*, actor: Any, code: str, **fields: Any) -> Venue:
     return venue
 
 
-def event_upsert(*, actor: Any, code: str, venue_codes: list[str], **fields: Any) -> Event:
+def event_upsert(*, actor: Actor, code: str, venue_codes: list[str], **fields: Any) -> Event:
     if actor is not None:
         require_role(actor, *STAFF_ROLES)
     for name in ("starts_at", "ends_at"):
@@ -63,7 +64,7 @@ def event_upsert(*, actor: Any, code: str, venue_codes: list[str], **fields: Any
 
 
 def session_upsert(
-    *, actor: Any, event: Event, title_id: str, starts_at: datetime, ends_at: datetime, **fields: Any
+    *, actor: Actor, event: Event, title_id: str, starts_at: datetime, ends_at: datetime, **fields: Any
 ) -> EventSession:
     if actor is not None:
         require_role(actor, *STAFF_ROLES)
@@ -73,7 +74,7 @@ def session_upsert(
     return session
 
 
-def ticket_type_upsert(*, actor: Any, event: Event, code: str, quota: int, **fields: Any) -> TicketType:
+def ticket_type_upsert(*, actor: Actor, event: Event, code: str, quota: int, **fields: Any) -> TicketType:
     if actor is not None:
         require_role(actor, *STAFF_ROLES)
     with transaction.atomic():
@@ -88,7 +89,7 @@ def ticket_type_upsert(*, actor: Any, event: Event, code: str, quota: int, **fie
     return tt
 
 
-def reward_upsert(*, actor: Any, code: str, stamps_required: int, **fields: Any) -> Reward:
+def reward_upsert(*, actor: Actor, code: str, stamps_required: int, **fields: Any) -> Reward:
     if actor is not None:
         require_role(actor, *STAFF_ROLES)
     if stamps_required < 1:

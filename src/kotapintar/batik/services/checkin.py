@@ -21,8 +21,9 @@ from kotapintar.batik.models import (
 from kotapintar.batik.services.holders import STAFF_ROLES, normalise_code
 from kotapintar.batik.services.passport import stamp_award
 from kotapintar.core import audit
-from kotapintar.core.errors import BadKind, BatchTooLarge, ValidationFailed
+from kotapintar.core.errors import BadKind, BatchTooLarge, Conflict, NotFound, ValidationFailed
 from kotapintar.core.permissions import require_role
+from kotapintar.core.types import Actor
 
 MAX_BATCH = 500
 CLOCK_SKEW = timedelta(minutes=10)
@@ -80,7 +81,7 @@ def _scan_time(value: datetime | None) -> datetime:
     return value
 
 
-def check_checkin(*, actor: Any, code: str, event_code: str, kind: str, scanned_at: datetime) -> Ticket:
+def check_checkin(*, actor: Actor, code: str, event_code: str, kind: str, scanned_at: datetime) -> Ticket:
     require_role(actor, *STAFF_ROLES)
     if kind not in CheckIn.Kind.values:
         raise BadKind(_("Scan type must be entry or exit."))
@@ -120,7 +121,7 @@ def check_checkin(*, actor: Any, code: str, event_code: str, kind: str, scanned_
 
 def do_checkin(
     *,
-    actor: Any,
+    actor: Actor,
     ticket: Ticket,
     kind: str,
     gate: str,
@@ -169,7 +170,7 @@ def do_checkin(
 
 def checkin_scan(
     *,
-    actor: Any,
+    actor: Actor,
     code: str,
     event_code: str,
     kind: str = "entry",
@@ -246,7 +247,7 @@ class BatchResult:
 
 
 def checkin_batch_upload(
-    *, actor: Any, event_code: str, gate: str, items: list[dict[str, Any]]
+    *, actor: Actor, event_code: str, gate: str, items: list[dict[str, Any]]
 ) -> BatchResult:
     """An offline scanner's queue: each scan has a nonce, so uploading the same batch twice adds nothing."""
     require_role(actor, *STAFF_ROLES)
@@ -272,7 +273,7 @@ def checkin_batch_upload(
             results.append(
                 BatchItemResult(nonce=nonce, ticket_code=res.ticket_code, status=res.status, checkin=res)
             )
-        except (errors.NotFound, errors.Conflict, ValidationFailed) as exc:
+        except (NotFound, Conflict, ValidationFailed) as exc:
             results.append(
                 BatchItemResult(
                     nonce=nonce,

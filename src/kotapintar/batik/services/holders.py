@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import secrets
-from typing import Any
 
 from kotapintar.batik import errors, wallet_port
 from kotapintar.core.errors import PermissionDenied
 from kotapintar.core.models import Role
 from kotapintar.core.permissions import has_role, is_signed_in
+from kotapintar.core.types import Actor
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud and typed at a gate
 TICKET_CODE_LENGTH = 12  # 31^12 ≈ 2^59: unguessable
@@ -28,7 +28,7 @@ def normalise_code(raw: str) -> str:
     return "".join(ch for ch in text.upper() if ch.isalnum())
 
 
-def holder_key(*, card_number: str = "", user: Any = None) -> str:
+def holder_key(*, card_number: str = "", user: Actor = None) -> str:
     if card_number:
         return f"card:{card_number}"
     if is_signed_in(user):
@@ -36,11 +36,13 @@ def holder_key(*, card_number: str = "", user: Any = None) -> str:
     raise errors.NoHolder()
 
 
-def is_staff(actor: Any) -> bool:
+def is_staff(actor: Actor) -> bool:
     return has_role(actor, *STAFF_ROLES)
 
 
-def check_holder_access(*, actor: Any, card_number: str, card_token: str | None, user: Any = None) -> None:
+def check_holder_access(
+    *, actor: Actor, card_number: str, card_token: str | None, user: Actor = None
+) -> None:
     """The visitor proves the card is theirs (its signed QR token, or their account owns it);
     tourism-office staff may act for any visitor at the box office."""
     if card_number:

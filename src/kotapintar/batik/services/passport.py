@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -22,13 +21,14 @@ from kotapintar.batik.models import (
 from kotapintar.batik.services.holders import STAFF_ROLES, check_holder_access, holder_key, new_code
 from kotapintar.core import audit
 from kotapintar.core.permissions import require_role
+from kotapintar.core.types import Actor, User
 
 
 def stamp_award(
     *,
     holder: str,
     card_number: str,
-    user: Any,
+    user: User | None,
     event: Event | None,
     venue: Venue | None,
     checkin: CheckIn | None,
@@ -57,7 +57,7 @@ def stamp_award(
     return True
 
 
-def stamp_collect_at_venue(*, actor: Any, venue_code: str, card_token: str) -> bool:
+def stamp_collect_at_venue(*, actor: Actor, venue_code: str, card_token: str) -> bool:
     """A stamp for visiting a venue: staff scan the visitor's card QR (its signed token)."""
     require_role(actor, *STAFF_ROLES)
     venue = Venue.objects.filter(code=venue_code).first()
@@ -88,7 +88,7 @@ class RedemptionResult:
     created_at: datetime
 
 
-def reward_redeem(*, actor: Any, reward_code: str, holder: str) -> RedemptionResult:
+def reward_redeem(*, actor: Actor, reward_code: str, holder: str) -> RedemptionResult:
     """Redeem a reward once per holder, when they have enough stamps (reward row locked)."""
     with transaction.atomic():
         reward = Reward.objects.select_for_update().filter(code=reward_code, is_active=True).first()
@@ -125,7 +125,12 @@ def reward_redeem(*, actor: Any, reward_code: str, holder: str) -> RedemptionRes
 
 
 def reward_redeem_for(
-    *, actor: Any, reward_code: str, card_number: str = "", card_token: str | None = None, user: Any = None
+    *,
+    actor: Actor,
+    reward_code: str,
+    card_number: str = "",
+    card_token: str | None = None,
+    user: Actor = None,
 ) -> RedemptionResult:
     check_holder_access(actor=actor, card_number=card_number, card_token=card_token, user=user)
     return reward_redeem(

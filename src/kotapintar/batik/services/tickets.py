@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -28,6 +27,7 @@ from kotapintar.batik.services.holders import (
 )
 from kotapintar.core import audit
 from kotapintar.core.permissions import require_role
+from kotapintar.core.types import Actor
 
 MAX_QUANTITY = 10
 
@@ -91,13 +91,13 @@ def check_ticket_order(*, event_code: str, ticket_type_code: str, quantity: int)
 
 def do_ticket_issue(
     *,
-    actor: Any,
+    actor: Actor,
     tt: TicketType,
     quantity: int,
     key: str,
     hkey: str,
     card_number: str,
-    user: Any,
+    user: Actor,
     amount_idr: int,
     payment_id: str,
 ) -> TicketOrder:
@@ -153,7 +153,7 @@ def _validate_key(key: str) -> str:
 
 def ticket_purchase(
     *,
-    actor: Any,
+    actor: Actor,
     event_code: str,
     ticket_type_code: str,
     card_number: str,
@@ -226,11 +226,11 @@ def ticket_purchase(
 
 def ticket_issue_free(
     *,
-    actor: Any,
+    actor: Actor,
     event_code: str,
     ticket_type_code: str,
     card_number: str = "",
-    user: Any = None,
+    user: Actor = None,
     card_token: str | None = None,
     idempotency_key: str = "",
 ) -> OrderResult:
@@ -268,7 +268,7 @@ class CancelResult:
     card_balance_idr: int | None
 
 
-def ticket_cancel(*, actor: Any, code: str) -> CancelResult:
+def ticket_cancel(*, actor: Actor, code: str) -> CancelResult:
     """Cancel an unused ticket: its place goes back to the quota and its price back to the card
     (a wallet refund keyed on the ticket, so a retry refunds nothing twice). A used ticket stays."""
     require_role(actor, *STAFF_ROLES)

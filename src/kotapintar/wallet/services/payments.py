@@ -202,9 +202,9 @@ def check_payment(
     if not merchant.active:
         raise MerchantInactive()
     # cheapest checks first: the POS of the shop itself and the card's holder need no role lookup
-    signed_in = is_signed_in(actor)
-    is_owner = signed_in and merchant.owner_id == actor.pk
-    is_holder = signed_in and card.holder_id is not None and card.holder_id == actor.pk
+    user_id = actor.pk if is_signed_in(actor) else None
+    is_owner = user_id is not None and merchant.owner_id == user_id
+    is_holder = user_id is not None and card.holder_id == user_id
     if not (is_owner or is_holder) and not any(_payment_roles(actor, token_presented)):
         raise _payment_forbidden(actor)
     if card.status != CardStatus.ACTIVE:
