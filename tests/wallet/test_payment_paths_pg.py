@@ -11,8 +11,9 @@ the claim; it needs two connections racing) — tests/wallet/test_concurrency_pg
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import pytest
@@ -22,7 +23,7 @@ from django.db import transaction
 from kotapintar.core.errors import DomainError
 from kotapintar.core.models import Role
 from kotapintar.wallet import services
-from kotapintar.wallet.models import Account, IdempotencyKey, Merchant, Payment, Transfer
+from kotapintar.wallet.models import Account, IdempotencyKey, Merchant, Payment, PaymentMethod, Transfer
 from kotapintar.wallet.services import payments
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
@@ -44,7 +45,6 @@ class World:
     held: str  # held by `holder`, Rp20.000
     blocked: str
     replaced: str
-    tokens: dict[str, str] = field(default_factory=dict)
 
 
 @pytest.fixture
@@ -81,7 +81,6 @@ def world(operator: Any, make_user: Callable[..., Any], funded_card: Callable[..
         held=held.number,
         blocked=blocked.number,
         replaced=replaced.number,
-        tokens={card.number: card.qr_token, held.number: held.qr_token},
     )
 
 
@@ -94,7 +93,7 @@ class Case:
     amount: int = 5_000
     key: str = "k-new"
     event: str = ""
-    token: bool = False
+    token: bool = False  # the actor scanned the card's genuine QR token
     expect: str = "posted"  # "posted", "replay" or the error code
 
 
@@ -173,17 +172,26 @@ def _snapshot() -> dict[str, Any]:
 
 
 def _request(case: Case, world: World) -> payments.PaymentRequest:
-    actor = AnonymousUser() if case.actor == "anonymous" else getattr(world, case.actor)
+    """The request payment_create would pass to either path (one new payment id for both)."""
     number = getattr(world, case.card, case.card)
-    return payments.payment_request(
-        actor=actor,
+    return payments.PaymentRequest(
+        actor=AnonymousUser() if case.actor == "anonymous" else getattr(world, case.actor),
+        key=case.key,
+        params=payments.payment_params(
+            merchant_code=case.merchant,
+            number=number,
+            amount_idr=case.amount,
+            event_code=case.event,
+            reference=REFERENCE,
+        ),
+        payment_id=uuid.uuid4(),
         merchant_code=case.merchant,
-        card_number="" if case.token else number,
+        number=number,
         amount_idr=case.amount,
-        idempotency_key=case.key,
         event_code=case.event,
         reference=REFERENCE,
-        card_token=world.tokens[number] if case.token else None,
+        method=PaymentMethod.CARD,
+        token_presented=case.token,
     )
 
 

@@ -66,7 +66,7 @@ REFUSED_SQLSTATE = "KP001"  # raised by wallet_payment_post for every refusal
 
 @dataclass(frozen=True)
 class PaymentRequest:
-    """A validated payment request, as both paths take it."""
+    """A checked payment request (amount, key, card number), as both paths take it."""
 
     actor: Actor
     key: str
@@ -79,45 +79,6 @@ class PaymentRequest:
     reference: str
     method: str
     token_presented: bool
-
-
-def payment_request(
-    *,
-    actor: Actor,
-    merchant_code: str,
-    card_number: str,
-    amount_idr: int,
-    idempotency_key: str,
-    event_code: str = "",
-    reference: str = "",
-    card_token: str | None = None,
-    method: str = PaymentMethod.CARD,
-) -> PaymentRequest:
-    """Check the amount, the key and the card (number or signed token) of a payment request."""
-    amount = amount_check(amount_idr, maximum=conf.limit("WALLET_MAX_PAYMENT_IDR"))
-    key = key_check(idempotency_key)
-    reference = (reference or "")[:64]
-    event_code = event_code or ""
-    number = resolve_card_number(card_number, card_token)
-    return PaymentRequest(
-        actor=actor,
-        key=key,
-        params={
-            "merchant": merchant_code,
-            "card": number,
-            "amount": amount,
-            "event": event_code,
-            "ref": reference,
-        },
-        payment_id=uuid.uuid4(),
-        merchant_code=merchant_code,
-        number=number,
-        amount_idr=amount,
-        event_code=event_code,
-        reference=reference,
-        method=method,
-        token_presented=bool(card_token),
-    )
 
 
 def payment_create(
@@ -138,19 +99,46 @@ def payment_create(
     MerchantNotFound (404), MerchantNotRegistered (403), InsufficientBalance (409),
     IdempotencyKeyReused (409), PermissionDenied (403), NotAuthenticated (401).
     """
-    req = payment_request(
-        actor=actor,
-        merchant_code=merchant_code,
-        card_number=card_number,
-        amount_idr=amount_idr,
-        idempotency_key=idempotency_key,
-        event_code=event_code,
-        reference=reference,
-        card_token=card_token,
-        method=method,
-    )
+    amount = amount_check(amount_idr, maximum=conf.limit("WALLET_MAX_PAYMENT_IDR"))
+    key = key_check(idempotency_key)
+    reference = (reference or "")[:64]
+    event_code = event_code or ""
+    number = resolve_card_number(card_number, card_token)
     post = payment_post_pg if connection.vendor == "postgresql" else payment_post_python
-    return post(req)
+    return post(
+        PaymentRequest(
+            actor=actor,
+            key=key,
+            params=payment_params(
+                merchant_code=merchant_code,
+                number=number,
+                amount_idr=amount,
+                event_code=event_code,
+                reference=reference,
+            ),
+            payment_id=uuid.uuid4(),
+            merchant_code=merchant_code,
+            number=number,
+            amount_idr=amount,
+            event_code=event_code,
+            reference=reference,
+            method=method,
+            token_presented=bool(card_token),
+        )
+    )
+
+
+def payment_params(
+    *, merchant_code: str, number: str, amount_idr: int, event_code: str, reference: str
+) -> dict[str, Any]:
+    """What a payment's Idempotency-Key is bound to: a retry must repeat exactly these."""
+    return {
+        "merchant": merchant_code,
+        "card": number,
+        "amount": amount_idr,
+        "event": event_code,
+        "ref": reference,
+    }
 
 
 # --- the rules, shared by both paths ----------------------------------------------------------------

@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import json
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from uuid import UUID
 
@@ -28,7 +29,7 @@ from kotapintar.wallet.errors import (
     TopUpAlreadyResolved,
     TopUpNotFound,
 )
-from kotapintar.wallet.models import AccountKind, TopUp, TopUpMethod, TopUpStatus, TransferKind
+from kotapintar.wallet.models import AccountKind, Card, TopUp, TopUpMethod, TopUpStatus, TransferKind
 from kotapintar.wallet.results import topup_result
 from kotapintar.wallet.services.cards import card_active_locked, card_current_locked, card_number_normalise
 from kotapintar.wallet.services.idempotency import idempotent_begin, key_check
@@ -36,31 +37,44 @@ from kotapintar.wallet.services.ledger import amount_check, book, cash_account, 
 from kotapintar.wallet.types import TopUpResult
 
 
-def _topup_request(card_number: str, amount_idr: int, idempotency_key: str) -> tuple[str, int, str]:
-    """(card number, amount, key) of a top-up request, each checked."""
+def _topup_create(
+    *,
+    actor: Actor,
+    operation: str,
+    action: str,
+    card_number: str,
+    amount_idr: int,
+    idempotency_key: str,
+    make: Callable[[Card, int, UUID], TopUp],
+) -> TopUpResult:
+    """The frame of both top-ups: check amount, key and card number; claim the key (a retry returns
+    the first top-up); lock the active card; `make(card, amount, new id)` the top-up; audit it as
+    `wallet.<action>`."""
     amount = amount_check(amount_idr, maximum=conf.limit("WALLET_MAX_TOPUP_IDR"))
     key = key_check(idempotency_key)
-    return card_number_normalise(card_number), amount, key
-
-
-def _topup_replay(*, key: str, operation: str, number: str, amount: int, new_id: UUID) -> TopUpResult | None:
-    """Claim the key; the first top-up's result when it was used already (None: go ahead)."""
-    first = idempotent_begin(
-        key=key, operation=operation, params={"card": number, "amount": amount}, new_id=new_id
-    )
-    return None if first is None else topup_result(TopUp.objects.select_related("card").get(public_id=first))
+    number = card_number_normalise(card_number)
+    new_id = uuid.uuid4()
+    with transaction.atomic():
+        first = idempotent_begin(
+            key=key, operation=operation, params={"card": number, "amount": amount}, new_id=new_id
+        )
+        if first is not None:
+            return topup_result(TopUp.objects.select_related("card").get(public_id=first))
+        topup = make(card_active_locked(number), amount, new_id)
+        audit.record(
+            action=f"wallet.{action}",
+            actor=actor,
+            obj=topup,
+            data={"card": number, "amount_idr": amount},
+        )
+    return topup_result(topup)
 
 
 def topup_cash(*, actor: Actor, card_number: str, amount_idr: int, idempotency_key: str) -> TopUpResult:
     """Cash paid at a booth: booth cash -> card, posted at once."""
     user = require_role(actor, *conf.OPERATOR_ROLES)
-    number, amount, key = _topup_request(card_number, amount_idr, idempotency_key)
-    new_id = uuid.uuid4()
-    with transaction.atomic():
-        replay = _topup_replay(key=key, operation="topup_cash", number=number, amount=amount, new_id=new_id)
-        if replay is not None:
-            return replay
-        card = card_active_locked(number)
+
+    def post(card: Card, amount: int, new_id: UUID) -> TopUp:
         balances = book(
             debit=cash_account(user),
             credit=card.account,
@@ -71,7 +85,7 @@ def topup_cash(*, actor: Actor, card_number: str, amount_idr: int, idempotency_k
             guard_debit=False,
             credit_cap=conf.limit("WALLET_MAX_BALANCE_IDR"),
         )
-        topup = TopUp.objects.create(
+        return TopUp.objects.create(
             public_id=new_id,
             card=card,
             amount_idr=amount,
@@ -81,10 +95,16 @@ def topup_cash(*, actor: Actor, card_number: str, amount_idr: int, idempotency_k
             created_by=user,
             resolved_at=timezone.now(),
         )
-        audit.record(
-            action="wallet.topup_cash", actor=user, obj=topup, data={"card": number, "amount_idr": amount}
-        )
-    return topup_result(topup)
+
+    return _topup_create(
+        actor=user,
+        operation="topup_cash",
+        action="topup_cash",
+        card_number=card_number,
+        amount_idr=amount_idr,
+        idempotency_key=idempotency_key,
+        make=post,
+    )
 
 
 def topup_qris_create(
@@ -92,37 +112,34 @@ def topup_qris_create(
 ) -> TopUpResult:
     """A pending top-up with a dynamic QRIS to pay. No money moves until the acquirer confirms
     (`topup_qris_notify`); it is voided on failure or after WALLET_QRIS_TOPUP_TTL_S."""
-    number, amount, key = _topup_request(card_number, amount_idr, idempotency_key)
-    new_id = uuid.uuid4()
-    with transaction.atomic():
-        replay = _topup_replay(key=key, operation="topup_qris", number=number, amount=amount, new_id=new_id)
-        if replay is not None:
-            return replay
-        card = card_active_locked(number)
+
+    def pending(card: Card, amount: int, new_id: UUID) -> TopUp:
         if card.account.balance_idr + amount > conf.limit("WALLET_MAX_BALANCE_IDR"):
             raise BalanceLimit()
         reference = "TU" + new_id.hex[:20].upper()
-        payload = qris.encode(
-            conf.city_qris_merchant(), amount_idr=amount, reference=reference, purpose="TOPUP"
-        )
-        topup = TopUp.objects.create(
+        return TopUp.objects.create(
             public_id=new_id,
             card=card,
             amount_idr=amount,
             method=TopUpMethod.QRIS,
             status=TopUpStatus.PENDING,
-            qris_payload=payload,
+            qris_payload=qris.encode(
+                conf.city_qris_merchant(), amount_idr=amount, reference=reference, purpose="TOPUP"
+            ),
             provider_reference="",
             created_by=actor if is_signed_in(actor) else None,
             expires_at=timezone.now() + timedelta(seconds=conf.limit("WALLET_QRIS_TOPUP_TTL_S")),
         )
-        audit.record(
-            action="wallet.topup_qris_create",
-            actor=actor,
-            obj=topup,
-            data={"card": number, "amount_idr": amount},
-        )
-    return topup_result(topup)
+
+    return _topup_create(
+        actor=actor,
+        operation="topup_qris",
+        action="topup_qris_create",
+        card_number=card_number,
+        amount_idr=amount_idr,
+        idempotency_key=idempotency_key,
+        make=pending,
+    )
 
 
 def qris_notify_signature(body: bytes) -> str:
