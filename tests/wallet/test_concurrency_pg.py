@@ -154,7 +154,7 @@ def test_concurrent_first_uses_of_one_key_make_one_payment(
                     idempotency_key="same-key-everywhere",
                 )
             )
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:  # noqa: BLE001 - a thread hands every outcome to the test, which asserts on it
             errors.append(exc)
         finally:
             connections.close_all()

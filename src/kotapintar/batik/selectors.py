@@ -6,7 +6,7 @@ from __future__ import annotations
 import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
@@ -75,13 +75,6 @@ def venue_get(*, code: str) -> Venue:
     if venue is None:
         raise errors.VenueNotFound()
     return venue
-
-
-def session_list(*, event: Event | None = None) -> QuerySet[EventSession]:
-    qs = EventSession.objects.select_related("event", "venue").filter(event__is_published=True)
-    if event is not None:
-        qs = qs.filter(event=event)
-    return qs.order_by("starts_at", "pk")
 
 
 def ticket_type_list(*, event: Event) -> QuerySet[TicketType]:
@@ -276,7 +269,3 @@ def analytics(*, event_code: str | None = None) -> Analytics:
         ],
         top_merchants=wallet_port.turnover_by_merchant(event_code=event_code)[:10],
     )
-
-
-def now_local() -> datetime:
-    return timezone.localtime()

@@ -9,7 +9,6 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, F, Q, QuerySet, Sum
-from django.db.models.functions import TruncDate
 
 from kotapintar.core.permissions import is_signed_in
 from kotapintar.core.types import Actor
@@ -308,30 +307,6 @@ def turnover_by_category(*, event_code: str | None = None) -> dict[str, int]:
         .order_by("merchant__category")
     )
     return {r["merchant__category"]: int(r["total"] or 0) for r in rows}
-
-
-def payments_by_day(*, event_code: str | None = None) -> list[tuple[date, int, int]]:
-    """(WIB date, turnover, number of payments) per day, oldest first."""
-    rows = (
-        _payments(event_code=event_code)
-        .annotate(day=TruncDate("created_at", tzinfo=WIB))
-        .values("day")
-        .annotate(total=Sum(F("amount_idr") - F("refunded_idr")), n=Count("id"))
-        .order_by("day")
-    )
-    return [(r["day"], int(r["total"] or 0), int(r["n"])) for r in rows]
-
-
-def distinct_cards_by_event(*, start: datetime | None = None, end: datetime | None = None) -> dict[str, int]:
-    """How many different cards paid at each event (a proxy for paying visitors)."""
-    rows = (
-        _payments(start=start, end=end)
-        .exclude(event_code="")
-        .values("event_code")
-        .annotate(n=Count("card", distinct=True))
-        .order_by("event_code")
-    )
-    return {r["event_code"]: int(r["n"]) for r in rows}
 
 
 def cards_active_count() -> int:

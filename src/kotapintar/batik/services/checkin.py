@@ -22,7 +22,7 @@ from kotapintar.batik.services.holders import STAFF_ROLES, normalise_code
 from kotapintar.batik.services.passport import stamp_award
 from kotapintar.core import audit
 from kotapintar.core.errors import BadKind, BatchTooLarge, Conflict, NotFound, ValidationFailed
-from kotapintar.core.permissions import require_role
+from kotapintar.core.permissions import is_signed_in, require_role
 from kotapintar.core.types import Actor
 
 MAX_BATCH = 500
@@ -137,7 +137,7 @@ def do_checkin(
         scanned_at=scanned_at,
         offline=offline,
         nonce=nonce or None,
-        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor=actor if is_signed_in(actor) else None,
     )
     Ticket.objects.filter(pk=ticket.pk).update(inside=kind == CheckIn.Kind.ENTRY)
     ticket.inside = kind == CheckIn.Kind.ENTRY

@@ -54,14 +54,10 @@ def check_holder_access(
             if not wallet_port.card_exists(number=card_number):
                 raise errors.UnknownCard()
             return
-        if (
-            actor is not None
-            and actor.is_authenticated
-            and card_number in wallet_port.cards_for_user(user=actor)
-        ):
+        if is_signed_in(actor) and card_number in wallet_port.cards_for_user(user=actor):
             return
         raise errors.CardNotYours()
-    if user is not None and actor is not None and actor.is_authenticated:
+    if user is not None and is_signed_in(actor):
         if user.pk == actor.pk or is_staff(actor):
             return
         raise PermissionDenied()

@@ -20,7 +20,7 @@ from kotapintar.batik.models import (
 )
 from kotapintar.batik.services.holders import STAFF_ROLES, check_holder_access, holder_key, new_code
 from kotapintar.core import audit
-from kotapintar.core.permissions import require_role
+from kotapintar.core.permissions import is_signed_in, require_role
 from kotapintar.core.types import Actor, User
 
 
@@ -106,7 +106,7 @@ def reward_redeem(*, actor: Actor, reward_code: str, holder: str) -> RedemptionR
             holder_key=holder,
             voucher_code=f"BTK-{new_code(8)}",
             stamps_at_redemption=stamps,
-            actor=actor if actor is not None and actor.is_authenticated else None,
+            actor=actor if is_signed_in(actor) else None,
         )
         Reward.objects.filter(pk=reward.pk).update(redeemed_count=F("redeemed_count") + 1)
         audit.record(

@@ -26,7 +26,7 @@ from kotapintar.batik.services.holders import (
     normalise_code,
 )
 from kotapintar.core import audit
-from kotapintar.core.permissions import require_role
+from kotapintar.core.permissions import is_signed_in, require_role
 from kotapintar.core.types import Actor
 
 MAX_QUANTITY = 10
@@ -112,10 +112,10 @@ def do_ticket_issue(
         quantity=quantity,
         holder_key=hkey,
         card_number=card_number,
-        user=user if user is not None and user.is_authenticated else None,
+        user=user if is_signed_in(user) else None,
         amount_idr=amount_idr,
         payment_id=payment_id,
-        created_by=actor if actor is not None and actor.is_authenticated else None,
+        created_by=actor if is_signed_in(actor) else None,
     )
     for _i in range(quantity):
         Ticket.objects.create(
