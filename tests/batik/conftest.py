@@ -6,6 +6,7 @@ tested on its own; tests/batik/test_wallet_integration.py runs the same flows on
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -17,6 +18,7 @@ from kotapintar.batik import services, wallet_port
 from kotapintar.batik.models import Event, TicketType, Venue
 from kotapintar.core.errors import Conflict, ValidationFailed
 from kotapintar.core.models import Role
+from kotapintar.core.types import Actor, User
 
 
 @dataclass
@@ -29,7 +31,7 @@ class FakeWallet:
     def pay(
         self,
         *,
-        actor: Any,
+        actor: Actor,
         merchant_code: str,
         card_number: str,
         amount_idr: int,
@@ -91,7 +93,7 @@ POOR_CARD = "6001000000000002"
 
 
 @pytest.fixture
-def staff(make_user: Any) -> Any:
+def staff(make_user: Callable[..., User]) -> User:
     return make_user(Role.DINAS_PARIWISATA, username="petugas_gerbang")
 
 
