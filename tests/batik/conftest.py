@@ -1,7 +1,7 @@
 """Batik fixtures: a small catalogue (venue, event, ticket types), staff users and a fake wallet.
 
-`fake_wallet` stands in for the wallet app behind `batik.wallet_port` so that batik's own behaviour is
-tested on its own; tests/batik/test_wallet_integration.py runs the same flows on the real wallet.
+`fake_wallet` stands in for the wallet app behind `batik.wallet_port` (raising the wallet's own
+errors) so that batik's own behaviour is tested on its own; tests/batik/test_wallet_integration.py runs the same flows on the real wallet.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from django.utils import timezone
 
 from kotapintar.batik import services, wallet_port
 from kotapintar.batik.models import Event, TicketType, Venue
-from kotapintar.core.errors import Conflict, ValidationFailed
 from kotapintar.core.models import Role
 from kotapintar.core.types import Actor, User
+from kotapintar.wallet.errors import CardNotFound, InsufficientBalance, InvalidCardToken
 
 
 @dataclass
@@ -43,9 +43,9 @@ class FakeWallet:
         if idempotency_key in self.payments:
             return self.payments[idempotency_key]
         if card_number not in self.balances:
-            raise ValidationFailed("unknown card", code="unknown_card")
+            raise CardNotFound(detail={"card_number": card_number})
         if self.balances[card_number] < amount_idr:
-            raise Conflict("insufficient balance", code="insufficient_balance")
+            raise InsufficientBalance()
         self.balances[card_number] -= amount_idr
         self.turnover[event_code] = self.turnover.get(event_code, 0) + amount_idr
         p = wallet_port.Payment(
@@ -61,7 +61,7 @@ class FakeWallet:
 
     def card_from_token(self, *, token: str) -> str:
         if not token.startswith("tok-") or token[4:] not in self.balances:
-            raise ValidationFailed("forged", code="card_token_invalid")
+            raise InvalidCardToken()
         return token[4:]
 
 
