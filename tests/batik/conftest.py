@@ -1,7 +1,8 @@
 """Batik fixtures: a small catalogue (venue, event, ticket types), staff users and a fake wallet.
 
 `fake_wallet` stands in for the wallet app behind `batik.wallet_port` (raising the wallet's own
-errors) so that batik's own behaviour is tested on its own; tests/batik/test_wallet_integration.py runs the same flows on the real wallet.
+errors) so that batik's own behaviour is tested on its own; tests/batik/test_wallet_integration.py
+runs the same flows on the real wallet.
 """
 
 from __future__ import annotations
