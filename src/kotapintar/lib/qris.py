@@ -25,6 +25,7 @@ def crc16_hex(text: str) -> str:
     digits (the QRIS tag 63 value): `binascii.crc_hqx` started at 0xFFFF."""
     return f"{binascii.crc_hqx(text.encode('utf-8'), 0xFFFF):04X}"
 
+
 QRIS_GUI = "ID.CO.QRIS.WWW"
 MERCHANT_CRITERIA = {
     "UMI": "micro",
