@@ -177,13 +177,6 @@ def _request(case: Case, world: World) -> payments.PaymentRequest:
     return payments.PaymentRequest(
         actor=AnonymousUser() if case.actor == "anonymous" else getattr(world, case.actor),
         key=case.key,
-        params=payments.payment_params(
-            merchant_code=case.merchant,
-            number=number,
-            amount_idr=case.amount,
-            event_code=case.event,
-            reference=REFERENCE,
-        ),
         payment_id=uuid.uuid4(),
         merchant_code=case.merchant,
         number=number,

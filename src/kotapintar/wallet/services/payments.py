@@ -70,7 +70,6 @@ class PaymentRequest:
 
     actor: Actor
     key: str
-    params: dict[str, Any]
     payment_id: UUID
     merchant_code: str
     number: str
@@ -79,6 +78,17 @@ class PaymentRequest:
     reference: str
     method: str
     token_presented: bool
+
+    @property
+    def params(self) -> dict[str, Any]:
+        """What the Idempotency-Key is bound to: a retry must repeat exactly these."""
+        return {
+            "merchant": self.merchant_code,
+            "card": self.number,
+            "amount": self.amount_idr,
+            "event": self.event_code,
+            "ref": self.reference,
+        }
 
 
 def payment_create(
@@ -109,13 +119,6 @@ def payment_create(
         PaymentRequest(
             actor=actor,
             key=key,
-            params=payment_params(
-                merchant_code=merchant_code,
-                number=number,
-                amount_idr=amount,
-                event_code=event_code,
-                reference=reference,
-            ),
             payment_id=uuid.uuid4(),
             merchant_code=merchant_code,
             number=number,
@@ -126,19 +129,6 @@ def payment_create(
             token_presented=bool(card_token),
         )
     )
-
-
-def payment_params(
-    *, merchant_code: str, number: str, amount_idr: int, event_code: str, reference: str
-) -> dict[str, Any]:
-    """What a payment's Idempotency-Key is bound to: a retry must repeat exactly these."""
-    return {
-        "merchant": merchant_code,
-        "card": number,
-        "amount": amount_idr,
-        "event": event_code,
-        "ref": reference,
-    }
 
 
 # --- the rules, shared by both paths ----------------------------------------------------------------
