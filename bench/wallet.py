@@ -52,6 +52,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT))  # tests.wallet.loadgen: the servers and POS clients the concurrency test uses
 
 CLIENTS = 16
 WORKERS = 6  # sync workers: measured best on 2 cores (docs/wallet.md)
@@ -297,8 +298,9 @@ def main() -> int:
         django.setup()
         from django.conf import settings
         from django.core.management import call_command
+        from tests.wallet import loadgen
 
-        from kotapintar.wallet import loadgen, selectors
+        from kotapintar.wallet import selectors
         from kotapintar.wallet.models import Payment
 
         call_command("migrate", verbosity=0)
@@ -362,7 +364,7 @@ def main() -> int:
         return 0 if check.ok else 1
     finally:
         if server is not None:
-            from kotapintar.wallet import loadgen
+            from tests.wallet import loadgen
 
             loadgen.stop(server)
         from django.db import connections

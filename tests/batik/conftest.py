@@ -1,11 +1,13 @@
 """Batik fixtures: a small catalogue (venue, event, ticket types), staff users and a fake wallet.
 
-`fake_wallet` stands in for the wallet app behind `batik.wallet_port` so that batik's own behaviour is
-tested on its own; tests/batik/test_wallet_integration.py runs the same flows on the real wallet.
+`fake_wallet` stands in for the wallet app behind `batik.wallet_port` (raising the wallet's own
+errors) so that batik's own behaviour is tested on its own; tests/batik/test_wallet_integration.py
+runs the same flows on the real wallet.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -15,8 +17,9 @@ from django.utils import timezone
 
 from kotapintar.batik import services, wallet_port
 from kotapintar.batik.models import Event, TicketType, Venue
-from kotapintar.core.errors import Conflict, ValidationFailed
 from kotapintar.core.models import Role
+from kotapintar.core.types import Actor, User
+from kotapintar.wallet.errors import CardNotFound, InsufficientBalance, InvalidCardToken
 
 
 @dataclass
@@ -29,7 +32,7 @@ class FakeWallet:
     def pay(
         self,
         *,
-        actor: Any,
+        actor: Actor,
         merchant_code: str,
         card_number: str,
         amount_idr: int,
@@ -41,9 +44,9 @@ class FakeWallet:
         if idempotency_key in self.payments:
             return self.payments[idempotency_key]
         if card_number not in self.balances:
-            raise ValidationFailed("unknown card", code="unknown_card")
+            raise CardNotFound(detail={"card_number": card_number})
         if self.balances[card_number] < amount_idr:
-            raise Conflict("insufficient balance", code="insufficient_balance")
+            raise InsufficientBalance()
         self.balances[card_number] -= amount_idr
         self.turnover[event_code] = self.turnover.get(event_code, 0) + amount_idr
         p = wallet_port.Payment(
@@ -59,7 +62,7 @@ class FakeWallet:
 
     def card_from_token(self, *, token: str) -> str:
         if not token.startswith("tok-") or token[4:] not in self.balances:
-            raise ValidationFailed("forged", code="card_token_invalid")
+            raise InvalidCardToken()
         return token[4:]
 
 
@@ -91,7 +94,7 @@ POOR_CARD = "6001000000000002"
 
 
 @pytest.fixture
-def staff(make_user: Any) -> Any:
+def staff(make_user: Callable[..., User]) -> User:
     return make_user(Role.DINAS_PARIWISATA, username="petugas_gerbang")
 
 

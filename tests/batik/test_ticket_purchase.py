@@ -101,7 +101,7 @@ def test_forged_card_token_is_refused(fake_wallet, adult):
             idempotency_key="x",
             card_token="tok-9999",
         )
-    assert exc.value.code == "card_token_invalid"
+    assert exc.value.code == "invalid_card_token"
     assert fake_wallet.balances[CARD] == 100_000
 
 

@@ -128,3 +128,15 @@ def test_cancelled_ticket_is_refused_at_the_gate(organiser, card, adult, staff):
     with pytest.raises(DomainError) as exc:
         batik.checkin_scan(actor=staff, code=code, event_code=adult.event.code)
     assert exc.value.code == "ticket_cancelled"
+
+
+def test_wallet_page_refuses_the_qr_token_of_a_blocked_card(client, staff, card):
+    wallet.card_block(actor=staff, number=card.number, reason="hilang")
+    client.post(reverse("batik:me_login"), {"card": card.number, "secret": card.qr_token})
+    assert "batik_card" not in client.session
+
+
+def test_wallet_page_refuses_the_qr_token_of_a_replaced_card(client, staff, card):
+    wallet.card_replace(actor=staff, number=card.number, idempotency_key=str(uuid.uuid4()))
+    client.post(reverse("batik:me_login"), {"card": card.number, "secret": card.qr_token})
+    assert "batik_card" not in client.session

@@ -9,23 +9,24 @@ from typing import Any
 import pytest
 
 from kotapintar.core.models import Role
+from kotapintar.core.types import User
 from kotapintar.wallet import services
 from kotapintar.wallet.models import Merchant
 from kotapintar.wallet.types import CardInfo
 
 
 @pytest.fixture
-def operator(make_user: Callable[..., Any]) -> Any:
+def operator(make_user: Callable[..., User]) -> User:
     return make_user(Role.DINAS_PARIWISATA, username="operator_booth")
 
 
 @pytest.fixture
-def merchant_user(make_user: Callable[..., Any]) -> Any:
+def merchant_user(make_user: Callable[..., User]) -> User:
     return make_user(Role.MERCHANT, username="batik_setono")
 
 
 @pytest.fixture
-def merchant(operator: Any, merchant_user: Any) -> Merchant:
+def merchant(operator: User, merchant_user: User) -> Merchant:
     m = services.merchant_create(
         actor=operator,
         code="batik-setono-jaya",
@@ -43,7 +44,7 @@ def key() -> Callable[[], str]:
 
 
 @pytest.fixture
-def funded_card(operator: Any, key: Callable[[], str]) -> Callable[..., CardInfo]:
+def funded_card(operator: User, key: Callable[[], str]) -> Callable[..., CardInfo]:
     """funded_card(50_000): a new anonymous card topped up in cash at the booth."""
 
     def _make(amount_idr: int = 100_000, **kwargs: Any) -> CardInfo:

@@ -120,3 +120,26 @@ def test_visitor_links_an_anonymous_card_with_its_token(
         "/api/v1/wallet/cards/link", {"card_token": card.qr_token}, content_type="application/json"
     )
     assert taken.status_code == 409 and taken.json()["code"] == "card_linked_elsewhere"
+
+
+@pytest.mark.parametrize(
+    ("secret", "status_change", "opens"),
+    [
+        ("own token", None, True),
+        ("other card's token", None, False),
+        ("forged", None, False),
+        ("own token", "block", False),
+        ("own token", "replace", False),
+    ],
+)
+def test_card_secret_opens_only_an_active_card_with_its_own_token(
+    operator: Any, secret: str, status_change: str | None, opens: bool
+) -> None:
+    card = services.card_issue(actor=operator)
+    other = services.card_issue(actor=operator)
+    token = {"own token": card.qr_token, "other card's token": other.qr_token, "forged": card.qr_token + "x"}
+    if status_change == "block":
+        services.card_block(actor=operator, number=card.number)
+    elif status_change == "replace":
+        services.card_replace(actor=operator, number=card.number, idempotency_key="replace-1")
+    assert services.card_secret_verify(number=card.number, secret=token[secret]) is opens

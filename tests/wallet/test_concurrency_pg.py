@@ -23,8 +23,9 @@ from django.db import connection
 from django.db.models import Count
 
 from kotapintar.core import services as core_services
-from kotapintar.wallet import loadgen, selectors, services
+from kotapintar.wallet import selectors, services
 from kotapintar.wallet.models import Account, Payment, Transfer
+from tests.wallet import loadgen
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -153,7 +154,7 @@ def test_concurrent_first_uses_of_one_key_make_one_payment(
                     idempotency_key="same-key-everywhere",
                 )
             )
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:  # noqa: BLE001 - a thread hands every outcome to the test, which asserts on it
             errors.append(exc)
         finally:
             connections.close_all()

@@ -14,17 +14,21 @@ from django.contrib.auth.models import AnonymousUser
 
 from kotapintar.core.errors import IdempotencyKeyReused, NotAuthenticated, PermissionDenied
 from kotapintar.core.models import Role
+from kotapintar.core.types import Actor
 from kotapintar.wallet import selectors, services
 from kotapintar.wallet.errors import (
     InsufficientBalance,
     MerchantInactive,
 )
 from kotapintar.wallet.models import IdempotencyKey, Merchant, Payment, Transfer
+from kotapintar.wallet.types import PaymentResult
 
 pytestmark = pytest.mark.django_db
 
 
-def _pay(actor: Any, merchant: Merchant, number: str, amount: int, key: str, **kwargs: Any) -> Any:
+def _pay(
+    actor: Actor, merchant: Merchant, number: str, amount: int, key: str, **kwargs: Any
+) -> PaymentResult:
     return services.payment_create(
         actor=actor,
         merchant_code=merchant.code,

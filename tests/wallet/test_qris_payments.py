@@ -9,7 +9,7 @@ import pytest
 
 from kotapintar.wallet import selectors
 from kotapintar.wallet.models import Merchant, Payment
-from tests.wallet.test_qris import QRIS_SAMPLES
+from tests.lib.test_qris import QRIS_SAMPLES
 
 pytestmark = pytest.mark.django_db
 

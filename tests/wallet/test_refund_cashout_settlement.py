@@ -10,14 +10,16 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from kotapintar.core.types import Actor
 from kotapintar.wallet import selectors, services
 from kotapintar.wallet.errors import MerchantBalanceTooLow, RefundNotAllowed
 from kotapintar.wallet.models import Merchant
+from kotapintar.wallet.types import PaymentResult
 
 pytestmark = pytest.mark.django_db
 
 
-def _pay(actor: Any, merchant: Merchant, number: str, amount: int, key: str) -> Any:
+def _pay(actor: Actor, merchant: Merchant, number: str, amount: int, key: str) -> PaymentResult:
     return services.payment_create(
         actor=actor, merchant_code=merchant.code, card_number=number, amount_idr=amount, idempotency_key=key
     )

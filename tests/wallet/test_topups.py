@@ -134,3 +134,18 @@ def test_stale_pending_topups_expire(funded_card: Callable[..., Any]) -> None:
     assert services.topup_qris_expire(now=timezone.now() + timedelta(minutes=5)) == 0
     assert services.topup_qris_expire(now=timezone.now() + timedelta(hours=1)) == 1
     assert TopUp.objects.get(public_id=topup.topup_id).status == "voided"
+
+
+def test_qris_topup_is_paid_to_the_configured_city_merchant(
+    settings: Any, funded_card: Callable[..., Any]
+) -> None:
+    settings.WALLET_QRIS_MERCHANT_NAME = "Dompet Kota Uji"
+    settings.WALLET_QRIS_MERCHANT_CITY = "BATANG"
+    settings.WALLET_QRIS_MERCHANT_NMID = "ID1026999900001"
+    card = funded_card(0)
+    topup = services.topup_qris_create(
+        actor=None, card_number=card.number, amount_idr=10_000, idempotency_key="q-city"
+    )
+    decoded = qris.decode(topup.qris_payload, strict_qris=True)
+    assert (decoded.merchant_name, decoded.value("60")) == ("Dompet Kota Uji", "BATANG")
+    assert decoded.nmid() == "ID1026999900001"

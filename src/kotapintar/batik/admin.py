@@ -3,10 +3,7 @@ records (they change only through services, which lock and audit)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
 from kotapintar.batik.models import (
     CheckIn,
@@ -19,45 +16,35 @@ from kotapintar.batik.models import (
     TicketType,
     Venue,
 )
+from kotapintar.wallet.admin import ReadOnlyAdmin
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class SessionInline(admin.TabularInline):
+class SessionInline(admin.TabularInline[EventSession, Event]):
     model = EventSession
     extra = 0
 
 
-class TicketTypeInline(admin.TabularInline):
+class TicketTypeInline(admin.TabularInline[TicketType, Event]):
     model = TicketType
     extra = 0
     readonly_fields = ("sold",)
 
 
 @admin.register(Venue)
-class VenueAdmin(admin.ModelAdmin):
+class VenueAdmin(admin.ModelAdmin[Venue]):
     list_display = ("code", "name", "address", "kelurahan_code")
     search_fields = ("code", "name")
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(admin.ModelAdmin[Event]):
     list_display = ("code", "name_id", "starts_at", "ends_at", "ongoing", "is_published")
     search_fields = ("code", "name_id", "name_en")
     inlines = [SessionInline, TicketTypeInline]
 
 
 @admin.register(Reward)
-class RewardAdmin(admin.ModelAdmin):
+class RewardAdmin(admin.ModelAdmin[Reward]):
     list_display = ("code", "name_id", "stamps_required", "stock", "redeemed_count", "is_active")
     readonly_fields = ("redeemed_count",)
 

@@ -7,7 +7,8 @@ from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.urls import reverse
-from ninja import Header, Path, Query, Router, Status
+from ninja import Header, Query, Router, Status
+from ninja.params.functions import Path  # typed for mypy; the same parameter as ninja.Path
 
 from kotapintar.batik import selectors, services
 from kotapintar.batik.models import Event, Reward, Stamp, Ticket, TicketType, Venue

@@ -6,10 +6,9 @@ from __future__ import annotations
 import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from typing import Any
+from datetime import date
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -26,7 +25,9 @@ from kotapintar.batik.models import (
     TicketType,
     Venue,
 )
+from kotapintar.batik.services.holders import normalise_code
 from kotapintar.core.permissions import is_signed_in
+from kotapintar.core.types import Actor
 from kotapintar.lib.idr_words import format_idr_short
 
 WIB = zoneinfo.ZoneInfo("Asia/Jakarta")
@@ -76,20 +77,11 @@ def venue_get(*, code: str) -> Venue:
     return venue
 
 
-def session_list(*, event: Event | None = None) -> QuerySet[EventSession]:
-    qs = EventSession.objects.select_related("event", "venue").filter(event__is_published=True)
-    if event is not None:
-        qs = qs.filter(event=event)
-    return qs.order_by("starts_at", "pk")
-
-
 def ticket_type_list(*, event: Event) -> QuerySet[TicketType]:
     return TicketType.objects.filter(event=event).order_by("price_idr", "code")
 
 
 def ticket_get(*, code: str) -> Ticket:
-    from kotapintar.batik.services import normalise_code
-
     norm = normalise_code(code)
     ticket = (
         Ticket.objects.select_related("event", "ticket_type").filter(code=norm).first()
@@ -105,7 +97,7 @@ def ticket_checkins(*, ticket: Ticket) -> QuerySet[CheckIn]:
     return ticket.checkins.order_by("scanned_at", "pk")
 
 
-def holder_keys(*, card_numbers: list[str], user: Any = None) -> list[str]:
+def holder_keys(*, card_numbers: list[str], user: Actor = None) -> list[str]:
     keys = [f"card:{n}" for n in card_numbers if n]
     if is_signed_in(user):
         keys.append(f"user:{user.pk}")
@@ -227,7 +219,7 @@ def analytics(*, event_code: str | None = None) -> Analytics:
     )
     sold = {
         row["event_id"]: (row["n"], row["revenue"] or 0)
-        for row in Ticket.objects.values("event_id").annotate(n=Count("pk"), revenue=_sum("price_idr"))
+        for row in Ticket.objects.values("event_id").annotate(n=Count("pk"), revenue=Sum("price_idr"))
     }
     figures = []
     for ev in events:
@@ -277,13 +269,3 @@ def analytics(*, event_code: str | None = None) -> Analytics:
         ],
         top_merchants=wallet_port.turnover_by_merchant(event_code=event_code)[:10],
     )
-
-
-def _sum(name: str) -> Any:
-    from django.db.models import Sum
-
-    return Sum(name)
-
-
-def now_local() -> datetime:
-    return timezone.localtime()

@@ -20,7 +20,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from kotapintar.batik import selectors, services, wallet_port
+from kotapintar.batik.forms import RewardForm
 from kotapintar.batik.models import Event
+from kotapintar.core import ratelimit
 from kotapintar.core.errors import DomainError, NotAuthenticated, PermissionDenied
 from kotapintar.core.permissions import has_role, require_role
 from kotapintar.lib.ical import VEvent, calendar
@@ -263,8 +265,6 @@ def me(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def me_login(request: HttpRequest) -> HttpResponse:
-    from kotapintar.core import ratelimit
-
     number = "".join(ch for ch in str(request.POST.get("card", "")) if ch.isdigit())[:40]
     secret = str(request.POST.get("secret", "")).strip()[:4000]
     try:
@@ -358,8 +358,6 @@ def rewards(request: HttpRequest) -> HttpResponseBase:
     denied = _analytics_access(request)
     if denied is not None:
         return denied
-    from kotapintar.batik.forms import RewardForm
-
     form = RewardForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

@@ -12,11 +12,10 @@ tag path where it happened, so a scanner can say exactly what is wrong.
 
 from __future__ import annotations
 
+import binascii
 import re
 from dataclasses import dataclass, field
 from typing import Any
-
-from kotapintar.lib.crc16 import crc16_hex
 
 MAX_PAYLOAD_CHARS = 512
 QRIS_GUI = "ID.CO.QRIS.WWW"
@@ -72,6 +71,12 @@ LANGUAGE_NAMES: dict[str, str] = {
 
 _DIGITS = re.compile(r"^[0-9]+$")
 _AMOUNT = re.compile(r"^(?:[0-9]+(?:\.[0-9]{1,2})?|\.[0-9]{1,2})$")
+
+
+def crc16_hex(text: str) -> str:
+    """CRC-16/CCITT-FALSE (poly 0x1021, init 0xFFFF) of the UTF-8 bytes of `text`, as 4 uppercase hex
+    digits (the QRIS tag 63 value): `binascii.crc_hqx` started at 0xFFFF."""
+    return f"{binascii.crc_hqx(text.encode('utf-8'), 0xFFFF):04X}"
 
 
 class QrisError(ValueError):

@@ -19,7 +19,10 @@ from kotapintar.wallet.models import (
 )
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(admin.ModelAdmin[Any]):
+    """An admin that only shows rows: records that change only through services (which lock and
+    audit). Batik's admin uses it too."""
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 

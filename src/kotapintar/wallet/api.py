@@ -9,17 +9,17 @@ from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
 
-from django.contrib.auth import get_user_model
 from django.http import HttpRequest
 from ninja import Header, Query, Router, Status
 from pydantic import StringConstraints
 
 from kotapintar.core import ratelimit
 from kotapintar.core.auth import AUTH, PUBLIC
-from kotapintar.core.errors import NotFound, PermissionDenied
+from kotapintar.core.errors import PermissionDenied, UserNotFound
 from kotapintar.core.models import Role
 from kotapintar.core.permissions import has_role, require_login, require_role
 from kotapintar.core.schemas import ErrorOut
+from kotapintar.core.types import Actor, User
 from kotapintar.lib import qris
 from kotapintar.wallet import cardtoken, selectors, services
 from kotapintar.wallet.errors import InvalidCardToken, InvalidQris
@@ -80,8 +80,18 @@ PUBLIC_ERRORS: dict[int, Any] = {**ERRORS, 429: ErrorOut}
 OPERATOR = Role.DINAS_PARIWISATA.value
 
 
-def _user(request: HttpRequest) -> Any:
+def _user(request: HttpRequest) -> Actor:
     return request.user
+
+
+def _user_named(username: str | None) -> User | None:
+    """The user with this username (None for an empty one); UserNotFound if there is none."""
+    if not username:
+        return None
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        raise UserNotFound()
+    return user
 
 
 def _card_number(number: str) -> str:
@@ -89,8 +99,7 @@ def _card_number(number: str) -> str:
 
 
 def _may_see_card(request: HttpRequest, number: str) -> None:
-    user = _user(request)
-    require_login(user)
+    user = require_login(_user(request))
     if has_role(user, OPERATOR):
         return
     info = selectors.card_get(number=number)
@@ -129,11 +138,7 @@ def verify_token(request: HttpRequest, payload: TokenVerifyIn) -> Any:
 
 @router.post("/cards", response={201: CardOut, **ERRORS}, auth=AUTH, summary="Issue a city card")
 def card_issue(request: HttpRequest, payload: CardIssueIn) -> Any:
-    holder = None
-    if payload.holder_username:
-        holder = get_user_model().objects.filter(username=payload.holder_username).first()
-        if holder is None:
-            raise NotFound(code="user_not_found")
+    holder = _user_named(payload.holder_username)
     info = services.card_issue(
         actor=_user(request), holder_user=holder, anonymous=payload.anonymous, nfc_uid=payload.nfc_uid
     )
@@ -307,7 +312,7 @@ def payment_qris(request: HttpRequest, payload: QrisPayIn, idempotency_key: Idem
 
 @router.get("/payments/{payment_id}", response={200: PaymentOut, **ERRORS}, auth=AUTH)
 def payment_get(request: HttpRequest, payment_id: UUID) -> Any:
-    user = _user(request)
+    user = require_login(_user(request))
     result = selectors.payment_get(payment_id=payment_id)
     if not has_role(user, OPERATOR):
         merchant = selectors.merchant_get(code=result.merchant_code)
@@ -353,11 +358,7 @@ def merchant_list(
 
 @router.post("/merchants", response={201: MerchantOut, **ERRORS}, auth=AUTH)
 def merchant_create(request: HttpRequest, payload: MerchantIn) -> Any:
-    owner = None
-    if payload.owner_username:
-        owner = get_user_model().objects.filter(username=payload.owner_username).first()
-        if owner is None:
-            raise NotFound(code="user_not_found")
+    owner = _user_named(payload.owner_username)
     m = services.merchant_create(
         actor=_user(request),
         code=payload.code,

@@ -1,10 +1,16 @@
-"""Wallet limits and secrets, read from settings at call time (tests override them with `settings`)."""
+"""Wallet limits, secrets and the city's QRIS merchant, read from settings at call time (tests
+override them with `settings`)."""
 
 from __future__ import annotations
 
 from django.conf import settings
 
 from kotapintar.core.keys import configured_or_derived, key_encryption_key
+from kotapintar.core.models import Role
+from kotapintar.lib import qris
+
+#: who runs the wallet's booths and back office (issue and block cards, cash, refunds, settlement)
+OPERATOR_ROLES = (Role.DINAS_PARIWISATA.value,)
 
 
 def limit(name: str) -> int:
@@ -22,15 +28,20 @@ def key_passphrase() -> bytes:
     return key_encryption_key("wallet")
 
 
-# The city's own QRIS merchant that receives top-ups (an acquirer account of the city float).
-CITY_QRIS_MERCHANT = {
-    "name": "Dompet Kota Pekalongan",
-    "city": "PEKALONGAN",
-    "mcc": "9399",
-    "pan": "936000000000337500",
-    "merchant_id": "KPWALLET",
-    "nmid": "ID1026337500001",
-    "criteria": "BLU",
-    "postal_code": "51111",
-}
+def city_qris_merchant() -> qris.Merchant:
+    """The city's own QRIS merchant that receives top-ups (WALLET_QRIS_MERCHANT_* settings)."""
+    return qris.Merchant(
+        name=settings.WALLET_QRIS_MERCHANT_NAME,
+        city=settings.WALLET_QRIS_MERCHANT_CITY,
+        mcc=settings.WALLET_QRIS_MERCHANT_MCC,
+        pan=settings.WALLET_QRIS_MERCHANT_PAN,
+        merchant_id=settings.WALLET_QRIS_MERCHANT_ID,
+        nmid=settings.WALLET_QRIS_MERCHANT_NMID,
+        criteria=settings.WALLET_QRIS_MERCHANT_CRITERIA,
+        postal_code=settings.WALLET_QRIS_MERCHANT_POSTAL_CODE,
+        acquirer_gui=QRIS_ACQUIRER_GUI,
+    )
+
+
+# The acquirer GUI of the city wallet's own QRIS (merchant account template, sub-tag 00).
 QRIS_ACQUIRER_GUI = "ID.CO.KOTAPINTAR.WWW"

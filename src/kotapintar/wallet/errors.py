@@ -1,92 +1,85 @@
-"""Wallet domain errors: each a stable code, a translated message and its 4xx status."""
+"""Every error code of the wallet, declared once: code, base class (its HTTP status), message.
+
+A service raises the class (`raise CardNotFound(detail=...)`), with a more specific translated
+message where it helps. `idempotency_key_reused` is a core code (core.errors.IdempotencyKeyReused).
+"""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from kotapintar.core.errors import (
-    Conflict,
-    NotFound,
-    PermissionDenied,
+from kotapintar.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed, declare
+
+# cards
+CardNotFound = declare("card_not_found", NotFound, _("No city card has this number."))
+CardBlocked = declare("card_blocked", Conflict, _("This card is blocked or replaced and cannot be used."))
+InvalidCardToken = declare(
+    "invalid_card_token",
     ValidationFailed,
+    _("The card QR code is not valid: it was altered or not issued by the city."),
 )
-
-
-class CardNotFound(NotFound):
-    code = "card_not_found"
-    default_message = _("No city card has this number.")
-
-
-class CardBlocked(Conflict):
-    code = "card_blocked"
-    default_message = _("This card is blocked or replaced and cannot be used.")
-
-
-class InvalidCardToken(ValidationFailed):
-    code = "invalid_card_token"
-    default_message = _("The card QR code is not valid: it was altered or not issued by the city.")
-
-
-class InsufficientBalance(Conflict):
-    code = "insufficient_balance"
-    default_message = _("The card balance is not enough for this amount.")
-
-
-class BalanceLimit(Conflict):
-    code = "balance_limit"
-    default_message = _("This top-up would take the card above its maximum balance.")
-
-
-class AmountOutOfRange(ValidationFailed):
-    code = "amount_out_of_range"
-    default_message = _("The amount is outside the allowed range.")
-
-
-class MerchantNotFound(NotFound):
-    code = "merchant_not_found"
-    default_message = _("No merchant has this code.")
-
-
-class MerchantInactive(PermissionDenied):
-    code = "merchant_inactive"
-    default_message = _("This merchant is not active.")
-
-
-class MerchantNotRegistered(PermissionDenied):
-    code = "merchant_not_registered"
-    default_message = _("This merchant is not registered for the event.")
-
-
-class InvalidIdempotencyKey(ValidationFailed):
-    code = "invalid_idempotency_key"
-    default_message = _("The Idempotency-Key must be 1 to 255 visible ASCII characters.")
-
-
-class PaymentNotFound(NotFound):
-    code = "payment_not_found"
-    default_message = _("No payment has this id.")
-
-
-class RefundNotAllowed(Conflict):
-    code = "refund_not_allowed"
-    default_message = _("This payment has nothing left to refund.")
-
-
-class MerchantBalanceTooLow(Conflict):
-    code = "merchant_balance_too_low"
-    default_message = _("The merchant account holds too little to refund this amount.")
-
-
-class TopUpNotFound(NotFound):
-    code = "topup_not_found"
-    default_message = _("No top-up has this id.")
-
-
-class InvalidQris(ValidationFailed):
-    code = "invalid_qris"
-    default_message = _("The QRIS payload is not valid.")
-
-
-class InvalidSignature(PermissionDenied):
-    code = "invalid_signature"
-    default_message = _("The notification signature is not valid.")
+InvalidNfcUid = declare(
+    "invalid_nfc_uid", ValidationFailed, _("The NFC UID must be 4, 7 or 10 bytes in hexadecimal.")
+)
+NfcUidTaken = declare("nfc_uid_taken", Conflict, _("Another active card already has this NFC UID."))
+TooManyCards = declare("too_many_cards", Conflict, _("You already have the maximum number of cards."))
+CardLinkedElsewhere = declare(
+    "card_linked_elsewhere", Conflict, _("This card is already linked to another account.")
+)
+# money and idempotency
+InsufficientBalance = declare(
+    "insufficient_balance", Conflict, _("The card balance is not enough for this amount.")
+)
+BalanceLimit = declare(
+    "balance_limit", Conflict, _("This top-up would take the card above its maximum balance.")
+)
+AmountOutOfRange = declare(
+    "amount_out_of_range", ValidationFailed, _("The amount is outside the allowed range.")
+)
+InvalidIdempotencyKey = declare(
+    "invalid_idempotency_key",
+    ValidationFailed,
+    _("The Idempotency-Key must be 1 to 255 visible ASCII characters."),
+)
+InFlight = declare("in_flight", Conflict, _("This request is already being processed. Retry in a moment."))
+# merchants
+MerchantNotFound = declare("merchant_not_found", NotFound, _("No merchant has this code."))
+MerchantInactive = declare("merchant_inactive", PermissionDenied, _("This merchant is not active."))
+MerchantNotRegistered = declare(
+    "merchant_not_registered", PermissionDenied, _("This merchant is not registered for the event.")
+)
+MerchantExists = declare("merchant_exists", Conflict, _("A merchant with this code already exists."))
+InvalidCategory = declare("invalid_category", ValidationFailed, _("Unknown merchant category."))
+InvalidCriteria = declare("invalid_criteria", ValidationFailed, _("Unknown QRIS merchant criteria."))
+InvalidMcc = declare("invalid_mcc", ValidationFailed, _("The merchant category code must be 4 digits."))
+InvalidPostalCode = declare(
+    "invalid_postal_code", ValidationFailed, _("The postal code must be up to 10 digits.")
+)
+InvalidName = declare("invalid_name", ValidationFailed, _("The merchant name must be 1 to 120 characters."))
+InvalidEventCode = declare("invalid_event_code", ValidationFailed, _("An event code is required."))
+# payments and refunds
+PaymentNotFound = declare("payment_not_found", NotFound, _("No payment has this id."))
+RefundNotAllowed = declare("refund_not_allowed", Conflict, _("This payment has nothing left to refund."))
+MerchantBalanceTooLow = declare(
+    "merchant_balance_too_low", Conflict, _("The merchant account holds too little to refund this amount.")
+)
+# QRIS and top-ups
+InvalidQris = declare("invalid_qris", ValidationFailed, _("The QRIS payload is not valid."))
+ForeignQris = declare(
+    "foreign_qris", ValidationFailed, _("This QRIS belongs to a merchant outside the city wallet.")
+)
+TopUpNotFound = declare("topup_not_found", NotFound, _("No top-up has this id."))
+InvalidSignature = declare(
+    "invalid_signature", PermissionDenied, _("The notification signature is not valid.")
+)
+InvalidStatus = declare("invalid_status", ValidationFailed, _("Unknown notification status."))
+NotQris = declare("not_qris", ValidationFailed, _("This top-up was not made by QRIS."))
+TopUpAlreadyResolved = declare(
+    "topup_already_resolved",
+    Conflict,
+    _("This top-up was already resolved differently; reconcile it with the provider."),
+)
+AmountMismatch = declare("amount_mismatch", ValidationFailed, _("The paid amount differs from the top-up."))
+# settlement
+DayNotOver = declare("day_not_over", ValidationFailed, _("Only a finished business day can be settled."))
+SettlementNotFound = declare("settlement_not_found", NotFound, _("No settlement has this id."))

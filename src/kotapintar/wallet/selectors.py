@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date, datetime
-from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, F, Q, QuerySet, Sum
-from django.db.models.functions import TruncDate
 
 from kotapintar.core.permissions import is_signed_in
+from kotapintar.core.types import Actor
 from kotapintar.lib import qris
 from kotapintar.wallet import cardtoken, conf
 from kotapintar.wallet.errors import (
@@ -34,6 +33,7 @@ from kotapintar.wallet.models import (
     Transfer,
     TransferKind,
 )
+from kotapintar.wallet.results import card_info, payment_result, settlement_row, topup_result
 from kotapintar.wallet.types import (
     CardHistoryItem,
     CardInfo,
@@ -61,9 +61,7 @@ def _card(number: str) -> Card:
 
 
 def card_get(*, number: str) -> CardInfo:
-    from kotapintar.wallet.services import _card_info
-
-    return _card_info(_card(number))
+    return card_info(_card(number))
 
 
 def card_balance(*, number: str) -> int:
@@ -78,13 +76,11 @@ def card_qr_token(*, number: str) -> str:
     return cardtoken.sign(number)
 
 
-def cards_for_user(*, user: Any) -> list[CardInfo]:
-    from kotapintar.wallet.services import _card_info
-
+def cards_for_user(*, user: Actor) -> list[CardInfo]:
     if not is_signed_in(user):
         return []
     cards = Card.objects.select_related("account", "holder", "replaced_by").filter(holder=user)
-    return [_card_info(c) for c in cards.order_by("status", "-created_at")]
+    return [card_info(c) for c in cards.order_by("status", "-created_at")]
 
 
 _LABELS = dict(TransferKind.choices)
@@ -128,8 +124,6 @@ def card_history(*, number: str, limit: int = 50) -> list[CardHistoryItem]:
 
 
 def payment_get(*, payment_id: UUID) -> PaymentResult:
-    from kotapintar.wallet.services import payment_result
-
     payment = Payment.objects.select_related("card", "merchant").filter(public_id=payment_id).first()
     if payment is None:
         raise PaymentNotFound()
@@ -139,8 +133,6 @@ def payment_get(*, payment_id: UUID) -> PaymentResult:
 def payment_list(
     *, merchant_code: str | None = None, event_code: str | None = None, limit: int = 50
 ) -> list[PaymentResult]:
-    from kotapintar.wallet.services import payment_result
-
     qs = Payment.objects.select_related("card", "merchant").order_by("-created_at")
     if merchant_code:
         qs = qs.filter(merchant__code=merchant_code)
@@ -150,8 +142,6 @@ def payment_list(
 
 
 def topup_get(*, topup_id: UUID) -> TopUpResult:
-    from kotapintar.wallet.services import topup_result
-
     topup = TopUp.objects.select_related("card").filter(public_id=topup_id).first()
     if topup is None:
         raise TopUpNotFound()
@@ -180,7 +170,7 @@ def merchant_events(*, code: str) -> list[str]:
     )
 
 
-def merchants_for_user(*, user: Any) -> list[Merchant]:
+def merchants_for_user(*, user: Actor) -> list[Merchant]:
     if not is_signed_in(user):
         return []
     return list(Merchant.objects.select_related("account").filter(owner=user, active=True).order_by("name"))
@@ -221,8 +211,6 @@ def merchant_qris_payload(
 def settlement_list(
     *, business_date: date | None = None, merchant_code: str | None = None
 ) -> list[SettlementRow]:
-    from kotapintar.wallet.services import settlement_row
-
     qs = Settlement.objects.select_related("merchant").order_by("-business_date", "merchant__code")
     if business_date is not None:
         qs = qs.filter(business_date=business_date)
@@ -319,30 +307,6 @@ def turnover_by_category(*, event_code: str | None = None) -> dict[str, int]:
         .order_by("merchant__category")
     )
     return {r["merchant__category"]: int(r["total"] or 0) for r in rows}
-
-
-def payments_by_day(*, event_code: str | None = None) -> list[tuple[date, int, int]]:
-    """(WIB date, turnover, number of payments) per day, oldest first."""
-    rows = (
-        _payments(event_code=event_code)
-        .annotate(day=TruncDate("created_at", tzinfo=WIB))
-        .values("day")
-        .annotate(total=Sum(F("amount_idr") - F("refunded_idr")), n=Count("id"))
-        .order_by("day")
-    )
-    return [(r["day"], int(r["total"] or 0), int(r["n"])) for r in rows]
-
-
-def distinct_cards_by_event(*, start: datetime | None = None, end: datetime | None = None) -> dict[str, int]:
-    """How many different cards paid at each event (a proxy for paying visitors)."""
-    rows = (
-        _payments(start=start, end=end)
-        .exclude(event_code="")
-        .values("event_code")
-        .annotate(n=Count("card", distinct=True))
-        .order_by("event_code")
-    )
-    return {r["event_code"]: int(r["n"]) for r in rows}
 
 
 def cards_active_count() -> int:

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from uuid import UUID
 
 import segno
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -23,6 +24,7 @@ from kotapintar.core.permissions import has_role
 from kotapintar.lib.money import format_idr
 from kotapintar.wallet import cardtoken, conf, selectors, services
 from kotapintar.wallet.models import MerchantCategory
+from kotapintar.wallet.types import SettlementRow
 
 OPERATOR = Role.DINAS_PARIWISATA.value
 
@@ -196,21 +198,26 @@ def _report_date(request: HttpRequest) -> date:
         return timezone.localdate() - timedelta(days=1)
 
 
-@login_required
-def settlement(request: HttpRequest) -> HttpResponse:
+def _settlement_day(request: HttpRequest, *, run: bool) -> tuple[date, bool, list[SettlementRow]]:
+    """(day, is operator, the day's settlement rows the user may see): operators see every
+    merchant, a merchant owner their own; with `run`, an operator's POST settles the day first."""
     user = request.user
     operator = has_role(user, OPERATOR)
     own = [m.code for m in selectors.merchants_for_user(user=user)]
     _forbid_unless(operator or bool(own))
     day = _report_date(request)
-    if request.method == "POST" and operator:
+    if run and request.method == "POST" and operator:
         try:
             services.settlement_run(actor=user, business_date=day)
         except DomainError as exc:
-            from django.contrib import messages
-
             messages.error(request, str(exc.message))
     rows = [r for r in selectors.settlement_list(business_date=day) if operator or r.merchant_code in own]
+    return day, operator, rows
+
+
+@login_required
+def settlement(request: HttpRequest) -> HttpResponse:
+    day, operator, rows = _settlement_day(request, run=True)
     return render(
         request,
         "wallet/settlement.html",
@@ -232,12 +239,7 @@ def settlement(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def settlement_csv(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    operator = has_role(user, OPERATOR)
-    own = [m.code for m in selectors.merchants_for_user(user=user)]
-    _forbid_unless(operator or bool(own))
-    day = _report_date(request)
-    rows = [r for r in selectors.settlement_list(business_date=day) if operator or r.merchant_code in own]
+    day, _operator, rows = _settlement_day(request, run=False)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="settlement-{day.isoformat()}.csv"'
     writer = csv.writer(response)

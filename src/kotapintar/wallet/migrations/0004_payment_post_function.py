@@ -5,7 +5,8 @@ claim the Idempotency-Key, lock the card, check merchant, rights, card status an
 registration, move the two balances in account-id order, insert the transfer and the payment — runs
 in this function, so a sale is one statement (its own transaction when the caller has none) instead
 of seven round trips. The rules are those of the Python path that SQLite runs
-(`wallet.services._payment_post_python`); the test suite runs every payment test against both.
+(`wallet.services.payments.payment_post_python`); tests/wallet/test_payment_paths_pg.py runs every
+refusal and success through both and compares them.
 
 It returns (r_outcome, r_id, r_balance, r_merchant_name): 'posted' with the new payment, or 'replay'
 with the id of the first payment made with this key. Every refusal raises SQLSTATE KP001 with the

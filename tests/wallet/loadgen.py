@@ -1,9 +1,10 @@
 """Drive the payment API over real HTTP: start server processes, run N concurrent POS clients.
 
-Used by the PostgreSQL concurrency test (tests/wallet/test_concurrency_pg.py) and by
-bench/wallet.py. A client behaves like the POS page: it generates the Idempotency-Key *before*
-sending, and when the connection fails (server killed, timeout) it retries with the same key —
-against another server — until it gets a definitive answer, so no payment is ever lost or doubled.
+Test and benchmark scaffolding, not part of the product: used by the PostgreSQL concurrency test
+(tests/wallet/test_concurrency_pg.py) and by bench/wallet.py (which puts the project root on
+sys.path). A client behaves like the POS page: it generates the Idempotency-Key *before* sending, and
+when the connection fails (server killed, timeout) it retries with the same key — against another
+server — until it gets a definitive answer, so no payment is ever lost or doubled.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-PROJECT_DIR = Path(__file__).resolve().parents[3]
+PROJECT_DIR = Path(__file__).resolve().parents[2]
 
 
 def free_port() -> int:
