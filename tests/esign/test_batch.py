@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 
-from kotapintar.core.errors import ValidationFailed
 from kotapintar.esign import services, verification
+from kotapintar.esign.errors import WrongPassphrase
 from kotapintar.esign.models import DocumentStatus
 from tests.esign.helpers import latest_pdf
 
@@ -40,8 +40,9 @@ def test_batch_signs_every_document_with_one_passphrase(waiting: Any, passphrase
 
 def test_batch_wrong_passphrase_signs_nothing(waiting: Any) -> None:
     official, docs = waiting
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(WrongPassphrase) as info:
         services.document_sign_batch(actor=official, documents_=docs, passphrase="salah-salah")
+    assert info.value.status == 422
     for doc in docs:
         doc.refresh_from_db()
         assert doc.status == DocumentStatus.IN_PROGRESS

@@ -17,15 +17,17 @@ from typing import Any
 from asn1crypto import pem
 from asn1crypto import x509 as asn1_x509
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
-from kotapintar.core.errors import ValidationFailed
-from kotapintar.esign import documents, selectors
-from kotapintar.esign.models import PkiCertificate, Revocation
+from kotapintar.esign import documents, pki, selectors
+from kotapintar.esign.errors import PdfBroken
+from kotapintar.esign.models import CrlState, PkiCertificate, Revocation
 from kotapintar.esign.pki_signing import run_sync
 
 logger = logging.getLogger(__name__)
@@ -72,12 +74,10 @@ def validation_context(*, moment: dt.datetime | None = None) -> ValidationContex
     With ``moment`` the chain is judged at that time (a timestamped signature made before a later
     revocation), accepting today's CRL as evidence about that earlier moment.
     """
-    from kotapintar.esign import services
-
     roots = [asn1_x509.Certificate.load(d) for d in selectors.trust_roots_der()] + extra_trust_roots()
     crls: list[bytes] = []
     for ca in PkiCertificate.objects.filter(kind__in=["root", "issuing"]):
-        crls.append(services.crl_current(ca=ca))
+        crls.append(pki.crl_current(ca=ca))
     return ValidationContext(
         trust_roots=roots,
         other_certs=[asn1_x509.Certificate.load(d) for d in selectors.ca_certs_der()],
@@ -229,7 +229,7 @@ def verify_pdf(data: bytes) -> dict[str, Any]:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         sigs = list(reader.embedded_signatures)
     except Exception as exc:
-        raise ValidationFailed(_("The PDF is damaged and cannot be read."), code="pdf_broken") from exc
+        raise PdfBroken() from exc
     vc = validation_context()
     reports = [_signature_report(sig, vc) for sig in sigs]
     all_valid = bool(reports) and all(r["valid"] for r in reports)
@@ -250,11 +250,6 @@ def verify_pdf(data: bytes) -> dict[str, Any]:
 def verify_stored(pdf: bytes, *, sha256: str) -> dict[str, Any]:
     """The report for a stored revision, cached for a few minutes per (revision, CRL state, language):
     the public QR page is opened often, and a new revocation changes the CRL numbers and so the key."""
-    from django.core.cache import cache
-    from django.utils.translation import get_language
-
-    from kotapintar.esign.models import CrlState
-
     crl_state = "-".join(f"{s.ca_id}.{s.number}" for s in CrlState.objects.order_by("ca_id"))
     key = f"esign:report:{sha256}:{crl_state}:{get_language()}"
     report: dict[str, Any] | None = cache.get(key)

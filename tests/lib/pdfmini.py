@@ -1,11 +1,11 @@
-"""A small, fast PDF writer for one-page official letters (naskah dinas), signature-ready.
+"""A small, fast PDF writer for one-page letters: the tests' source of distinct PDFs to sign.
 
-No Django imports. It writes a complete PDF 1.7 file in one pass with the standard Type 1 fonts
-Helvetica and Helvetica-Bold (WinAnsiEncoding, no embedding), and can prepare a PAdES signature
-in the same write: an AcroForm with one signature field whose value is a signature dictionary
-(``/ETSI.CAdES.detached``) holding a fixed-width ``/ByteRange`` and a zero-filled ``/Contents``
-placeholder. The caller hashes the two byte ranges, builds the CMS and splices its hex into the gap
-(see ``kotapintar.esign.fastsign``).
+Moved out of ``kotapintar.lib``: no product code writes letters this way (the app renders its letters
+with WeasyPrint, ``esign.documents.letter_render``). No Django imports. It writes a complete PDF 1.7
+file in one pass with the standard Type 1 fonts Helvetica and Helvetica-Bold (WinAnsiEncoding, no
+embedding), and can prepare a PAdES signature in the same write: an AcroForm with one signature field
+whose value is a signature dictionary (``/ETSI.CAdES.detached``) holding a fixed-width ``/ByteRange``
+and a zero-filled ``/Contents`` placeholder.
 
 Text outside WinAnsi (cp1252) is replaced by ``?``: the standard fonts carry no other glyphs.
 """
@@ -545,3 +545,8 @@ def append_dss_update(
         xref_offset,
     )
     return bytes(out)
+
+
+def plain_letter(**fields: Any) -> bytes:
+    """An unsigned one-page letter (the fields of :class:`Letter`) as PDF bytes."""
+    return bytes(letter_pdf(Letter(**fields)).data)

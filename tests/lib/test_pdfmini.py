@@ -1,4 +1,4 @@
-"""The small letter PDF writer behind fast signing (kotapintar.lib.pdfmini)."""
+"""The small letter PDF writer the signing tests use (tests/lib/pdfmini.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from pyhanko.pdf_utils.reader import PdfFileReader
 
-from kotapintar.lib import pdfmini
+from tests.lib import pdfmini
 
 
 def test_wrap_keeps_lines_within_width() -> None:
