@@ -52,7 +52,7 @@ def pdf_check(data: bytes) -> PdfInfo:
         pages = reader.root["/Pages"]["/Count"]
         sizes = []
         for i in range(int(pages)):
-            page_ref = reader.find_page_for_modification(i)[0]
+            page_ref = reader.find_page_for_modification(i)[0]  # type: ignore[no-untyped-call]  # pyHanko leaves it unannotated
             page = page_ref.get_object() if hasattr(page_ref, "get_object") else page_ref
             box = _inherited(page, "/MediaBox")
             sizes.append((float(box[2]) - float(box[0]), float(box[3]) - float(box[1])))

@@ -182,7 +182,7 @@ class BsreError(SigningError):
 
     def __init__(
         self,
-        message: str | None = None,
+        message: str | Promise | None = None,
         *,
         detail: object = None,
         http_status: int | None = None,

@@ -105,7 +105,7 @@ def _tlv(tag: int, content: bytes) -> bytes:
 
 
 def _oid(dotted: str) -> bytes:
-    return core.ObjectIdentifier(dotted).dump()
+    return bytes(core.ObjectIdentifier(dotted).dump())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -155,7 +155,7 @@ def _ess_signing_certificate_v2(cert: asn1_x509.Certificate) -> bytes:
             ]
         }
     )
-    return cms.CMSAttribute({"type": "signing_certificate_v2", "values": [value]}).dump()
+    return bytes(cms.CMSAttribute({"type": "signing_certificate_v2", "values": [value]}).dump())
 
 
 class _CmsTemplate:
@@ -514,7 +514,8 @@ class _PdfPreparer:
         self, signer: SignerKey, field_name: str, reason: str, location: str, *, certify: bool = False
     ) -> None:
         leaf = _asn1(signer.certificate)
-        registry = SimpleCertificateStore.from_certs([_asn1(c) for c in signer.chain])
+        chain = [_asn1(c) for c in signer.chain]
+        registry = SimpleCertificateStore.from_certs(chain)  # type: ignore[no-untyped-call]  # pyHanko leaves it unannotated
         # The external signer is only asked for its certificate: signing happens in the template.
         self._pdf_signer = signers.PdfSigner(
             signers.PdfSignatureMetadata(

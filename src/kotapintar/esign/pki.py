@@ -403,7 +403,8 @@ class CityTimeStamper(DummyTimeStamper):
 
 
 def timestamper(*, tsa_der: bytes, tsa_key: rsa.RSAPrivateKey, chain_der: list[bytes]) -> CityTimeStamper:
-    store = SimpleCertificateStore.from_certs([to_asn1_cert(d) for d in chain_der])
+    certs = [to_asn1_cert(d) for d in chain_der]
+    store = SimpleCertificateStore.from_certs(certs)  # type: ignore[no-untyped-call]  # pyHanko leaves it unannotated
     return CityTimeStamper(tsa_cert=to_asn1_cert(tsa_der), tsa_key=to_asn1_key(tsa_key), certs_to_embed=store)
 
 

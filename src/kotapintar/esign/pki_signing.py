@@ -21,6 +21,7 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.sign import fields, signers
 from pyhanko.sign.fields import MDPPerm, SigSeedSubFilter
+from pyhanko.sign.timestamps import TimeStamper
 from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
@@ -116,7 +117,7 @@ def sign_loaded(
     certify: bool,
     stamp: StampSpec | None,
     level: str,
-    timestamper: pki.CityTimeStamper | None = None,
+    timestamper: TimeStamper | None = None,
 ) -> bytes:
     """Sign with pyHanko: a visible stamp with the QR code of the verification page, at ``level``."""
     if level not in LEVELS:
@@ -130,7 +131,7 @@ def sign_loaded(
     simple = signers.SimpleSigner(
         signing_cert=pki.to_asn1_cert(bytes(cert.cert_der)),
         signing_key=pki.to_asn1_key(loaded.key),
-        cert_registry=SimpleCertificateStore.from_certs(chain),
+        cert_registry=SimpleCertificateStore.from_certs(chain),  # type: ignore[no-untyped-call]  # pyHanko leaves it unannotated
     )
     meta = signers.PdfSignatureMetadata(
         field_name=field_name,

@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from kotapintar.core.permissions import has_role, is_signed_in, user_opd_id
-from kotapintar.core.types import Actor, User
+from kotapintar.core.types import Actor
 from kotapintar.esign.errors import CaNotFound, CodeNotFound, DocumentNotFound, PkiNotReady, RevisionNotFound
 from kotapintar.esign.models import (
     CertKind,
@@ -75,8 +75,10 @@ def certificate_list(*, kind: str | None = None) -> QuerySet[PkiCertificate]:
     return qs
 
 
-def certificate_for_user(user: User) -> PkiCertificate | None:
+def certificate_for_user(user: Actor) -> PkiCertificate | None:
     """The user's newest official certificate that is neither revoked nor expired."""
+    if not is_signed_in(user):
+        return None
     now = timezone.now()
     return (
         PkiCertificate.objects.filter(

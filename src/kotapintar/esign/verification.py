@@ -21,6 +21,7 @@ from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
@@ -108,7 +109,7 @@ def _signature_report(embedded: Any, vc: ValidationContext) -> dict[str, Any]:
     field = embedded.field_name
     try:
         status = run_sync(lambda: validate_pdf_signature(embedded, vc, ts_validation_context=vc))
-    except Exception as exc:  # noqa: BLE001 - a malformed signature is reported, not raised
+    except Exception as exc:  # noqa: BLE001 - public check of any uploaded file: whatever pyHanko raises on a malformed signature is reported as unreadable, never a 500
         return {
             "field": field,
             "valid": False,
@@ -128,10 +129,7 @@ def _signature_report(embedded: Any, vc: ValidationContext) -> dict[str, Any]:
         problem("bad_signature", _("The cryptographic signature is not valid."))
     chain: list[str] = []
     if status.validation_path is not None:
-        try:
-            chain = [c.subject.human_friendly for c in status.validation_path.iter_certs(include_root=True)]
-        except Exception:  # noqa: BLE001 - path display is best effort
-            chain = []
+        chain = [c.subject.human_friendly for c in status.validation_path.iter_certs(include_root=True)]
     revocation = _city_revocation(cert)
     revoked_before = bool(revocation and signing_time and revocation.revoked_at <= signing_time)
     if revocation is not None and not revoked_before and ts is not None and ts.trusted and ts.valid:
@@ -218,7 +216,7 @@ def _signature_report(embedded: Any, vc: ValidationContext) -> dict[str, Any]:
 def _is_certification(embedded: Any) -> bool:
     try:
         return embedded.docmdp_level is not None
-    except Exception:  # noqa: BLE001
+    except (PdfError, ValueError):  # an unreadable DocMDP entry (SignatureValidationError is a ValueError)
         return False
 
 
