@@ -157,7 +157,6 @@ NotTheSignedRevision = declare(
 )
 
 # The fast batch signer (fastsign).
-UnsupportedKey = declare("unsupported_key", SigningError, _("Only RSA keys can sign in a fast batch."))
 BadItem = declare("bad_item", SigningError, _("A batch item must be the bytes of a PDF."))
 TsaRequired = declare("tsa_required", SigningError, _("A timestamp authority is needed for B-T and B-LT."))
 RevocationRequired = declare("revocation_required", SigningError, _("Revocation data is needed for B-LT."))

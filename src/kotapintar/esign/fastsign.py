@@ -63,7 +63,6 @@ from kotapintar.esign.errors import (
     TsaRefused,
     TsaRequired,
     TsaUnavailable,
-    UnsupportedKey,
 )
 
 __all__ = [
@@ -122,16 +121,6 @@ class SignerKey:
     private_key: rsa.RSAPrivateKey
     certificate: x509.Certificate
     chain: tuple[x509.Certificate, ...] = ()
-
-    @classmethod
-    def from_pem(
-        cls, key_pem: bytes, cert_pem: bytes, chain_pem: bytes = b"", *, password: bytes | None = None
-    ) -> SignerKey:
-        key = serialization.load_pem_private_key(key_pem, password=password)
-        if not isinstance(key, rsa.RSAPrivateKey):
-            raise UnsupportedKey()
-        chain = tuple(x509.load_pem_x509_certificates(chain_pem)) if chain_pem.strip() else ()
-        return cls(private_key=key, certificate=x509.load_pem_x509_certificate(cert_pem), chain=chain)
 
 
 def _asn1(cert: x509.Certificate) -> asn1_x509.Certificate:
