@@ -268,7 +268,7 @@ def build_issued(
         )
     else:
         builder = builder.add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        if kind == "official":
+        if kind in ("official", "tsa"):
             aia.insert(
                 0,
                 x509.AccessDescription(
@@ -279,17 +279,10 @@ def build_issued(
             builder = builder.add_extension(
                 key_usage(sign_certs=False, digital_signature=True, non_repudiation=True), critical=True
             )
-        elif kind == "tsa":
-            aia.insert(
-                0,
-                x509.AccessDescription(
-                    x509.oid.AuthorityInformationAccessOID.OCSP,
-                    x509.UniformResourceIdentifier(links.ocsp),
-                ),
-            )
-            builder = builder.add_extension(
-                key_usage(sign_certs=False, digital_signature=True, non_repudiation=True), critical=True
-            ).add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+            if kind == "tsa":
+                builder = builder.add_extension(
+                    x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True
+                )
         elif kind == "ocsp":
             builder = (
                 builder.add_extension(

@@ -276,6 +276,32 @@ def _sign_in_transaction(
         raise PdfBroken() from exc
 
 
+@sensitive_variables("passphrase")
+def _backend_sign_fn(backend: SigningBackend, passphrase: str, totp: str = "") -> SignFn:
+    """Sign through the backend itself (BSrE, or the city PKI opening the key on each call)."""
+
+    def sign(
+        *,
+        document_pdf: bytes,
+        signer: SignerIdentity,
+        field_name: str,
+        certify: bool,
+        stamp: StampSpec | None,
+        level: str,
+    ) -> bytes:
+        return backend.sign(
+            document_pdf=document_pdf,
+            signer=replace(signer, totp=totp) if totp else signer,
+            passphrase=passphrase,
+            field_name=field_name,
+            certify=certify,
+            stamp=stamp,
+            level=level,
+        )
+
+    return sign
+
+
 def _passphrase_guard(user: User) -> None:
     """Count one passphrase entry against the signer's rate limit."""
     ratelimit.check(f"esign-sign:{user.pk}", limit=PASSPHRASE_ATTEMPTS, window_s=300)
@@ -298,25 +324,7 @@ def document_sign(
     _passphrase_guard(user)
     cert = _signer_certificate(user) if backend.name == "citypki" else None
 
-    def sign_fn(
-        *,
-        document_pdf: bytes,
-        signer: SignerIdentity,
-        field_name: str,
-        certify: bool,
-        stamp: StampSpec | None,
-        level: str,
-    ) -> bytes:
-        return backend.sign(
-            document_pdf=document_pdf,
-            signer=replace(signer, totp=totp) if totp else signer,
-            passphrase=passphrase,
-            field_name=field_name,
-            certify=certify,
-            stamp=stamp,
-            level=level,
-        )
-
+    sign_fn = _backend_sign_fn(backend, passphrase, totp)
     return _sign_in_transaction(
         user=user, document=document, backend=backend, cert=cert, sign_fn=sign_fn, level=level
     )
@@ -337,26 +345,7 @@ def _batch_sign_fn(
     """The batch's sign function: the key is decrypted once (city PKI) and the TSA engine reused."""
     if backend.name != "citypki":
         # A remote provider (BSrE): one sign call per document with the passphrase entered once.
-        def remote(
-            *,
-            document_pdf: bytes,
-            signer: SignerIdentity,
-            field_name: str,
-            certify: bool,
-            stamp: StampSpec | None,
-            level: str,
-        ) -> bytes:
-            return backend.sign(
-                document_pdf=document_pdf,
-                signer=signer,
-                passphrase=passphrase,
-                field_name=field_name,
-                certify=certify,
-                stamp=stamp,
-                level=level,
-            )
-
-        return None, remote
+        return None, _backend_sign_fn(backend, passphrase)
     cert = _signer_certificate(user)
     loaded = load_signer(certificate_id=cert.pk, passphrase=passphrase)
     stamper = pki.city_timestamper() if level != LEVEL_BB else None
