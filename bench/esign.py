@@ -144,7 +144,7 @@ def where_the_time_goes(official: User, doc: Document) -> dict[str, float]:
     services.document_sign_batch(actor=official, documents_=[doc], passphrase=PASSPHRASE)
     profile.disable()
     stats = pstats.Stats(profile)
-    total = max(sum(v[2] for v in stats.stats.values()), 1e-9)  # type: ignore[attr-defined]
+    total = max(sum(v[2] for v in stats.stats.values()), 1e-9)
     groups = {
         "pbkdf2_key": "decrypt_key",
         "validation_data": "validation_context_for_signing",
@@ -152,7 +152,7 @@ def where_the_time_goes(official: User, doc: Document) -> dict[str, float]:
     }
     shares = {}
     for label, func in groups.items():
-        cum = [v[3] for k, v in stats.stats.items() if k[2] == func]  # type: ignore[attr-defined]
+        cum = [v[3] for k, v in stats.stats.items() if k[2] == func]
         shares[label] = max(cum, default=0.0) / total
     return shares
 

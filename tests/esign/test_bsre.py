@@ -395,3 +395,22 @@ def test_missing_configuration(settings: Any) -> None:
     settings.BSRE_BASE_URL = ""
     with pytest.raises(errors.BsreNotConfigured):
         bsre.BsreClient()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"not json",
+        b"[]",
+        b'{"signatureInformations": "x"}',
+        b'{"signatureInformations": [1]}',
+        b'{"signatureInformations": [], "signatureCount": "many"}',
+    ],
+)
+def test_a_verification_report_of_another_shape_is_bsre_bad_response(
+    client: bsre.BsreClient, pdf: bytes, monkeypatch: pytest.MonkeyPatch, body: bytes
+) -> None:
+    monkeypatch.setattr(client, "_post", lambda *args, **kwargs: bsre._Response(status=200, body=body))
+    with pytest.raises(errors.BsreBadResponse) as excinfo:
+        client.verify_pdf(pdf)
+    assert excinfo.value.code == "bsre_bad_response"
