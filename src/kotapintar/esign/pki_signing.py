@@ -71,6 +71,15 @@ class LoadedSigner:
     certificate: PkiCertificate
     key: rsa.RSAPrivateKey
 
+    def chain_der(self) -> list[bytes]:
+        """The certificates above the official's: the issuing CA, then the root."""
+        chain = []
+        issuer = self.certificate.issuer
+        while issuer is not None:
+            chain.append(bytes(issuer.cert_der))
+            issuer = issuer.issuer
+        return chain
+
 
 @sensitive_variables("passphrase")
 def load_signer(*, certificate_id: int, passphrase: str) -> LoadedSigner:
@@ -123,11 +132,7 @@ def sign_loaded(
     if level not in LEVELS:
         raise BadLevel()
     cert = loaded.certificate
-    issuing = cert.issuer
-    assert issuing is not None
-    chain = [pki.to_asn1_cert(bytes(issuing.cert_der))]
-    if issuing.issuer is not None:
-        chain.append(pki.to_asn1_cert(bytes(issuing.issuer.cert_der)))
+    chain = [pki.to_asn1_cert(der) for der in loaded.chain_der()]
     simple = signers.SimpleSigner(
         signing_cert=pki.to_asn1_cert(bytes(cert.cert_der)),
         signing_key=pki.to_asn1_key(loaded.key),

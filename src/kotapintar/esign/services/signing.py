@@ -441,14 +441,11 @@ def _fast_signer(loaded: LoadedSigner, level: str) -> FastSignFn | None:
     """A sign function over ``fastsign`` for B-B and B-T (None for B-LT: the pyHanko path embeds it)."""
     if level == LEVEL_BLT:
         return None
-    cert = loaded.certificate
-    issuing = cert.issuer
-    assert issuing is not None
-    chain = [pki.load_cert(bytes(issuing.cert_der))]
-    if issuing.issuer is not None:
-        chain.append(pki.load_cert(bytes(issuing.issuer.cert_der)))
+    chain = [pki.load_cert(der) for der in loaded.chain_der()]
     key = fastsign.SignerKey(
-        private_key=loaded.key, certificate=pki.load_cert(bytes(cert.cert_der)), chain=tuple(chain)
+        private_key=loaded.key,
+        certificate=pki.load_cert(bytes(loaded.certificate.cert_der)),
+        chain=tuple(chain),
     )
     stamper = None
     if level != LEVEL_BB:
