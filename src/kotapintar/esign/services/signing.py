@@ -64,7 +64,7 @@ from kotapintar.esign.models import (
 )
 from kotapintar.esign.pki_signing import CityPkiBackend, LoadedSigner, load_signer, sign_loaded
 from kotapintar.esign.services.documents import revision_add, verify_url
-from kotapintar.esign.services.workflow import detail_url, notify_next, step_current_for
+from kotapintar.esign.services.workflow import detail_url, notify_next, step_current_for, step_open_locked
 
 logger = logging.getLogger(__name__)
 
@@ -487,12 +487,7 @@ def document_resolve_unknown(
         doc = Document.objects.select_for_update().get(pk=document.pk)
         if doc.status != DocumentStatus.UNKNOWN:
             raise NotUnknown()
-        step = (
-            WorkflowStep.objects.select_for_update()
-            .filter(document=doc, status=StepStatus.PENDING)
-            .order_by("order")
-            .first()
-        )
+        step = step_open_locked(doc)
         latest = selectors.revision_latest(doc)
         if signed_pdf is None or step is None:
             doc.status = DocumentStatus.IN_PROGRESS

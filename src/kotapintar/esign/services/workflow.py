@@ -211,17 +211,22 @@ def notify_next(doc: Document) -> None:
     notify(recipients=[step.actor], message=str(message), url=detail_url(doc), kind="esign")
 
 
-def step_current_for(actor: Actor, doc: Document, kind: str | None = None) -> WorkflowStep:
-    """The open step of ``doc`` (locked), which must be the actor's turn and, with ``kind``, of that kind."""
-    user = require_login(actor)
-    if doc.status != DocumentStatus.IN_PROGRESS:
-        raise NotInProgress()
-    step = (
+def step_open_locked(doc: Document) -> WorkflowStep | None:
+    """The first open step of the document, locked (``select_for_update``) for the caller's transaction."""
+    return (
         WorkflowStep.objects.select_for_update()
         .filter(document=doc, status=StepStatus.PENDING)
         .order_by("order")
         .first()
     )
+
+
+def step_current_for(actor: Actor, doc: Document, kind: str | None = None) -> WorkflowStep:
+    """The open step of ``doc`` (locked), which must be the actor's turn and, with ``kind``, of that kind."""
+    user = require_login(actor)
+    if doc.status != DocumentStatus.IN_PROGRESS:
+        raise NotInProgress()
+    step = step_open_locked(doc)
     if step is None:
         raise NotInProgress()
     if step.actor_id != user.pk:
