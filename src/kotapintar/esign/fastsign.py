@@ -591,7 +591,7 @@ def sign_batch(
             raise BadItem()
         try:
             signed = preparer.sign(bytes(item), reserve, cms_for)
-        except (PdfError, ValueError, KeyError, TypeError) as exc:
+        except (PdfError, ValueError) as exc:
             # pyHanko's reader/writer on a broken, encrypted or odd PDF (PdfReadError, PdfWriteError…)
             raise BadPdf(detail=str(exc)[:200]) from exc
         if level == LEVEL_BLT and revocation is not None:
