@@ -37,6 +37,7 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
 from kotapintar.esign import fastsign
+from tests.esign.demo_pki import DemoPki
 
 NOT_REGISTERED = (2011, "Penandatangan tidak terdaftar")
 NO_CERTIFICATE = (2021, "Penandatangan belum memiliki sertifikat")
@@ -70,7 +71,7 @@ class FakeBsre:
     requests: list[Recorded] = field(default_factory=list)
     sign_delay_s: float = 0.0
     sign_reply: tuple[int, bytes] | None = None
-    pki: fastsign.DemoPki = field(default_factory=fastsign.DemoPki.generate)
+    pki: DemoPki = field(default_factory=DemoPki.generate)
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()

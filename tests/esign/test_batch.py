@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 
-from kotapintar.core.errors import ValidationFailed
-from kotapintar.esign import services, verification
+from kotapintar.esign import fastsign, services, verification
+from kotapintar.esign.errors import BadPdf, PlaceholderTooSmall, WrongPassphrase
 from kotapintar.esign.models import DocumentStatus
 from tests.esign.helpers import latest_pdf
 
@@ -40,8 +40,9 @@ def test_batch_signs_every_document_with_one_passphrase(waiting: Any, passphrase
 
 def test_batch_wrong_passphrase_signs_nothing(waiting: Any) -> None:
     official, docs = waiting
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(WrongPassphrase) as info:
         services.document_sign_batch(actor=official, documents_=docs, passphrase="salah-salah")
+    assert info.value.status == 422
     for doc in docs:
         doc.refresh_from_db()
         assert doc.status == DocumentStatus.IN_PROGRESS
@@ -78,8 +79,41 @@ def test_fast_batch_b_b_validates(waiting: Any, passphrase: str, caplog: Any) ->
         actor=official, documents_=docs, passphrase=passphrase, level="B-B", fast=True
     )
     assert all(r.ok for r in results), [r.message for r in results]
-    assert "falling back" not in caplog.text
+    assert "signing with pyHanko" not in caplog.text
     for doc in docs:
         report = verification.verify_pdf(latest_pdf(doc))
         assert report["valid"], report
         assert report["signatures"][0]["certification"] is True
+
+
+def test_fast_batch_lets_a_programming_error_through(waiting: Any, passphrase: str, monkeypatch: Any) -> None:
+    official, docs = waiting
+
+    def broken(*args: Any, **kwargs: Any) -> list[bytes]:
+        raise TypeError("a bug in the fast signer")
+
+    monkeypatch.setattr(fastsign, "sign_batch", broken)
+    with pytest.raises(TypeError):
+        services.document_sign_batch(
+            actor=official, documents_=docs, passphrase=passphrase, level="B-B", fast=True
+        )
+    docs[0].refresh_from_db()
+    assert docs[0].status == DocumentStatus.IN_PROGRESS
+
+
+@pytest.mark.parametrize("refusal", [BadPdf, PlaceholderTooSmall])
+def test_fast_batch_falls_back_to_pyhanko_when_the_fast_signer_refuses(
+    waiting: Any, passphrase: str, monkeypatch: Any, caplog: Any, refusal: type[Exception]
+) -> None:
+    official, docs = waiting
+
+    def refuses(*args: Any, **kwargs: Any) -> list[bytes]:
+        raise refusal()
+
+    monkeypatch.setattr(fastsign, "sign_batch", refuses)
+    results = services.document_sign_batch(
+        actor=official, documents_=docs[:1], passphrase=passphrase, level="B-B", fast=True
+    )
+    assert [r.ok for r in results] == [True]
+    assert "signing with pyHanko" in caplog.text
+    assert verification.verify_pdf(latest_pdf(docs[0]))["valid"]

@@ -16,18 +16,12 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
-from kotapintar.esign import bsre
-from kotapintar.esign.backends import (
-    OutcomeUnknown,
-    SignerIdentity,
-    SigningBackend,
-    SigningError,
-    StampSpec,
-    WrongPassphrase,
-    get_backend,
-)
-from kotapintar.lib import pdfmini
+from kotapintar.esign import bsre, errors
+from kotapintar.esign.backends import SignerIdentity, SigningBackend, StampSpec
+from kotapintar.esign.errors import OutcomeUnknown, SigningError, WrongPassphrase
+from kotapintar.esign.services import get_backend
 from tests.esign.bsre_fake import FakeBsre, FakeUser
+from tests.lib import pdfmini
 
 NIK = "3375011201800001"
 PASS = "frasa-sandi-rahasia-42"
@@ -77,7 +71,7 @@ def backend(client: bsre.BsreClient) -> bsre.BsreBackend:
 
 @pytest.fixture(scope="module")
 def pdf() -> bytes:
-    letter = pdfmini.Letter(
+    return pdfmini.plain_letter(
         number="800/17/Setda/2026",
         date_text="28 November 2026",
         subject="Surat Keputusan Tim Kota Pintar",
@@ -86,7 +80,6 @@ def pdf() -> bytes:
         signer_name="Budi Santoso",
         signer_title="Sekretaris Daerah",
     )
-    return bytes(pdfmini.letter_pdf(letter).data)
 
 
 def sign_kwargs(**overrides: Any) -> dict[str, Any]:
@@ -183,20 +176,20 @@ def test_user_not_registered_is_caught_before_any_sign_call(
     backend: bsre.BsreBackend, fake: FakeBsre, pdf: bytes
 ) -> None:
     signer = SignerIdentity(name="Orang Lain", nik="3375019999999999")
-    with pytest.raises(bsre.BsreUserNotRegistered) as excinfo:
+    with pytest.raises(errors.BsreNotRegistered) as excinfo:
         backend.sign(document_pdf=pdf, **sign_kwargs(signer=signer))
     assert excinfo.value.code == "bsre_not_registered"
     assert fake.calls(SIGN) == []
 
 
 def test_user_not_registered_on_the_sign_call_itself(client: bsre.BsreClient, pdf: bytes) -> None:
-    with pytest.raises(bsre.BsreUserNotRegistered) as excinfo:
+    with pytest.raises(errors.BsreNotRegistered) as excinfo:
         client.sign_pdf(pdf, nik="3375019999999999", passphrase=PASS)
     assert excinfo.value.bsre_code == 2011
 
 
 def test_no_certificate(client: bsre.BsreClient, pdf: bytes) -> None:
-    with pytest.raises(bsre.BsreNoCertificate) as excinfo:
+    with pytest.raises(errors.BsreNoCertificate) as excinfo:
         client.sign_pdf(pdf, nik="3375011201800002", passphrase=PASS)
     assert excinfo.value.bsre_code == 2021
 
@@ -220,7 +213,7 @@ def test_expired_or_revoked_certificate_is_caught_before_any_sign_call(
 def test_expired_or_revoked_certificate_reported_by_the_sign_call(
     client: bsre.BsreClient, pdf: bytes, nik: str, code: str
 ) -> None:
-    with pytest.raises(bsre.BsreError) as excinfo:
+    with pytest.raises(errors.BsreError) as excinfo:
         client.sign_pdf(pdf, nik=nik, passphrase=PASS)
     assert excinfo.value.code == code
 
@@ -235,7 +228,7 @@ def test_bad_request_from_the_service(client: bsre.BsreClient, fake: FakeBsre, p
         "width": 1,
         "height": 1,
     }
-    with pytest.raises(bsre.BsreBadRequest) as excinfo:
+    with pytest.raises(errors.BsreBadRequest) as excinfo:
         client.sign_pdf(pdf, nik=NIK, passphrase=PASS, properties=props)
     assert excinfo.value.http_status == 400
     assert excinfo.value.bsre_code == 4015
@@ -248,14 +241,14 @@ def test_bad_request_from_the_service(client: bsre.BsreClient, fake: FakeBsre, p
 def test_bad_input_is_refused_locally(
     client: bsre.BsreClient, fake: FakeBsre, payload: bytes, code: str
 ) -> None:
-    with pytest.raises(bsre.BsreBadRequest) as excinfo:
+    with pytest.raises(errors.BsreBadRequest) as excinfo:
         client.sign_pdf(payload, nik=NIK, passphrase=PASS)
     assert excinfo.value.code == code
     assert fake.requests == []
 
 
 def test_bad_nik_is_refused_locally(client: bsre.BsreClient, fake: FakeBsre, pdf: bytes) -> None:
-    with pytest.raises(bsre.BsreBadRequest) as excinfo:
+    with pytest.raises(errors.BsreBadRequest) as excinfo:
         client.sign_pdf(pdf, nik="12345", passphrase=PASS)
     assert excinfo.value.code == "bad_nik"
     assert fake.requests == []
@@ -268,7 +261,7 @@ def test_server_error_with_bsre_error_document_is_a_definite_failure(
         500,
         json.dumps({"status_code": 5001, "error": "Terjadi kesalahan pada server"}).encode(),
     )
-    with pytest.raises(bsre.BsreServerError) as excinfo:
+    with pytest.raises(errors.BsreServerError) as excinfo:
         client.sign_pdf(pdf, nik=NIK, passphrase=PASS)
     assert excinfo.value.code == "bsre_server_error"
     assert len(fake.calls(SIGN)) == 1
@@ -319,14 +312,14 @@ def test_connection_refused_is_definite_not_unknown(pdf: bytes) -> None:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     client = bsre.BsreClient(base_url=f"http://127.0.0.1:{port}", username="a", password="b", timeout=2)
-    with pytest.raises(bsre.BsreUnavailable) as excinfo:
+    with pytest.raises(errors.BsreUnavailable) as excinfo:
         client.sign_pdf(pdf, nik=NIK, passphrase=PASS)
     assert excinfo.value.code == "bsre_unavailable"
 
 
 def test_wrong_agency_credentials(fake: FakeBsre, pdf: bytes) -> None:
     client = bsre.BsreClient(base_url=fake.base_url, username=fake.username, password="keliru", timeout=5)
-    with pytest.raises(bsre.BsreError) as excinfo:
+    with pytest.raises(errors.BsreError) as excinfo:
         client.sign_pdf(pdf, nik=NIK, passphrase=PASS)
     assert excinfo.value.code == "bsre_unauthorised"
     assert excinfo.value.http_status == 401
@@ -400,5 +393,24 @@ def test_client_reads_settings(settings: Any, fake: FakeBsre) -> None:
 
 def test_missing_configuration(settings: Any) -> None:
     settings.BSRE_BASE_URL = ""
-    with pytest.raises(bsre.BsreNotConfigured):
+    with pytest.raises(errors.BsreNotConfigured):
         bsre.BsreClient()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"not json",
+        b"[]",
+        b'{"signatureInformations": "x"}',
+        b'{"signatureInformations": [1]}',
+        b'{"signatureInformations": [], "signatureCount": "many"}',
+    ],
+)
+def test_a_verification_report_of_another_shape_is_bsre_bad_response(
+    client: bsre.BsreClient, pdf: bytes, monkeypatch: pytest.MonkeyPatch, body: bytes
+) -> None:
+    monkeypatch.setattr(client, "_post", lambda *args, **kwargs: bsre._Response(status=200, body=body))
+    with pytest.raises(errors.BsreBadResponse) as excinfo:
+        client.verify_pdf(pdf)
+    assert excinfo.value.code == "bsre_bad_response"

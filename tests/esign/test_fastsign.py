@@ -24,23 +24,24 @@ from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverage
 from pyhanko_certvalidator import ValidationContext
 
 from kotapintar.esign import fastsign
-from kotapintar.esign.backends import SigningError
-from kotapintar.lib import pdfmini
-from kotapintar.lib.pdfmini import Letter
+from kotapintar.esign.errors import SigningError
+from tests.esign.demo_pki import DemoPki, DemoPkiServer
+from tests.lib import pdfmini
 
 
 @pytest.fixture(scope="module")
-def demo_pki() -> fastsign.DemoPki:
-    return fastsign.DemoPki.generate(crl_base_url="http://pki.test/tte/pki")
+def demo_pki() -> DemoPki:
+    return DemoPki.generate(crl_base_url="http://pki.test/tte/pki")
 
 
 @pytest.fixture(scope="module")
-def root(demo_pki: fastsign.DemoPki) -> asn1_x509.Certificate:
+def root(demo_pki: DemoPki) -> asn1_x509.Certificate:
     return asn1_x509.Certificate.load(demo_pki.root.public_bytes(serialization.Encoding.DER))
 
 
-def make_letter(i: int) -> Letter:
-    return Letter(
+def make_letter(i: int) -> bytes:
+    """A distinct one-page letter (PDF bytes) to sign."""
+    return pdfmini.plain_letter(
         number=f"000.1/{i}/Setda/2026",
         date_text=f"{1 + i % 28} November 2026",
         subject=f"Undangan rapat koordinasi ke-{i}",
@@ -69,9 +70,7 @@ def signer_info(pdf: bytes) -> cms.SignerInfo:
     return sig.signer_info
 
 
-def test_bb_letters_validate_intact_and_trusted(
-    demo_pki: fastsign.DemoPki, root: asn1_x509.Certificate
-) -> None:
+def test_bb_letters_validate_intact_and_trusted(demo_pki: DemoPki, root: asn1_x509.Certificate) -> None:
     signed = fastsign.sign_batch([make_letter(i) for i in range(3)], signer=demo_pki.signer_key_obj())
     for pdf in signed:
         status = validate(pdf, root)
@@ -80,7 +79,7 @@ def test_bb_letters_validate_intact_and_trusted(
         assert status.coverage == SignatureCoverageLevel.ENTIRE_FILE
 
 
-def test_each_document_is_distinct(demo_pki: fastsign.DemoPki) -> None:
+def test_each_document_is_distinct(demo_pki: DemoPki) -> None:
     signed = fastsign.sign_batch([make_letter(i) for i in range(5)], signer=demo_pki.signer_key_obj())
     assert len({hashlib.sha256(pdf).digest() for pdf in signed}) == 5
     message_digests = {
@@ -93,7 +92,7 @@ def test_each_document_is_distinct(demo_pki: fastsign.DemoPki) -> None:
     assert len({signer_info(pdf)["signature"].native for pdf in signed}) == 5
 
 
-def test_letter_text_is_in_the_page(demo_pki: fastsign.DemoPki) -> None:
+def test_letter_text_is_in_the_page(demo_pki: DemoPki) -> None:
     (pdf,) = fastsign.sign_batch([make_letter(42)], signer=demo_pki.signer_key_obj())
     page = PdfFileReader(io.BytesIO(pdf)).root["/Pages"]["/Kids"][0]
     content = page["/Contents"].data
@@ -101,7 +100,7 @@ def test_letter_text_is_in_the_page(demo_pki: fastsign.DemoPki) -> None:
     assert b"(Undangan rapat koordinasi ke-42)" in content
 
 
-def test_pades_signed_attributes_have_no_signing_time(demo_pki: fastsign.DemoPki) -> None:
+def test_pades_signed_attributes_have_no_signing_time(demo_pki: DemoPki) -> None:
     (pdf,) = fastsign.sign_batch([make_letter(1)], signer=demo_pki.signer_key_obj())
     types = {attr["type"].native for attr in signer_info(pdf)["signed_attrs"]}
     assert types == {"content_type", "message_digest", "signing_certificate_v2"}
@@ -110,9 +109,7 @@ def test_pades_signed_attributes_have_no_signing_time(demo_pki: fastsign.DemoPki
     assert "/M" in sig_dict
 
 
-def test_byte_flipped_in_signed_range_is_detected(
-    demo_pki: fastsign.DemoPki, root: asn1_x509.Certificate
-) -> None:
+def test_byte_flipped_in_signed_range_is_detected(demo_pki: DemoPki, root: asn1_x509.Certificate) -> None:
     (pdf,) = fastsign.sign_batch([make_letter(7)], signer=demo_pki.signer_key_obj())
     tampered = bytearray(pdf)
     at = tampered.index(b"(000.1/7/Setda/2026)") + 7
@@ -123,7 +120,7 @@ def test_byte_flipped_in_signed_range_is_detected(
 
 
 def test_page_content_swapped_in_later_update_is_detected(
-    demo_pki: fastsign.DemoPki, root: asn1_x509.Certificate
+    demo_pki: DemoPki, root: asn1_x509.Certificate
 ) -> None:
     (pdf,) = fastsign.sign_batch([make_letter(8)], signer=demo_pki.signer_key_obj())
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
@@ -138,8 +135,8 @@ def test_page_content_swapped_in_later_update_is_detected(
     assert not status.bottom_line  # … but the later change is not allowed
 
 
-def test_untrusted_root_is_not_trusted(demo_pki: fastsign.DemoPki) -> None:
-    other = fastsign.DemoPki.generate()
+def test_untrusted_root_is_not_trusted(demo_pki: DemoPki) -> None:
+    other = DemoPki.generate()
     (pdf,) = fastsign.sign_batch([make_letter(3)], signer=demo_pki.signer_key_obj())
     other_root = asn1_x509.Certificate.load(other.root.public_bytes(serialization.Encoding.DER))
     status = validate(pdf, other_root)
@@ -148,7 +145,7 @@ def test_untrusted_root_is_not_trusted(demo_pki: fastsign.DemoPki) -> None:
 
 
 def test_bt_has_a_signature_timestamp_over_the_signature(
-    demo_pki: fastsign.DemoPki, root: asn1_x509.Certificate
+    demo_pki: DemoPki, root: asn1_x509.Certificate
 ) -> None:
     (pdf,) = fastsign.sign_batch(
         [make_letter(4)], signer=demo_pki.signer_key_obj(), level="B-T", timestamper=demo_pki.timestamper()
@@ -164,9 +161,7 @@ def test_bt_has_a_signature_timestamp_over_the_signature(
     assert status.timestamp_validity is not None and status.timestamp_validity.trusted
 
 
-def test_blt_validates_offline_from_the_dss_alone(
-    demo_pki: fastsign.DemoPki, root: asn1_x509.Certificate
-) -> None:
+def test_blt_validates_offline_from_the_dss_alone(demo_pki: DemoPki, root: asn1_x509.Certificate) -> None:
     calls: list[str] = []
     opener = demo_pki.crl_opener()
 
@@ -206,7 +201,7 @@ def test_blt_validates_offline_from_the_dss_alone(
 
 
 def test_revoked_signer_cannot_sign() -> None:
-    pki = fastsign.DemoPki.generate(crl_base_url="http://pki.test/tte/pki")
+    pki = DemoPki.generate(crl_base_url="http://pki.test/tte/pki")
     pki.revoke(pki.signer, datetime.now(UTC) - timedelta(hours=1))
     revocation = fastsign.fetch_revocation(
         [pki.signer, pki.ca, pki.root, pki.tsa], opener=pki.crl_opener(), poster=pki.ocsp_poster()
@@ -223,7 +218,7 @@ def test_revoked_signer_cannot_sign() -> None:
 
 
 def test_revocation_known_only_from_ocsp_also_refuses() -> None:
-    pki = fastsign.DemoPki.generate(crl_base_url="http://pki.test/tte/pki")
+    pki = DemoPki.generate(crl_base_url="http://pki.test/tte/pki")
     pki.revoke(pki.signer, datetime.now(UTC) - timedelta(minutes=1))
     revocation = fastsign.fetch_revocation(
         [pki.signer, pki.ca, pki.tsa], opener=pki.crl_opener(), poster=pki.ocsp_poster()
@@ -234,7 +229,7 @@ def test_revocation_known_only_from_ocsp_also_refuses() -> None:
     assert excinfo.value.code == "certificate_revoked"
 
 
-def test_expired_signer_cannot_sign(demo_pki: fastsign.DemoPki) -> None:
+def test_expired_signer_cannot_sign(demo_pki: DemoPki) -> None:
     later = demo_pki.signer.not_valid_after_utc + timedelta(days=1)
     with pytest.raises(SigningError) as excinfo:
         fastsign.sign_batch([make_letter(6)], signer=demo_pki.signer_key_obj(), clock=lambda: later)
@@ -242,7 +237,7 @@ def test_expired_signer_cannot_sign(demo_pki: fastsign.DemoPki) -> None:
 
 
 def test_backdated_revocation_found_by_the_validator_makes_the_signature_invalid() -> None:
-    pki = fastsign.DemoPki.generate(crl_base_url="http://pki.test/tte/pki")
+    pki = DemoPki.generate(crl_base_url="http://pki.test/tte/pki")
     (pdf,) = fastsign.sign_batch([make_letter(5)], signer=pki.signer_key_obj())
     pki.revoke(pki.signer, datetime.now(UTC) - timedelta(hours=1))  # revoked before the signing time
     own_root = asn1_x509.Certificate.load(pki.root.public_bytes(serialization.Encoding.DER))
@@ -262,10 +257,8 @@ def test_backdated_revocation_found_by_the_validator_makes_the_signature_invalid
     assert status.revoked
 
 
-def test_existing_pdf_bytes_are_signed_incrementally(
-    demo_pki: fastsign.DemoPki, root: asn1_x509.Certificate
-) -> None:
-    plain = bytes(pdfmini.letter_pdf(make_letter(9)).data)
+def test_existing_pdf_bytes_are_signed_incrementally(demo_pki: DemoPki, root: asn1_x509.Certificate) -> None:
+    plain = make_letter(9)
     (pdf,) = fastsign.sign_batch([plain], signer=demo_pki.signer_key_obj(), reason="Disetujui")
     assert pdf.startswith(plain)
     status = validate(pdf, root)
@@ -273,7 +266,7 @@ def test_existing_pdf_bytes_are_signed_incrementally(
 
 
 def test_level_errors() -> None:
-    key = fastsign.DemoPki.generate().signer_key_obj()
+    key = DemoPki.generate().signer_key_obj()
     with pytest.raises(SigningError) as excinfo:
         fastsign.sign_batch([make_letter(1)], signer=key, level="B-T")
     assert excinfo.value.code == "tsa_required"
@@ -285,7 +278,7 @@ def test_level_errors() -> None:
     assert excinfo.value.code == "bad_item"
 
 
-def test_unreachable_crl_is_a_signing_error(demo_pki: fastsign.DemoPki) -> None:
+def test_unreachable_crl_is_a_signing_error(demo_pki: DemoPki) -> None:
     def failing(url: str) -> bytes:
         raise OSError("connection refused")
 
@@ -309,9 +302,9 @@ def _nss_db(tmp_path: Path, root_pem: bytes) -> str:
 
 
 @pytest.fixture(scope="module")
-def served_pki() -> Iterator[fastsign.DemoPki]:
-    server = fastsign.DemoPkiServer()
-    pki = fastsign.DemoPki.generate(crl_base_url=server.url)
+def served_pki() -> Iterator[DemoPki]:
+    server = DemoPkiServer()
+    pki = DemoPki.generate(crl_base_url=server.url)
     server.pki = pki
     yield pki
     server.close()
@@ -321,7 +314,7 @@ def served_pki() -> Iterator[fastsign.DemoPki]:
     not (shutil.which("pdfsig") and shutil.which("certutil")), reason="poppler/NSS tools missing"
 )
 @pytest.mark.parametrize("level", ["B-B", "B-LT"])
-def test_pdfsig_reports_valid_and_trusted(served_pki: fastsign.DemoPki, tmp_path: Path, level: str) -> None:
+def test_pdfsig_reports_valid_and_trusted(served_pki: DemoPki, tmp_path: Path, level: str) -> None:
     # pdfsig checks the signer with the OCSP responder named in the certificate: a live one here.
     demo_pki = served_pki
     revocation = fastsign.fetch_revocation([demo_pki.signer, demo_pki.ca, demo_pki.root, demo_pki.tsa])
@@ -342,10 +335,10 @@ def test_pdfsig_reports_valid_and_trusted(served_pki: fastsign.DemoPki, tmp_path
     assert "Certificate is Trusted." in result.stdout
 
 
-def test_existing_empty_field_is_filled(demo_pki: fastsign.DemoPki, root: asn1_x509.Certificate) -> None:
+def test_existing_empty_field_is_filled(demo_pki: DemoPki, root: asn1_x509.Certificate) -> None:
     from pyhanko.sign import fields
 
-    writer = IncrementalPdfFileWriter(io.BytesIO(bytes(pdfmini.letter_pdf(make_letter(12)).data)))
+    writer = IncrementalPdfFileWriter(io.BytesIO(make_letter(12)))
     fields.append_signature_field(writer, fields.SigFieldSpec("Pejabat2", on_page=0, box=(300, 60, 500, 120)))
     with_field = io.BytesIO()
     writer.write(with_field)
@@ -397,9 +390,7 @@ class _TsaServer:
         self.httpd.server_close()
 
 
-def test_http_timestamper_against_an_rfc3161_endpoint(
-    demo_pki: fastsign.DemoPki, root: asn1_x509.Certificate
-) -> None:
+def test_http_timestamper_against_an_rfc3161_endpoint(demo_pki: DemoPki, root: asn1_x509.Certificate) -> None:
     server = _TsaServer(demo_pki.timestamper())
     try:
         (pdf,) = fastsign.sign_batch(
@@ -416,7 +407,7 @@ def test_http_timestamper_against_an_rfc3161_endpoint(
     assert server.requests == 2  # one to size the placeholder for the batch, one for the document
 
 
-def test_http_timestamper_rejects_a_token_for_another_request(demo_pki: fastsign.DemoPki) -> None:
+def test_http_timestamper_rejects_a_token_for_another_request(demo_pki: DemoPki) -> None:
     server = _TsaServer(demo_pki.timestamper(), tamper_nonce=True)
     try:
         with pytest.raises(SigningError) as excinfo:
@@ -427,16 +418,16 @@ def test_http_timestamper_rejects_a_token_for_another_request(demo_pki: fastsign
 
 
 @pytest.mark.parametrize("payload", [b"%PDF-1.7\nnot really a pdf", b"hello"])
-def test_broken_pdf_is_a_signing_error(demo_pki: fastsign.DemoPki, payload: bytes) -> None:
+def test_broken_pdf_is_a_signing_error(demo_pki: DemoPki, payload: bytes) -> None:
     with pytest.raises(SigningError) as excinfo:
         fastsign.sign_batch([payload], signer=demo_pki.signer_key_obj())
     assert excinfo.value.code == "bad_pdf"
 
 
-def test_encrypted_pdf_is_a_signing_error(demo_pki: fastsign.DemoPki) -> None:
+def test_encrypted_pdf_is_a_signing_error(demo_pki: DemoPki) -> None:
     from pyhanko.pdf_utils.writer import copy_into_new_writer
 
-    reader = PdfFileReader(io.BytesIO(bytes(pdfmini.letter_pdf(make_letter(14)).data)))
+    reader = PdfFileReader(io.BytesIO(make_letter(14)))
     writer = copy_into_new_writer(reader)
     writer.encrypt("pemilik", "pengguna")
     encrypted = io.BytesIO()
@@ -451,9 +442,9 @@ def test_encrypted_pdf_is_a_signing_error(demo_pki: fastsign.DemoPki) -> None:
     not (shutil.which("pdfsig") and shutil.which("certutil")), reason="poppler/NSS tools missing"
 )
 def test_pdfsig_sees_a_revocation_through_the_live_ocsp_responder(tmp_path: Path) -> None:
-    server = fastsign.DemoPkiServer()
+    server = DemoPkiServer()
     try:
-        pki = fastsign.DemoPki.generate(crl_base_url=server.url)
+        pki = DemoPki.generate(crl_base_url=server.url)
         server.pki = pki
         (pdf,) = fastsign.sign_batch([make_letter(15)], signer=pki.signer_key_obj())
         pki.revoke(pki.signer, datetime.now(UTC) - timedelta(hours=1))
@@ -469,14 +460,10 @@ def test_pdfsig_sees_a_revocation_through_the_live_ocsp_responder(tmp_path: Path
     assert "Certificate has been Revoked." in result.stdout
 
 
-@pytest.mark.parametrize("as_letter", [True, False])
-def test_certified_then_approved_both_stay_valid(
-    demo_pki: fastsign.DemoPki, root: asn1_x509.Certificate, as_letter: bool
-) -> None:
+def test_certified_then_approved_both_stay_valid(demo_pki: DemoPki, root: asn1_x509.Certificate) -> None:
     from pyhanko.sign.fields import MDPPerm
 
-    item: Letter | bytes = make_letter(16) if as_letter else bytes(pdfmini.letter_pdf(make_letter(16)).data)
-    (certified,) = fastsign.sign_batch([item], signer=demo_pki.signer_key_obj(), certify=True)
+    (certified,) = fastsign.sign_batch([make_letter(16)], signer=demo_pki.signer_key_obj(), certify=True)
     (approved,) = fastsign.sign_batch([certified], signer=demo_pki.signer_key_obj(), field_name="Pejabat2")
     first, second = PdfFileReader(io.BytesIO(approved)).embedded_signatures
     vc = ValidationContext(trust_roots=[root])
@@ -487,7 +474,7 @@ def test_certified_then_approved_both_stay_valid(
 
 
 def test_certified_letter_rejects_a_later_content_change(
-    demo_pki: fastsign.DemoPki, root: asn1_x509.Certificate
+    demo_pki: DemoPki, root: asn1_x509.Certificate
 ) -> None:
     (pdf,) = fastsign.sign_batch([make_letter(17)], signer=demo_pki.signer_key_obj(), certify=True)
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))

@@ -9,14 +9,17 @@ import pytest
 from kotapintar.core.errors import Conflict
 from kotapintar.core.models import Role
 from kotapintar.esign import selectors, services
-from kotapintar.esign.backends import LEGAL_CERTIFIED, OutcomeUnknown, SignerIdentity
+from kotapintar.esign.backends import LEGAL_CERTIFIED, SignerIdentity
+from kotapintar.esign.errors import OutcomeUnknown
 from kotapintar.esign.models import DocumentRevision, DocumentStatus
 from kotapintar.esign.pki_signing import CityPkiBackend
+from kotapintar.esign.services import signing
 
 
 class TimingOutBackend:
     name = "bsre"
     legal_level = LEGAL_CERTIFIED
+    supports_certification = False
     calls = 0
 
     def sign(self, **kwargs: Any) -> bytes:
@@ -31,7 +34,7 @@ def stuck(make_official: Any, letter_pdf: Any, passphrase: str, monkeypatch: Any
     services.workflow_start(
         actor=official, document=doc, steps=[services.StepSpec(kind="sign", actor=official)]
     )
-    monkeypatch.setattr(services, "get_backend", lambda name=None: TimingOutBackend())
+    monkeypatch.setattr(signing, "get_backend", lambda name=None: TimingOutBackend())
     TimingOutBackend.calls = 0
     with pytest.raises(Conflict) as info:
         services.document_sign(actor=official, document=doc, passphrase=passphrase)
@@ -105,13 +108,11 @@ def test_remote_backend_gets_approval_b_t_and_legal_level_recorded(
     services.workflow_start(
         actor=official, document=doc, steps=[services.StepSpec(kind="sign", actor=official)]
     )
-    monkeypatch.setattr(services, "get_backend", lambda name=None: RemoteApprovalOnlyBackend())
+    monkeypatch.setattr(signing, "get_backend", lambda name=None: RemoteApprovalOnlyBackend())
     monkeypatch.setattr(
-        services,
+        signing,
         "_identity",
-        lambda actor, c, totp="": SignerIdentity(
-            name=cert.common_name, certificate_id=cert.pk, email=actor.email
-        ),
+        lambda actor, c: SignerIdentity(name=cert.common_name, certificate_id=cert.pk, email=actor.email),
     )
     record = services.document_sign(actor=official, document=doc, passphrase=passphrase)
     assert RemoteApprovalOnlyBackend.seen["certify"] is False
@@ -122,7 +123,7 @@ def test_remote_backend_gets_approval_b_t_and_legal_level_recorded(
 def test_batch_through_a_remote_backend_stops_at_a_wrong_passphrase(
     make_official: Any, letter_pdf: Any, monkeypatch: Any
 ) -> None:
-    from kotapintar.esign.backends import WrongPassphrase
+    from kotapintar.esign.errors import WrongPassphrase
 
     class Refusing:
         name = "bsre"
@@ -142,7 +143,7 @@ def test_batch_through_a_remote_backend_stops_at_a_wrong_passphrase(
             actor=official, document=doc, steps=[services.StepSpec(kind="sign", actor=official)]
         )
         docs.append(doc)
-    monkeypatch.setattr(services, "get_backend", lambda name=None: Refusing())
+    monkeypatch.setattr(signing, "get_backend", lambda name=None: Refusing())
     results = services.document_sign_batch(actor=official, documents_=docs, passphrase="salah-salah")
     assert Refusing.calls == 1
     assert [r.code for r in results] == ["wrong_passphrase"]

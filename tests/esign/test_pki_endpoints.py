@@ -70,9 +70,9 @@ def test_revocation_updates_crl_and_ocsp_at_once(client: Client, make_official: 
 
 def test_crl_number_increases_on_revocation(make_official: Any, pki: Any) -> None:
     _user, cert = make_official()
-    before = x509.load_der_x509_crl(services.crl_current(ca=pki.issuing))
+    before = x509.load_der_x509_crl(pki_mod.crl_current(ca=pki.issuing))
     services.certificate_revoke(actor=None, certificate=cert)
-    after = x509.load_der_x509_crl(services.crl_current(ca=pki.issuing))
+    after = x509.load_der_x509_crl(pki_mod.crl_current(ca=pki.issuing))
     number = lambda c: c.extensions.get_extension_for_class(x509.CRLNumber).value.crl_number  # noqa: E731
     assert number(after) == number(before) + 1
 
@@ -146,10 +146,10 @@ def test_crl_refresh_command_issues_next_number(pki: Any) -> None:
 
     from django.core.management import call_command
 
-    before = services.crl_current(ca=pki.issuing)
+    before = pki_mod.crl_current(ca=pki.issuing)
     out = StringIO()
     call_command("esign_crl_refresh", stdout=out)
-    after = services.crl_current(ca=pki.issuing)
+    after = pki_mod.crl_current(ca=pki.issuing)
     assert crl_number(after) == crl_number(before) + 1
     assert "CRL #" in out.getvalue()
 

@@ -30,7 +30,7 @@ def test_blt_signature_validates(make_official: Any, letter_pdf: Any, passphrase
     vc = ValidationContext(
         trust_roots=[pki.to_asn1_cert(bytes(root.cert_der))],
         allow_fetching=False,
-        crls=[services.crl_current(ca=root), services.crl_current(ca=services.pki_init().issuing)],
+        crls=[pki.crl_current(ca=root), pki.crl_current(ca=services.pki_init().issuing)],
     )
     status = validate_pdf_signature(reader.embedded_signatures[0], vc, ts_validation_context=vc)
     print(status.pretty_print_details())

@@ -12,7 +12,8 @@ from django.utils import timezone
 from kotapintar.core.errors import Conflict, PermissionDenied, ValidationFailed
 from kotapintar.core.models import AuditEntry, Notification, Role
 from kotapintar.esign import selectors, services
-from kotapintar.esign.models import DocumentRevision, DocumentStatus
+from kotapintar.esign.errors import WrongPassphrase
+from kotapintar.esign.models import DocumentRevision, DocumentStatus, SignatureRecord
 
 
 @pytest.fixture
@@ -105,9 +106,9 @@ def test_returned_document_can_be_resubmitted(setup: dict[str, Any]) -> None:
 def test_wrong_passphrase_leaves_nothing_behind(setup: dict[str, Any]) -> None:
     services.paraf_approve(actor=setup["reviewer"], document=setup["doc"])
     before = revisions(setup["doc"])
-    with pytest.raises(ValidationFailed) as info:
+    with pytest.raises(WrongPassphrase) as info:
         services.document_sign(actor=setup["first"], document=setup["doc"], passphrase="salah-sekali")
-    assert info.value.code == "wrong_passphrase"
+    assert info.value.status == 422
     assert revisions(setup["doc"]) == before
     assert selectors.step_current(setup["doc"]).actor == setup["first"]  # type: ignore[union-attr]
 
@@ -141,7 +142,7 @@ def test_a_failure_in_the_backend_leaves_no_half_signed_document(
     def boom(**kwargs: Any) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services.SignatureRecord.objects, "create", boom)
+    monkeypatch.setattr(SignatureRecord.objects, "create", boom)
     with pytest.raises(RuntimeError):
         services.document_sign(actor=setup["first"], document=setup["doc"], passphrase=passphrase)
     assert revisions(setup["doc"]) == before

@@ -5,19 +5,19 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from django.contrib.auth import get_user_model
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 from ninja import File, Form, Router, UploadedFile
 
 from kotapintar.core import ratelimit
 from kotapintar.core.auth import AUTH, PUBLIC
-from kotapintar.core.errors import NotFound, ValidationFailed
+from kotapintar.core.errors import UserNotFound
 from kotapintar.core.permissions import has_role, require_login, require_role
 from kotapintar.core.schemas import ErrorOut
+from kotapintar.core.types import User
 from kotapintar.esign import documents, selectors, services, verification
-from kotapintar.esign.models import Document, PkiCertificate
+from kotapintar.esign.errors import CertificateNotFound, CodeNotFound, FileTooLarge
+from kotapintar.esign.models import Document, PkiCertificate, SignatureRecord
 from kotapintar.esign.schemas import (
     BatchIn,
     BatchItemOut,
@@ -54,7 +54,7 @@ def _doc_out(doc: Document) -> dict[str, Any]:
     }
 
 
-def _sig_out(s: Any) -> dict[str, Any]:
+def _sig_out(s: SignatureRecord) -> dict[str, Any]:
     return {
         "signer": s.signer_name,
         "title": s.signer_title,
@@ -91,10 +91,10 @@ def _detail_out(doc: Document) -> dict[str, Any]:
     }
 
 
-def _user(username: str) -> Any:
-    user = get_user_model().objects.filter(username=username, is_active=True).first()
+def _user(username: str) -> User:
+    user = User.objects.filter(username=username, is_active=True).first()
     if user is None:
-        raise NotFound(_("Unknown user."), code="user_not_found")
+        raise UserNotFound()
     return user
 
 
@@ -129,25 +129,19 @@ def document_upload(
     number: Form[str] = "",
 ) -> dict[str, Any]:
     if (file.size or 0) > documents.max_upload_bytes():
-        raise ValidationFailed(_("The file is larger than the size limit."), code="file_too_large")
+        raise FileTooLarge()
     doc = services.document_upload(actor=request.user, title=title, number=number, data=file.read())
     return _detail_out(doc)
 
 
 @router.post("/documents/letter", response={200: DocumentDetailOut, **E}, auth=AUTH, summary="Write a letter")
 def document_letter(request: HttpRequest, payload: LetterIn) -> dict[str, Any]:
-    signer = _user(payload.penandatangan)
-    profile = getattr(signer, "profile", None)
-    opd = getattr(profile, "opd", None)
-    letter = documents.Letter(
+    letter = documents.letter_for(
+        signer=_user(payload.penandatangan),
         nomor=payload.nomor,
         perihal=payload.perihal,
         tujuan=payload.tujuan,
         isi=payload.isi,
-        penandatangan_nama=signer.get_full_name() or signer.get_username(),
-        penandatangan_jabatan=getattr(profile, "jabatan", "") or "",
-        penandatangan_nip=getattr(profile, "nip", "") or "",
-        opd_name=opd.name if opd else "Sekretariat Daerah",
     )
     return _detail_out(services.document_generate(actor=request.user, letter=letter))
 
@@ -255,7 +249,7 @@ def certificate_revoke(request: HttpRequest, public_id: UUID, payload: RevokeIn)
     require_role(request.user, "admin_kota")
     cert = selectors.certificate_list().filter(public_id=public_id).first()
     if cert is None:
-        raise NotFound(_("Unknown certificate."), code="certificate_not_found")
+        raise CertificateNotFound()
     services.certificate_revoke(
         actor=request.user, certificate=cert, reason=payload.reason, note=payload.note
     )
@@ -267,7 +261,7 @@ def certificate_revoke(request: HttpRequest, public_id: UUID, payload: RevokeIn)
 def verify(request: HttpRequest, file: File[UploadedFile]) -> dict[str, Any]:
     ratelimit.check(f"esign-verify:{ratelimit.client_ip(request)}", limit=60, window_s=60)
     if (file.size or 0) > documents.max_upload_bytes():
-        raise ValidationFailed(_("The file is larger than the size limit."), code="file_too_large")
+        raise FileTooLarge()
     return verification.verify_pdf(file.read())
 
 
@@ -279,7 +273,7 @@ def verify(request: HttpRequest, file: File[UploadedFile]) -> dict[str, Any]:
 )
 def verify_code(request: HttpRequest, code: str) -> dict[str, Any]:
     if len(code) > 32:
-        raise NotFound(_("No document has this verification code."), code="code_not_found")
+        raise CodeNotFound()
     doc = selectors.document_by_code(code)
     latest = selectors.revision_latest(doc)
     signatures = list(doc.signatures.order_by("signed_at"))

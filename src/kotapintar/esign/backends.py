@@ -7,14 +7,18 @@ file: old bytes unchanged plus the appended update). Two backends exist:
   ``kotapintar.esign.pki_signing``). Uncertified TTE under PP 71/2019 art. 60.
 - ``bsre``: BSrE Esign Client Service API v2 (``kotapintar.esign.bsre.BsreBackend``). Certified TTE.
 
-The backend is chosen with the ``ESIGN_BACKEND`` environment variable (``citypki`` by default).
-Keep this module free of Django model imports so that any backend can import the dataclasses.
+The backend is chosen with the ``ESIGN_BACKEND`` environment variable (``citypki`` by default);
+``services.signing.get_backend`` makes it. A backend raises one of the ``SigningError`` rows of
+``kotapintar.esign.errors``. Keep this module free of Django model imports so that any backend can
+import the dataclasses.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
+
+from django.conf import settings
 
 # Signature levels (PAdES baseline profiles).
 LEVEL_BB = "B-B"
@@ -64,27 +68,6 @@ class StampSpec:
     qr_url: str = ""
 
 
-class SigningError(Exception):
-    """A backend failed; ``code`` is stable, ``message`` is shown to the user."""
-
-    def __init__(self, message: str, *, code: str = "signing_failed") -> None:
-        self.message = message
-        self.code = code
-        super().__init__(message)
-
-
-class WrongPassphrase(SigningError):
-    def __init__(self, message: str = "wrong passphrase", *, code: str = "wrong_passphrase") -> None:
-        super().__init__(message, code=code)
-
-
-class OutcomeUnknown(SigningError):
-    """The remote call timed out: the document may or may not have been signed. Never retry blindly."""
-
-    def __init__(self, message: str = "outcome unknown", *, code: str = "outcome_unknown") -> None:
-        super().__init__(message, code=code)
-
-
 @runtime_checkable
 class SigningBackend(Protocol):
     """One signing backend. ``sign`` returns the new incremental revision (bytes of the full PDF).
@@ -95,6 +78,7 @@ class SigningBackend(Protocol):
 
     name: str
     legal_level: str
+    supports_certification: bool
 
     def sign(
         self,
@@ -111,21 +95,4 @@ class SigningBackend(Protocol):
 
 def backend_name() -> str:
     """The configured backend name (``ESIGN_BACKEND``, default ``citypki``)."""
-    from django.conf import settings
-
     return str(getattr(settings, "ESIGN_BACKEND", "") or "citypki").strip().lower()
-
-
-def get_backend(name: str | None = None) -> SigningBackend:
-    """Instantiate the configured backend (imports lazily so each backend's dependencies stay local)."""
-    chosen = (name or backend_name()).strip().lower()
-    if chosen == "bsre":
-        from kotapintar.esign.bsre import BsreBackend  # type: ignore[import-not-found,unused-ignore]
-
-        backend: SigningBackend = BsreBackend()
-        return backend
-    if chosen == "citypki":
-        from kotapintar.esign.pki_signing import CityPkiBackend
-
-        return CityPkiBackend()
-    raise SigningError(f"unknown signing backend: {chosen}", code="unknown_backend")

@@ -38,13 +38,29 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from kotapintar.esign.backends import (
-    LEGAL_CERTIFIED,
-    LEVEL_BLT,
+from kotapintar.esign.backends import LEGAL_CERTIFIED, LEVEL_BLT, SignerIdentity, StampSpec
+from kotapintar.esign.errors import (
+    BadNik,
+    BadTotp,
+    BsreBadRequest,
+    BsreBadResponse,
+    BsreCertifyUnsupported,
+    BsreError,
+    BsreLevelUnsupported,
+    BsreNoCertificate,
+    BsreNotAPdf,
+    BsreNotConfigured,
+    BsreNotIncremental,
+    BsreNotRegistered,
+    BsreServerError,
+    BsreTimeout,
+    BsreUnauthorised,
+    BsreUnavailable,
+    CertificateExpired,
+    CertificateRevoked,
+    NoIdentity,
     OutcomeUnknown,
-    SignerIdentity,
     SigningError,
-    StampSpec,
     WrongPassphrase,
 )
 
@@ -70,64 +86,26 @@ _REVOKED_WORDS = ("dicabut", "revoke", "suspend", "dibekukan")
 
 
 # ---------------------------------------------------------------------------------------------
-# Errors
-
-
-class BsreError(SigningError):
-    """BSrE answered with a definite error: the document was not signed."""
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        code: str = "bsre_error",
-        http_status: int | None = None,
-        bsre_code: int | None = None,
-        bsre_message: str = "",
-    ) -> None:
-        super().__init__(message, code=code)
-        self.http_status = http_status
-        self.bsre_code = bsre_code
-        self.bsre_message = bsre_message
+# Errors (their codes are declared in kotapintar.esign.errors)
 
 
 class BsreWrongPassphrase(WrongPassphrase):
     def __init__(self, bsre_message: str = "") -> None:
-        super().__init__(str(_("The passphrase is wrong.")), code="wrong_passphrase")
+        super().__init__()
         self.bsre_code = CODE_WRONG_PASSPHRASE
         self.bsre_message = bsre_message
 
 
-class BsreUserNotRegistered(BsreError):
-    pass
+class BsreCertificateExpired(CertificateExpired, BsreError):
+    """BSrE says the signer's certificate expired: code ``certificate_expired``, with BsreError's data."""
+
+    default_message = _("The signer's BSrE certificate has expired.")
 
 
-class BsreNoCertificate(BsreError):
-    pass
+class BsreCertificateRevoked(CertificateRevoked, BsreError):
+    """BSrE says the signer's certificate is revoked or suspended: code ``certificate_revoked``."""
 
-
-class BsreCertificateExpired(BsreError):
-    pass
-
-
-class BsreCertificateRevoked(BsreError):
-    pass
-
-
-class BsreBadRequest(BsreError):
-    pass
-
-
-class BsreServerError(BsreError):
-    pass
-
-
-class BsreUnavailable(BsreError):
-    """The request never reached the service (refused, unresolvable, TLS failure before sending)."""
-
-
-class BsreNotConfigured(BsreError):
-    pass
+    default_message = _("The signer's BSrE certificate has been revoked or suspended.")
 
 
 class BsreOutcomeUnknown(OutcomeUnknown):
@@ -139,8 +117,7 @@ class BsreOutcomeUnknown(OutcomeUnknown):
 
     def __init__(self, reason: str, *, elapsed_s: float = 0.0, http_status: int | None = None) -> None:
         super().__init__(
-            str(_("BSrE did not give a definite answer; the document may or may not have been signed.")),
-            code="outcome_unknown",
+            _("BSrE did not give a definite answer; the document may or may not have been signed.")
         )
         self.reason = reason
         self.elapsed_s = elapsed_s
@@ -229,30 +206,20 @@ def _classify(status: int, body: bytes) -> SigningError:
     if code == CODE_WRONG_PASSPHRASE:
         return BsreWrongPassphrase(message)
     if code == CODE_NOT_REGISTERED:
-        return BsreUserNotRegistered(
-            str(_("The signer is not registered at BSrE.")), code="bsre_not_registered", **kw
-        )
+        return BsreNotRegistered(**kw)
     if code == CODE_NO_CERTIFICATE:
-        return BsreNoCertificate(
-            str(_("The signer has no active BSrE certificate.")), code="bsre_no_certificate", **kw
-        )
+        return BsreNoCertificate(**kw)
     if any(word in lowered for word in _EXPIRED_WORDS):
-        return BsreCertificateExpired(
-            str(_("The signer's BSrE certificate has expired.")), code="certificate_expired", **kw
-        )
+        return BsreCertificateExpired(**kw)
     if any(word in lowered for word in _REVOKED_WORDS):
-        return BsreCertificateRevoked(
-            str(_("The signer's BSrE certificate has been revoked or suspended.")),
-            code="certificate_revoked",
-            **kw,
-        )
+        return BsreCertificateRevoked(**kw)
     if "passphrase" in lowered:
         return BsreWrongPassphrase(message)
     if status in (401, 403):
-        return BsreError(str(_("BSrE refused the agency credentials.")), code="bsre_unauthorised", **kw)
+        return BsreUnauthorised(**kw)
     if 400 <= status < 500:
-        return BsreBadRequest(str(_("BSrE rejected the request.")), code="bsre_bad_request", **kw)
-    return BsreServerError(str(_("BSrE reported an internal error.")), code="bsre_server_error", **kw)
+        return BsreBadRequest(**kw)
+    return BsreServerError(**kw)
 
 
 class BsreClient:
@@ -271,14 +238,10 @@ class BsreClient:
         self.password = password if password is not None else settings.BSRE_PASSWORD
         self.timeout = float(timeout if timeout is not None else settings.BSRE_TIMEOUT_S)
         if not self.base_url:
-            raise BsreNotConfigured(
-                str(_("BSrE is not configured (BSRE_BASE_URL).")), code="bsre_not_configured"
-            )
+            raise BsreNotConfigured()
         parsed = urllib.parse.urlsplit(self.base_url)
         if parsed.scheme not in ("http", "https") or not parsed.hostname:
-            raise BsreNotConfigured(
-                str(_("BSRE_BASE_URL is not a valid http(s) URL.")), code="bsre_not_configured"
-            )
+            raise BsreNotConfigured(_("BSRE_BASE_URL is not a valid http(s) URL."))
         self._scheme = parsed.scheme
         self._host = parsed.hostname
         self._port = parsed.port
@@ -314,11 +277,7 @@ class BsreClient:
             try:
                 conn.connect()
             except (OSError, ssl.SSLError) as exc:
-                raise BsreUnavailable(
-                    str(_("BSrE cannot be reached.")),
-                    code="bsre_unavailable",
-                    bsre_message=type(exc).__name__,
-                ) from exc
+                raise BsreUnavailable(bsre_message=type(exc).__name__) from exc
             try:
                 conn.request("POST", self._prefix + path, body=body, headers=self._headers())
                 response = conn.getresponse()
@@ -328,11 +287,7 @@ class BsreClient:
                 log.warning("BSrE %s: no answer after %.1fs (%s)", path, elapsed, type(exc).__name__)
                 if unknown_on_failure:
                     raise BsreOutcomeUnknown(type(exc).__name__, elapsed_s=elapsed) from exc
-                raise BsreUnavailable(
-                    str(_("BSrE did not answer in time.")),
-                    code="bsre_timeout",
-                    bsre_message=type(exc).__name__,
-                ) from exc
+                raise BsreTimeout(bsre_message=type(exc).__name__) from exc
         finally:
             conn.close()
         return _Response(status=response.status, body=data)
@@ -371,11 +326,11 @@ class BsreClient:
     ) -> BsreSignResult:
         """Sign one PDF. Exactly one HTTP request; never retried (see module docstring)."""
         if not pdf.startswith(b"%PDF-"):
-            raise BsreBadRequest(str(_("The file is not a PDF.")), code="not_a_pdf")
+            raise BsreNotAPdf()
         payload = _identity(nik, email)
         if totp:
             if not re.fullmatch(r"\d{6,8}", totp):
-                raise BsreBadRequest(str(_("The TOTP code must be 6 to 8 digits.")), code="bad_totp")
+                raise BadTotp()
             payload["totp"] = totp
         elif passphrase:
             payload["passphrase"] = passphrase
@@ -414,41 +369,41 @@ class BsreClient:
     def verify_pdf(self, pdf: bytes, *, password: str = "") -> BsreVerification:
         """BSrE's own verification report (slow for large files: tens of seconds)."""
         if not pdf.startswith(b"%PDF-"):
-            raise BsreBadRequest(str(_("The file is not a PDF.")), code="not_a_pdf")
+            raise BsreNotAPdf()
         payload: dict[str, Any] = {"file": base64.b64encode(pdf).decode("ascii")}
         if password:
             payload["password"] = password
         response = self._post(VERIFY_PATH, payload, unknown_on_failure=False)
         if response.status != 200:
             raise _classify(response.status, response.body)
+        # An answer of another shape is BSrE's fault, never ours: each check names what it expects.
         try:
             data = response.json()
-            infos = data.get("signatureInformations") or []
-            signatures = tuple(_signature_info(item) for item in infos)
-            return BsreVerification(
-                conclusion=str(data.get("conclusion", "")),
-                signature_count=int(data.get("signatureCount", len(signatures))),
-                signatures=signatures,
-            )
-        except (ValueError, AttributeError, TypeError) as exc:
-            raise BsreServerError(
-                str(_("BSrE sent a verification report that cannot be read.")), code="bsre_bad_response"
-            ) from exc
+        except ValueError as exc:  # not JSON (UnicodeDecodeError is a ValueError)
+            raise BsreBadResponse() from exc
+        infos = data.get("signatureInformations") or [] if isinstance(data, dict) else None
+        if not isinstance(infos, list) or not all(isinstance(item, dict) for item in infos):
+            raise BsreBadResponse()
+        signatures = tuple(_signature_info(item) for item in infos)
+        count = data.get("signatureCount", len(signatures))
+        if not isinstance(count, int | str) or not str(count).isdigit():
+            raise BsreBadResponse()
+        return BsreVerification(
+            conclusion=str(data.get("conclusion", "")), signature_count=int(count), signatures=signatures
+        )
 
 
 def _identity(nik: str, email: str) -> dict[str, Any]:
     if nik:
         if not _NIK_RE.match(nik):
-            raise BsreBadRequest(str(_("A NIK has exactly 16 digits.")), code="bad_nik")
+            raise BadNik()
         return {"nik": nik}
     if email and "@" in email and len(email) <= 254:
         return {"email": email}
-    raise BsreBadRequest(str(_("A NIK or an e-mail address identifies the BSrE signer.")), code="no_identity")
+    raise NoIdentity()
 
 
-def _signature_info(item: Any) -> BsreSignatureInfo:
-    if not isinstance(item, dict):
-        raise TypeError("signature information is not an object")
+def _signature_info(item: dict[str, Any]) -> BsreSignatureInfo:
     timestamp = item.get("timestampInfomation", item.get("timestampInformation"))
     return BsreSignatureInfo(
         signer_name=str(item.get("signerName") or item.get("signatureName") or ""),
@@ -544,30 +499,16 @@ class BsreBackend:
     def check_signer(self, signer: SignerIdentity) -> BsreUserStatus:
         """Raise the matching error unless the signer's status is ``ISSUE``."""
         status = self.client.user_status(nik=signer.nik, email=signer.email)
-        kw: dict[str, Any] = {"bsre_code": status.bsre_code, "bsre_message": status.message}
         if status.can_sign:
             return status
+        error: type[BsreError] = BsreNoCertificate
         if status.status == STATUS_NOT_REGISTERED:
-            raise BsreUserNotRegistered(
-                str(_("The signer is not registered at BSrE.")), code="bsre_not_registered", **kw
-            )
-        if status.status == STATUS_NO_CERTIFICATE:
-            raise BsreNoCertificate(
-                str(_("The signer has no active BSrE certificate.")), code="bsre_no_certificate", **kw
-            )
-        if status.status in _EXPIRED_STATUSES:
-            raise BsreCertificateExpired(
-                str(_("The signer's BSrE certificate has expired.")), code="certificate_expired", **kw
-            )
-        if status.status in _REVOKED_STATUSES:
-            raise BsreCertificateRevoked(
-                str(_("The signer's BSrE certificate has been revoked or suspended.")),
-                code="certificate_revoked",
-                **kw,
-            )
-        raise BsreNoCertificate(
-            str(_("The signer has no active BSrE certificate.")), code="bsre_no_certificate", **kw
-        )
+            error = BsreNotRegistered
+        elif status.status in _EXPIRED_STATUSES:
+            error = BsreCertificateExpired
+        elif status.status in _REVOKED_STATUSES:
+            error = BsreCertificateRevoked
+        raise error(bsre_code=status.bsre_code, bsre_message=status.message)
 
     def sign(
         self,
@@ -581,14 +522,9 @@ class BsreBackend:
         level: str,
     ) -> bytes:
         if certify:
-            raise SigningError(
-                str(_("BSrE cannot make a certification signature; use an approval signature.")),
-                code="bsre_certify_unsupported",
-            )
+            raise BsreCertifyUnsupported()
         if level == LEVEL_BLT:
-            raise SigningError(
-                str(_("BSrE signatures are PAdES B-T; B-LT is not available.")), code="bsre_level_unsupported"
-            )
+            raise BsreLevelUnsupported()
         if not passphrase and not signer.totp:
             raise BsreWrongPassphrase()
         self.check_signer(signer)
@@ -602,8 +538,5 @@ class BsreBackend:
         )
         if b"/ByteRange" in document_pdf and not result.pdf.startswith(document_pdf):
             # Signed at BSrE, but rewritten: earlier signatures would break. Do not store it.
-            raise SigningError(
-                str(_("BSrE returned a rewritten file instead of an incremental update.")),
-                code="bsre_not_incremental",
-            )
+            raise BsreNotIncremental()
         return result.pdf

@@ -12,7 +12,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from pyhanko.pdf_utils.reader import PdfFileReader
 
-from kotapintar.core.errors import ValidationFailed
+from kotapintar.core.types import User
+from kotapintar.esign.errors import EmptyFile, FileTooLarge, NotPdf, PdfBroken, PdfEncrypted, PdfNoPages
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
@@ -37,36 +38,30 @@ def pdf_check(data: bytes) -> PdfInfo:
     """Accept only a readable, unencrypted PDF within the size limit; raise ValidationFailed otherwise."""
     limit = max_upload_bytes()
     if len(data) > limit:
-        raise ValidationFailed(
-            _("The file is larger than the limit of %(mb).0f MB.") % {"mb": limit / (1024 * 1024)},
-            code="file_too_large",
+        raise FileTooLarge(
+            _("The file is larger than the limit of %(mb).0f MB.") % {"mb": limit / (1024 * 1024)}
         )
     if not data:
-        raise ValidationFailed(_("The file is empty."), code="empty_file")
+        raise EmptyFile()
     if not data.lstrip()[:5] == b"%PDF-":
-        raise ValidationFailed(_("The file is not a PDF."), code="not_pdf")
+        raise NotPdf()
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         if reader.encrypted:
-            raise ValidationFailed(
-                _("The PDF is encrypted or password-protected; upload it without protection."),
-                code="pdf_encrypted",
-            )
+            raise PdfEncrypted()
         pages = reader.root["/Pages"]["/Count"]
         sizes = []
         for i in range(int(pages)):
-            page_ref = reader.find_page_for_modification(i)[0]
+            page_ref = reader.find_page_for_modification(i)[0]  # type: ignore[no-untyped-call]  # pyHanko leaves it unannotated
             page = page_ref.get_object() if hasattr(page_ref, "get_object") else page_ref
             box = _inherited(page, "/MediaBox")
             sizes.append((float(box[2]) - float(box[0]), float(box[3]) - float(box[1])))
-    except ValidationFailed:
+    except PdfEncrypted:
         raise
     except Exception as exc:
-        raise ValidationFailed(
-            _("The PDF is damaged and cannot be read."), code="pdf_broken", detail=str(exc)[:200]
-        ) from exc
+        raise PdfBroken(detail=str(exc)[:200]) from exc
     if int(pages) < 1:
-        raise ValidationFailed(_("The PDF has no pages."), code="pdf_no_pages")
+        raise PdfNoPages()
     return PdfInfo(pages=int(pages), size=len(data), page_sizes=tuple(sizes))
 
 
@@ -95,9 +90,25 @@ class Letter:
     opd_name: str = "Sekretariat Daerah"
 
 
+def letter_for(*, signer: User, nomor: str, perihal: str, tujuan: str, isi: str) -> Letter:
+    """A letter signed by ``signer``: the signature block from their profile (jabatan, NIP, OPD)."""
+    profile = getattr(signer, "profile", None)
+    opd = getattr(profile, "opd", None)
+    return Letter(
+        nomor=nomor,
+        perihal=perihal,
+        tujuan=tujuan,
+        isi=isi,
+        penandatangan_nama=signer.get_full_name() or signer.get_username(),
+        penandatangan_jabatan=getattr(profile, "jabatan", "") or "",
+        penandatangan_nip=getattr(profile, "nip", "") or "",
+        opd_name=opd.name if opd else "Sekretariat Daerah",
+    )
+
+
 def letter_render(letter: Letter, *, verify_url: str) -> bytes:
     """Render an official letter (kop surat, nomor, perihal, tujuan, isi, penandatangan) to PDF."""
-    from weasyprint import HTML
+    from weasyprint import HTML  # imported on first use: loading WeasyPrint takes about a second
 
     html = render_to_string(
         "esign/pdf/letter.html",

@@ -1,8 +1,11 @@
-"""City PKI primitives: certificate building, key encryption at rest, CRL, OCSP and RFC 3161 tokens.
+"""The city PKI: certificate building, key encryption at rest, CRL, OCSP and RFC 3161 tokens.
 
-No model writes here (services.py does those); functions take and return bytes / cryptography
-objects. Keys are PKCS#8, encrypted with the platform key-encryption key (CA, TSA, OCSP) or with the
-holder's own passphrase (officials).
+The primitives take and return bytes / cryptography objects. Keys are PKCS#8, encrypted with the
+platform key-encryption key (CA, TSA, OCSP) or with the holder's own passphrase (officials).
+
+The responders at the end answer from the database: the CRL of a CA (re-issued when due), OCSP, the
+RFC 3161 TSA, and whether a certificate may sign now. Issuing and revoking certificates are services
+(`services.certificates`); signing (`pki_signing`) and verification read the answers here.
 """
 
 from __future__ import annotations
@@ -17,14 +20,21 @@ from asn1crypto import keys as asn1_keys
 from asn1crypto import tsp
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509 import ocsp
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
 from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from kotapintar.core.keys import key_encryption_key
+from kotapintar.esign import selectors
+from kotapintar.esign.errors import CertificateExpired, CertificateNotYetValid, CertificateRevoked
+from kotapintar.esign.models import CertKind, CrlState, PkiCertificate, Revocation
 
 KEY_SIZE = 2048
 ROOT_YEARS = 20
@@ -174,18 +184,7 @@ def build_root(*, common_name: str, now: dt.datetime | None = None) -> Issued:
         .not_valid_after(start + dt.timedelta(days=365 * ROOT_YEARS))
         .add_extension(x509.BasicConstraints(ca=True, path_length=1), critical=True)
         .add_extension(
-            x509.KeyUsage(
-                digital_signature=False,
-                content_commitment=False,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=True,
-                crl_sign=True,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
+            key_usage(sign_certs=True, digital_signature=False, non_repudiation=False), critical=True
         )
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
         .sign(key, hashes.SHA256())
@@ -193,7 +192,7 @@ def build_root(*, common_name: str, now: dt.datetime | None = None) -> Issued:
     return Issued(cert.public_bytes(serialization.Encoding.DER), key, serial)
 
 
-def _usage(*, sign_certs: bool, digital_signature: bool, non_repudiation: bool) -> x509.KeyUsage:
+def key_usage(*, sign_certs: bool, digital_signature: bool, non_repudiation: bool) -> x509.KeyUsage:
     return x509.KeyUsage(
         digital_signature=digital_signature,
         content_commitment=non_repudiation,
@@ -265,11 +264,11 @@ def build_issued(
         builder = builder.add_extension(
             x509.BasicConstraints(ca=True, path_length=0), critical=True
         ).add_extension(
-            _usage(sign_certs=True, digital_signature=False, non_repudiation=False), critical=True
+            key_usage(sign_certs=True, digital_signature=False, non_repudiation=False), critical=True
         )
     else:
         builder = builder.add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        if kind == "official":
+        if kind in ("official", "tsa"):
             aia.insert(
                 0,
                 x509.AccessDescription(
@@ -278,23 +277,16 @@ def build_issued(
                 ),
             )
             builder = builder.add_extension(
-                _usage(sign_certs=False, digital_signature=True, non_repudiation=True), critical=True
+                key_usage(sign_certs=False, digital_signature=True, non_repudiation=True), critical=True
             )
-        elif kind == "tsa":
-            aia.insert(
-                0,
-                x509.AccessDescription(
-                    x509.oid.AuthorityInformationAccessOID.OCSP,
-                    x509.UniformResourceIdentifier(links.ocsp),
-                ),
-            )
-            builder = builder.add_extension(
-                _usage(sign_certs=False, digital_signature=True, non_repudiation=True), critical=True
-            ).add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+            if kind == "tsa":
+                builder = builder.add_extension(
+                    x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True
+                )
         elif kind == "ocsp":
             builder = (
                 builder.add_extension(
-                    _usage(sign_certs=False, digital_signature=True, non_repudiation=False),
+                    key_usage(sign_certs=False, digital_signature=True, non_repudiation=False),
                     critical=True,
                 )
                 .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.OCSP_SIGNING]), critical=False)
@@ -404,9 +396,8 @@ class CityTimeStamper(DummyTimeStamper):
 
 
 def timestamper(*, tsa_der: bytes, tsa_key: rsa.RSAPrivateKey, chain_der: list[bytes]) -> CityTimeStamper:
-    from pyhanko_certvalidator.registry import SimpleCertificateStore
-
-    store = SimpleCertificateStore.from_certs([to_asn1_cert(d) for d in chain_der])
+    certs = [to_asn1_cert(d) for d in chain_der]
+    store = SimpleCertificateStore.from_certs(certs)  # type: ignore[no-untyped-call]  # pyHanko leaves it unannotated
     return CityTimeStamper(tsa_cert=to_asn1_cert(tsa_der), tsa_key=to_asn1_key(tsa_key), certs_to_embed=store)
 
 
@@ -425,3 +416,120 @@ def tsa_respond(*, request_der: bytes, stamper: CityTimeStamper) -> bytes:
     except (ValueError, TypeError, KeyError):
         return TSA_REJECTION
     return bytes(stamper.request_tsa_response(req).dump())
+
+
+# --- Responders: CRL, OCSP, TSA and usability, answered from the database -----------------------------
+
+
+def crl_refresh(*, ca: PkiCertificate) -> CrlState:
+    """Issue a new CRL for the CA (next CRL number) listing every revoked certificate it issued."""
+    with transaction.atomic():
+        state, _created = CrlState.objects.select_for_update().get_or_create(ca=ca)
+        revoked = [
+            RevokedEntry(int(r.certificate.serial), r.revoked_at, r.reason)
+            for r in Revocation.objects.filter(certificate__issuer=ca).select_related("certificate")
+        ]
+        state.number += 1
+        der, this_update, next_update = build_crl(
+            ca_der=bytes(ca.cert_der),
+            ca_key=service_key(bytes(ca.key_pem)),
+            number=state.number,
+            revoked=revoked,
+        )
+        state.crl_der = der
+        state.this_update = this_update
+        state.next_update = next_update
+        state.save()
+        return state
+
+
+def crl_current(*, ca: PkiCertificate) -> bytes:
+    """The CA's CRL, re-issued when it is missing or past its next update."""
+    state = selectors.crl_state_get(ca)
+    if state is None or not state.crl_der or state.next_update is None or state.next_update <= timezone.now():
+        state = crl_refresh(ca=ca)
+    return bytes(state.crl_der)
+
+
+def certificate_check_usable(cert: PkiCertificate, *, at: dt.datetime | None = None) -> None:
+    """Refuse a revoked or expired (or not yet valid) certificate."""
+    moment = at or timezone.now()
+    if Revocation.objects.filter(certificate=cert).exists():
+        raise CertificateRevoked()
+    if moment >= cert.not_after:
+        raise CertificateExpired()
+    if moment < cert.not_before:
+        raise CertificateNotYetValid()
+
+
+def ocsp_for(
+    cert: PkiCertificate, *, nonce: bytes | None = None, cert_id_hash: hashes.HashAlgorithm | None = None
+) -> bytes:
+    """A signed OCSP response about a certificate issued by the issuing CA."""
+    responder = selectors.ca_get(CertKind.OCSP)
+    assert cert.issuer is not None
+    revocation = Revocation.objects.filter(certificate=cert).first()
+    return ocsp_response(
+        cert_der=bytes(cert.cert_der),
+        issuer_der=bytes(cert.issuer.cert_der),
+        responder_der=bytes(responder.cert_der),
+        responder_key=service_key(bytes(responder.key_pem)),
+        revoked_at=revocation.revoked_at if revocation else None,
+        reason=revocation.reason if revocation else "unspecified",
+        nonce=nonce,
+        cert_id_hash=cert_id_hash,
+    )
+
+
+def _key_hash(cert_der: bytes, algorithm: hashes.HashAlgorithm) -> bytes:
+    """Hash of the subject public key BIT STRING (RFC 6960 issuerKeyHash)."""
+    spki = (
+        load_cert(cert_der)
+        .public_key()
+        .public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    )
+    bits = asn1_keys.PublicKeyInfo.load(spki)["public_key"].contents[1:]
+    digest = hashes.Hash(algorithm)
+    digest.update(bits)
+    return digest.finalize()
+
+
+def ocsp_answer(request_der: bytes) -> bytes:
+    """Answer an RFC 6960 OCSPRequest (DER). Unknown issuers get 'unauthorized', garbage 'malformed'."""
+    try:
+        req = ocsp.load_der_ocsp_request(request_der)
+        serial = req.serial_number
+        issuer_key_hash = req.issuer_key_hash
+        hash_algo = req.hash_algorithm
+    except (ValueError, UnsupportedAlgorithm):  # cryptography's parse errors: a malformed request
+        return ocsp_error(ocsp.OCSPResponseStatus.MALFORMED_REQUEST)
+    try:
+        nonce: bytes | None = req.extensions.get_extension_for_class(x509.OCSPNonce).value.nonce
+    except (x509.ExtensionNotFound, ValueError):  # no nonce, or an unreadable one: answer without
+        nonce = None
+    issuer = None
+    for ca in PkiCertificate.objects.filter(kind=CertKind.ISSUING):
+        if _key_hash(bytes(ca.cert_der), hash_algo) == issuer_key_hash:
+            issuer = ca
+            break
+    if issuer is None:
+        return ocsp_error(ocsp.OCSPResponseStatus.UNAUTHORIZED)
+    cert = selectors.certificate_by_serial(issuer=issuer, serial=serial)
+    if cert is None:
+        return ocsp_error(ocsp.OCSPResponseStatus.UNAUTHORIZED)
+    return ocsp_for(cert, nonce=nonce, cert_id_hash=hash_algo)
+
+
+def city_timestamper() -> CityTimeStamper:
+    """The city TSA's engine (in-process), as the RFC 3161 endpoint and the signing services use it."""
+    tsa = selectors.ca_get(CertKind.TSA)
+    return timestamper(
+        tsa_der=bytes(tsa.cert_der),
+        tsa_key=service_key(bytes(tsa.key_pem)),
+        chain_der=selectors.ca_certs_der(),
+    )
+
+
+def tsa_answer(request_der: bytes) -> bytes:
+    """Answer an RFC 3161 TimeStampReq (DER) with the city TSA."""
+    return tsa_respond(request_der=request_der, stamper=city_timestamper())

@@ -21,21 +21,29 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.sign import fields, signers
 from pyhanko.sign.fields import MDPPerm, SigSeedSubFilter
+from pyhanko.sign.timestamps import TimeStamper
 from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-from kotapintar.esign import pki
+from kotapintar.esign import pki, selectors
 from kotapintar.esign.backends import (
     LEGAL_UNCERTIFIED,
     LEVEL_BB,
     LEVEL_BLT,
     LEVELS,
     SignerIdentity,
-    SigningError,
     StampSpec,
+)
+from kotapintar.esign.errors import (
+    BadLevel,
+    BadPdf,
+    NoCertificate,
+    NotIncremental,
+    SigningError,
     WrongPassphrase,
 )
+from kotapintar.esign.models import CertKind, PkiCertificate
 from kotapintar.esign.stamp import SegnoQRStampStyle
 
 T = TypeVar("T")
@@ -60,19 +68,26 @@ def run_sync(fn: Callable[[], T]) -> T:
 class LoadedSigner:
     """An official's certificate with its decrypted key, for one signing session (or one batch)."""
 
-    certificate: Any  # esign.models.PkiCertificate
+    certificate: PkiCertificate
     key: rsa.RSAPrivateKey
+
+    def chain_der(self) -> list[bytes]:
+        """The certificates above the official's: the issuing CA, then the root."""
+        chain = []
+        issuer = self.certificate.issuer
+        while issuer is not None:
+            chain.append(bytes(issuer.cert_der))
+            issuer = issuer.issuer
+        return chain
 
 
 @sensitive_variables("passphrase")
 def load_signer(*, certificate_id: int, passphrase: str) -> LoadedSigner:
-    from kotapintar.esign.models import PkiCertificate
-    from kotapintar.esign.services import certificate_check_usable
-
+    """The official's certificate, usable now, with its key opened by the passphrase."""
     cert = PkiCertificate.objects.select_related("issuer", "issuer__issuer").filter(pk=certificate_id).first()
     if cert is None or cert.kind != "official":
-        raise SigningError("no signing certificate", code="no_certificate")
-    certificate_check_usable(cert)
+        raise NoCertificate()
+    pki.certificate_check_usable(cert)
     try:
         key = pki.decrypt_key(bytes(cert.key_pem), passphrase.encode("utf-8"))
     except pki.KeyDecryptError:
@@ -88,18 +103,15 @@ def _escape(text: str) -> str:
     return text.replace("%", "%%")
 
 
-def validation_context_for_signing(certificate: Any) -> ValidationContext:
+def validation_context_for_signing(certificate: PkiCertificate) -> ValidationContext:
     """Trust the city root; revocation data produced in-process (CRLs of both CAs, OCSP for the signer)."""
-    from kotapintar.esign import selectors, services
-    from kotapintar.esign.models import CertKind
-
     root = selectors.ca_get(CertKind.ROOT)
     issuing = selectors.ca_get(CertKind.ISSUING)
     return ValidationContext(
         trust_roots=[pki.to_asn1_cert(bytes(root.cert_der))],
         other_certs=[pki.to_asn1_cert(bytes(issuing.cert_der))],
-        crls=[services.crl_current(ca=root), services.crl_current(ca=issuing)],
-        ocsps=[services.ocsp_for(certificate)],
+        crls=[pki.crl_current(ca=root), pki.crl_current(ca=issuing)],
+        ocsps=[pki.ocsp_for(certificate)],
         allow_fetching=False,
         revocation_mode="hard-fail",
     )
@@ -114,21 +126,17 @@ def sign_loaded(
     certify: bool,
     stamp: StampSpec | None,
     level: str,
-    timestamper: Any = None,
+    timestamper: TimeStamper | None = None,
 ) -> bytes:
-    from kotapintar.esign import services
-
+    """Sign with pyHanko: a visible stamp with the QR code of the verification page, at ``level``."""
     if level not in LEVELS:
-        raise SigningError(f"unknown level {level}", code="bad_level")
+        raise BadLevel()
     cert = loaded.certificate
-    issuing = cert.issuer
-    chain = [pki.to_asn1_cert(bytes(issuing.cert_der))]
-    if issuing.issuer is not None:
-        chain.append(pki.to_asn1_cert(bytes(issuing.issuer.cert_der)))
+    chain = [pki.to_asn1_cert(der) for der in loaded.chain_der()]
     simple = signers.SimpleSigner(
         signing_cert=pki.to_asn1_cert(bytes(cert.cert_der)),
         signing_key=pki.to_asn1_key(loaded.key),
-        cert_registry=SimpleCertificateStore.from_certs(chain),
+        cert_registry=SimpleCertificateStore.from_certs(chain),  # type: ignore[no-untyped-call]  # pyHanko leaves it unannotated
     )
     meta = signers.PdfSignatureMetadata(
         field_name=field_name,
@@ -145,7 +153,7 @@ def sign_loaded(
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(document_pdf), strict=False)
     except Exception as exc:
-        raise SigningError(f"unreadable PDF: {exc}", code="bad_pdf") from exc
+        raise BadPdf(detail=str(exc)[:200]) from exc
     existing = {name for name, _value, _ref in fields.enumerate_sig_fields(writer)}
     field_spec = None
     if field_name not in existing:
@@ -172,7 +180,7 @@ def sign_loaded(
         else:
             style = TextStampStyle(stamp_text=text, border_width=1, text_box_style=box_style)
     if timestamper is None and level != LEVEL_BB:
-        timestamper = services.city_timestamper()
+        timestamper = pki.city_timestamper()
     pdf_signer = signers.PdfSigner(
         meta,
         signer=simple,
@@ -185,10 +193,10 @@ def sign_loaded(
     except SigningError:
         raise
     except Exception as exc:
-        raise SigningError(f"signing failed: {exc}", code="signing_failed") from exc
+        raise SigningError(detail=str(exc)[:200]) from exc
     result = out.getvalue()
     if not result.startswith(document_pdf):
-        raise SigningError("the new revision does not extend the previous one", code="not_incremental")
+        raise NotIncremental()
     return bytes(result)
 
 
@@ -197,6 +205,7 @@ class CityPkiBackend:
 
     name = "citypki"
     legal_level = LEGAL_UNCERTIFIED
+    supports_certification = True
 
     def sign(
         self,
@@ -210,7 +219,7 @@ class CityPkiBackend:
         level: str,
     ) -> bytes:
         if signer.certificate_id is None:
-            raise SigningError("no signing certificate", code="no_certificate")
+            raise NoCertificate()
         loaded = load_signer(certificate_id=signer.certificate_id, passphrase=passphrase)
         return sign_loaded(
             document_pdf=document_pdf,

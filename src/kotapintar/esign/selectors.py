@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+import uuid
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
-from kotapintar.core.errors import NotFound
-from kotapintar.core.permissions import has_role, user_opd_id
+from kotapintar.core.permissions import has_role, is_signed_in, user_opd_id
+from kotapintar.core.types import Actor
+from kotapintar.esign.errors import CaNotFound, CodeNotFound, DocumentNotFound, PkiNotReady, RevisionNotFound
 from kotapintar.esign.models import (
     CertKind,
     CrlState,
@@ -34,7 +34,7 @@ def ca_get(kind: str) -> PkiCertificate:
         .first()
     )
     if cert is None:
-        raise NotFound(_("The city PKI is not initialised (run kotapintar pki-init)."), code="pki_not_ready")
+        raise PkiNotReady()
     return cert
 
 
@@ -49,21 +49,17 @@ def ca_certs_der() -> list[bytes]:
     ]
 
 
-def ca_by_public_id(public_id: Any) -> PkiCertificate:
+def ca_by_public_id(public_id: uuid.UUID | str) -> PkiCertificate:
     cert = PkiCertificate.objects.filter(
         public_id=public_id, kind__in=[CertKind.ROOT, CertKind.ISSUING]
     ).first()
     if cert is None:
-        raise NotFound(code="ca_not_found")
+        raise CaNotFound()
     return cert
 
 
 def crl_state_get(ca: PkiCertificate) -> CrlState | None:
     return CrlState.objects.filter(ca=ca).first()
-
-
-def all_crls_der() -> list[bytes]:
-    return [bytes(s.crl_der) for s in CrlState.objects.all() if s.crl_der]
 
 
 def certificate_by_serial(*, issuer: PkiCertificate, serial: int) -> PkiCertificate | None:
@@ -79,8 +75,10 @@ def certificate_list(*, kind: str | None = None) -> QuerySet[PkiCertificate]:
     return qs
 
 
-def certificate_for_user(user: Any) -> PkiCertificate | None:
+def certificate_for_user(user: Actor) -> PkiCertificate | None:
     """The user's newest official certificate that is neither revoked nor expired."""
+    if not is_signed_in(user):
+        return None
     now = timezone.now()
     return (
         PkiCertificate.objects.filter(
@@ -100,12 +98,13 @@ def signed_document_count() -> int:
     return Document.objects.filter(status=DocumentStatus.SIGNED).count()
 
 
-def document_visible_qs(user: Any) -> QuerySet[Document]:
+def document_visible_qs(user: Actor) -> QuerySet[Document]:
+    """The documents a user may see: an admin all; others what they created, act on, or their OPD's."""
     qs = Document.objects.select_related("opd", "created_by").order_by("-created_at")
     if has_role(user, "admin_kota"):
         return qs
-    from django.db.models import Q
-
+    if not is_signed_in(user):
+        return qs.none()
     opd_id = user_opd_id(user)
     cond = Q(created_by=user) | Q(steps__actor=user)
     if opd_id is not None:
@@ -113,28 +112,28 @@ def document_visible_qs(user: Any) -> QuerySet[Document]:
     return qs.filter(cond).distinct()
 
 
-def document_list(*, user: Any) -> QuerySet[Document]:
+def document_list(*, user: Actor) -> QuerySet[Document]:
     return document_visible_qs(user)
 
 
-def document_get(*, user: Any, public_id: Any) -> Document:
+def document_get(*, user: Actor, public_id: uuid.UUID | str) -> Document:
     doc = document_visible_qs(user).filter(public_id=public_id).first()
     if doc is None:
-        raise NotFound(_("Document not found."), code="document_not_found")
+        raise DocumentNotFound()
     return doc
 
 
 def document_by_code(code: str) -> Document:
     doc = Document.objects.filter(code=code).first()
     if doc is None:
-        raise NotFound(_("No document has this verification code."), code="code_not_found")
+        raise CodeNotFound()
     return doc
 
 
 def revision_latest(document: Document) -> DocumentRevision:
     rev = DocumentRevision.objects.filter(document=document).order_by("-seq").first()
     if rev is None:
-        raise NotFound(code="revision_not_found")
+        raise RevisionNotFound()
     return rev
 
 
@@ -155,8 +154,10 @@ def step_current(document: Document) -> WorkflowStep | None:
     )
 
 
-def documents_awaiting(user: Any) -> list[Document]:
+def documents_awaiting(user: Actor) -> list[Document]:
     """Documents whose next pending step belongs to the user."""
+    if not is_signed_in(user):
+        return []
     result = []
     for doc in Document.objects.filter(steps__actor=user, steps__status=StepStatus.PENDING).distinct():
         step = step_current(doc)

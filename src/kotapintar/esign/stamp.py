@@ -36,7 +36,7 @@ class SegnoQRStamp(QRStamp):
     def _qr_xobject(self) -> tuple[Any, int]:
         commands, size = qr_commands(self.url)
         xobj = init_xobject_dictionary(commands, size, size)
-        xobj.compress()
+        xobj.compress()  # type: ignore[no-untyped-call]  # pyHanko leaves it unannotated
         writer = self.writer
         assert writer is not None
         return writer.add_object(xobj), size

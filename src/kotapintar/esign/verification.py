@@ -17,15 +17,18 @@ from typing import Any
 from asn1crypto import pem
 from asn1crypto import x509 as asn1_x509
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
-from kotapintar.core.errors import ValidationFailed
-from kotapintar.esign import documents, selectors
-from kotapintar.esign.models import PkiCertificate, Revocation
+from kotapintar.esign import documents, pki, selectors
+from kotapintar.esign.errors import PdfBroken
+from kotapintar.esign.models import CrlState, PkiCertificate, Revocation
 from kotapintar.esign.pki_signing import run_sync
 
 logger = logging.getLogger(__name__)
@@ -72,12 +75,10 @@ def validation_context(*, moment: dt.datetime | None = None) -> ValidationContex
     With ``moment`` the chain is judged at that time (a timestamped signature made before a later
     revocation), accepting today's CRL as evidence about that earlier moment.
     """
-    from kotapintar.esign import services
-
     roots = [asn1_x509.Certificate.load(d) for d in selectors.trust_roots_der()] + extra_trust_roots()
     crls: list[bytes] = []
     for ca in PkiCertificate.objects.filter(kind__in=["root", "issuing"]):
-        crls.append(services.crl_current(ca=ca))
+        crls.append(pki.crl_current(ca=ca))
     return ValidationContext(
         trust_roots=roots,
         other_certs=[asn1_x509.Certificate.load(d) for d in selectors.ca_certs_der()],
@@ -108,7 +109,7 @@ def _signature_report(embedded: Any, vc: ValidationContext) -> dict[str, Any]:
     field = embedded.field_name
     try:
         status = run_sync(lambda: validate_pdf_signature(embedded, vc, ts_validation_context=vc))
-    except Exception as exc:  # noqa: BLE001 - a malformed signature is reported, not raised
+    except Exception as exc:  # noqa: BLE001 - public check of any uploaded file: whatever pyHanko raises on a malformed signature is reported as unreadable, never a 500
         return {
             "field": field,
             "valid": False,
@@ -128,10 +129,7 @@ def _signature_report(embedded: Any, vc: ValidationContext) -> dict[str, Any]:
         problem("bad_signature", _("The cryptographic signature is not valid."))
     chain: list[str] = []
     if status.validation_path is not None:
-        try:
-            chain = [c.subject.human_friendly for c in status.validation_path.iter_certs(include_root=True)]
-        except Exception:  # noqa: BLE001 - path display is best effort
-            chain = []
+        chain = [c.subject.human_friendly for c in status.validation_path.iter_certs(include_root=True)]
     revocation = _city_revocation(cert)
     revoked_before = bool(revocation and signing_time and revocation.revoked_at <= signing_time)
     if revocation is not None and not revoked_before and ts is not None and ts.trusted and ts.valid:
@@ -218,7 +216,7 @@ def _signature_report(embedded: Any, vc: ValidationContext) -> dict[str, Any]:
 def _is_certification(embedded: Any) -> bool:
     try:
         return embedded.docmdp_level is not None
-    except Exception:  # noqa: BLE001
+    except (PdfError, ValueError):  # an unreadable DocMDP entry (SignatureValidationError is a ValueError)
         return False
 
 
@@ -229,7 +227,7 @@ def verify_pdf(data: bytes) -> dict[str, Any]:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         sigs = list(reader.embedded_signatures)
     except Exception as exc:
-        raise ValidationFailed(_("The PDF is damaged and cannot be read."), code="pdf_broken") from exc
+        raise PdfBroken() from exc
     vc = validation_context()
     reports = [_signature_report(sig, vc) for sig in sigs]
     all_valid = bool(reports) and all(r["valid"] for r in reports)
@@ -250,11 +248,6 @@ def verify_pdf(data: bytes) -> dict[str, Any]:
 def verify_stored(pdf: bytes, *, sha256: str) -> dict[str, Any]:
     """The report for a stored revision, cached for a few minutes per (revision, CRL state, language):
     the public QR page is opened often, and a new revocation changes the CRL numbers and so the key."""
-    from django.core.cache import cache
-    from django.utils.translation import get_language
-
-    from kotapintar.esign.models import CrlState
-
     crl_state = "-".join(f"{s.ca_id}.{s.number}" for s in CrlState.objects.order_by("ca_id"))
     key = f"esign:report:{sha256}:{crl_state}:{get_language()}"
     report: dict[str, Any] | None = cache.get(key)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import base64
 import urllib.parse
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,18 +21,27 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kotapintar.core import ratelimit
-from kotapintar.core.errors import DomainError, NotFound
+from kotapintar.core.errors import DomainError, NotFound, UserNotFound
 from kotapintar.core.models import Role
 from kotapintar.core.permissions import has_role
-from kotapintar.esign import documents, selectors, services, verification
+from kotapintar.core.types import User
+from kotapintar.esign import documents, pki, selectors, services, verification
 from kotapintar.esign.backends import backend_name
-from kotapintar.esign.models import CertKind, DocumentStatus, StepKind
+from kotapintar.esign.errors import CertificateNotFound
+from kotapintar.esign.models import CertKind, Document, DocumentStatus, PkiCertificate, StepKind
 
 MAX_PASSPHRASE = 256
 
 
-def _error(request: HttpRequest, exc: DomainError) -> None:
-    messages.error(request, str(exc.message))
+def _act(request: HttpRequest, doc: Document, action: Callable[[], object], done: str) -> HttpResponse:
+    """Run one service call for the document page: its error or ``done`` as a message, then back."""
+    try:
+        action()
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, done)
+    return redirect("esign:document_detail", public_id=doc.public_id)
 
 
 # --- Documents -----------------------------------------------------------------------------------------
@@ -91,9 +100,7 @@ def document_upload(request: HttpRequest) -> HttpResponse:
 
 
 def _signer_choices() -> list[tuple[str, str]]:
-    users = (
-        get_user_model().objects.filter(groups__name=Role.PENANDATANGAN, is_active=True).order_by("username")
-    )
+    users = User.objects.filter(groups__name=Role.PENANDATANGAN, is_active=True).order_by("username")
     return [(str(u.pk), f"{u.get_full_name() or u.username} ({u.username})") for u in users]
 
 
@@ -122,18 +129,13 @@ class LetterForm(forms.Form):
 def document_generate(request: HttpRequest) -> HttpResponse:
     form = LetterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        signer = get_user_model().objects.get(pk=int(form.cleaned_data["penandatangan"]))
-        profile = getattr(signer, "profile", None)
-        opd = getattr(profile, "opd", None)
-        letter = documents.Letter(
+        signer = User.objects.get(pk=int(form.cleaned_data["penandatangan"]))
+        letter = documents.letter_for(
+            signer=signer,
             nomor=form.cleaned_data["nomor"],
             perihal=form.cleaned_data["perihal"],
             tujuan=form.cleaned_data["tujuan"],
             isi=form.cleaned_data["isi"],
-            penandatangan_nama=signer.get_full_name() or signer.username,
-            penandatangan_jabatan=getattr(profile, "jabatan", "") or "",
-            penandatangan_nip=getattr(profile, "nip", "") or "",
-            opd_name=opd.name if opd else "Sekretariat Daerah",
         )
         try:
             doc = services.document_generate(actor=request.user, letter=letter)
@@ -149,15 +151,12 @@ def document_generate(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def document_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
-    try:
-        doc = selectors.document_get(user=request.user, public_id=public_id)
-    except NotFound as exc:
-        raise Http404(str(exc.message)) from exc
+def document_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    doc = _doc_or_404(request, public_id)
     steps = list(selectors.step_list(doc))
     current = selectors.step_current(doc) if doc.status == DocumentStatus.IN_PROGRESS else None
     is_owner = doc.created_by_id == request.user.pk or has_role(request.user, Role.ADMIN_KOTA)
-    users = get_user_model().objects.filter(is_active=True).order_by("username")
+    users = User.objects.filter(is_active=True).order_by("username")
     return render(
         request,
         "esign/detail.html",
@@ -183,122 +182,117 @@ def document_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
     )
 
 
-def _doc_or_404(request: HttpRequest, public_id: Any) -> Any:
+def _doc_or_404(request: HttpRequest, public_id: uuid.UUID) -> Document:
     try:
         return selectors.document_get(user=request.user, public_id=public_id)
     except NotFound as exc:
         raise Http404(str(exc.message)) from exc
 
 
-@login_required
-@require_POST
-def workflow_start(request: HttpRequest, public_id: Any) -> HttpResponse:
-    doc = _doc_or_404(request, public_id)
-    user_model = get_user_model()
+def _step_specs(request: HttpRequest) -> list[services.StepSpec]:
+    """The steps chosen on the document page: reviewers (paraf) first, then signers."""
     specs: list[services.StepSpec] = []
-    try:
-        for kind, field in ((StepKind.PARAF, "paraf"), (StepKind.SIGN, "sign")):
-            for raw in request.POST.getlist(field):
-                if not raw:
-                    continue
-                user = user_model.objects.filter(pk=int(raw) if raw.isdigit() else 0).first()
-                if user is None:
-                    raise NotFound(_("Unknown user."), code="user_not_found")
-                page = request.POST.get("page", "")
-                specs.append(
-                    services.StepSpec(
-                        kind=kind,
-                        actor=user,
-                        page=int(page) if page.isdigit() and kind == StepKind.SIGN else None,
-                    )
+    page = request.POST.get("page", "")
+    for kind, field in ((StepKind.PARAF, "paraf"), (StepKind.SIGN, "sign")):
+        for raw in request.POST.getlist(field):
+            if not raw:
+                continue
+            user = User.objects.filter(pk=int(raw) if raw.isdigit() else 0).first()
+            if user is None:
+                raise UserNotFound()
+            specs.append(
+                services.StepSpec(
+                    kind=kind,
+                    actor=user,
+                    page=int(page) if page.isdigit() and kind == StepKind.SIGN else None,
                 )
-        services.workflow_start(actor=request.user, document=doc, steps=specs)
-    except DomainError as exc:
-        _error(request, exc)
-    else:
-        messages.success(request, _("The workflow has started; the first person has been notified."))
-    return redirect("esign:document_detail", public_id=doc.public_id)
+            )
+    return specs
 
 
 @login_required
 @require_POST
-def paraf(request: HttpRequest, public_id: Any) -> HttpResponse:
+def workflow_start(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     doc = _doc_or_404(request, public_id)
-    try:
-        services.paraf_approve(actor=request.user, document=doc, note=str(request.POST.get("note", "")))
-    except DomainError as exc:
-        _error(request, exc)
-    else:
-        messages.success(request, _("Your initials were recorded."))
-    return redirect("esign:document_detail", public_id=doc.public_id)
+    return _act(
+        request,
+        doc,
+        lambda: services.workflow_start(actor=request.user, document=doc, steps=_step_specs(request)),
+        _("The workflow has started; the first person has been notified."),
+    )
 
 
 @login_required
 @require_POST
-def send_back(request: HttpRequest, public_id: Any) -> HttpResponse:
+def paraf(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     doc = _doc_or_404(request, public_id)
-    try:
-        services.document_send_back(
-            actor=request.user, document=doc, reason=str(request.POST.get("reason", ""))
-        )
-    except DomainError as exc:
-        _error(request, exc)
-    else:
-        messages.success(request, _("The document was sent back to its creator."))
-    return redirect("esign:document_detail", public_id=doc.public_id)
+    note = str(request.POST.get("note", ""))
+    return _act(
+        request,
+        doc,
+        lambda: services.paraf_approve(actor=request.user, document=doc, note=note),
+        _("Your initials were recorded."),
+    )
 
 
 @login_required
 @require_POST
-def restart(request: HttpRequest, public_id: Any) -> HttpResponse:
+def send_back(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     doc = _doc_or_404(request, public_id)
-    try:
-        services.workflow_restart(actor=request.user, document=doc)
-    except DomainError as exc:
-        _error(request, exc)
-    else:
-        messages.success(request, _("The document was resubmitted."))
-    return redirect("esign:document_detail", public_id=doc.public_id)
+    reason = str(request.POST.get("reason", ""))
+    return _act(
+        request,
+        doc,
+        lambda: services.document_send_back(actor=request.user, document=doc, reason=reason),
+        _("The document was sent back to its creator."),
+    )
 
 
 @login_required
 @require_POST
-def resolve_unknown(request: HttpRequest, public_id: Any) -> HttpResponse:
+def restart(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    doc = _doc_or_404(request, public_id)
+    return _act(
+        request,
+        doc,
+        lambda: services.workflow_restart(actor=request.user, document=doc),
+        _("The document was resubmitted."),
+    )
+
+
+@login_required
+@require_POST
+def resolve_unknown(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     doc = _doc_or_404(request, public_id)
     upload = request.FILES.get("file")
-    try:
-        services.document_resolve_unknown(
-            actor=request.user, document=doc, signed_pdf=upload.read() if upload is not None else None
-        )
-    except DomainError as exc:
-        _error(request, exc)
-    else:
-        messages.success(request, _("The signing call was settled."))
-    return redirect("esign:document_detail", public_id=doc.public_id)
+    signed_pdf = upload.read() if upload is not None else None
+    return _act(
+        request,
+        doc,
+        lambda: services.document_resolve_unknown(actor=request.user, document=doc, signed_pdf=signed_pdf),
+        _("The signing call was settled."),
+    )
 
 
 @never_cache
 @sensitive_post_parameters("passphrase")
 @login_required
 @require_POST
-def sign(request: HttpRequest, public_id: Any) -> HttpResponse:
+def sign(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     doc = _doc_or_404(request, public_id)
     passphrase = str(request.POST.get("passphrase", ""))[:MAX_PASSPHRASE]
     totp = str(request.POST.get("totp", "")).strip()[:16]
-    try:
-        services.document_sign(actor=request.user, document=doc, passphrase=passphrase, totp=totp)
-    except DomainError as exc:
-        _error(request, exc)
-    else:
-        messages.success(request, _("The document was signed."))
-    finally:
-        del passphrase
-    return redirect("esign:document_detail", public_id=doc.public_id)
+    return _act(
+        request,
+        doc,
+        lambda: services.document_sign(actor=request.user, document=doc, passphrase=passphrase, totp=totp),
+        _("The document was signed."),
+    )
 
 
 @login_required
 @require_GET
-def revision_download(request: HttpRequest, public_id: Any, seq: int) -> HttpResponse:
+def revision_download(request: HttpRequest, public_id: uuid.UUID, seq: int) -> HttpResponse:
     doc = _doc_or_404(request, public_id)
     rev = doc.revisions.filter(seq=seq).first()
     if rev is None:
@@ -325,7 +319,7 @@ def batch_sign(request: HttpRequest) -> HttpResponse:
         try:
             results = services.document_sign_batch(actor=request.user, documents_=docs, passphrase=passphrase)
         except DomainError as exc:
-            _error(request, exc)
+            messages.error(request, str(exc.message))
         else:
             ok = sum(1 for r in results if r.ok)
             messages.success(request, _("%(ok)d of %(n)d documents signed.") % {"ok": ok, "n": len(results)})
@@ -333,7 +327,7 @@ def batch_sign(request: HttpRequest) -> HttpResponse:
     return render(request, "esign/batch.html", {"waiting": waiting, "results": results})
 
 
-def _current_is_sign(doc: Any) -> bool:
+def _current_is_sign(doc: Document) -> bool:
     step = selectors.step_current(doc)
     return step is not None and step.kind == StepKind.SIGN
 
@@ -346,9 +340,9 @@ def certificates(request: HttpRequest) -> HttpResponse:
         action = request.POST.get("action")
         try:
             if action == "issue":
-                user = get_user_model().objects.filter(pk=int(request.POST.get("user") or 0)).first()
+                user = User.objects.filter(pk=int(request.POST.get("user") or 0)).first()
                 if user is None:
-                    raise NotFound(_("Unknown user."), code="user_not_found")
+                    raise UserNotFound()
                 services.certificate_issue(
                     actor=request.user,
                     user=user,
@@ -359,7 +353,7 @@ def certificates(request: HttpRequest) -> HttpResponse:
                 cert_id = _uuid_or_none(request.POST.get("certificate"))
                 cert = selectors.certificate_list().filter(public_id=cert_id).first() if cert_id else None
                 if cert is None:
-                    raise NotFound(_("Unknown certificate."), code="certificate_not_found")
+                    raise CertificateNotFound()
                 services.certificate_revoke(
                     actor=request.user,
                     certificate=cert,
@@ -387,7 +381,7 @@ def certificates(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _uuid_or_none(value: Any) -> uuid.UUID | None:
+def _uuid_or_none(value: object) -> uuid.UUID | None:
     try:
         return uuid.UUID(str(value))
     except ValueError:
@@ -432,11 +426,15 @@ def verify_upload(request: HttpRequest) -> HttpResponse:
     return render(request, "esign/verify_upload.html", {"form": form, "report": report})
 
 
-def verify_code(request: HttpRequest, code: str) -> HttpResponse:
+def _doc_by_code_or_404(code: str) -> Document:
     try:
-        doc = selectors.document_by_code(code)
+        return selectors.document_by_code(code)
     except NotFound as exc:
         raise Http404(str(exc.message)) from exc
+
+
+def verify_code(request: HttpRequest, code: str) -> HttpResponse:
+    doc = _doc_by_code_or_404(code)
     latest = selectors.revision_latest(doc)
     report = (
         verification.verify_stored(bytes(latest.pdf), sha256=latest.sha256)
@@ -456,10 +454,7 @@ def verify_code(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def verify_download(request: HttpRequest, code: str) -> HttpResponse:
-    try:
-        doc = selectors.document_by_code(code)
-    except NotFound as exc:
-        raise Http404(str(exc.message)) from exc
+    doc = _doc_by_code_or_404(code)
     latest = selectors.revision_latest(doc)
     return _pdf_response(bytes(latest.pdf), f"{doc.code}.pdf")
 
@@ -467,28 +462,27 @@ def verify_download(request: HttpRequest, code: str) -> HttpResponse:
 # --- PKI endpoints ---------------------------------------------------------------------------------------
 
 
-@require_GET
-def pki_crl(request: HttpRequest, public_id: Any) -> HttpResponse:
+def _ca_or_404(public_id: uuid.UUID) -> PkiCertificate:
     try:
-        ca = selectors.ca_by_public_id(public_id)
+        return selectors.ca_by_public_id(public_id)
     except NotFound as exc:
         raise Http404 from exc
-    response = HttpResponse(services.crl_current(ca=ca), content_type="application/pkix-crl")
+
+
+@require_GET
+def pki_crl(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    response = HttpResponse(pki.crl_current(ca=_ca_or_404(public_id)), content_type="application/pkix-crl")
     response["Cache-Control"] = "max-age=60"
     return response
 
 
 @require_GET
-def pki_ca(request: HttpRequest, public_id: Any) -> HttpResponse:
-    try:
-        ca = selectors.ca_by_public_id(public_id)
-    except NotFound as exc:
-        raise Http404 from exc
-    return HttpResponse(bytes(ca.cert_der), content_type="application/pkix-cert")
+def pki_ca(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    return HttpResponse(bytes(_ca_or_404(public_id).cert_der), content_type="application/pkix-cert")
 
 
 def _ocsp_response(body: bytes) -> HttpResponse:
-    return HttpResponse(services.ocsp_answer(body), content_type="application/ocsp-response")
+    return HttpResponse(pki.ocsp_answer(body), content_type="application/ocsp-response")
 
 
 @csrf_exempt
@@ -512,4 +506,4 @@ def pki_ocsp_get(request: HttpRequest, encoded: str) -> HttpResponse:
 def pki_tsa(request: HttpRequest) -> HttpResponse:
     if not selectors.pki_ready():
         raise Http404
-    return HttpResponse(services.tsa_answer(request.body[:65536]), content_type="application/timestamp-reply")
+    return HttpResponse(pki.tsa_answer(request.body[:65536]), content_type="application/timestamp-reply")

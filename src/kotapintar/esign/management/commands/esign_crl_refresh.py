@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from kotapintar.esign import services
+from kotapintar.esign import pki
 from kotapintar.esign.models import CertKind, PkiCertificate
 
 
@@ -15,7 +15,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         for ca in PkiCertificate.objects.filter(kind__in=[CertKind.ROOT, CertKind.ISSUING]).order_by("pk"):
-            state = services.crl_refresh(ca=ca)
+            state = pki.crl_refresh(ca=ca)
             self.stdout.write(
                 f"{ca.common_name}: CRL #{state.number}, next update {state.next_update:%Y-%m-%d %H:%M}"
             )

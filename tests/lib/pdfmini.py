@@ -1,11 +1,10 @@
-"""A small, fast PDF writer for one-page official letters (naskah dinas), signature-ready.
+"""A small, fast PDF writer for one-page letters: the tests' source of distinct PDFs to sign.
 
-No Django imports. It writes a complete PDF 1.7 file in one pass with the standard Type 1 fonts
-Helvetica and Helvetica-Bold (WinAnsiEncoding, no embedding), and can prepare a PAdES signature
-in the same write: an AcroForm with one signature field whose value is a signature dictionary
-(``/ETSI.CAdES.detached``) holding a fixed-width ``/ByteRange`` and a zero-filled ``/Contents``
-placeholder. The caller hashes the two byte ranges, builds the CMS and splices its hex into the gap
-(see ``kotapintar.esign.fastsign``).
+Moved out of ``kotapintar.lib``: no product code writes letters this way (the app renders its letters
+with WeasyPrint, ``esign.documents.letter_render``), and its signature placeholder went with the fast
+signer's letter path. No Django imports. It writes a complete PDF 1.7 file in one pass with the
+standard Type 1 fonts Helvetica and Helvetica-Bold (WinAnsiEncoding, no embedding); a verification
+URL is drawn as a QR code of vector modules.
 
 Text outside WinAnsi (cp1252) is replaced by ``?``: the standard fonts carry no other glyphs.
 """
@@ -15,7 +14,6 @@ from __future__ import annotations
 import functools
 import os
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any, cast
 
 # Advance widths (1/1000 em) of the standard Helvetica and Helvetica-Bold fonts for ASCII 32..126
@@ -38,10 +36,6 @@ _HELV_BOLD = (
 A4 = (595.28, 841.89)
 MARGIN_LEFT = 72.0
 MARGIN_RIGHT = 56.0
-
-# Width of the /ByteRange array placeholder: "[0 " + three 10-digit numbers + "]" padded.
-_BR_WIDTH = 36
-
 
 # Width by WinAnsi byte value (0..255); unknown glyphs get an average width.
 _WIDTHS = [556] * 256
@@ -87,18 +81,6 @@ def pdf_string(text: str) -> bytes:
     """A PDF literal string in WinAnsiEncoding, with ``( ) \\`` escaped."""
     raw = text.encode("cp1252", errors="replace")
     return b"(" + raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b")"
-
-
-def pdf_date(moment: datetime) -> str:
-    """A PDF date string ``D:YYYYMMDDHHmmSS+HH'mm'`` (``Z`` for naive or UTC datetimes)."""
-    offset = moment.utcoffset()
-    stamp = moment.strftime("D:%Y%m%d%H%M%S")
-    if offset is None or not offset:
-        return stamp + "Z"
-    minutes = int(offset.total_seconds() // 60)
-    sign = "+" if minutes >= 0 else "-"
-    minutes = abs(minutes)
-    return f"{stamp}{sign}{minutes // 60:02d}'{minutes % 60:02d}'"
 
 
 @dataclass(frozen=True)
@@ -341,207 +323,38 @@ def qr_drawing(data: str, *, x: float, y: float, size: float) -> bytes:
     return b"".join(out)
 
 
-@dataclass(frozen=True)
-class SignaturePlaceholder:
-    """Where the signature goes in a prepared PDF.
-
-    ``contents_start``/``contents_end`` delimit ``<…>`` (the hex string including its angle
-    brackets); ``byte_range`` is the array already written into the file.
-    """
-
-    contents_start: int
-    contents_end: int
-    byte_range: tuple[int, int, int, int]
-
-    @property
-    def capacity(self) -> int:
-        """How many bytes of CMS fit (hex digits / 2)."""
-        return (self.contents_end - self.contents_start - 2) // 2
-
-
-@dataclass(frozen=True)
-class PreparedPdf:
-    """A PDF written with a signature placeholder, plus the layout needed to append updates."""
-
-    data: bytearray
-    placeholder: SignaturePlaceholder
-    catalog_body: bytes  # the body of object 1 (the catalog), reused by incremental updates
-    object_count: int  # /Size of the trailer
-    xref_offset: int
-    trailer_id: bytes  # the hex id written in /ID
-
-
-def letter_pdf(
-    letter: Letter,
-    *,
-    signature_bytes: int = 0,
-    field_name: str = "Signature1",
-    signing_time: datetime | None = None,
-    reason: str = "",
-    location: str = "",
-    signer_name: str = "",
-    certify: bool = False,
-) -> PreparedPdf:
-    """Write ``letter`` as a one-page PDF.
-
-    With ``signature_bytes > 0`` the file also holds an (invisible) signature field filled with a
-    signature dictionary whose ``/Contents`` reserves that many bytes; the ``/ByteRange`` written
-    in the file is already final (it only depends on the layout), so the caller only hashes and
-    splices. ``certify`` makes it a certification signature (DocMDP, P2: later revisions may only
-    fill forms and sign). With ``signature_bytes == 0`` a plain, unsigned PDF is written.
-    """
+def letter_pdf(letter: Letter) -> bytes:
+    """Write ``letter`` as a one-page, unsigned PDF 1.7 file."""
     content = _content_stream(letter)
-    signing = signature_bytes > 0
-    objects: list[bytes] = []
-    if signing:
-        catalog = b"<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [5 0 R] /SigFlags 3 >>%s >>" % (
-            b" /Perms << /DocMDP 8 0 R >>" if certify else b""
-        )
-        page_annots = b" /Annots [5 0 R]"
-    else:
-        catalog = b"<< /Type /Catalog /Pages 2 0 R >>"
-        page_annots = b""
-    objects.append(catalog)  # 1
-    objects.append(b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>")  # 2
-    objects.append(
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %.2f %.2f] "
-        b"/Resources << /Font << /F1 6 0 R /F2 7 0 R >> /ProcSet [/PDF /Text] >> "
-        b"/Contents 4 0 R%s >>" % (A4[0], A4[1], page_annots)
-    )  # 3
-    objects.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content))  # 4
-    if signing:
-        objects.append(
-            b"<< /Type /Annot /Subtype /Widget /FT /Sig /T %s /Rect [0 0 0 0] /F 132 /P 3 0 R "
-            b"/V 8 0 R >>" % pdf_string(field_name)
-        )  # 5
-    else:
-        objects.append(b"null")  # 5 (unused)
-    objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")  # 6
-    objects.append(
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>"
-    )  # 7
-
+        b"/Resources << /Font << /F1 5 0 R /F2 6 0 R >> /ProcSet [/PDF /Text] >> "
+        b"/Contents 4 0 R >>" % A4,
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>",
+    ]
     buf = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
     offsets: list[int] = []
     for number, body in enumerate(objects, start=1):
         offsets.append(len(buf))
         buf += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-
-    contents_start = contents_end = 0
-    br_pos = 0
-    if signing:
-        extra = b""
-        if signing_time is not None:
-            extra += b" /M " + pdf_string(pdf_date(signing_time))
-        if reason:
-            extra += b" /Reason " + pdf_string(reason)
-        if location:
-            extra += b" /Location " + pdf_string(location)
-        if certify:
-            # Certification signature: later changes limited to filling forms and signing (P2).
-            extra += (
-                b" /Reference [<< /Type /SigRef /TransformMethod /DocMDP "
-                b"/TransformParams << /Type /TransformParams /P 2 /V /1.2 >> >>]"
-            )
-        if signer_name:
-            extra += b" /Name " + pdf_string(signer_name)
-        offsets.append(len(buf))
-        head = (
-            b"8 0 obj\n<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached%s "
-            b"/ByteRange " % extra
-        )
-        buf += head
-        br_pos = len(buf)
-        buf += b" " * _BR_WIDTH + b" /Contents "
-        contents_start = len(buf)
-        buf += b"<" + b"0" * (2 * signature_bytes) + b">"
-        contents_end = len(buf)
-        buf += b" >>\nendobj\n"
-    object_count = len(offsets) + 1
-
+    count = len(offsets) + 1
     xref_offset = len(buf)
     trailer_id = os.urandom(16).hex().encode()
-    xref = [b"xref\n0 %d\n0000000000 65535 f \n" % object_count]
-    xref.extend(b"%010d 00000 n \n" % off for off in offsets)
-    buf += b"".join(xref)
+    buf += b"xref\n0 %d\n0000000000 65535 f \n" % count
+    buf += b"".join(b"%010d 00000 n \n" % off for off in offsets)
     buf += b"trailer\n<< /Size %d /Root 1 0 R /ID [<%s> <%s>] >>\nstartxref\n%d\n%%%%EOF\n" % (
-        object_count,
+        count,
         trailer_id,
         trailer_id,
         xref_offset,
     )
-
-    byte_range = (0, 0, 0, 0)
-    if signing:
-        byte_range = (0, contents_start, contents_end, len(buf) - contents_end)
-        text = b"[0 %d %d %d]" % byte_range[1:]
-        buf[br_pos : br_pos + _BR_WIDTH] = text.ljust(_BR_WIDTH)
-    return PreparedPdf(
-        data=buf,
-        placeholder=SignaturePlaceholder(contents_start, contents_end, byte_range),
-        catalog_body=catalog,
-        object_count=object_count,
-        xref_offset=xref_offset,
-        trailer_id=trailer_id,
-    )
+    return bytes(buf)
 
 
-def append_dss_update(
-    prepared: PreparedPdf,
-    signed: bytes,
-    *,
-    certs: list[bytes],
-    crls: list[bytes],
-    ocsps: list[bytes],
-) -> bytes:
-    """Append an incremental update to ``signed`` (the signed output of ``letter_pdf``) adding a
-    Document Security Store (PAdES B-LT) with the given DER certificates, CRLs and OCSP responses.
-
-    The catalog (object 1) is rewritten unchanged apart from ``/DSS``; nothing else is touched, so
-    the signed revision stays intact and the update is one a validator's difference analysis allows.
-    """
-    first = prepared.object_count  # first free object number
-    numbers = iter(range(first + 1, first + 1 + len(certs) + len(crls) + len(ocsps)))
-    parts: list[tuple[int, bytes]] = []
-    cert_refs: list[bytes] = []
-    crl_refs: list[bytes] = []
-    ocsp_refs: list[bytes] = []
-    for group, refs in ((certs, cert_refs), (crls, crl_refs), (ocsps, ocsp_refs)):
-        for der in group:
-            number = next(numbers)
-            refs.append(b"%d 0 R" % number)
-            parts.append((number, b"<< /Length %d >>\nstream\n%s\nendstream" % (len(der), der)))
-    dss = b"<< /Type /DSS"
-    if cert_refs:
-        dss += b" /Certs [" + b" ".join(cert_refs) + b"]"
-    if crl_refs:
-        dss += b" /CRLs [" + b" ".join(crl_refs) + b"]"
-    if ocsp_refs:
-        dss += b" /OCSPs [" + b" ".join(ocsp_refs) + b"]"
-    dss += b" >>"
-    catalog = prepared.catalog_body[:-2].rstrip() + b" /DSS %d 0 R >>" % first
-
-    out = bytearray(signed)
-    if not out.endswith(b"\n"):
-        out += b"\n"
-    entries: list[tuple[int, int]] = []
-    entries.append((1, len(out)))
-    out += b"1 0 obj\n%s\nendobj\n" % catalog
-    entries.append((first, len(out)))
-    out += b"%d 0 obj\n%s\nendobj\n" % (first, dss)
-    for number, body in parts:
-        entries.append((number, len(out)))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    size = first + 1 + len(parts)
-    xref_offset = len(out)
-    out += b"xref\n0 1\n0000000000 65535 f \n1 1\n%010d 00000 n \n" % entries[0][1]
-    out += b"%d %d\n" % (first, len(entries) - 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for _, offset in entries[1:])
-    out += b"trailer\n<< /Size %d /Root 1 0 R /Prev %d /ID [<%s> <%s>] >>\nstartxref\n%d\n%%%%EOF\n" % (
-        size,
-        prepared.xref_offset,
-        prepared.trailer_id,
-        prepared.trailer_id,
-        xref_offset,
-    )
-    return bytes(out)
+def plain_letter(**fields: Any) -> bytes:
+    """An unsigned one-page letter (the fields of :class:`Letter`) as PDF bytes."""
+    return letter_pdf(Letter(**fields))

@@ -1,15 +1,14 @@
-"""The small letter PDF writer behind fast signing (kotapintar.lib.pdfmini)."""
+"""The small letter PDF writer the signing tests use (tests/lib/pdfmini.py)."""
 
 from __future__ import annotations
 
 import io
 import random
-from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from pyhanko.pdf_utils.reader import PdfFileReader
 
-from kotapintar.lib import pdfmini
+from tests.lib import pdfmini
 
 
 def test_wrap_keeps_lines_within_width() -> None:
@@ -31,12 +30,6 @@ def test_pdf_string_escapes_and_replaces_unencodable() -> None:
     assert pdfmini.pdf_string("Rp 5.000 – ü 漢") == b"(Rp 5.000 \x96 \xfc ?)"
 
 
-def test_pdf_date_with_offset_and_utc() -> None:
-    wib = timezone(timedelta(hours=7))
-    assert pdfmini.pdf_date(datetime(2026, 11, 28, 9, 30, 0, tzinfo=wib)) == "D:20261128093000+07'00'"
-    assert pdfmini.pdf_date(datetime(2026, 11, 28, 2, 30, 0, tzinfo=UTC)) == "D:20261128023000Z"
-
-
 def test_unsigned_letter_is_a_readable_one_page_pdf() -> None:
     letter = pdfmini.Letter(
         number="000.1/1/2026",
@@ -48,30 +41,9 @@ def test_unsigned_letter_is_a_readable_one_page_pdf() -> None:
         signer_title="Sekda",
         cc=("Wali Kota Pekalongan",),
     )
-    prepared = pdfmini.letter_pdf(letter)
-    reader = PdfFileReader(io.BytesIO(bytes(prepared.data)))
+    reader = PdfFileReader(io.BytesIO(pdfmini.letter_pdf(letter)))
     assert int(reader.root["/Pages"]["/Count"]) == 1
     assert "/AcroForm" not in reader.root
-    assert prepared.placeholder.capacity <= 0
-
-
-def test_signature_placeholder_byte_range_is_final() -> None:
-    letter = pdfmini.Letter(
-        number="1",
-        date_text="1",
-        subject="s",
-        recipient="r",
-        paragraphs=(),
-        signer_name="n",
-        signer_title="t",
-    )
-    prepared = pdfmini.letter_pdf(letter, signature_bytes=100)
-    data = bytes(prepared.data)
-    start, end = prepared.placeholder.contents_start, prepared.placeholder.contents_end
-    assert data[start : start + 1] == b"<" and data[end - 1 : end] == b">"
-    assert prepared.placeholder.capacity == 100
-    assert prepared.placeholder.byte_range == (0, start, end, len(data) - end)
-    assert b"/ByteRange [0 %d %d %d]" % prepared.placeholder.byte_range[1:] in data
 
 
 def test_qr_drawing_reproduces_the_qr_matrix() -> None:
@@ -105,8 +77,8 @@ def test_letter_with_verification_url_carries_a_qr_code() -> None:
         signer_title="t",
         verification_url="https://kota.example/verifikasi/ABC",
     )
-    with_qr = bytes(pdfmini.letter_pdf(letter).data)
-    without = bytes(pdfmini.letter_pdf(pdfmini.Letter(**{**letter.__dict__, "qr": False})).data)
+    with_qr = pdfmini.letter_pdf(letter)
+    without = pdfmini.letter_pdf(pdfmini.Letter(**{**letter.__dict__, "qr": False}))
     assert with_qr.count(b" re\n") > 50
     assert b" re\n" not in without
     assert b"(https://kota.example/verifikasi/ABC)" in with_qr

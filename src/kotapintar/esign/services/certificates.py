@@ -1,0 +1,238 @@
+"""Writes of the city PKI: set it up, issue an official's certificate, revoke one.
+
+What the PKI answers (CRL, OCSP, TSA, "may this certificate sign now") is in `kotapintar.esign.pki`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_variables
+
+from kotapintar.core import audit
+from kotapintar.core.models import OPD
+from kotapintar.core.permissions import require_role
+from kotapintar.core.types import Actor, User
+from kotapintar.esign import pki, selectors
+from kotapintar.esign.errors import (
+    AlreadyRevoked,
+    BadReason,
+    BadValidity,
+    PassphraseTooShort,
+    RootNotRevocable,
+)
+from kotapintar.esign.models import CertKind, KeyProtection, PkiCertificate, Revocation
+
+MIN_PASSPHRASE = 8
+
+
+def _store_cert(
+    *,
+    kind: str,
+    issued: pki.Issued,
+    issuer: PkiCertificate | None,
+    common_name: str,
+    key_secret: bytes,
+    protection: str,
+    public_id: uuid.UUID | None = None,
+    **extra: Any,
+) -> PkiCertificate:
+    cert = pki.load_cert(issued.cert_der)
+    fields: dict[str, Any] = {
+        "kind": kind,
+        "issuer": issuer,
+        "serial": str(issued.serial),
+        "common_name": common_name,
+        "subject": cert.subject.rfc4514_string(),
+        "cert_der": issued.cert_der,
+        "key_pem": pki.encrypt_key(issued.key, key_secret),
+        "key_protection": protection,
+        "not_before": cert.not_valid_before_utc,
+        "not_after": cert.not_valid_after_utc,
+        **extra,
+    }
+    if public_id is not None:
+        fields["public_id"] = public_id
+    return PkiCertificate.objects.create(**fields)
+
+
+@dataclass(frozen=True)
+class PkiInitResult:
+    root: PkiCertificate
+    issuing: PkiCertificate
+    tsa: PkiCertificate
+    ocsp: PkiCertificate
+    created: bool
+
+
+def pki_init(*, actor: Actor = None, city_name: str = "Kota Pekalongan") -> PkiInitResult:
+    """Create the root CA, the issuing CA, the TSA and the OCSP responder (idempotent)."""
+    with transaction.atomic():
+        if selectors.pki_ready():
+            return PkiInitResult(
+                selectors.ca_get(CertKind.ROOT),
+                selectors.ca_get(CertKind.ISSUING),
+                selectors.ca_get(CertKind.TSA),
+                selectors.ca_get(CertKind.OCSP),
+                False,
+            )
+        secret = pki.kek()
+        root_issued = pki.build_root(common_name=f"{city_name} Root CA")
+        root = _store_cert(
+            kind=CertKind.ROOT,
+            issued=root_issued,
+            issuer=None,
+            common_name=f"{city_name} Root CA",
+            key_secret=secret,
+            protection=KeyProtection.KEK,
+        )
+        issuing_id = uuid.uuid4()
+        issuing_issued = pki.build_issued(
+            kind="issuing",
+            issuer_der=root_issued.cert_der,
+            issuer_key=root_issued.key,
+            issuer_public_id=str(root.public_id),
+            common_name=f"{city_name} Issuing CA 1",
+            years=pki.ISSUING_YEARS,
+        )
+        issuing = _store_cert(
+            kind=CertKind.ISSUING,
+            issued=issuing_issued,
+            issuer=root,
+            common_name=f"{city_name} Issuing CA 1",
+            key_secret=secret,
+            protection=KeyProtection.KEK,
+            public_id=issuing_id,
+        )
+        services_made = {}
+        for kind, cn in ((CertKind.TSA, "Timestamp Authority"), (CertKind.OCSP, "OCSP Responder")):
+            issued = pki.build_issued(
+                kind=kind.value,
+                issuer_der=issuing_issued.cert_der,
+                issuer_key=issuing_issued.key,
+                issuer_public_id=str(issuing.public_id),
+                common_name=f"{city_name} {cn}",
+                ou="Dinas Komunikasi dan Informatika",
+                years=pki.SERVICE_YEARS,
+            )
+            services_made[kind] = _store_cert(
+                kind=kind,
+                issued=issued,
+                issuer=issuing,
+                common_name=f"{city_name} {cn}",
+                key_secret=secret,
+                protection=KeyProtection.KEK,
+            )
+        for ca in (root, issuing):
+            pki.crl_refresh(ca=ca)
+        audit.record(
+            action="esign.pki_init",
+            actor=actor,
+            obj=root,
+            data={"root": root.subject, "issuing": issuing.subject, "root_serial": root.serial},
+        )
+        return PkiInitResult(root, issuing, services_made[CertKind.TSA], services_made[CertKind.OCSP], True)
+
+
+@sensitive_variables("passphrase")
+def certificate_issue(
+    *,
+    actor: Actor,
+    user: User,
+    passphrase: str,
+    full_name: str = "",
+    nip: str = "",
+    title: str = "",
+    opd: OPD | None = None,
+    years: int = pki.OFFICIAL_YEARS,
+) -> PkiCertificate:
+    """Issue an official's signing certificate. The key is encrypted with the official's passphrase,
+    which is neither stored nor logged. ``actor=None`` is the platform itself (pki-init, the demo)."""
+    if actor is not None:
+        require_role(actor, "admin_kota")
+    if len(passphrase) < MIN_PASSPHRASE:
+        raise PassphraseTooShort(
+            _("The passphrase must have at least %(n)d characters.") % {"n": MIN_PASSPHRASE}
+        )
+    profile = getattr(user, "profile", None)
+    full_name = (full_name or user.get_full_name() or user.get_username()).strip()
+    nip = (nip or getattr(profile, "nip", "") or "").strip()
+    title = (title or getattr(profile, "jabatan", "") or "").strip()
+    opd = opd or getattr(profile, "opd", None)
+    if years < 1 or years > 5:
+        raise BadValidity()
+    with transaction.atomic():
+        issuing = selectors.ca_get(CertKind.ISSUING)
+        issued = pki.build_issued(
+            kind="official",
+            issuer_der=bytes(issuing.cert_der),
+            issuer_key=pki.service_key(bytes(issuing.key_pem)),
+            issuer_public_id=str(issuing.public_id),
+            common_name=full_name,
+            ou=opd.name if opd else "",
+            serial_number=nip,
+            title=title,
+            years=years,
+        )
+        cert = _store_cert(
+            kind=CertKind.OFFICIAL,
+            issued=issued,
+            issuer=issuing,
+            common_name=full_name,
+            key_secret=passphrase.encode("utf-8"),
+            protection=KeyProtection.PASSPHRASE,
+            nip=nip,
+            title=title,
+            opd=opd,
+            user=user,
+        )
+        audit.record(
+            action="esign.certificate_issue",
+            actor=actor,
+            obj=cert,
+            data={"serial": cert.serial, "subject": cert.subject, "user": user.get_username()},
+        )
+        return cert
+
+
+def certificate_revoke(
+    *,
+    actor: Actor,
+    certificate: PkiCertificate,
+    reason: str = "unspecified",
+    note: str = "",
+    revoked_at: dt.datetime | None = None,
+) -> Revocation:
+    """Revoke a certificate; the issuer's CRL is re-issued in the same transaction and OCSP answers
+    from the same table, so both say "revoked" at once. ``actor=None`` is the platform itself."""
+    revoked_by = require_role(actor, "admin_kota") if actor is not None else None
+    if reason not in pki.REVOCATION_REASONS:
+        raise BadReason()
+    if certificate.kind == CertKind.ROOT:
+        raise RootNotRevocable()
+    with transaction.atomic():
+        locked = PkiCertificate.objects.select_for_update().get(pk=certificate.pk)
+        if Revocation.objects.filter(certificate=locked).exists():
+            raise AlreadyRevoked()
+        revocation = Revocation.objects.create(
+            certificate=locked,
+            revoked_at=(revoked_at or timezone.now()).replace(microsecond=0),
+            reason=reason,
+            note=note[:255],
+            revoked_by=revoked_by,
+        )
+        assert locked.issuer is not None
+        pki.crl_refresh(ca=locked.issuer)
+        audit.record(
+            action="esign.certificate_revoke",
+            actor=actor,
+            obj=locked,
+            data={"serial": locked.serial, "reason": reason, "revoked_at": revocation.revoked_at},
+        )
+        return revocation
