@@ -40,14 +40,14 @@ def city(db: Any) -> City:
 
 @pytest.fixture
 def opd(city: City) -> OPD:
-    return OPDFactory(
+    return OPDFactory.create(
         city=city, code="dinkominfo", name="Dinas Komunikasi dan Informatika", short_name="Dinkominfo"
     )
 
 
 @pytest.fixture
 def other_opd(city: City) -> OPD:
-    return OPDFactory(city=city, code="dlh", name="Dinas Lingkungan Hidup", short_name="DLH")
+    return OPDFactory.create(city=city, code="dlh", name="Dinas Lingkungan Hidup", short_name="DLH")
 
 
 @pytest.fixture

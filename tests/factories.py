@@ -52,13 +52,13 @@ class UserFactory(factory.django.DjangoModelFactory[Any]):
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
-    def roles(self, create: bool, extracted: list[str] | None, **kwargs: Any) -> None:
+    def roles(user: Any, create: bool, extracted: list[str] | None, **kwargs: Any) -> None:
         if create and extracted:
             for role in extracted:
-                self.groups.add(Group.objects.get_or_create(name=role)[0])
+                user.groups.add(Group.objects.get_or_create(name=role)[0])
 
     @factory.post_generation
-    def opd(self, create: bool, extracted: OPD | None, **kwargs: Any) -> None:
+    def opd(user: Any, create: bool, extracted: OPD | None, **kwargs: Any) -> None:
         if create:
-            Profile.objects.update_or_create(user=self, defaults={"opd": extracted})
-            self.save()
+            Profile.objects.update_or_create(user=user, defaults={"opd": extracted})
+            user.save()

@@ -25,7 +25,8 @@ def _unquote(lines: list[str]) -> str:
     )
 
 
-def parse_po(path: Path) -> list[dict[str, object]]:
+def parse_po(path: Path) -> list[dict[str, str]]:
+    """Each entry's keys (msgid, msgstr, …) unquoted; "fuzzy" is "fuzzy" or empty."""
     entries = []
     for block in path.read_text(encoding="utf-8").split("\n\n"):
         lines = [ln for ln in block.splitlines() if ln.strip()]
@@ -44,7 +45,7 @@ def parse_po(path: Path) -> list[dict[str, object]]:
         if "msgid" not in keys:
             continue
         entry = {k: _unquote(v) for k, v in keys.items()}
-        entry["fuzzy"] = "fuzzy" in flags
+        entry["fuzzy"] = "fuzzy" if "fuzzy" in flags else ""
         entries.append(entry)
     return entries
 
@@ -65,7 +66,8 @@ def test_every_message_has_an_indonesian_translation(app: Path) -> None:
     po = app / "locale" / "id" / "LC_MESSAGES" / "django.po"
     assert po.exists(), f"{app.name} has translatable strings but no Indonesian catalogue ({po})"
     text = po.read_text(encoding="utf-8")
-    nplurals = int(re.search(r"nplurals=(\d+)", text).group(1)) if "nplurals=" in text else 2
+    plural_forms = re.search(r"nplurals=(\d+)", text)
+    nplurals = int(plural_forms.group(1)) if plural_forms else 2
     wanted = {"msgstr"} | {f"msgstr[{i}]" for i in range(nplurals)}
     missing = []
     for entry in parse_po(po):

@@ -21,9 +21,10 @@ def _load(monkeypatch, tmp_path, **env):
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     sys.modules.pop("kotapintar._settings_probe", None)
-    spec = importlib.util.spec_from_file_location(
-        "kotapintar._settings_probe", importlib.util.find_spec("kotapintar.settings").origin
-    )
+    settings_spec = importlib.util.find_spec("kotapintar.settings")
+    assert settings_spec is not None and settings_spec.origin is not None
+    spec = importlib.util.spec_from_file_location("kotapintar._settings_probe", settings_spec.origin)
+    assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

@@ -100,12 +100,14 @@ def test_token_last_use_is_refreshed_after_a_minute(user):
     old = timezone.now() - timedelta(seconds=services.TOKEN_TOUCH_S + 5)
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=old)
     services.api_token_authenticate(raw=raw)
-    assert ApiToken.objects.get(pk=token.pk).last_used_at > old
+    last_used = ApiToken.objects.get(pk=token.pk).last_used_at
+    assert last_used is not None and last_used > old
 
 
 def test_token_authenticates_to_a_complete_user(user):
     _token, raw = services.api_token_create(user=user, name="laptop")
     found = services.api_token_authenticate(raw=raw)
+    assert found is not None
     assert (found.pk, found.username, found.is_active, found.date_joined) == (
         user.pk,
         user.username,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import pytest
 from django.utils import translation
@@ -24,8 +25,9 @@ def _edit(data: bytes, sheet: str, cell: str, value) -> bytes:
     return buf.getvalue()
 
 
-def _errors(exc) -> list[dict]:
-    return exc.value.detail
+def _errors(exc) -> list[dict[str, Any]]:
+    detail: list[dict[str, Any]] = exc.value.detail
+    return detail
 
 
 def test_demo_export_then_import_unchanged_changes_nothing(demo):

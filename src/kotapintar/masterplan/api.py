@@ -275,7 +275,7 @@ def dimensions(request: HttpRequest) -> list[dict[str, Any]]:
     auth=AUTH,
     summary="Add a local element (Bappeda)",
 )
-def element_create(request: HttpRequest, code: str, payload: ElementIn) -> Status:
+def element_create(request: HttpRequest, code: str, payload: ElementIn) -> Status[dict[str, Any]]:
     data = _clean(payload.model_dump())
     _clean(code)
     el = services.element_create_local(
@@ -299,7 +299,7 @@ def plans(request: HttpRequest) -> list[dict[str, Any]]:
 @router.post(
     "/plans", response={201: PlanOut, **ERR}, auth=AUTH, summary="Create a plan from the templates (Bappeda)"
 )
-def plan_create(request: HttpRequest, payload: PlanCreateIn) -> Status:
+def plan_create(request: HttpRequest, payload: PlanCreateIn) -> Status[dict[str, Any]]:
     data = _clean(payload.model_dump())
     horizons = data.pop("horizon_years") or {}
     if any(not 0 < v <= 30 for v in horizons.values()):
@@ -437,7 +437,9 @@ def evaluations(request: HttpRequest, plan: UUID | None = None) -> list[dict[str
     auth=AUTH,
     summary="Record a year's evaluation (Bappeda)",
 )
-def evaluation_record(request: HttpRequest, payload: EvaluationIn, plan: UUID | None = None) -> Status:
+def evaluation_record(
+    request: HttpRequest, payload: EvaluationIn, plan: UUID | None = None
+) -> Status[dict[str, Any]]:
     from kotapintar.masterplan.models import WeightSet
 
     data = _clean(payload.model_dump())
@@ -569,7 +571,7 @@ def worksheets(
 
 
 @router.post("/worksheets", response={201: WorksheetOut, **ERR}, auth=AUTH, summary="Create a worksheet")
-def worksheet_create(request: HttpRequest, payload: WorksheetCreateIn) -> Status:
+def worksheet_create(request: HttpRequest, payload: WorksheetCreateIn) -> Status[dict[str, Any]]:
     data = _clean(payload.model_dump())
     ws = services.worksheet_create(
         actor=_user(request),
@@ -629,7 +631,7 @@ def programme_save(request: HttpRequest, worksheet_id: UUID, payload: ProgrammeI
     auth=AUTH,
     summary="Delete a programme",
 )
-def programme_delete(request: HttpRequest, worksheet_id: UUID, code: str) -> Status:
+def programme_delete(request: HttpRequest, worksheet_id: UUID, code: str) -> Status[None]:
     ws = _ws(worksheet_id)
     prog = ws.programmes.filter(code=_clean(code)).first()
     if prog is None:
@@ -666,7 +668,7 @@ def worksheet_book(request: HttpRequest, worksheet_id: UUID, payload: BookIn) ->
     auth=AUTH,
     summary="Comment on an item (mentor)",
 )
-def worksheet_comment(request: HttpRequest, worksheet_id: UUID, payload: CommentIn) -> Status:
+def worksheet_comment(request: HttpRequest, worksheet_id: UUID, payload: CommentIn) -> Status[dict[str, Any]]:
     data = _clean(payload.model_dump())
     c = services.clinic_comment(
         actor=_user(request), worksheet=_ws(worksheet_id), item=data["item"], text=data["text"]
@@ -752,7 +754,7 @@ def slots(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.post("/slots", response={201: SlotOut, **ERR}, auth=AUTH, summary="Offer a clinic slot (mentor)")
-def slot_create(request: HttpRequest, payload: SlotIn) -> Status:
+def slot_create(request: HttpRequest, payload: SlotIn) -> Status[dict[str, Any]]:
     data = _clean(payload.model_dump())
     s = services.mentor_slot_create(
         actor=_user(request),
@@ -772,7 +774,7 @@ def meetings(request: HttpRequest, plan: UUID | None = None) -> list[dict[str, A
 
 
 @router.post("/meetings", response={201: MeetingOut, **ERR}, auth=AUTH, summary="Schedule a council meeting")
-def meeting_create(request: HttpRequest, payload: MeetingIn) -> Status:
+def meeting_create(request: HttpRequest, payload: MeetingIn) -> Status[dict[str, Any]]:
     data = _clean(payload.model_dump())
     m = services.meeting_create(
         actor=_user(request),

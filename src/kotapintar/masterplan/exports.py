@@ -171,7 +171,7 @@ def plan_docx(*, plan: Plan, data: dict[str, Any] | None = None) -> bytes:
     p = doc.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     p.add_run(_("Progress: %(pct)s%%") % {"pct": d["progress"].percent})
-    doc.add_page_break()
+    doc.add_page_break()  # type: ignore[no-untyped-call]  # python-docx leaves it unannotated
 
     doc.add_heading(_("Vision and missions"), level=1)
     doc.add_paragraph(_("City vision: %(v)s") % {"v": plan.city_vision})

@@ -144,6 +144,8 @@ class Stage(models.Model):
     venue = models.CharField(max_length=200, blank=True)
     notes = models.TextField(blank=True)
     status = models.CharField(max_length=16, choices=StageStatus.choices, default=StageStatus.PLANNED)
+    # Not a column: the weighted share done, set by selectors.stage_list.
+    percent: float = 0.0
 
     class Meta:
         ordering = ["order"]

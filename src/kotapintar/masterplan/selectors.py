@@ -111,7 +111,7 @@ def stage_list(*, plan: Plan) -> list[Stage]:
         items = list(st.deliverables.all())
         total = sum(d.weight for d in items)
         done = sum(d.weight for d in items if d.status == DeliverableStatus.DONE)
-        st.percent = round(100 * done / total, 1) if total else 0.0  # type: ignore[attr-defined]
+        st.percent = round(100 * done / total, 1) if total else 0.0
     return stages
 
 
