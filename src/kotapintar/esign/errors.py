@@ -18,7 +18,14 @@ from typing import cast
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from kotapintar.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed, declare
+from kotapintar.core.errors import (
+    Conflict,
+    NotFound,
+    PermissionDenied,
+    RateLimited,
+    ValidationFailed,
+    declare,
+)
 
 # --- Documents: intake and revisions -----------------------------------------------------------------
 
@@ -147,6 +154,11 @@ NotIncremental = declare("not_incremental", SigningError, _("A new revision must
 UnknownBackend = declare("unknown_backend", SigningError, _("The configured signing backend is unknown."))
 BadLevel = declare("bad_level", SigningRefused, _("Unknown signature level."))
 BadPdf = declare("bad_pdf", SigningRefused, _("The PDF cannot be signed: it is damaged or protected."))
+PassphraseLocked = declare(
+    "passphrase_locked",
+    RateLimited,
+    _("Too many wrong passphrases. Signing is locked for a few minutes; try again later."),
+)
 PassphraseRequired = declare("passphrase_required", SigningRefused, _("Enter your passphrase."))
 NoDocuments = declare("no_documents", SigningRefused, _("Choose at least one document."))
 NotUnknown = declare("not_unknown", Conflict, _("This document has no signing call with an unknown outcome."))

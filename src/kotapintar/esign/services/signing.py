@@ -46,6 +46,7 @@ from kotapintar.esign.errors import (
     NotTheSignedRevision,
     NotUnknown,
     OutcomeUnknown,
+    PassphraseLocked,
     PassphraseRequired,
     PdfBroken,
     PlaceholderTooSmall,
@@ -68,7 +69,10 @@ from kotapintar.esign.services.workflow import detail_url, notify_next, step_cur
 
 logger = logging.getLogger(__name__)
 
+#: Wrong passphrases a signer may enter in PASSPHRASE_WINDOW_S before signing locks until the window
+#: passes. Only wrong entries count: an official signing all day is never locked out.
 PASSPHRASE_ATTEMPTS = 10
+PASSPHRASE_WINDOW_S = 300
 
 #: What the fast batch signer may refuse that pyHanko's own path still signs: a PDF its strict parser
 #: rejects (pyHanko reads leniently, ``strict=False``), and a signature larger than the space it
@@ -302,9 +306,19 @@ def _backend_sign_fn(backend: SigningBackend, passphrase: str, totp: str = "") -
     return sign
 
 
+def _passphrase_key(user: User) -> str:
+    return f"esign-sign:{user.pk}"
+
+
 def _passphrase_guard(user: User) -> None:
-    """Count one passphrase entry against the signer's rate limit."""
-    ratelimit.check(f"esign-sign:{user.pk}", limit=PASSPHRASE_ATTEMPTS, window_s=300)
+    """Refuse to try a passphrase while the signer's wrong entries fill the window."""
+    if ratelimit.is_limited(_passphrase_key(user), limit=PASSPHRASE_ATTEMPTS, window_s=PASSPHRASE_WINDOW_S):
+        raise PassphraseLocked()
+
+
+def _passphrase_wrong(user: User) -> None:
+    """Count one wrong passphrase against the signer's limit."""
+    ratelimit.hit(_passphrase_key(user), limit=PASSPHRASE_ATTEMPTS, window_s=PASSPHRASE_WINDOW_S)
 
 
 @sensitive_variables("passphrase")
@@ -325,9 +339,13 @@ def document_sign(
     cert = _signer_certificate(user) if backend.name == "citypki" else None
 
     sign_fn = _backend_sign_fn(backend, passphrase, totp)
-    return _sign_in_transaction(
-        user=user, document=document, backend=backend, cert=cert, sign_fn=sign_fn, level=level
-    )
+    try:
+        return _sign_in_transaction(
+            user=user, document=document, backend=backend, cert=cert, sign_fn=sign_fn, level=level
+        )
+    except WrongPassphrase:
+        _passphrase_wrong(user)
+        raise
 
 
 @dataclass
@@ -407,7 +425,13 @@ def document_sign_batch(
     if not documents_:
         raise NoDocuments()
     _passphrase_guard(user)
-    cert, sign_fn = _batch_sign_fn(backend=backend, user=user, passphrase=passphrase, level=level, fast=fast)
+    try:
+        cert, sign_fn = _batch_sign_fn(
+            backend=backend, user=user, passphrase=passphrase, level=level, fast=fast
+        )
+    except WrongPassphrase:
+        _passphrase_wrong(user)
+        raise
     results: list[BatchItemResult] = []
     for document in documents_:
         try:
@@ -416,6 +440,7 @@ def document_sign_batch(
             )
         except WrongPassphrase as exc:
             # Stop at once: every further call would repeat the wrong passphrase to the provider.
+            _passphrase_wrong(user)
             results.append(BatchItemResult(document, False, exc.code, str(exc.message)))
             if progress is not None:
                 progress(document)
