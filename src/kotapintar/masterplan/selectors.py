@@ -17,10 +17,18 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from kotapintar.core.errors import NotFound
 from kotapintar.core.models import Role
 from kotapintar.core.permissions import has_role, is_signed_in, opd_scope
 from kotapintar.masterplan import reference
+from kotapintar.masterplan.errors import (
+    ElementNotFound,
+    MeetingNotFound,
+    PlanMissing,
+    PlanNotFound,
+    ProgrammeNotFound,
+    SlotNotFound,
+    WorksheetNotFound,
+)
 from kotapintar.masterplan.models import (
     BudgetLine,
     CouncilMeeting,
@@ -70,7 +78,7 @@ def dimension_list() -> list[Dimension]:
 def element_get(*, code: str) -> Element:
     el = Element.objects.select_related("dimension").filter(code=code).first()
     if el is None:
-        raise NotFound(_("Unknown element."), code="element_not_found")
+        raise ElementNotFound()
     return el
 
 
@@ -81,7 +89,7 @@ def plan_list() -> QuerySet[Plan]:
 def plan_current() -> Plan:
     plan = Plan.objects.select_related("city").order_by("-start_year", "-pk").first()
     if plan is None:
-        raise NotFound(_("No master plan has been created yet."), code="plan_missing")
+        raise PlanMissing()
     return plan
 
 
@@ -95,7 +103,7 @@ def plan_get(*, public_id: Any) -> Plan:
     except (ValueError, TypeError):
         plan = None
     if plan is None:
-        raise NotFound(_("Master plan not found."), code="plan_not_found")
+        raise PlanNotFound()
     return plan
 
 
@@ -152,7 +160,7 @@ def worksheet_get(*, public_id: Any) -> Worksheet:
     except (ValueError, TypeError):
         ws = None
     if ws is None:
-        raise NotFound(_("Worksheet not found."), code="worksheet_not_found")
+        raise WorksheetNotFound()
     return ws
 
 
@@ -390,7 +398,7 @@ def programme_get(*, public_id: Any) -> Programme:
     except (ValueError, TypeError):
         p = None
     if p is None:
-        raise NotFound(_("Programme not found."), code="programme_not_found")
+        raise ProgrammeNotFound()
     return p
 
 
@@ -692,7 +700,7 @@ def meeting_get(*, public_id: Any) -> CouncilMeeting:
     except (ValueError, TypeError):
         m = None
     if m is None:
-        raise NotFound(_("Meeting not found."), code="meeting_not_found")
+        raise MeetingNotFound()
     return m
 
 
@@ -734,7 +742,7 @@ def slot_get(*, public_id: Any) -> MentorSlot:
     except (ValueError, TypeError):
         s = None
     if s is None:
-        raise NotFound(_("Slot not found."), code="slot_not_found")
+        raise SlotNotFound()
     return s
 
 
