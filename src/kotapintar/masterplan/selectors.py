@@ -13,12 +13,15 @@ from typing import Any
 from django.db import DatabaseError, transaction
 from django.db.models import Prefetch, QuerySet, Sum
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.functional import Promise
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
+from kotapintar.batik import selectors as batik_selectors
 from kotapintar.core.models import Role
 from kotapintar.core.permissions import has_role, is_signed_in, opd_scope
+from kotapintar.esign import selectors as esign_selectors
+from kotapintar.flood import selectors as flood_selectors
 from kotapintar.masterplan import reference
 from kotapintar.masterplan.errors import (
     ElementNotFound,
@@ -51,6 +54,7 @@ from kotapintar.masterplan.models import (
     Worksheet,
     WorksheetStatus,
 )
+from kotapintar.wallet import selectors as wallet_selectors
 
 DONE_WORKSHEET = (WorksheetStatus.ACCEPTED, WorksheetStatus.ENDORSED)
 
@@ -591,81 +595,55 @@ def weight_set_list() -> QuerySet[WeightSet]:
 # --- Quick wins with live figures -----
 
 
-LIVE_ERRORS = (ImportError, AttributeError, TypeError, LookupError, ValueError, DatabaseError)
-
-
-def _call(fn: Callable[[], Any]) -> Any:
-    """Run another module's selector defensively: a missing module, selector or table (its migrations
-    not applied yet) yields None instead of an error page. The savepoint keeps an outer transaction
-    usable on PostgreSQL after a database error."""
+def _call(fn: Callable[[], int]) -> int | None:
+    """Run another module's selector; a database outage hides its figure (None) instead of the page.
+    The savepoint keeps an outer transaction usable on PostgreSQL after a database error. Anything
+    else (a renamed selector, a wrong argument) is a bug and propagates."""
     try:
         with transaction.atomic():
             return fn()
-    except LIVE_ERRORS:
+    except DatabaseError:
         return None
 
 
-def _esign_certificates() -> Any:
-    from kotapintar.esign import selectors as esign_selectors
-
+def _esign_certificates() -> int:
     return esign_selectors.certificate_list(kind="official").count()
 
 
-def _esign_signed() -> Any:
-    from kotapintar.esign import selectors as esign_selectors
-
-    return esign_selectors.signed_document_count()
-
-
-def _wallet_turnover() -> Any:
-    from kotapintar.wallet import selectors as wallet_selectors
-
+def _wallet_turnover() -> int:
     return sum(wallet_selectors.turnover_by_event().values())
 
 
-def _wallet_cards() -> Any:
-    from kotapintar.wallet import selectors as wallet_selectors
-
-    return wallet_selectors.cards_active_count()
-
-
-def _batik_visits() -> Any:
-    from kotapintar.batik import selectors as batik_selectors
-
+def _batik_visits() -> int:
     return sum(sum(days.values()) for days in batik_selectors.visitors_by_event_day().values())
 
 
-def _flood_alerts() -> Any:
-    from kotapintar.flood import selectors as flood_selectors
-
+def _flood_alerts() -> int:
     return len(flood_selectors.alert_list(active_only=True))
 
 
-def _flood_stations() -> Any:
-    from kotapintar.flood import selectors as flood_selectors
-
+def _flood_stations() -> int:
     return flood_selectors.station_list().count()
 
 
-LIVE_FIGURES: list[tuple[str, Any, Callable[[], Any]]] = [
-    ("/tte", _lazy("Official certificates issued"), _esign_certificates),
-    ("/tte", _lazy("Documents signed"), _esign_signed),
-    ("/batik", _lazy("Wallet turnover (Rp)"), _wallet_turnover),
-    ("/batik", _lazy("Active cards"), _wallet_cards),
-    ("/batik", _lazy("Event visits checked in"), _batik_visits),
-    ("/banjir", _lazy("Active flood alerts"), _flood_alerts),
-    ("/banjir", _lazy("Monitoring stations"), _flood_stations),
+LIVE_FIGURES: list[tuple[str, Promise, Callable[[], int]]] = [
+    ("/tte", gettext_lazy("Official certificates issued"), _esign_certificates),
+    ("/tte", gettext_lazy("Documents signed"), esign_selectors.signed_document_count),
+    ("/batik", gettext_lazy("Wallet turnover (Rp)"), _wallet_turnover),
+    ("/batik", gettext_lazy("Active cards"), wallet_selectors.cards_active_count),
+    ("/batik", gettext_lazy("Event visits checked in"), _batik_visits),
+    ("/banjir", gettext_lazy("Active flood alerts"), _flood_alerts),
+    ("/banjir", gettext_lazy("Monitoring stations"), _flood_stations),
 ]
 
 
 def _live_figures(module_url: str) -> list[dict[str, Any]]:
-    """Figures from the module that delivers a quick win, through that module's public selectors
-    (function-level imports, called defensively: see `_call`)."""
+    """Figures from the module that delivers a quick win, through that module's public selectors."""
     figures: list[dict[str, Any]] = []
     for prefix, name, fn in LIVE_FIGURES:
         if module_url.startswith(prefix):
             value = _call(fn)
-            if isinstance(value, int) and not isinstance(value, bool):
+            if value is not None:
                 figures.append({"label": str(name), "value": value})
     return figures
 
