@@ -4,6 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
+import factory
+
+from kotapintar.esign.models import Document, DocumentSource, DocumentStatus
+
+
+class DocumentFactory(factory.django.DjangoModelFactory[Document]):
+    """A city document row (the quick-win figures count them; no PDF behind it)."""
+
+    class Meta:
+        model = Document
+
+    code = factory.Sequence(lambda n: f"DOC{n:06d}")
+    title = factory.Sequence(lambda n: f"Surat {n}")
+    source = DocumentSource.UPLOAD
+    status = DocumentStatus.DRAFT
+    original_sha256 = "0" * 64
+
 
 def programme_payload(code: str = "P-01", *, lead: str = "dinkominfo", **overrides: Any) -> dict[str, Any]:
     data: dict[str, Any] = {

@@ -16,10 +16,18 @@ from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from kotapintar.core.auth import AUTH, PUBLIC
-from kotapintar.core.errors import NotFound, ValidationFailed
+from kotapintar.core.errors import ValidationFailed
 from kotapintar.core.schemas import ErrorOut
 from kotapintar.core.selectors import city_get, opd_get
 from kotapintar.masterplan import selectors, services
+from kotapintar.masterplan.errors import (
+    ChapterNotFound,
+    DeliverableNotFound,
+    HorizonInvalid,
+    NulCharacter,
+    ProgrammeNotFound,
+    WeightSetNotFound,
+)
 from kotapintar.masterplan.models import (
     Indicator,
     MentorSlot,
@@ -78,7 +86,7 @@ def _clean(value: Any) -> Any:
     """Refuse NUL characters anywhere in the input (PostgreSQL cannot store them)."""
     if isinstance(value, str):
         if "\x00" in value:
-            raise ValidationFailed(_("The text contains a NUL character."), code="nul_character")
+            raise NulCharacter()
         return value
     if isinstance(value, dict):
         return {k: _clean(v) for k, v in value.items()}
@@ -303,9 +311,7 @@ def plan_create(request: HttpRequest, payload: PlanCreateIn) -> Status[dict[str,
     data = _clean(payload.model_dump())
     horizons = data.pop("horizon_years") or {}
     if any(not 0 < v <= 30 for v in horizons.values()):
-        raise ValidationFailed(
-            _("Horizon lengths must be whole years between 1 and 30."), code="horizon_invalid"
-        )
+        raise HorizonInvalid()
     p = services.plan_create(actor=_user(request), city=city_get(), horizon_years=horizons, **data)
     return Status(201, plan_out(p))
 
@@ -371,7 +377,7 @@ def chapter_update(request: HttpRequest, plan_id: UUID, key: str, payload: Chapt
     p = selectors.plan_get(public_id=plan_id)
     ch = p.chapters.filter(key=_clean(key)).first()
     if ch is None:
-        raise NotFound(_("Chapter not found."), code="chapter_not_found")
+        raise ChapterNotFound()
     ch = services.chapter_update(actor=_user(request), chapter=ch, body=_clean(payload.body))
     return {"key": ch.key, "book": ch.book, "title_id": ch.title_id, "title_en": ch.title_en, "body": ch.body}
 
@@ -390,7 +396,7 @@ def deliverable_update(
     p = selectors.plan_get(public_id=plan_id)
     d = Deliverable.objects.filter(stage__plan=p, code=_clean(code)).select_related("owner_opd").first()
     if d is None:
-        raise NotFound(_("Deliverable not found."), code="deliverable_not_found")
+        raise DeliverableNotFound()
     d = services.deliverable_update(
         actor=_user(request),
         deliverable=d,
@@ -445,7 +451,7 @@ def evaluation_record(
     data = _clean(payload.model_dump())
     ws = WeightSet.objects.filter(code=data["weight_set"]).first()
     if ws is None:
-        raise NotFound(_("Unknown weight set."), code="weight_set_not_found")
+        raise WeightSetNotFound()
     p = _plan(plan)
     ev = services.evaluation_record(
         actor=_user(request),
@@ -635,7 +641,7 @@ def programme_delete(request: HttpRequest, worksheet_id: UUID, code: str) -> Sta
     ws = _ws(worksheet_id)
     prog = ws.programmes.filter(code=_clean(code)).first()
     if prog is None:
-        raise NotFound(_("Programme not found."), code="programme_not_found")
+        raise ProgrammeNotFound()
     services.programme_delete(actor=_user(request), programme=prog)
     return Status(204, None)
 

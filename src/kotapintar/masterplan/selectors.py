@@ -13,14 +13,25 @@ from typing import Any
 from django.db import DatabaseError, transaction
 from django.db.models import Prefetch, QuerySet, Sum
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.functional import Promise
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
-from kotapintar.core.errors import NotFound
+from kotapintar.batik import selectors as batik_selectors
 from kotapintar.core.models import Role
 from kotapintar.core.permissions import has_role, is_signed_in, opd_scope
+from kotapintar.esign import selectors as esign_selectors
+from kotapintar.flood import selectors as flood_selectors
 from kotapintar.masterplan import reference
+from kotapintar.masterplan.errors import (
+    ElementNotFound,
+    MeetingNotFound,
+    PlanMissing,
+    PlanNotFound,
+    ProgrammeNotFound,
+    SlotNotFound,
+    WorksheetNotFound,
+)
 from kotapintar.masterplan.models import (
     BudgetLine,
     CouncilMeeting,
@@ -43,6 +54,7 @@ from kotapintar.masterplan.models import (
     Worksheet,
     WorksheetStatus,
 )
+from kotapintar.wallet import selectors as wallet_selectors
 
 DONE_WORKSHEET = (WorksheetStatus.ACCEPTED, WorksheetStatus.ENDORSED)
 
@@ -70,7 +82,7 @@ def dimension_list() -> list[Dimension]:
 def element_get(*, code: str) -> Element:
     el = Element.objects.select_related("dimension").filter(code=code).first()
     if el is None:
-        raise NotFound(_("Unknown element."), code="element_not_found")
+        raise ElementNotFound()
     return el
 
 
@@ -81,7 +93,7 @@ def plan_list() -> QuerySet[Plan]:
 def plan_current() -> Plan:
     plan = Plan.objects.select_related("city").order_by("-start_year", "-pk").first()
     if plan is None:
-        raise NotFound(_("No master plan has been created yet."), code="plan_missing")
+        raise PlanMissing()
     return plan
 
 
@@ -95,7 +107,7 @@ def plan_get(*, public_id: Any) -> Plan:
     except (ValueError, TypeError):
         plan = None
     if plan is None:
-        raise NotFound(_("Master plan not found."), code="plan_not_found")
+        raise PlanNotFound()
     return plan
 
 
@@ -152,7 +164,7 @@ def worksheet_get(*, public_id: Any) -> Worksheet:
     except (ValueError, TypeError):
         ws = None
     if ws is None:
-        raise NotFound(_("Worksheet not found."), code="worksheet_not_found")
+        raise WorksheetNotFound()
     return ws
 
 
@@ -390,7 +402,7 @@ def programme_get(*, public_id: Any) -> Programme:
     except (ValueError, TypeError):
         p = None
     if p is None:
-        raise NotFound(_("Programme not found."), code="programme_not_found")
+        raise ProgrammeNotFound()
     return p
 
 
@@ -583,81 +595,55 @@ def weight_set_list() -> QuerySet[WeightSet]:
 # --- Quick wins with live figures -----
 
 
-LIVE_ERRORS = (ImportError, AttributeError, TypeError, LookupError, ValueError, DatabaseError)
-
-
-def _call(fn: Callable[[], Any]) -> Any:
-    """Run another module's selector defensively: a missing module, selector or table (its migrations
-    not applied yet) yields None instead of an error page. The savepoint keeps an outer transaction
-    usable on PostgreSQL after a database error."""
+def _call(fn: Callable[[], int]) -> int | None:
+    """Run another module's selector; a database outage hides its figure (None) instead of the page.
+    The savepoint keeps an outer transaction usable on PostgreSQL after a database error. Anything
+    else (a renamed selector, a wrong argument) is a bug and propagates."""
     try:
         with transaction.atomic():
             return fn()
-    except LIVE_ERRORS:
+    except DatabaseError:
         return None
 
 
-def _esign_certificates() -> Any:
-    from kotapintar.esign import selectors as esign_selectors
-
+def _esign_certificates() -> int:
     return esign_selectors.certificate_list(kind="official").count()
 
 
-def _esign_signed() -> Any:
-    from kotapintar.esign import selectors as esign_selectors
-
-    return esign_selectors.signed_document_count()
-
-
-def _wallet_turnover() -> Any:
-    from kotapintar.wallet import selectors as wallet_selectors
-
+def _wallet_turnover() -> int:
     return sum(wallet_selectors.turnover_by_event().values())
 
 
-def _wallet_cards() -> Any:
-    from kotapintar.wallet import selectors as wallet_selectors
-
-    return wallet_selectors.cards_active_count()
-
-
-def _batik_visits() -> Any:
-    from kotapintar.batik import selectors as batik_selectors
-
+def _batik_visits() -> int:
     return sum(sum(days.values()) for days in batik_selectors.visitors_by_event_day().values())
 
 
-def _flood_alerts() -> Any:
-    from kotapintar.flood import selectors as flood_selectors
-
+def _flood_alerts() -> int:
     return len(flood_selectors.alert_list(active_only=True))
 
 
-def _flood_stations() -> Any:
-    from kotapintar.flood import selectors as flood_selectors
-
+def _flood_stations() -> int:
     return flood_selectors.station_list().count()
 
 
-LIVE_FIGURES: list[tuple[str, Any, Callable[[], Any]]] = [
-    ("/tte", _lazy("Official certificates issued"), _esign_certificates),
-    ("/tte", _lazy("Documents signed"), _esign_signed),
-    ("/batik", _lazy("Wallet turnover (Rp)"), _wallet_turnover),
-    ("/batik", _lazy("Active cards"), _wallet_cards),
-    ("/batik", _lazy("Event visits checked in"), _batik_visits),
-    ("/banjir", _lazy("Active flood alerts"), _flood_alerts),
-    ("/banjir", _lazy("Monitoring stations"), _flood_stations),
+LIVE_FIGURES: list[tuple[str, Promise, Callable[[], int]]] = [
+    ("/tte", gettext_lazy("Official certificates issued"), _esign_certificates),
+    ("/tte", gettext_lazy("Documents signed"), esign_selectors.signed_document_count),
+    ("/batik", gettext_lazy("Wallet turnover (Rp)"), _wallet_turnover),
+    ("/batik", gettext_lazy("Active cards"), wallet_selectors.cards_active_count),
+    ("/batik", gettext_lazy("Event visits checked in"), _batik_visits),
+    ("/banjir", gettext_lazy("Active flood alerts"), _flood_alerts),
+    ("/banjir", gettext_lazy("Monitoring stations"), _flood_stations),
 ]
 
 
 def _live_figures(module_url: str) -> list[dict[str, Any]]:
-    """Figures from the module that delivers a quick win, through that module's public selectors
-    (function-level imports, called defensively: see `_call`)."""
+    """Figures from the module that delivers a quick win, through that module's public selectors."""
     figures: list[dict[str, Any]] = []
     for prefix, name, fn in LIVE_FIGURES:
         if module_url.startswith(prefix):
             value = _call(fn)
-            if isinstance(value, int) and not isinstance(value, bool):
+            if value is not None:
                 figures.append({"label": str(name), "value": value})
     return figures
 
@@ -692,7 +678,7 @@ def meeting_get(*, public_id: Any) -> CouncilMeeting:
     except (ValueError, TypeError):
         m = None
     if m is None:
-        raise NotFound(_("Meeting not found."), code="meeting_not_found")
+        raise MeetingNotFound()
     return m
 
 
@@ -734,7 +720,7 @@ def slot_get(*, public_id: Any) -> MentorSlot:
     except (ValueError, TypeError):
         s = None
     if s is None:
-        raise NotFound(_("Slot not found."), code="slot_not_found")
+        raise SlotNotFound()
     return s
 
 

@@ -17,11 +17,44 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kotapintar.core import audit
-from kotapintar.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from kotapintar.core.errors import DomainError, ValidationFailed
 from kotapintar.core.models import OPD, City, Role
 from kotapintar.core.notifications import notify, users_with_role
 from kotapintar.core.permissions import check_opd_access, has_role, is_signed_in, require_login, require_role
 from kotapintar.masterplan import reference
+from kotapintar.masterplan.errors import (
+    AggregationInvalid,
+    CommentEmpty,
+    DimensionNotFound,
+    ElementExists,
+    ElementInvalid,
+    HorizonInvalid,
+    ItemUnknown,
+    MeetingInvalid,
+    MeetingOtherPlan,
+    NotMentor,
+    NotWriter,
+    PeriodInvalid,
+    ProgrammeCodeTaken,
+    ProgrammeInvalid,
+    ScoreInvalid,
+    ScoresInvalid,
+    SlotInvalid,
+    SlotOverlap,
+    SlotTaken,
+    StatusInvalid,
+    TargetNotFound,
+    TemplateNotFound,
+    TransitionNotAllowed,
+    VerdictInvalid,
+    WeightInvalid,
+    WeightsInvalid,
+    WeightsTotal,
+    WorksheetEmpty,
+    WorksheetExists,
+    WorksheetLocked,
+    YearInvalid,
+)
 from kotapintar.masterplan.models import (
     Activity,
     BudgetLine,
@@ -125,12 +158,12 @@ def element_create_local(
     require_role(actor, Role.BAPPEDA)
     dim = Dimension.objects.filter(code=dimension_code).first()
     if dim is None:
-        raise NotFound(_("Unknown dimension."), code="dimension_not_found")
+        raise DimensionNotFound()
     code = code.strip().upper()
     if not code or not name_id.strip():
-        raise ValidationFailed(_("An element needs a code and a name."), code="element_invalid")
+        raise ElementInvalid()
     if Element.objects.filter(code=code).exists():
-        raise Conflict(_("An element with this code already exists."), code="element_exists")
+        raise ElementExists()
     with transaction.atomic():
         order = dim.elements.count() + 1
         el = Element.objects.create(
@@ -167,12 +200,12 @@ def plan_create(
     if actor is not None:
         require_role(actor, Role.BAPPEDA)
     if not (2000 <= start_year <= end_year <= 2100) or end_year - start_year > 25:
-        raise ValidationFailed(_("The plan period is not valid."), code="period_invalid")
+        raise PeriodInvalid()
     reference_ensure()
     ctpl = ChapterTemplate.objects.filter(code=chapter_template).first()
     stpl = StageTemplate.objects.filter(code=stage_template).first()
     if ctpl is None or stpl is None:
-        raise NotFound(_("Unknown template."), code="template_not_found")
+        raise TemplateNotFound()
     horizons = dict(reference.DEFAULT_HORIZON_YEARS)
     horizons.update(horizon_years or {})
     with transaction.atomic():
@@ -237,9 +270,7 @@ def plan_update(*, actor: Any, plan: Plan, **fields: Any) -> Plan:
     if horizons is not None:
         valid = {h.value for h in Horizon}
         if set(horizons) - valid or any(not isinstance(v, int) or not 0 < v <= 30 for v in horizons.values()):
-            raise ValidationFailed(
-                _("Horizon lengths must be whole years between 1 and 30."), code="horizon_invalid"
-            )
+            raise HorizonInvalid()
         fields["horizon_years"] = {**plan.horizon_years, **horizons}
     with transaction.atomic():
         for key, value in fields.items():
@@ -275,7 +306,7 @@ def stage_update(
 ) -> Stage:
     require_role(actor, Role.BAPPEDA)
     if status is not None and status not in StageStatus.values:
-        raise ValidationFailed(_("Unknown status."), code="status_invalid")
+        raise StatusInvalid()
     with transaction.atomic():
         if status is not None:
             stage.status = status
@@ -304,9 +335,9 @@ def deliverable_update(
 ) -> Deliverable:
     require_role(actor, Role.BAPPEDA)
     if status is not None and status not in DeliverableStatus.values:
-        raise ValidationFailed(_("Unknown status."), code="status_invalid")
+        raise StatusInvalid()
     if weight is not None and not 0 <= weight <= 1000:
-        raise ValidationFailed(_("The weight must be between 0 and 1000."), code="weight_invalid")
+        raise WeightInvalid()
     with transaction.atomic():
         d = Deliverable.objects.select_for_update().get(pk=deliverable.pk)
         if status is not None and status != d.status:
@@ -336,7 +367,7 @@ def deliverable_update(
 def _require_writer(actor: Any, opd_id: int) -> None:
     require_login(actor)
     if not has_role(actor, Role.OPD, Role.BAPPEDA):
-        raise PermissionDenied(_("Only OPD staff and Bappeda edit worksheets."), code="not_writer")
+        raise NotWriter()
     check_opd_access(actor, opd_id)
 
 
@@ -346,7 +377,7 @@ def worksheet_create(
     if actor is not None:
         _require_writer(actor, opd.pk)
     if Worksheet.objects.filter(plan=plan, opd=opd, element=element).exists():
-        raise Conflict(_("This OPD already has a worksheet for this element."), code="worksheet_exists")
+        raise WorksheetExists()
     with transaction.atomic():
         ws = Worksheet.objects.create(plan=plan, opd=opd, element=element, problem=problem, goal=goal)
         audit.record(
@@ -363,13 +394,12 @@ def _lock_editable(actor: Any, worksheet: Worksheet) -> Worksheet:
         _require_writer(actor, worksheet.opd_id)
     ws = Worksheet.objects.select_for_update().get(pk=worksheet.pk)
     if ws.status not in EDITABLE:
-        raise Conflict(
+        raise WorksheetLocked(
             _(
                 "The worksheet is “%(status)s” and cannot be edited; "
                 "only a draft or a worksheet sent back for revision can."
             )
-            % {"status": ws.get_status_display()},
-            code="worksheet_locked",
+            % {"status": ws.get_status_display()}
         )
     return ws
 
@@ -488,9 +518,8 @@ def _do_programme_save(*, worksheet: Worksheet, data: dict[str, Any], order: int
     plan = worksheet.plan
     prog = Programme.objects.filter(plan=plan, code=data["code"]).first()
     if prog is not None and prog.worksheet_id != worksheet.pk:
-        raise Conflict(
-            _("The programme code %(code)s is already used in another worksheet.") % {"code": data["code"]},
-            code="programme_code_taken",
+        raise ProgrammeCodeTaken(
+            _("The programme code %(code)s is already used in another worksheet.") % {"code": data["code"]}
         )
     fields = {
         "name_id": data["name_id"].strip(),
@@ -565,11 +594,9 @@ def programme_save(*, actor: Any, worksheet: Worksheet, data: dict[str, Any]) ->
     budget [{year, source, amount_idr}], indicators [{code, kind, name, unit, direction, baseline,
     baseline_year, targets [{year, target, realisation}]}].
     """
-    errors = programme_validate(plan=worksheet.plan, data=data)
-    if errors:
-        raise ValidationFailed(
-            detail=[{"field": e.field, "message": e.message} for e in errors], code="programme_invalid"
-        )
+    problems = programme_validate(plan=worksheet.plan, data=data)
+    if problems:
+        raise ProgrammeInvalid(detail=[{"field": e.field, "message": e.message} for e in problems])
     with transaction.atomic():
         ws = _lock_editable(actor, worksheet)
         prog = _do_programme_save(worksheet=ws, data=data)
@@ -596,14 +623,12 @@ def realisation_record(*, actor: Any, indicator: Indicator, year: int, value: De
     prog = indicator.programme
     require_login(actor)
     if not has_role(actor, Role.OPD, Role.BAPPEDA):
-        raise PermissionDenied(code="not_writer")
+        raise NotWriter(_("Only OPD staff and Bappeda record realisations."))
     check_opd_access(actor, prog.worksheet.opd_id)
     with transaction.atomic():
         target = IndicatorTarget.objects.select_for_update().filter(indicator=indicator, year=year).first()
         if target is None:
-            raise NotFound(
-                _("This indicator has no target for %(year)s.") % {"year": year}, code="target_not_found"
-            )
+            raise TargetNotFound(_("This indicator has no target for %(year)s.") % {"year": year})
         target.realisation = value
         target.save(update_fields=["realisation"])
         audit.record(
@@ -638,11 +663,10 @@ ALLOWED_FROM: dict[str, frozenset[str]] = {
 }
 
 
-def _out_of_order(ws: Worksheet, action: str) -> Conflict:
-    return Conflict(
+def _out_of_order(ws: Worksheet, action: str) -> DomainError:
+    return TransitionNotAllowed(
         _("This worksheet is “%(status)s”; it cannot be %(action)s now.")
         % {"status": ws.get_status_display(), "action": ACTION_LABELS[action]},
-        code="transition_not_allowed",
         detail={"status": ws.status, "action": action, "allowed_from": sorted(ALLOWED_FROM[action])},
     )
 
@@ -694,7 +718,7 @@ def check_worksheet_submit(*, actor: Any, worksheet: Worksheet) -> Worksheet:
     _require_writer(actor, worksheet.opd_id)
     ws = _lock_for(worksheet, "submit")
     if not ws.programmes.exists():
-        raise ValidationFailed(_("Add at least one programme before submitting."), code="worksheet_empty")
+        raise WorksheetEmpty()
     return ws
 
 
@@ -726,15 +750,15 @@ def mentor_slot_create(
     require_role(actor, Role.MENTOR)
     owner = mentor or actor
     if not has_role(owner, Role.MENTOR):
-        raise ValidationFailed(_("Slots belong to a mentor."), code="not_mentor")
+        raise NotMentor()
     if ends_at <= starts_at:
-        raise ValidationFailed(_("The slot must end after it starts."), code="slot_invalid")
+        raise SlotInvalid()
     with transaction.atomic():
         overlap = MentorSlot.objects.filter(
             mentor=owner, starts_at__lt=ends_at, ends_at__gt=starts_at
         ).exists()
         if overlap:
-            raise Conflict(_("This slot overlaps another slot of the mentor."), code="slot_overlap")
+            raise SlotOverlap()
         slot = MentorSlot.objects.create(
             mentor=owner, starts_at=starts_at, ends_at=ends_at, location=location
         )
@@ -752,7 +776,7 @@ def check_clinic_book(*, actor: Any, worksheet: Worksheet, slot: MentorSlot) -> 
     ws = _lock_for(worksheet, "book")
     locked_slot = MentorSlot.objects.select_for_update().select_related("mentor").get(pk=slot.pk)
     if ClinicSession.objects.filter(slot=locked_slot).exists():
-        raise Conflict(_("This slot is already booked."), code="slot_taken")
+        raise SlotTaken()
     return ws, locked_slot
 
 
@@ -800,7 +824,7 @@ def check_clinic_comment(*, actor: Any, worksheet: Worksheet) -> Worksheet:
 def clinic_comment(*, actor: Any, worksheet: Worksheet, item: str, text: str) -> ReviewComment:
     text = text.strip()
     if not text:
-        raise ValidationFailed(_("The comment is empty."), code="comment_empty")
+        raise CommentEmpty()
     item = (item or "worksheet").strip()[:64]
     with transaction.atomic():
         ws = check_clinic_comment(actor=actor, worksheet=worksheet)
@@ -810,7 +834,7 @@ def clinic_comment(*, actor: Any, worksheet: Worksheet, item: str, text: str) ->
             | set(Indicator.objects.filter(programme__worksheet=ws).values_list("code", flat=True))
         )
         if item not in valid_items:
-            raise ValidationFailed(_("Unknown item: %(item)s") % {"item": item}, code="item_unknown")
+            raise ItemUnknown(_("Unknown item: %(item)s") % {"item": item})
         comment = ReviewComment.objects.create(
             worksheet=ws, session=_current_session(ws), author=actor, item=item, text=text
         )
@@ -832,7 +856,7 @@ def clinic_comment(*, actor: Any, worksheet: Worksheet, item: str, text: str) ->
 def check_clinic_verdict(*, actor: Any, worksheet: Worksheet, verdict: str) -> Worksheet:
     require_role(actor, Role.MENTOR)
     if verdict not in (ClinicVerdict.REVISION, ClinicVerdict.ACCEPTED):
-        raise ValidationFailed(_("The verdict must be revision or accepted."), code="verdict_invalid")
+        raise VerdictInvalid()
     return _lock_for(worksheet, "revise" if verdict == ClinicVerdict.REVISION else "review")
 
 
@@ -920,7 +944,7 @@ def meeting_create(
 ) -> CouncilMeeting:
     require_role(actor, Role.BAPPEDA, Role.DEWAN)
     if not title.strip():
-        raise ValidationFailed(_("A meeting needs a title."), code="meeting_invalid")
+        raise MeetingInvalid()
     with transaction.atomic():
         meeting = CouncilMeeting.objects.create(
             plan=plan, title=title.strip(), held_at=held_at, location=location, agenda=list(agenda or [])
@@ -940,7 +964,7 @@ def meeting_create(
 def check_worksheet_endorse(*, actor: Any, worksheet: Worksheet, meeting: CouncilMeeting) -> Worksheet:
     require_role(actor, Role.DEWAN)
     if meeting.plan_id != worksheet.plan_id:
-        raise ValidationFailed(_("The meeting belongs to another plan."), code="meeting_other_plan")
+        raise MeetingOtherPlan()
     return _lock_for(worksheet, "endorse")
 
 
@@ -1017,7 +1041,7 @@ def readiness_set(
 ) -> ReadinessScore:
     require_role(actor, Role.BAPPEDA)
     if not isinstance(score, int) or not 1 <= score <= 5:
-        raise ValidationFailed(_("The score must be between 1 and 5."), code="score_invalid")
+        raise ScoreInvalid()
     with transaction.atomic():
         row, _created = ReadinessScore.objects.update_or_create(
             plan=plan, dimension=dimension, aspect=aspect, defaults={"score": score, "evidence": evidence}
@@ -1045,13 +1069,11 @@ def weight_set_create(
     if set(weights) != set(reference.EVALUATION_CATEGORIES) or any(
         not isinstance(v, int) or v < 0 for v in weights.values()
     ):
-        raise ValidationFailed(
-            _("Give a whole, non-negative weight for each of the five categories."), code="weights_invalid"
-        )
+        raise WeightsInvalid()
     if aggregation == "weighted" and sum(weights.values()) != 100:
-        raise ValidationFailed(_("The weights must total 100."), code="weights_total")
+        raise WeightsTotal()
     if aggregation not in ("weighted", "mean"):
-        raise ValidationFailed(_("Unknown aggregation rule."), code="aggregation_invalid")
+        raise AggregationInvalid()
     with transaction.atomic():
         latest = WeightSet.objects.filter(code__startswith=code).count()
         ws = WeightSet.objects.create(
@@ -1071,11 +1093,11 @@ def evaluation_record(
 ) -> Evaluation:
     require_role(actor, Role.BAPPEDA)
     if set(scores) != set(reference.EVALUATION_CATEGORIES):
-        raise ValidationFailed(_("Give a score for each of the five categories."), code="scores_invalid")
+        raise ScoresInvalid()
     if any(not isinstance(v, int | float) or isinstance(v, bool) or not 0 <= v <= 5 for v in scores.values()):
-        raise ValidationFailed(_("Scores lie between 0 and 5."), code="scores_invalid")
+        raise ScoresInvalid(_("Scores lie between 0 and 5."))
     if not 2000 <= year <= 2100:
-        raise ValidationFailed(_("The year is not valid."), code="year_invalid")
+        raise YearInvalid()
     with transaction.atomic():
         ev, _created = Evaluation.objects.update_or_create(
             plan=plan,

@@ -22,9 +22,14 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from kotapintar.core import audit
-from kotapintar.core.errors import Conflict, ValidationFailed
+from kotapintar.core.errors import DomainError
 from kotapintar.core.models import OPD
 from kotapintar.masterplan import services
+from kotapintar.masterplan.errors import (
+    WorksheetLocked,
+    XlsxInvalid,
+    XlsxTooLarge,
+)
 from kotapintar.masterplan.models import (
     Direction,
     Element,
@@ -242,10 +247,8 @@ class _Reader:
         return d.quantize(Decimal("0.01"))
 
 
-def _not_xlsx() -> ValidationFailed:
-    return ValidationFailed(
-        _("The file is not an Excel workbook (.xlsx)."),
-        code="xlsx_invalid",
+def _not_xlsx() -> DomainError:
+    return XlsxInvalid(
         detail=[
             {"sheet": "", "row": 0, "column": "", "message": _("The file is not an Excel workbook (.xlsx).")}
         ],
@@ -268,7 +271,7 @@ def _rows(ws: Any) -> list[tuple[int, dict[str, Any]]]:
 def parse_workbook(*, plan: Plan, opd: OPD, data: bytes) -> dict[str, dict[str, Any]]:
     """The file's content per element, in the canonical form of `selectors.worksheet_snapshot`."""
     if len(data) > MAX_BYTES:
-        raise ValidationFailed(_("The file is larger than 5 MB."), code="xlsx_too_large")
+        raise XlsxTooLarge()
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError, IndexError):
@@ -303,9 +306,8 @@ def parse_workbook(*, plan: Plan, opd: OPD, data: bytes) -> dict[str, dict[str, 
                 "Info", 3, "B", _("This file belongs to OPD %(code)s, not to this OPD.") % {"code": opd_code}
             )
     if r.errors and any(e.row <= 1 for e in r.errors):
-        raise ValidationFailed(
+        raise XlsxInvalid(
             _("The file has %(n)s errors; nothing was saved.") % {"n": len(r.errors)},
-            code="xlsx_invalid",
             detail=[e.as_dict() for e in r.errors],
         )
 
@@ -481,9 +483,8 @@ def parse_workbook(*, plan: Plan, opd: OPD, data: bytes) -> dict[str, dict[str, 
             )
     if r.errors:
         r.errors.sort(key=lambda e: (list(SHEETS).index(e.sheet) if e.sheet in SHEETS else -1, e.row))
-        raise ValidationFailed(
+        raise XlsxInvalid(
             _("The file has %(n)s errors; nothing was saved.") % {"n": len(r.errors)},
-            code="xlsx_invalid",
             detail=[e.as_dict() for e in r.errors],
         )
     for ws in content.values():
@@ -514,10 +515,9 @@ def worksheet_import(*, actor: Any, plan: Plan, opd: OPD, data: bytes) -> Import
             else:
                 ws = Worksheet.objects.select_for_update().get(pk=ws.pk)
                 if ws.status not in services.EDITABLE:
-                    raise Conflict(
+                    raise WorksheetLocked(
                         _("The worksheet for %(element)s is “%(status)s” and cannot be changed by an upload.")
-                        % {"element": el_code, "status": ws.get_status_display()},
-                        code="worksheet_locked",
+                        % {"element": el_code, "status": ws.get_status_display()}
                     )
             ws.problem, ws.goal = wanted["problem"], wanted["goal"]
             ws.save()
