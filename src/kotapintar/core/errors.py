@@ -53,13 +53,9 @@ class DomainError(Exception):
         if "code" in cls.__dict__:
             _register(cls)
 
-    def __init__(
-        self, message: str | Promise | None = None, *, detail: Any = None, code: str | None = None
-    ) -> None:
+    def __init__(self, message: str | Promise | None = None, *, detail: Any = None) -> None:
         self.message = message if message is not None else self.default_message
         self.detail = detail
-        if code is not None:  # transitional: removed once every app raises its declared classes
-            self.code = code
         super().__init__(str(self.message))
 
     def as_dict(self) -> dict[str, Any]:
