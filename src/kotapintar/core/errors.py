@@ -116,6 +116,13 @@ class RateLimited(DomainError):
     code = "rate_limited"
     default_message = _("Too many requests. Please wait a moment and try again.")
 
+    def __init__(
+        self, message: str | Promise | None = None, *, detail: Any = None, retry_after: int | None = None
+    ) -> None:
+        super().__init__(message, detail=detail)
+        #: Seconds until the limit lifts; the answer carries it as Retry-After.
+        self.retry_after = retry_after
+
 
 class TooLarge(DomainError):
     status = 413

@@ -17,6 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from kotapintar.core import ratelimit, selectors, services
+from kotapintar.core.clientip import client_ip
 from kotapintar.core.errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -43,7 +44,7 @@ class RateLimitedLoginView(LoginView):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         username = str(request.POST.get("username", "")).strip().lower()
-        key = f"login:{ratelimit.client_ip(request)}:{username}"
+        key = f"login:{client_ip(request)}:{username}"
         limit, window = settings.LOGIN_RATE_LIMIT, settings.LOGIN_RATE_WINDOW_S
         if ratelimit.is_limited(key, limit=limit, window_s=window):
             form = self.get_form()

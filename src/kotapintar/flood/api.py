@@ -15,10 +15,10 @@ from pydantic import TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
 
 from kotapintar.core.auth import AUTH, PUBLIC
+from kotapintar.core.clientip import client_ip
 from kotapintar.core.errors import BatchTooLarge, NotFound, ValidationFailed
 from kotapintar.core.models import Role
 from kotapintar.core.permissions import has_role, is_signed_in, require_role
-from kotapintar.core.ratelimit import client_ip
 from kotapintar.core.schemas import ErrorOut
 from kotapintar.core.types import Actor
 from kotapintar.flood import selectors, services
