@@ -100,6 +100,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "kotapintar.core.loginlimit.LoginLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -183,8 +184,18 @@ if TESTING:
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
-LOGIN_RATE_LIMIT = env_int("LOGIN_RATE_LIMIT", 10)  # failed attempts per LOGIN_RATE_WINDOW_S per user+IP
+# Sign-in limits (kotapintar.core.loginlimit, docs/security.md): failed attempts per identity and client
+# (address, or the device cookie of an earlier sign-in) per window; per identity from all unknown
+# clients together, and per address over all identities, per the longer window.
+LOGIN_RATE_LIMIT = env_int("LOGIN_RATE_LIMIT", 10)
 LOGIN_RATE_WINDOW_S = env_int("LOGIN_RATE_WINDOW_S", 300)
+LOGIN_IDENTITY_RATE_LIMIT = env_int("LOGIN_IDENTITY_RATE_LIMIT", 50)
+LOGIN_ADDRESS_RATE_LIMIT = env_int("LOGIN_ADDRESS_RATE_LIMIT", 100)
+LOGIN_LONG_WINDOW_S = env_int("LOGIN_LONG_WINDOW_S", 3600)
+LOGIN_DEVICE_DAYS = env_int("LOGIN_DEVICE_DAYS", 90)
+# Invalid bearer tokens one client may send per LOGIN_RATE_WINDOW_S before it gets 429.
+TOKEN_FAILURE_LIMIT = env_int("TOKEN_FAILURE_LIMIT", 20)
+AUTHENTICATION_BACKENDS = ["kotapintar.core.loginlimit.RateLimitedModelBackend"]
 
 SECURE_COOKIES = env_bool("SECURE_COOKIES", not DEBUG and SITE_URL.startswith("https://"))
 SESSION_COOKIE_SECURE = SECURE_COOKIES

@@ -45,10 +45,10 @@ def is_limited(key: str, *, limit: int, window_s: int) -> bool:
     return locked_for(key, limit=limit, window_s=window_s) > 0
 
 
-def check(key: str, *, limit: int, window_s: int) -> None:
-    """Count a hit and raise RateLimited (with Retry-After) when the window is already full."""
+def check(key: str, *, limit: int, window_s: int, error: type[RateLimited] = RateLimited) -> None:
+    """Count a hit and raise `error` (with Retry-After) when the window is already full."""
     if hit(key, limit=limit, window_s=window_s) > limit:
-        raise RateLimited(retry_after=max(1, locked_for(key, limit=limit, window_s=window_s)))
+        raise error(retry_after=max(1, locked_for(key, limit=limit, window_s=window_s)))
 
 
 def reset(key: str) -> None:
