@@ -5,7 +5,7 @@ import ipaddress
 import pytest
 from django.test import RequestFactory
 
-from kotapintar.core.clientip import client_ip
+from kotapintar.core.clientip import client_ip, client_key
 from kotapintar.lib.ipnets import parse_networks
 from tests.flood.conftest import point_in
 
@@ -122,6 +122,30 @@ def test_a_missing_remote_addr_is_unknown(settings):
     assert client_ip(request) == "unknown"
 
 
+# --- client_key: what a rate limit counts ----------------------------------------------------------
+
+
+def test_an_ipv4_client_is_counted_by_its_address():
+    assert client_key(_request("203.0.113.66")) == "203.0.113.66"
+
+
+def test_an_ipv6_client_is_counted_by_its_64_network():
+    """One subscriber holds a whole /64: counting single addresses would give it 2**64 budgets."""
+    assert client_key(_request("2001:db8:1:2:aaaa::1")) == client_key(_request("2001:db8:1:2:ffff::9"))
+    assert client_key(_request("2001:db8:1:2::1")) == "2001:db8:1:2::/64"
+    assert client_key(_request("2001:db8:1:3::1")) != client_key(_request("2001:db8:1:2::1"))
+
+
+def test_a_scoped_ipv6_peer_is_counted_without_error():
+    assert client_key(_request("fe80::1%eth0")) == "fe80::/64"
+
+
+def test_an_unknown_client_is_one_key():
+    request = RequestFactory().get("/")
+    request.META.pop("REMOTE_ADDR", None)
+    assert client_key(request) == "unknown"
+
+
 # --- every rate limit uses it ---------------------------------------------------------------------
 
 
@@ -164,3 +188,14 @@ def test_no_code_reads_remote_addr_but_the_client_ip_module():
         str(p.relative_to(src)) for p in src.rglob("*.py") if "REMOTE_ADDR" in p.read_text(encoding="utf-8")
     )
     assert readers == ["core/clientip.py"]
+
+
+@pytest.mark.django_db
+def test_rotating_addresses_inside_one_ipv6_64_does_not_buy_flood_reports(settings, city):
+    from django.test import Client
+
+    settings.FLOOD_REPORT_RATE = (1, 3600)
+    lon, lat = point_in("Krapyak")
+    fields = {"lon": lon, "lat": lat, "depth_cm": 10}
+    assert Client(REMOTE_ADDR="2001:db8:5:6::1").post("/api/v1/flood/reports", fields).status_code == 201
+    assert Client(REMOTE_ADDR="2001:db8:5:6::2").post("/api/v1/flood/reports", fields).status_code == 429

@@ -41,7 +41,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 
 from kotapintar.core import ratelimit
-from kotapintar.core.clientip import client_ip
+from kotapintar.core.clientip import client_ip, client_key
 from kotapintar.core.errors import LoginLocked, RateLimited, TokenAttemptsLimited
 
 log = logging.getLogger(__name__)
@@ -73,7 +73,7 @@ class Attempt:
     """One sign-in attempt: who it is for and where it comes from."""
 
     identity: str
-    address: str
+    address: str  # the client_key: IPv4 address or IPv6 /64
     device: str | None  # the nonce of a valid device cookie for this identity, else None
 
     @property
@@ -121,7 +121,7 @@ def _device_of(request: HttpRequest, ident: str) -> str | None:
 
 def attempt_for(request: HttpRequest, username: str) -> Attempt:
     ident = identity(username)
-    return Attempt(identity=ident, address=client_ip(request), device=_device_of(request, ident))
+    return Attempt(identity=ident, address=client_key(request), device=_device_of(request, ident))
 
 
 def check(attempt: Attempt) -> None:
@@ -183,7 +183,9 @@ class RateLimitedModelBackend(ModelBackend):
         except LoginLocked as exc:
             _outcome(request).locked = exc
             log.warning(
-                "sign-in refused while locked: client %s, retry after %ss", attempt.address, exc.retry_after
+                "sign-in refused while locked: client %s, retry after %ss",
+                client_ip(request),
+                exc.retry_after,
             )
             raise PermissionDenied from exc  # authenticate() stops here: the password is not tried
         user = super().authenticate(request, username, password, **kwargs)
@@ -250,7 +252,7 @@ class LoginLimitMiddleware:
 
 def token_failed(request: HttpRequest) -> None:
     """Count an invalid bearer token from this client; raise TokenAttemptsLimited past the limit."""
-    key = f"token-fail:{_digest(client_ip(request))}"
+    key = f"token-fail:{_digest(client_key(request))}"
     ratelimit.check(
         key,
         limit=settings.TOKEN_FAILURE_LIMIT,
