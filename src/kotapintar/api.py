@@ -25,6 +25,7 @@ from kotapintar.core.errors import (
     NotAuthenticated,
     NotFound,
     PermissionDenied,
+    RateLimited,
     TooLarge,
     ValidationFailed,
     error_codes,
@@ -85,7 +86,10 @@ def error_response(
 
 @api.exception_handler(DomainError)
 def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    return error_response(request, exc.status, exc.code, str(exc.message), exc.detail)
+    response = error_response(request, exc.status, exc.code, str(exc.message), exc.detail)
+    if isinstance(exc, RateLimited) and exc.retry_after:
+        response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(ValidationError)

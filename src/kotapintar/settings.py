@@ -14,6 +14,8 @@ import dj_database_url
 from csp.constants import NONCE, SELF
 from django.utils.translation import gettext_lazy as _
 
+from kotapintar.lib.ipnets import parse_networks
+
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
 
@@ -98,6 +100,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "kotapintar.core.loginlimit.LoginLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -181,8 +184,18 @@ if TESTING:
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
-LOGIN_RATE_LIMIT = env_int("LOGIN_RATE_LIMIT", 10)  # failed attempts per LOGIN_RATE_WINDOW_S per user+IP
+# Sign-in limits (kotapintar.core.loginlimit, docs/security.md): failed attempts per identity and client
+# (address, or the device cookie of an earlier sign-in) per window; per identity from all unknown
+# clients together, and per address over all identities, per the longer window.
+LOGIN_RATE_LIMIT = env_int("LOGIN_RATE_LIMIT", 10)
 LOGIN_RATE_WINDOW_S = env_int("LOGIN_RATE_WINDOW_S", 300)
+LOGIN_IDENTITY_RATE_LIMIT = env_int("LOGIN_IDENTITY_RATE_LIMIT", 50)
+LOGIN_ADDRESS_RATE_LIMIT = env_int("LOGIN_ADDRESS_RATE_LIMIT", 100)
+LOGIN_LONG_WINDOW_S = env_int("LOGIN_LONG_WINDOW_S", 3600)
+LOGIN_DEVICE_DAYS = env_int("LOGIN_DEVICE_DAYS", 90)
+# Invalid bearer tokens one client may send per LOGIN_RATE_WINDOW_S before it gets 429.
+TOKEN_FAILURE_LIMIT = env_int("TOKEN_FAILURE_LIMIT", 20)
+AUTHENTICATION_BACKENDS = ["kotapintar.core.loginlimit.RateLimitedModelBackend"]
 
 SECURE_COOKIES = env_bool("SECURE_COOKIES", not DEBUG and SITE_URL.startswith("https://"))
 SESSION_COOKIE_SECURE = SECURE_COOKIES
@@ -197,6 +210,9 @@ SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 if env_bool("BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Reverse proxies (addresses or CIDRs) whose X-Forwarded-For is believed; empty: the header never is.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+parse_networks(TRUSTED_PROXIES)  # a bad entry stops the start, naming it
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("UPLOAD_MAX_BYTES", 25 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -23,6 +23,7 @@ from kotapintar.batik import selectors, services, wallet_port
 from kotapintar.batik.forms import RewardForm
 from kotapintar.batik.models import Event
 from kotapintar.core import ratelimit
+from kotapintar.core.clientip import client_key
 from kotapintar.core.errors import DomainError, NotAuthenticated, PermissionDenied
 from kotapintar.core.permissions import has_role, require_role
 from kotapintar.lib.ical import VEvent, calendar
@@ -268,7 +269,7 @@ def me_login(request: HttpRequest) -> HttpResponse:
     number = "".join(ch for ch in str(request.POST.get("card", "")) if ch.isdigit())[:40]
     secret = str(request.POST.get("secret", "")).strip()[:4000]
     try:
-        ratelimit.check(f"batik-card:{ratelimit.client_ip(request)}", limit=10, window_s=300)
+        ratelimit.check(f"batik-card:{client_key(request)}", limit=10, window_s=300)
         ok = bool(number) and bool(secret) and wallet_port.card_secret_ok(number=number, secret=secret)
     except DomainError as exc:
         messages.error(request, str(exc.message))

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from kotapintar.core.loginlimit import AdminLoginForm
 from kotapintar.core.models import (
     OPD,
     ApiToken,
@@ -10,6 +11,9 @@ from kotapintar.core.models import (
     Notification,
     Profile,
 )
+
+# /admin/login/ shows the sign-in limits' refusal (429, login_locked) like the site's own form.
+admin.site.login_form = AdminLoginForm
 
 
 @admin.register(City)

@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja.security import HttpBearer, SessionAuth
 
+from kotapintar.core.loginlimit import token_failed
 from kotapintar.core.services import api_token_authenticate
 
 
@@ -15,7 +16,9 @@ class BearerTokenAuth(HttpBearer):
 
     def authenticate(self, request: HttpRequest, token: str) -> Any | None:
         user = api_token_authenticate(raw=token)
-        if user is not None:
+        if user is None:
+            token_failed(request)  # counted per client; past the limit: 429 instead of 401
+        else:
             request.user = user
         return user
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -62,7 +62,10 @@ class DomainError(Exception):
         return {"code": self.code, "message": str(self.message), "detail": self.detail}
 
 
-def declare(code: str, base: type[DomainError], message: str | Promise) -> type[DomainError]:
+E = TypeVar("E", bound="DomainError")
+
+
+def declare(code: str, base: type[E], message: str | Promise) -> type[E]:
     """Declare one error code of an app: a subclass of `base` (which fixes the status) named after it."""
     name = "".join(part.title() for part in code.split("_"))
     module = sys._getframe(1).f_globals.get("__name__", __name__)
@@ -112,6 +115,13 @@ class RateLimited(DomainError):
     code = "rate_limited"
     default_message = _("Too many requests. Please wait a moment and try again.")
 
+    def __init__(
+        self, message: str | Promise | None = None, *, detail: Any = None, retry_after: int | None = None
+    ) -> None:
+        super().__init__(message, detail=detail)
+        #: Seconds until the limit lifts; the answer carries it as Retry-After.
+        self.retry_after = retry_after
+
 
 class TooLarge(DomainError):
     status = 413
@@ -134,3 +144,11 @@ BatchTooLarge = declare(
     "batch_too_large", ValidationFailed, _("The batch holds more items than one upload may.")
 )
 BadKind = declare("bad_kind", ValidationFailed, _("Unknown kind."))
+LoginLocked = declare(
+    "login_locked", RateLimited, _("Too many failed sign-in attempts. Please try again in a few minutes.")
+)
+TokenAttemptsLimited = declare(
+    "token_attempts_limited",
+    RateLimited,
+    _("Too many invalid API tokens from this address. Please wait before trying again."),
+)

@@ -1,7 +1,11 @@
-"""Fixed-window rate limits stored in the database, so every web process shares them."""
+"""Fixed-window rate limits stored in the database, so every web process shares them.
+
+Keys name the limit and the client; the client address comes from kotapintar.core.clientip.
+"""
 
 from __future__ import annotations
 
+import math
 from datetime import timedelta
 
 from django.db import transaction
@@ -28,23 +32,24 @@ def hit(key: str, *, limit: int, window_s: int) -> int:
         return bucket.count + 1
 
 
-def is_limited(key: str, *, limit: int, window_s: int) -> bool:
+def locked_for(key: str, *, limit: int, window_s: int) -> int:
+    """Seconds until `key` may be used again: 0 while its window holds fewer than `limit` hits."""
     bucket = RateLimitBucket.objects.filter(key=key[:200]).first()
-    if bucket is None or bucket.window_start <= timezone.now() - timedelta(seconds=window_s):
-        return False
-    return bucket.count >= limit
+    if bucket is None or bucket.count < limit:
+        return 0
+    remaining = (bucket.window_start + timedelta(seconds=window_s) - timezone.now()).total_seconds()
+    return max(0, math.ceil(remaining))
 
 
-def check(key: str, *, limit: int, window_s: int) -> None:
-    """Count a hit and raise RateLimited when the window is already full."""
+def is_limited(key: str, *, limit: int, window_s: int) -> bool:
+    return locked_for(key, limit=limit, window_s=window_s) > 0
+
+
+def check(key: str, *, limit: int, window_s: int, error: type[RateLimited] = RateLimited) -> None:
+    """Count a hit and raise `error` (with Retry-After) when the window is already full."""
     if hit(key, limit=limit, window_s=window_s) > limit:
-        raise RateLimited()
+        raise error(retry_after=max(1, locked_for(key, limit=limit, window_s=window_s)))
 
 
 def reset(key: str) -> None:
     RateLimitBucket.objects.filter(key=key[:200]).delete()
-
-
-def client_ip(request: object) -> str:
-    meta = getattr(request, "META", {})
-    return str(meta.get("REMOTE_ADDR", "") or "unknown")

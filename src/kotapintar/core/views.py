@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
@@ -16,8 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from kotapintar.core import ratelimit, selectors, services
+from kotapintar.core import selectors, services
 from kotapintar.core.errors import DomainError
+from kotapintar.core.loginlimit import LoginForm
 
 log = logging.getLogger(__name__)
 
@@ -36,27 +35,11 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 class RateLimitedLoginView(LoginView):
-    """Django's login with a per-IP-and-username limit on failed attempts."""
+    """Django's login; the limits live in the authentication backend (kotapintar.core.loginlimit)."""
 
     template_name = "core/login.html"
     redirect_authenticated_user = True
-
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        username = str(request.POST.get("username", "")).strip().lower()
-        key = f"login:{ratelimit.client_ip(request)}:{username}"
-        limit, window = settings.LOGIN_RATE_LIMIT, settings.LOGIN_RATE_WINDOW_S
-        if ratelimit.is_limited(key, limit=limit, window_s=window):
-            form = self.get_form()
-            form.is_valid()
-            form.errors.clear()
-            form.add_error(None, _("Too many failed sign-in attempts. Please try again in a few minutes."))
-            return self.render_to_response(self.get_context_data(form=form), status=429)
-        response = super().post(request, *args, **kwargs)
-        if response.status_code == 200:  # the form was re-shown: wrong credentials
-            ratelimit.hit(key, limit=limit, window_s=window)
-        else:
-            ratelimit.reset(key)
-        return response
+    authentication_form = LoginForm
 
 
 @login_required

@@ -11,6 +11,7 @@ from ninja import File, Form, Router, UploadedFile
 
 from kotapintar.core import ratelimit
 from kotapintar.core.auth import AUTH, PUBLIC
+from kotapintar.core.clientip import client_key
 from kotapintar.core.errors import UserNotFound
 from kotapintar.core.permissions import has_role, require_login, require_role
 from kotapintar.core.schemas import ErrorOut
@@ -259,7 +260,7 @@ def certificate_revoke(request: HttpRequest, public_id: UUID, payload: RevokeIn)
 
 @router.post("/verify", response={200: VerifyReportOut, **E}, auth=PUBLIC, summary="Verify an uploaded PDF")
 def verify(request: HttpRequest, file: File[UploadedFile]) -> dict[str, Any]:
-    ratelimit.check(f"esign-verify:{ratelimit.client_ip(request)}", limit=60, window_s=60)
+    ratelimit.check(f"esign-verify:{client_key(request)}", limit=60, window_s=60)
     if (file.size or 0) > documents.max_upload_bytes():
         raise FileTooLarge()
     return verification.verify_pdf(file.read())

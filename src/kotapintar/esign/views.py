@@ -21,6 +21,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kotapintar.core import ratelimit
+from kotapintar.core.clientip import client_key
 from kotapintar.core.errors import DomainError, NotFound, UserNotFound
 from kotapintar.core.models import Role
 from kotapintar.core.permissions import has_role
@@ -399,7 +400,7 @@ VERIFY_LIMIT = 60
 
 
 def _verify_key(request: HttpRequest) -> str:
-    return f"esign-verify:{ratelimit.client_ip(request)}"
+    return f"esign-verify:{client_key(request)}"
 
 
 def verify_upload(request: HttpRequest) -> HttpResponse:

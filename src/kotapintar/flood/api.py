@@ -15,10 +15,10 @@ from pydantic import TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
 
 from kotapintar.core.auth import AUTH, PUBLIC
+from kotapintar.core.clientip import client_key
 from kotapintar.core.errors import BatchTooLarge, NotFound, ValidationFailed
 from kotapintar.core.models import Role
 from kotapintar.core.permissions import has_role, is_signed_in, require_role
-from kotapintar.core.ratelimit import client_ip
 from kotapintar.core.schemas import ErrorOut
 from kotapintar.core.types import Actor
 from kotapintar.flood import selectors, services
@@ -565,7 +565,7 @@ def report_create(
             raise PhotoTooLarge()
         data = photo.read(services.PHOTO_MAX_BYTES + 1)
     report = services.citizen_report_create(
-        lon=lon, lat=lat, depth_cm=depth_cm, text=_clean(text), photo=data, client_key=client_ip(request)
+        lon=lon, lat=lat, depth_cm=depth_cm, text=_clean(text), photo=data, client_key=client_key(request)
     )
     return Status(201, report_out(report))
 

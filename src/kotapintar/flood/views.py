@@ -16,10 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kotapintar.core.clientip import client_key
 from kotapintar.core.errors import DomainError
 from kotapintar.core.models import Role
 from kotapintar.core.permissions import has_role
-from kotapintar.core.ratelimit import client_ip
 from kotapintar.core.selectors import city_get_or_none
 from kotapintar.core.services import DATA_DIR as CORE_DATA_DIR
 from kotapintar.flood import cap, selectors, services
@@ -170,7 +170,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
                         depth_cm=depth,
                         text=_post(request, "text", "")[:500],
                         photo=data,
-                        client_key=client_ip(request),
+                        client_key=client_key(request),
                     )
                 except DomainError as exc:
                     errors.append(str(exc.message))

@@ -15,6 +15,7 @@ from pydantic import StringConstraints
 
 from kotapintar.core import ratelimit
 from kotapintar.core.auth import AUTH, PUBLIC
+from kotapintar.core.clientip import client_key
 from kotapintar.core.errors import PermissionDenied, UserNotFound
 from kotapintar.core.models import Role
 from kotapintar.core.permissions import has_role, require_login, require_role
@@ -125,7 +126,7 @@ def keys(request: HttpRequest) -> Any:
 
 @router.post("/cards/verify-token", response={200: TokenVerifyOut, **PUBLIC_ERRORS}, auth=PUBLIC)
 def verify_token(request: HttpRequest, payload: TokenVerifyIn) -> Any:
-    ratelimit.check(f"wallet-verify:{ratelimit.client_ip(request)}", limit=120, window_s=60)
+    ratelimit.check(f"wallet-verify:{client_key(request)}", limit=120, window_s=60)
     try:
         number = services.card_token_verify(token=payload.token)
     except InvalidCardToken:
@@ -223,7 +224,7 @@ def topup_cash(request: HttpRequest, payload: TopUpIn, idempotency_key: IdemKey)
     summary="Start a QRIS top-up (pending until the acquirer confirms)",
 )
 def topup_qris(request: HttpRequest, payload: TopUpIn, idempotency_key: IdemKey) -> Any:
-    ratelimit.check(f"wallet-topup-qris:{ratelimit.client_ip(request)}", limit=30, window_s=60)
+    ratelimit.check(f"wallet-topup-qris:{client_key(request)}", limit=30, window_s=60)
     result = services.topup_qris_create(
         actor=_user(request),
         card_number=payload.card_number,
@@ -299,7 +300,7 @@ def payment_create(request: HttpRequest, payload: PaymentIn, idempotency_key: Id
     summary="Pay a merchant's QRIS with a city card",
 )
 def payment_qris(request: HttpRequest, payload: QrisPayIn, idempotency_key: IdemKey) -> Any:
-    ratelimit.check(f"wallet-qris-pay:{ratelimit.client_ip(request)}", limit=60, window_s=60)
+    ratelimit.check(f"wallet-qris-pay:{client_key(request)}", limit=60, window_s=60)
     result = services.payment_qris_pay(
         actor=_user(request),
         payload=payload.payload,
