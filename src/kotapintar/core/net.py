@@ -351,12 +351,22 @@ def check_url(url: str, *, allow: Iterable[str] = ()) -> Target:
 def _open_socket(
     host: str, port: int, timeout: float | None, source: tuple[str, int] | None, allow: tuple[str, ...]
 ) -> socket.socket:
+    """A TCP connection to one of the checked addresses of ``host``, tried in order. The socket is
+    made by hand: socket.create_connection would hand the address to getaddrinfo again."""
     last: OSError | None = None
     for address in checked_addresses(host, port, allow):
+        family = socket.AF_INET6 if address.version == 6 else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_STREAM)
         try:
-            return socket.create_connection((str(address), port), timeout, source)
+            sock.settimeout(timeout)
+            if source:
+                sock.bind(source)
+            sock.connect((str(address), port))
         except OSError as exc:
+            sock.close()
             last = exc
+            continue
+        return sock
     assert last is not None
     raise last
 
