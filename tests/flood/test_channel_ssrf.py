@@ -127,6 +127,12 @@ def test_a_name_resolving_inside_is_refused_at_creation(fake_dns):
         services.channel_create(actor=None, name="H", kind="webhook", target="http://hooks.example.org/")
 
 
+def test_a_name_that_does_not_resolve_is_refused_at_creation(fake_dns):
+    with pytest.raises(ChannelTargetRefused) as excinfo:
+        services.channel_create(actor=None, name="H", kind="webhook", target="http://typo.example.org/")
+    assert excinfo.value.detail == {"reason": "unresolvable"}
+
+
 def test_a_public_webhook_is_accepted(fake_dns):
     fake_dns["hooks.example.org"] = ["93.184.215.14", "2606:2800:21f:cb07:6820:80da:af6b:8b2c"]
     services.channel_create(actor=None, name="H", kind="webhook", target="https://hooks.example.org/x")
