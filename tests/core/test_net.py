@@ -19,6 +19,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
+from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 
 from kotapintar.core import net
@@ -226,6 +227,12 @@ def test_a_bad_allow_list_entry_is_a_configuration_error(settings: Any, entry: s
     settings.OUTBOUND_ALLOW_HOSTS = [entry]
     with pytest.raises(ImproperlyConfigured):
         net.check_url("http://10.0.0.5/")
+
+
+def test_a_bad_allow_list_entry_fails_the_system_check(settings: Any) -> None:
+    settings.OUTBOUND_ALLOW_HOSTS = ["tsa.pemkot.local:443", "http://10.0.0.5/"]
+    problems = checks.run_checks(tags=[checks.Tags.security])
+    assert [p.id for p in problems if "OUTBOUND_ALLOW_HOSTS" in p.msg] == ["kotapintar.E001"]
 
 
 # --- requests against a real server on 127.0.0.1 --------------------------------------------------

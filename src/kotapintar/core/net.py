@@ -45,6 +45,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -257,6 +258,18 @@ def _entry(entry: str) -> tuple[str, int | None]:
         return str(canonical_host(host)), port
     except (ValueError, OutboundRefused) as exc:
         raise ImproperlyConfigured(f"OUTBOUND_ALLOW_HOSTS: {entry!r} is not host or host:port") from exc
+
+
+def check_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """System check (registered by the core app): every OUTBOUND_ALLOW_HOSTS entry is host or
+    host:port, so that a typo shows at start-up, not at the first alert."""
+    problems: list[checks.CheckMessage] = []
+    for entry in getattr(settings, "OUTBOUND_ALLOW_HOSTS", ()):
+        try:
+            _entry(entry)
+        except ImproperlyConfigured as exc:
+            problems.append(checks.Error(str(exc), id="kotapintar.E001"))
+    return problems
 
 
 def service_hosts(*urls: str) -> tuple[str, ...]:
