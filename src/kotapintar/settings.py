@@ -303,6 +303,11 @@ MQTT_PASSWORD = env_secret("MQTT_PASSWORD")
 KEY_ENCRYPTION_KEY = env_secret("KEY_ENCRYPTION_KEY")  # protects CA and service keys at rest
 NOTIFY_BY_EMAIL = env_bool("NOTIFY_BY_EMAIL", bool(EMAIL_HOST))  # also e-mail in-app notifications
 RUN_EXTRA_PROCESSES = env_bool("RUN_EXTRA_PROCESSES", True)  # `kotapintar run` starts app processes too
+# Outbound HTTP (kotapintar.core.net): hosts inside the network the platform may still call (host or
+# host:port, comma-separated; e.g. the city's TSA or a BSrE service on 10.x), timeout, answer size cap.
+OUTBOUND_ALLOW_HOSTS = env_list("OUTBOUND_ALLOW_HOSTS")
+OUTBOUND_TIMEOUT_S = env_int("OUTBOUND_TIMEOUT_S", 10)
+OUTBOUND_MAX_RESPONSE_BYTES = env_int("OUTBOUND_MAX_RESPONSE_BYTES", 10 * 1024 * 1024)
 BSRE_BASE_URL = env("BSRE_BASE_URL", "").rstrip("/")  # BSrE Esign Client Service, e.g. http://10.0.0.5
 BSRE_USERNAME = env_secret("BSRE_USERNAME")  # HTTP Basic credentials issued to the agency by BSrE
 BSRE_PASSWORD = env_secret("BSRE_PASSWORD")

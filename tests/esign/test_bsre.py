@@ -37,7 +37,10 @@ def fake_module() -> Iterator[FakeBsre]:
 
 
 @pytest.fixture
-def fake(fake_module: FakeBsre) -> FakeBsre:
+def fake(fake_module: FakeBsre, settings: Any) -> FakeBsre:
+    """The fake is the BSrE service the server operator configured (so its 127.0.0.1 host is one the
+    outbound client may reach)."""
+    settings.BSRE_BASE_URL = fake_module.base_url
     fake_module.requests.clear()
     fake_module.sign_delay_s = 0.0
     fake_module.sign_reply = None
@@ -307,14 +310,28 @@ def test_slow_sign_times_out_as_outcome_unknown_and_is_never_retried(
     assert PASS not in str(excinfo.value) and PASS not in repr(excinfo.value)
 
 
-def test_connection_refused_is_definite_not_unknown(pdf: bytes) -> None:
+def test_connection_refused_is_definite_not_unknown(pdf: bytes, settings: Any) -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    client = bsre.BsreClient(base_url=f"http://127.0.0.1:{port}", username="a", password="b", timeout=2)
+    settings.BSRE_BASE_URL = f"http://127.0.0.1:{port}"
+    client = bsre.BsreClient(username="a", password="b", timeout=2)
     with pytest.raises(errors.BsreUnavailable) as excinfo:
         client.sign_pdf(pdf, nik=NIK, passphrase=PASS)
     assert excinfo.value.code == "bsre_unavailable"
+    assert excinfo.value.bsre_message == "ConnectionRefusedError"
+
+
+def test_only_the_configured_bsre_host_is_reachable_inside(fake: FakeBsre, pdf: bytes, settings: Any) -> None:
+    """A client built with another inside URL than BSRE_BASE_URL goes through the outbound guard."""
+    settings.BSRE_BASE_URL = "http://10.0.0.5"
+    client = bsre.BsreClient(
+        base_url=fake.base_url, username=fake.username, password=fake.password, timeout=5
+    )
+    with pytest.raises(errors.BsreUnavailable) as excinfo:
+        client.sign_pdf(pdf, nik=NIK, passphrase=PASS)
+    assert excinfo.value.bsre_message == "OutboundRefused"
+    assert fake.calls(SIGN) == []
 
 
 def test_wrong_agency_credentials(fake: FakeBsre, pdf: bytes) -> None:

@@ -9,6 +9,7 @@ import subprocess
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from asn1crypto import cms
@@ -314,9 +315,12 @@ def served_pki() -> Iterator[DemoPki]:
     not (shutil.which("pdfsig") and shutil.which("certutil")), reason="poppler/NSS tools missing"
 )
 @pytest.mark.parametrize("level", ["B-B", "B-LT"])
-def test_pdfsig_reports_valid_and_trusted(served_pki: DemoPki, tmp_path: Path, level: str) -> None:
+def test_pdfsig_reports_valid_and_trusted(
+    served_pki: DemoPki, tmp_path: Path, level: str, settings: Any
+) -> None:
     # pdfsig checks the signer with the OCSP responder named in the certificate: a live one here.
     demo_pki = served_pki
+    settings.SITE_URL = _origin(demo_pki.crl_base_url)  # the city PKI is served by the platform
     revocation = fastsign.fetch_revocation([demo_pki.signer, demo_pki.ca, demo_pki.root, demo_pki.tsa])
     (pdf,) = fastsign.sign_batch(
         [make_letter(11)],
@@ -390,8 +394,16 @@ class _TsaServer:
         self.httpd.server_close()
 
 
-def test_http_timestamper_against_an_rfc3161_endpoint(demo_pki: DemoPki, root: asn1_x509.Certificate) -> None:
+def _origin(url: str) -> str:
+    scheme, _, rest = url.partition("://")
+    return f"{scheme}://{rest.split('/', 1)[0]}"
+
+
+def test_http_timestamper_against_an_rfc3161_endpoint(
+    demo_pki: DemoPki, root: asn1_x509.Certificate, settings: Any
+) -> None:
     server = _TsaServer(demo_pki.timestamper())
+    settings.OUTBOUND_ALLOW_HOSTS = [_origin(server.url).split("://")[1]]  # the city TSA, allow-listed
     try:
         (pdf,) = fastsign.sign_batch(
             [make_letter(13)],
@@ -407,8 +419,48 @@ def test_http_timestamper_against_an_rfc3161_endpoint(demo_pki: DemoPki, root: a
     assert server.requests == 2  # one to size the placeholder for the batch, one for the document
 
 
-def test_http_timestamper_rejects_a_token_for_another_request(demo_pki: DemoPki) -> None:
+def test_http_timestamper_does_not_call_an_inside_tsa_nobody_allowed(
+    demo_pki: DemoPki, settings: Any
+) -> None:
+    server = _TsaServer(demo_pki.timestamper())
+    settings.SITE_URL = "https://kota.example"
+    try:
+        with pytest.raises(SigningError) as excinfo:
+            fastsign.HttpTimeStamper(server.url, timeout=5)(hashlib.sha256(b"x").digest())
+    finally:
+        server.close()
+    assert excinfo.value.code == "tsa_unavailable"
+    assert "loopback" in str(excinfo.value.detail)
+    assert server.requests == 0
+
+
+def test_the_city_tsa_at_site_url_is_reached(demo_pki: DemoPki, settings: Any) -> None:
+    server = _TsaServer(demo_pki.timestamper())
+    settings.SITE_URL = _origin(server.url)
+    try:
+        token = fastsign.HttpTimeStamper(server.url, timeout=5)(hashlib.sha256(b"x").digest())
+    finally:
+        server.close()
+    assert cms.ContentInfo.load(token)["content_type"].native == "signed_data"
+
+
+def test_revocation_is_not_fetched_from_an_inside_host_nobody_allowed(settings: Any) -> None:
+    server = DemoPkiServer()
+    try:
+        pki = DemoPki.generate(crl_base_url=server.url)
+        server.pki = pki
+        settings.SITE_URL = "https://kota.example"
+        with pytest.raises(SigningError) as excinfo:
+            fastsign.fetch_revocation([pki.signer, pki.ca])
+    finally:
+        server.close()
+    assert excinfo.value.code == "revocation_unavailable"
+    assert "loopback" in excinfo.value.detail["error"]
+
+
+def test_http_timestamper_rejects_a_token_for_another_request(demo_pki: DemoPki, settings: Any) -> None:
     server = _TsaServer(demo_pki.timestamper(), tamper_nonce=True)
+    settings.SITE_URL = _origin(server.url)
     try:
         with pytest.raises(SigningError) as excinfo:
             fastsign.HttpTimeStamper(server.url, timeout=5)(hashlib.sha256(b"x").digest())

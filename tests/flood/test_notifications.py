@@ -45,6 +45,12 @@ class Sink:
         self.server.shutdown()
 
 
+@pytest.fixture(autouse=True)
+def loopback_allowed(settings):
+    """The receivers here listen on 127.0.0.1, which the outbound client refuses unless allow-listed."""
+    settings.OUTBOUND_ALLOW_HOSTS = ["127.0.0.1"]
+
+
 @pytest.fixture
 def sink():
     s = Sink()

@@ -6,3 +6,10 @@ class CoreConfig(AppConfig):
     name = "kotapintar.core"
     label = "core"
     verbose_name = _("Platform")
+
+    def ready(self) -> None:
+        from django.core import checks
+
+        from kotapintar.core import net
+
+        checks.register(net.check_settings, checks.Tags.security)

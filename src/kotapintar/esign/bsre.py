@@ -24,12 +24,10 @@ reconcile it. Failures *before* the request left (connection refused, DNS) are d
 from __future__ import annotations
 
 import base64
-import http.client
 import io
 import json
 import logging
 import re
-import ssl
 import time
 import urllib.parse
 from dataclasses import dataclass, field
@@ -38,6 +36,7 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from kotapintar.core import net
 from kotapintar.esign.backends import LEGAL_CERTIFIED, LEVEL_BLT, SignerIdentity, StampSpec
 from kotapintar.esign.errors import (
     BadNik,
@@ -252,12 +251,13 @@ class BsreClient:
 
     # -- transport ---------------------------------------------------------------------------
 
-    def _connection(self) -> http.client.HTTPConnection:
-        if self._scheme == "https":
-            return http.client.HTTPSConnection(
-                self._host, self._port, timeout=self.timeout, context=ssl.create_default_context()
-            )
-        return http.client.HTTPConnection(self._host, self._port, timeout=self.timeout)
+    def _connection(self) -> net.HTTPConnection:
+        """Through the guarded outbound client; the host of the configured BSRE_BASE_URL (often on
+        the agency's private network) is allowed, any other inside address is not."""
+        conn, _path = net.connection(
+            self.base_url, timeout=self.timeout, allow=net.service_hosts(settings.BSRE_BASE_URL)
+        )
+        return conn
 
     def _headers(self) -> dict[str, str]:
         token = base64.b64encode(f"{self.username}:{self.password}".encode()).decode("ascii")
@@ -276,13 +276,17 @@ class BsreClient:
         try:
             try:
                 conn.connect()
-            except (OSError, ssl.SSLError) as exc:
+            except OSError as exc:  # ssl.SSLError and the outbound client's refusal among them
                 raise BsreUnavailable(bsre_message=type(exc).__name__) from exc
             try:
                 conn.request("POST", self._prefix + path, body=body, headers=self._headers())
                 response = conn.getresponse()
-                data = response.read()
-            except (OSError, http.client.HTTPException) as exc:  # TimeoutError is an OSError
+                data = net.read_capped(
+                    response,
+                    max_bytes=max(settings.OUTBOUND_MAX_RESPONSE_BYTES, 2 * settings.ESIGN_MAX_UPLOAD_BYTES),
+                    deadline=started + 2 * self.timeout,
+                )
+            except (OSError, net.HTTPException) as exc:  # TimeoutError is an OSError
                 elapsed = time.monotonic() - started
                 log.warning("BSrE %s: no answer after %.1fs (%s)", path, elapsed, type(exc).__name__)
                 if unknown_on_failure:

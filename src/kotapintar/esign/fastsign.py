@@ -26,7 +26,6 @@ import asyncio
 import hashlib
 import itertools
 import secrets
-import urllib.request
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -41,6 +40,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509 import ocsp
+from django.conf import settings
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.sign import fields, signers
@@ -48,6 +48,7 @@ from pyhanko.sign.signers.pdf_signer import PdfTBSDocument
 from pyhanko.sign.validation.dss import DocumentSecurityStore
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
+from kotapintar.core import net
 from kotapintar.esign.backends import LEVEL_BB, LEVEL_BLT, LEVEL_BT, LEVELS
 from kotapintar.esign.errors import (
     BadItem,
@@ -278,6 +279,12 @@ class InProcessTimeStamper:
         return self._template.content_info(hashlib.sha256(tst_info).digest(), econtent=tst_info)
 
 
+def _city_pki_hosts() -> tuple[str, ...]:
+    """The city's own TSA, CRLs and OCSP responder are served by the platform at SITE_URL, which may
+    be an inside address; the outbound client may reach that host, and no other inside one."""
+    return net.service_hosts(settings.SITE_URL)
+
+
 class HttpTimeStamper:
     """An RFC 3161 client (``application/timestamp-query`` over HTTP), e.g. the city TSA endpoint.
 
@@ -301,14 +308,20 @@ class HttpTimeStamper:
                 "cert_req": True,
             }
         ).dump()
-        http_request = urllib.request.Request(  # noqa: S310 - the URL comes from configuration
-            self.url, data=request, headers={"Content-Type": "application/timestamp-query"}
-        )
         try:
-            with urllib.request.urlopen(http_request, timeout=self.timeout) as response:  # noqa: S310
-                body = response.read()
-        except OSError as exc:
+            response = net.request(
+                "POST",
+                self.url,
+                body=request,
+                headers={"Content-Type": "application/timestamp-query"},
+                timeout=self.timeout,
+                allow=_city_pki_hosts(),
+            )
+        except (OSError, net.HTTPException) as exc:
             raise TsaUnavailable(detail=str(exc)[:200]) from exc
+        if response.status != 200:
+            raise TsaUnavailable(detail=f"HTTP {response.status}")
+        body = response.body
         reply = tsp.TimeStampResp.load(body)
         if reply["status"]["status"].native not in ("granted", "granted_with_mods"):
             raise TsaRefused()
@@ -391,16 +404,19 @@ def fetch_revocation(
     holds can be passed in ``ocsps``.
     """
 
+    def body_of(response: net.Response) -> bytes:
+        if response.status != 200:
+            raise ValueError(f"HTTP {response.status}")
+        return response.body
+
     def http_get(url: str) -> bytes:
-        with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 - URL from a trusted cert
-            return bytes(response.read())
+        return body_of(net.request("GET", url, timeout=timeout, max_redirects=3, allow=_city_pki_hosts()))
 
     def http_post(url: str, body: bytes) -> bytes:
-        request = urllib.request.Request(  # noqa: S310 - URL from a trusted cert
-            url, data=body, headers={"Content-Type": "application/ocsp-request"}
+        headers = {"Content-Type": "application/ocsp-request"}
+        return body_of(
+            net.request("POST", url, body=body, headers=headers, timeout=timeout, allow=_city_pki_hosts())
         )
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-            return bytes(response.read())
 
     fetch = opener or http_get
     post = poster or http_post
@@ -420,7 +436,7 @@ def fetch_revocation(
             try:
                 data = fetch(url)
                 asn1_crl.CertificateList.load(data).native  # noqa: B018 - parse fully, reject junk
-            except (OSError, ValueError) as exc:
+            except (OSError, ValueError, net.HTTPException) as exc:
                 raise RevocationUnavailable(detail={"url": url, "error": str(exc)[:200]}) from exc
             urls.append(url)
             crls.append(data)
@@ -432,7 +448,7 @@ def fetch_revocation(
             try:
                 data = post(url, request.public_bytes(serialization.Encoding.DER))
                 answer = ocsp.load_der_ocsp_response(data)
-            except (OSError, ValueError) as exc:
+            except (OSError, ValueError, net.HTTPException) as exc:
                 raise RevocationUnavailable(detail={"url": url, "error": str(exc)[:200]}) from exc
             if (
                 answer.response_status != ocsp.OCSPResponseStatus.SUCCESSFUL

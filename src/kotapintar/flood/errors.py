@@ -44,6 +44,14 @@ AlreadyAcknowledged = declare(
     "already_acknowledged", Conflict, _("This alert has been acknowledged already.")
 )
 BadChannel = declare("bad_channel", ValidationFailed, _("Unknown channel kind."))
+ChannelTargetRefused = declare(
+    "channel_target_refused",
+    ValidationFailed,
+    _(
+        "This channel address is not allowed: it leads inside the network (loopback, private, "
+        "link-local, multicast or reserved address). Ask the server operator to allow-list the host."
+    ),
+)
 
 # Citizen reports.
 PhotoTooLarge = declare("photo_too_large", ValidationFailed, _("The photo is larger than 5 MB."))

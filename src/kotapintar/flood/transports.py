@@ -5,23 +5,22 @@ Each transport raises on failure; the caller logs the attempt and retries with b
 
 from __future__ import annotations
 
-import http.client
 import json
-import urllib.request
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
 
+from kotapintar.core import net
 from kotapintar.flood.models import Alert, Channel, ChannelKind
 
 TIMEOUT_S = 10
 
-#: What a failed send raises: network, TLS and SMTP errors and timeouts (OSError, urllib's URLError
-#: and HTTPError among them), a broken HTTP answer (HTTPException), a refused URL or mail header
-#: (ValueError) and a non-2xx answer or a mail nobody took (RuntimeError). The caller retries these;
-#: anything else is a bug and propagates.
-FAILURES: tuple[type[Exception], ...] = (OSError, http.client.HTTPException, ValueError, RuntimeError)
+#: What a failed send raises: network, TLS and SMTP errors and timeouts (OSError, the outbound
+#: client's refusal of an address inside the network among them), a broken HTTP answer
+#: (HTTPException), a refused mail header (ValueError) and a non-2xx answer or a mail nobody took
+#: (RuntimeError). The caller retries these; anything else is a bug and propagates.
+FAILURES: tuple[type[Exception], ...] = (OSError, net.HTTPException, ValueError, RuntimeError)
 
 
 def alert_payload(alert: Alert) -> dict[str, Any]:
@@ -45,17 +44,18 @@ def alert_payload(alert: Alert) -> dict[str, Any]:
 
 
 def _post_json(url: str, body: dict[str, Any], headers: dict[str, str]) -> None:
-    if not url.startswith(("http://", "https://")):
-        raise ValueError("only http(s) URLs are allowed")
-    request = urllib.request.Request(  # noqa: S310 - scheme checked above
+    """POST through the guarded client (kotapintar.core.net): no address inside the network, no
+    redirect followed; a 3xx is a failure like any other non-2xx."""
+    response = net.request(
+        "POST",
         url,
-        data=json.dumps(body).encode("utf-8"),
+        body=json.dumps(body).encode("utf-8"),
         headers={"Content-Type": "application/json", **headers},
-        method="POST",
+        timeout=TIMEOUT_S,
+        max_bytes=64 * 1024,
     )
-    with urllib.request.urlopen(request, timeout=TIMEOUT_S) as response:  # noqa: S310
-        if response.status >= 300:
-            raise RuntimeError(f"HTTP {response.status}")
+    if not 200 <= response.status < 300:
+        raise RuntimeError(f"HTTP {response.status}")
 
 
 def send(channel: Channel, alert: Alert) -> None:

@@ -16,13 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_tasks import default_task_backend, task
 
-from kotapintar.core import audit
+from kotapintar.core import audit, net
 from kotapintar.core.models import Role
 from kotapintar.core.notifications import notify, users_with_role
 from kotapintar.core.permissions import require_role
 from kotapintar.core.types import Actor
 from kotapintar.flood import transports
-from kotapintar.flood.errors import BadChannel
+from kotapintar.flood.errors import BadChannel, ChannelTargetRefused
 from kotapintar.flood.models import Alert, Channel, ChannelKind, Delivery, Station
 
 log = logging.getLogger(__name__)
@@ -48,6 +48,12 @@ def channel_create(
         raise BadChannel(_("A webhook needs an http(s) URL."))
     if not 0 <= min_level <= 3:
         raise BadChannel(_("The minimum level is 0 to 3."))
+    for url in (
+        target if kind == ChannelKind.WEBHOOK else "",
+        base_url if kind == ChannelKind.TELEGRAM else "",
+    ):
+        if url:
+            _check_channel_url(url)
     with transaction.atomic():
         channel = Channel.objects.create(
             name=name, kind=kind, target=target, secret=secret, base_url=base_url, min_level=min_level
@@ -56,6 +62,18 @@ def channel_create(
             action="flood.channel_create", actor=actor, obj=channel, data={"kind": kind, "name": name}
         )
     return channel
+
+
+def _check_channel_url(url: str) -> None:
+    """Refuse a channel URL the delivery would refuse (inside the network); checked again at delivery."""
+    try:
+        net.check_url(url)
+    except net.OutboundRefused as exc:
+        raise ChannelTargetRefused(detail={"reason": exc.reason}) from exc
+    except net.Unresolvable as exc:
+        raise ChannelTargetRefused(
+            _("The host name of this channel address cannot be resolved."), detail={"reason": "unresolvable"}
+        ) from exc
 
 
 def deliveries_plan(alert: Alert, station: Station) -> None:

@@ -12,15 +12,15 @@ import logging
 import secrets
 import signal
 import threading
-import urllib.request
 from datetime import UTC, datetime
 from typing import Any
 
 import paho.mqtt.client as mqtt
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from paho.mqtt.enums import CallbackAPIVersion
 
+from kotapintar.core import net
 from kotapintar.core import services as core_services
 from kotapintar.core.models import Role
 from kotapintar.flood import simulate
@@ -102,24 +102,28 @@ class Command(BaseCommand):
         if not token:
             token = _gateway_token()
         url = f"{base}/api/v1/flood/readings"
-        if not url.startswith(("http://", "https://")):
-            raise ValueError("the site URL must be http(s)")
+        # The target is this platform (SITE_URL or the operator's --url): its host is allowed even
+        # when inside, through the one outbound client like every other request.
+        allow = net.service_hosts(base)
 
         def send(readings: list[dict[str, Any]]) -> None:
-            request = urllib.request.Request(  # noqa: S310 - scheme checked above
+            response = net.request(
+                "POST",
                 url,
-                data=json.dumps(readings).encode(),
+                body=json.dumps(readings).encode(),
                 headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
-                method="POST",
+                timeout=30,
+                allow=allow,
             )
-            with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
-                body = json.loads(response.read())
-                log.info(
-                    "stored %s, duplicates %s, rejected %s",
-                    body["stored"],
-                    body["duplicates"],
-                    len(body["rejected"]),
-                )
+            if not 200 <= response.status < 300:
+                raise CommandError(f"{url}: HTTP {response.status} {response.body[:200]!r}")
+            body = json.loads(response.body)
+            log.info(
+                "stored %s, duplicates %s, rejected %s",
+                body["stored"],
+                body["duplicates"],
+                len(body["rejected"]),
+            )
 
         return send
 
