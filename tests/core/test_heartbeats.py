@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
@@ -9,6 +10,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.core.management import call_command
 from django.utils import timezone
 
 from kotapintar.core import heartbeats
@@ -19,8 +21,10 @@ pytestmark = pytest.mark.django_db
 
 def test_healthz_lists_a_fresh_process_with_its_age(client, settings):
     settings.HEARTBEAT_STALE_S = 60
-    heartbeats.heartbeat_beat(name="worker:a", role="worker")
-    response = client.get("/healthz")
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        heartbeats.heartbeat_beat(name="worker:a", role="worker")
+        clock.shift(timedelta(seconds=12))
+        response = client.get("/healthz")
     assert response.status_code == 200
     [process] = response.json()["processes"]
     assert (process["name"], process["role"], process["pid"], process["stale"]) == (
@@ -29,7 +33,7 @@ def test_healthz_lists_a_fresh_process_with_its_age(client, settings):
         os.getpid(),
         False,
     )
-    assert 0 <= process["age_s"] < 5
+    assert process["age_s"] == 12.0
 
 
 def test_healthz_is_unhealthy_when_a_heartbeat_is_stale(client, settings):
@@ -90,3 +94,14 @@ def test_the_stale_row_of_a_dead_process_on_this_host_is_forgotten(settings):
     finally:
         live.kill()
         live.wait()
+
+
+def test_the_heartbeats_command_forgets_a_process_gone_for_good(settings):
+    settings.HEARTBEAT_STALE_S = 60
+    with time_machine.travel(timezone.now() - timedelta(seconds=600)):
+        heartbeats.heartbeat_beat(name="worker:lost-machine", role="worker")
+    with pytest.raises(SystemExit) as exit_:
+        call_command("heartbeats", stdout=io.StringIO())
+    assert exit_.value.code == 1, "a stale process: exit 1"
+    call_command("heartbeats", "--forget", "worker:lost-machine", stdout=io.StringIO())
+    assert not Heartbeat.objects.exists()
