@@ -14,7 +14,7 @@ from typing import Any
 class Request:
     delivery_id: str
     body: dict[str, Any]
-    completed: bool = False  # answered 200 to a sender still there to read it
+    completed: bool = False  # handled and answered 200 (the held first request is not)
 
 
 @dataclass
@@ -39,10 +39,9 @@ class Receiver:
                     receiver.first_arrived.set()
                     receiver.release.wait(60)
                     return  # the sender is gone (killed): nobody to answer
+                request.completed = True  # before answering: the sender returns once it reads it
                 self.send_response(200)
                 self.end_headers()
-                self.wfile.flush()
-                request.completed = True
 
             def log_message(self, *args: Any) -> None:
                 pass

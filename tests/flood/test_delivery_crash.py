@@ -12,67 +12,25 @@ from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 import pytest
-from django.db import connection
 
 from kotapintar.flood import services
 from kotapintar.flood.models import Delivery
 from tests.flood.conftest import T0, reading
 from tests.flood.receiver import Receiver
+from tests.processes import ProcessDatabase, wait_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 LEASE_S = 2
 
 
-class Database:
-    """What the worker subprocesses see: the test database itself on PostgreSQL, a file copy of the
-    in-memory SQLite test database otherwise (then read back through sqlite3)."""
-
-    def __init__(self, tmp: Path) -> None:
-        self.is_pg = connection.vendor == "postgresql"
-        self.path = tmp / "worker.sqlite3"
-
-    def env(self) -> dict[str, str]:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
-        env.update(
-            KOTAPINTAR_TESTING="1",
-            TASKS_BACKEND="django_tasks_db.DatabaseBackend",
-            WORK_LEASE_S=str(LEASE_S),
-            HEARTBEAT_STALE_S=str(LEASE_S),
-            OUTBOUND_ALLOW_HOSTS="127.0.0.1",
-            PYTHONPATH=os.pathsep.join(sys.path),
-        )
-        if self.is_pg:
-            s = connection.settings_dict
-            auth = f"{s['USER']}:{s['PASSWORD']}" if s.get("PASSWORD") else s["USER"]
-            env["DATABASE_URL"] = (
-                f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
-            )
-        else:
-            connection.ensure_connection()
-            dest = sqlite3.connect(self.path)
-            connection.connection.backup(dest)
-            dest.close()
-            env.pop("DATABASE_URL", None)
-            env["SQLITE_PATH"] = str(self.path)
-        return env
-
-    def query(self, sql: str) -> list[tuple[Any, ...]]:
-        if self.is_pg:
-            with connection.cursor() as cursor:
-                cursor.execute(sql)
-                return list(cursor.fetchall())
-        with sqlite3.connect(self.path, timeout=30) as db:
-            return list(db.execute(sql).fetchall())
-
+class Database(ProcessDatabase):
     def delivery(self) -> tuple[str, int]:
         [(status, attempts)] = self.query("SELECT status, attempts FROM flood_delivery")
         return str(status), int(attempts)
@@ -86,15 +44,6 @@ def start_worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen(cmd, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT)
 
 
-def wait_for(check: Any, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 def test_a_worker_killed_mid_delivery_is_replaced_and_the_alert_delivered_once(river, settings, tmp_path):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     settings.OUTBOUND_ALLOW_HOSTS = ["127.0.0.1"]
@@ -106,7 +55,12 @@ def test_a_worker_killed_mid_delivery_is_replaced_and_the_alert_delivered_once(r
         services.readings_ingest(readings=[reading("loji-1", 170, T0)], source="http")
         delivery_id = str(Delivery.objects.get().public_id)
         db = Database(tmp_path)
-        env = db.env()
+        env = db.env(
+            TASKS_BACKEND="django_tasks_db.DatabaseBackend",
+            WORK_LEASE_S=str(LEASE_S),
+            HEARTBEAT_STALE_S=str(LEASE_S),
+            OUTBOUND_ALLOW_HOSTS="127.0.0.1",
+        )
         assert db.task_statuses() == ["READY"]
 
         workers.append(start_worker(env, log))
