@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import close_old_connections, connection
+from django.db import DatabaseError, close_old_connections, connection
 from django.utils import timezone
 
 from kotapintar.core.models import Heartbeat
@@ -114,8 +114,12 @@ class Beater:
             self.sweep()
 
     def start(self) -> None:
-        """Beat (and sweep) once before returning, then keep beating in the background."""
-        self.beat_once()
+        """Beat (and sweep) once before returning, then keep beating in the background; a database
+        that is not there yet (not migrated, restarting) is retried by the thread."""
+        try:
+            self.beat_once()
+        except DatabaseError:
+            log.exception("heartbeat %s failed; trying again in %.1f s", self.name, self.interval_s)
         self._thread.start()
 
     def _run(self) -> None:
