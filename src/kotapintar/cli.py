@@ -7,7 +7,7 @@ interchangeable so that operators can type either. `kotapintar worker` runs the 
 import os
 import sys
 
-ALIASES = {"worker": "db_worker"}
+ALIASES: dict[str, str] = {}
 
 
 def main(argv: list[str] | None = None) -> None:

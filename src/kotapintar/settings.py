@@ -308,6 +308,11 @@ RUN_EXTRA_PROCESSES = env_bool("RUN_EXTRA_PROCESSES", True)  # `kotapintar run` 
 OUTBOUND_ALLOW_HOSTS = env_list("OUTBOUND_ALLOW_HOSTS")
 OUTBOUND_TIMEOUT_S = env_int("OUTBOUND_TIMEOUT_S", 10)
 OUTBOUND_MAX_RESPONSE_BYTES = env_int("OUTBOUND_MAX_RESPONSE_BYTES", 10 * 1024 * 1024)
+# A claimed task or alert delivery whose worker stopped beating is taken back after this many seconds
+# (longer than any send's timeout); a process whose heartbeat is older than HEARTBEAT_STALE_S is
+# reported stale by /healthz (each process beats every quarter of it).
+WORK_LEASE_S = env_int("WORK_LEASE_S", 120)
+HEARTBEAT_STALE_S = env_int("HEARTBEAT_STALE_S", 60)
 BSRE_BASE_URL = env("BSRE_BASE_URL", "").rstrip("/")  # BSrE Esign Client Service, e.g. http://10.0.0.5
 BSRE_USERNAME = env_secret("BSRE_USERNAME")  # HTTP Basic credentials issued to the agency by BSrE
 BSRE_PASSWORD = env_secret("BSRE_PASSWORD")

@@ -133,7 +133,7 @@ def test_a_bug_in_a_transport_is_not_taken_for_a_failed_send(river, monkeypatch)
     alert = escalate()
     delivery = Delivery.objects.get(alert=alert)
 
-    def broken(channel: object, alert: object) -> None:
+    def broken(channel: object, alert: object, **kwargs: object) -> None:
         raise TypeError("a programming error")
 
     monkeypatch.setattr(transports, "send", broken)

@@ -201,9 +201,14 @@ class RateLimitBucket(models.Model):
 
 
 class Heartbeat(models.Model):
-    """Long-running loops (worker, MQTT consumer) write their heartbeat here."""
+    """One row per running long-lived process (worker, MQTT consumer, `kotapintar run`), renewed every
+    few seconds; a process that stops cleanly removes its row, so a row whose beat is stale is a
+    process that died (see `core.heartbeats`)."""
 
     name = models.CharField(max_length=100, unique=True)
+    role = models.CharField(max_length=40, blank=True)
+    host = models.CharField(max_length=255, blank=True)
+    pid = models.PositiveIntegerField(null=True, blank=True)
     beat_at = models.DateTimeField()
     info = models.JSONField(default=dict, blank=True)
 

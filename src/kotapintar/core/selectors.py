@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from kotapintar.core.errors import CityMissing, NotFound
-from kotapintar.core.models import OPD, ApiToken, AuditEntry, City, Kecamatan, Kelurahan, Notification
+from kotapintar.core.models import (
+    OPD,
+    ApiToken,
+    AuditEntry,
+    City,
+    Heartbeat,
+    Kecamatan,
+    Kelurahan,
+    Notification,
+)
 from kotapintar.lib import geo
 
 
 def city_get(*, code: str | None = None) -> City:
-    from django.conf import settings
 
     city = City.objects.filter(code=code or settings.CITY_CODE).first() or City.objects.order_by("pk").first()
     if city is None:
@@ -130,10 +141,30 @@ def health() -> dict[str, Any]:
         plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
         status["migrations"] = not plan
         status["pending_migrations"] = len(plan)
+        status["processes"] = processes_health()
     except Exception as exc:  # noqa: BLE001 - health reports any failure instead of raising
         status["error"] = type(exc).__name__
-    status["ok"] = bool(status["database"] and status["migrations"])
+    stale = [p["name"] for p in status.get("processes", []) if p["stale"]]
+    status["stale_processes"] = stale
+    status["ok"] = bool(status["database"] and status["migrations"] and not stale)
     return status
+
+
+def processes_health(*, now: datetime | None = None) -> list[dict[str, Any]]:
+    """Every process that beats (`core.heartbeats`): its heartbeat's age and whether it is stale, i.e.
+    older than HEARTBEAT_STALE_S (the process died without stopping)."""
+    now = now or timezone.now()
+    return [
+        {
+            "name": hb.name,
+            "role": hb.role,
+            "host": hb.host,
+            "pid": hb.pid,
+            "age_s": round((now - hb.beat_at).total_seconds(), 1),
+            "stale": (now - hb.beat_at).total_seconds() > settings.HEARTBEAT_STALE_S,
+        }
+        for hb in Heartbeat.objects.order_by("role", "name")
+    ]
 
 
 def audit_list(

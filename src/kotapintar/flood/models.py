@@ -335,6 +335,12 @@ class Delivery(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
+    #: The claim of the attempt in flight: who (host:pid) took it and when; until `lease_until` no
+    #: one else may attempt it. A worker killed mid-send leaves the lease to expire, and the delivery
+    #: is attempted again (`services.deliveries`).
+    claimed_by = models.CharField(max_length=120, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

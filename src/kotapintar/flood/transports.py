@@ -58,9 +58,16 @@ def _post_json(url: str, body: dict[str, Any], headers: dict[str, str]) -> None:
         raise RuntimeError(f"HTTP {response.status}")
 
 
-def send(channel: Channel, alert: Alert) -> None:
+def delivery_headers(delivery_id: str) -> dict[str, str]:
+    """The same on every attempt of one delivery, so that a receiver that got an attempt whose answer
+    was lost (the worker died mid-send) can tell the retry is the same delivery and skip it."""
+    return {"X-Kotapintar-Delivery": delivery_id, "Idempotency-Key": delivery_id} if delivery_id else {}
+
+
+def send(channel: Channel, alert: Alert, *, delivery_id: str = "") -> None:
     if channel.kind == ChannelKind.WEBHOOK:
         headers = {"X-Kotapintar-Secret": channel.secret} if channel.secret else {}
+        headers.update(delivery_headers(delivery_id))
         _post_json(channel.target, alert_payload(alert), headers)
     elif channel.kind == ChannelKind.EMAIL:
         recipients = [a.strip() for a in channel.target.split(",") if a.strip()]

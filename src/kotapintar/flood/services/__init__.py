@@ -24,6 +24,7 @@ from kotapintar.flood.services.deliveries import (
     channel_create,
     deliveries_retry_due,
     delivery_attempt,
+    delivery_claim,
 )
 from kotapintar.flood.services.ingest import (
     CSV_MAX_BYTES,
@@ -68,6 +69,7 @@ __all__ = [
     "datum_offset_create",
     "deliveries_retry_due",
     "delivery_attempt",
+    "delivery_claim",
     "gc_paused",
     "heartbeat",
     "maintenance_log_add",

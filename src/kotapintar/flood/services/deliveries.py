@@ -11,12 +11,15 @@ import functools
 import logging
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_tasks import default_task_backend, task
 
 from kotapintar.core import audit, net
+from kotapintar.core.heartbeats import process_identity
 from kotapintar.core.models import Role
 from kotapintar.core.notifications import notify, users_with_role
 from kotapintar.core.permissions import require_role
@@ -92,46 +95,101 @@ def deliveries_plan(alert: Alert, station: Station) -> None:
         transaction.on_commit(functools.partial(delivery_send.enqueue, pk))
 
 
-def delivery_attempt(*, delivery_id: int) -> Delivery | None:
-    """Send one delivery through its channel; on failure schedule a retry with back-off."""
-    with transaction.atomic():
-        delivery = (
-            Delivery.objects.select_for_update()
-            .select_related("alert__station", "channel")
-            .filter(pk=delivery_id, status=Delivery.Status.PENDING)
-            .first()
+def _claimable(now: datetime) -> Q:
+    """Pending, and nobody holds an unexpired lease on it."""
+    return Q(status=Delivery.Status.PENDING) & (Q(lease_until__isnull=True) | Q(lease_until__lte=now))
+
+
+def delivery_claim(*, delivery_id: int, now: datetime | None = None) -> Delivery | None:
+    """Take the lease of one attempt (a conditional UPDATE, so two processes never both win); the
+    delivery, or None when it is sent, failed or held by another process's unexpired lease."""
+    now = now or timezone.now()
+    me = process_identity()
+    claimed = Delivery.objects.filter(
+        _claimable(now), pk=delivery_id, attempts__lt=DELIVERY_MAX_ATTEMPTS
+    ).update(
+        attempts=F("attempts") + 1,
+        claimed_by=me,
+        claimed_at=now,
+        lease_until=now + timedelta(seconds=settings.WORK_LEASE_S),
+    )
+    if not claimed:
+        # The last attempt's worker died mid-send: no attempt is left, so it is given up.
+        Delivery.objects.filter(_claimable(now), pk=delivery_id, attempts__gte=DELIVERY_MAX_ATTEMPTS).update(
+            status=Delivery.Status.FAILED, lease_until=None
         )
-        if delivery is None:
-            return None
-        delivery.attempts += 1
-        delivery.save(update_fields=["attempts"])
+        return None
+    return (
+        Delivery.objects.select_related("alert__station", "channel")
+        .filter(pk=delivery_id, claimed_by=me, claimed_at=now)
+        .first()
+    )
+
+
+def delivery_attempt(*, delivery_id: int) -> Delivery | None:
+    """Send one delivery through its channel under a lease; on failure schedule a retry with back-off.
+
+    The lease (`WORK_LEASE_S`, longer than a send's timeout) is what makes a crash harmless: a worker
+    killed mid-send leaves the delivery pending with its lease running out, and once it has, the
+    delivery is claimable again (the re-run task, or `deliveries_retry_due`). Every attempt carries
+    the delivery's id (`X-Kotapintar-Delivery`, `Idempotency-Key`), so a receiver that got the cut-off
+    attempt can tell the retry is the same delivery. The outcome is recorded only by the holder of
+    the claim (fenced on `claimed_by`, `claimed_at`).
+    """
+    delivery = delivery_claim(delivery_id=delivery_id)
+    if delivery is None:
+        _retry_after_lease(delivery_id)
+        return None
+    mine = Delivery.objects.filter(
+        pk=delivery.pk,
+        status=Delivery.Status.PENDING,
+        claimed_by=delivery.claimed_by,
+        claimed_at=delivery.claimed_at,
+    )
     try:
-        transports.send(delivery.channel, delivery.alert)
+        transports.send(delivery.channel, delivery.alert, delivery_id=str(delivery.public_id))
     except transports.FAILURES as exc:
         error = f"{type(exc).__name__}: {exc}"[:500]
         now = timezone.now()
         if delivery.attempts >= DELIVERY_MAX_ATTEMPTS:
-            Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.FAILED, last_error=error)
+            mine.update(status=Delivery.Status.FAILED, last_error=error, lease_until=None)
         else:
             delay = timedelta(seconds=30 * 2 ** (delivery.attempts - 1))
-            Delivery.objects.filter(pk=delivery.pk).update(last_error=error, next_attempt_at=now + delay)
+            mine.update(last_error=error, next_attempt_at=now + delay, lease_until=None)
             delivery_retry_later(delivery.pk, now + delay)
         delivery.refresh_from_db()
         return delivery
-    Delivery.objects.filter(pk=delivery.pk).update(
-        status=Delivery.Status.SENT, sent_at=timezone.now(), last_error=""
-    )
+    mine.update(status=Delivery.Status.SENT, sent_at=timezone.now(), last_error="", lease_until=None)
     delivery.refresh_from_db()
     return delivery
 
 
+def _retry_after_lease(delivery_id: int) -> None:
+    """Not claimable now: if another process's lease holds it, come back when the lease ends (the
+    holder may have died; if it finishes, the retry finds the delivery sent and does nothing)."""
+    held = (
+        Delivery.objects.filter(pk=delivery_id, status=Delivery.Status.PENDING, lease_until__isnull=False)
+        .values_list("lease_until", flat=True)
+        .first()
+    )
+    if held is not None:
+        delivery_retry_later(delivery_id, held + timedelta(seconds=1))
+
+
 def deliveries_retry_due(*, now: datetime | None = None) -> int:
-    """Attempt every pending delivery whose retry time has come; the number attempted."""
+    """Attempt every pending delivery that is due: its retry time has come, its lease ran out (the
+    process that claimed it died), or it was never attempted for a whole lease (its task was lost);
+    the number attempted."""
     now = now or timezone.now()
+    overdue = now - timedelta(seconds=settings.WORK_LEASE_S)
     due = list(
-        Delivery.objects.filter(status=Delivery.Status.PENDING, next_attempt_at__lte=now).values_list(
-            "pk", flat=True
+        Delivery.objects.filter(_claimable(now))
+        .filter(
+            Q(next_attempt_at__lte=now)
+            | Q(lease_until__isnull=False)
+            | Q(attempts=0, created_at__lte=overdue)
         )
+        .values_list("pk", flat=True)
     )
     for pk in due:
         delivery_attempt(delivery_id=pk)

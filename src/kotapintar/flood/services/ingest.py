@@ -26,7 +26,8 @@ from django.utils.translation import gettext_lazy as _
 from psycopg import errors as pg_errors
 
 from kotapintar.core import audit
-from kotapintar.core.models import Heartbeat, Role
+from kotapintar.core.heartbeats import heartbeat_beat
+from kotapintar.core.models import Role
 from kotapintar.core.permissions import require_role
 from kotapintar.core.types import Actor
 from kotapintar.flood.errors import REJECT_REASONS, BadCsv, BadCsvHeader, TooManyRows, UploadTooLarge
@@ -479,4 +480,4 @@ def readings_csv_import(*, actor: Actor, data: bytes) -> IngestResult:
 
 def heartbeat(*, name: str, info: dict[str, Any]) -> None:
     """A long-running ingest process (the MQTT consumer) says it is alive, with its counters."""
-    Heartbeat.objects.update_or_create(name=name, defaults={"beat_at": timezone.now(), "info": info})
+    heartbeat_beat(name=name, role="mqtt-ingest", info=info)

@@ -1,20 +1,23 @@
-"""kotapintar run: the web server, the task worker and each app's own processes, stopped together.
+"""kotapintar run: the web server, the task worker and each app's own processes, supervised.
 
 Apps declare extra processes on their AppConfig as `run_processes = [["mqtt-ingest"], ...]`
-(kotapintar sub-commands); RUN_EXTRA_PROCESSES=0 leaves them out. Ctrl-C (or SIGTERM) stops all.
+(kotapintar sub-commands); RUN_EXTRA_PROCESSES=0 leaves them out. A child that dies is restarted with
+back-off and the log says so (`core.supervisor`); `run` itself beats as `run:<host>:<pid>` with each
+child's pid and restart count. Ctrl-C (or SIGTERM) stops all.
 """
 
 from __future__ import annotations
 
 import signal
-import subprocess
 import sys
-import time
 from typing import Any
 
 from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand
+
+from kotapintar.core.heartbeats import Beater, process_identity
+from kotapintar.core.supervisor import Supervisor
 
 
 class Command(BaseCommand):
@@ -34,12 +37,11 @@ class Command(BaseCommand):
             ),
         ]
         if not options["no_worker"]:
-            commands.append(("worker", [*cli, "db_worker", "--interval", "1"]))
+            commands.append(("worker", [*cli, "worker", "--interval", "1", "--no-reload"]))
         if settings.RUN_EXTRA_PROCESSES:
             for config in apps.get_app_configs():
                 for extra in getattr(config, "run_processes", []):
                     commands.append((f"{config.label}:{extra[0]}", [*cli, *extra]))
-        children: list[tuple[str, subprocess.Popen[bytes]]] = []
         stopping = False
 
         def stop(signum: int, frame: Any) -> None:
@@ -48,28 +50,16 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
-        for name, cmd in commands:
-            self.stdout.write(f"starting {name}: {' '.join(cmd[2:])}")
-            children.append((name, subprocess.Popen(cmd)))
+        supervisor = Supervisor(commands)
+        supervisor.start()
+        beater = Beater(name=f"run:{process_identity()}", role="run", info=supervisor.status)
+        beater.start()
         self.stdout.write(
             self.style.SUCCESS(f"Kota Pintar at http://{options['host']}:{options['port']}/ (Ctrl-C stops)")
         )
         try:
-            while not stopping:
-                for name, proc in children:
-                    code = proc.poll()
-                    if code is not None and name == "web":
-                        self.stderr.write(f"{name} exited with {code}")
-                        stopping = True
-                time.sleep(0.5)
+            supervisor.run(lambda: stopping)
         finally:
-            for _name, proc in children:
-                if proc.poll() is None:
-                    proc.terminate()
-            deadline = time.monotonic() + 10
-            for _name, proc in children:
-                try:
-                    proc.wait(timeout=max(0.1, deadline - time.monotonic()))
-                except subprocess.TimeoutExpired:
-                    proc.kill()
+            supervisor.stop()
+            beater.stop()
             self.stdout.write("stopped")

@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
+from kotapintar.core.heartbeats import heartbeat_stop
 from kotapintar.flood.mqtt import Consumer
 
 
@@ -39,6 +40,7 @@ class Command(BaseCommand):
             f"mqtt-ingest: {consumer.host}:{consumer.port} {consumer.topic_filter} as {consumer.client_id}"
         )
         consumer.run()
+        heartbeat_stop(name=f"mqtt-ingest:{consumer.client_id}")  # a clean stop: not expected any more
         s = consumer.stats
         self.stdout.write(
             f"mqtt-ingest stopped: received={s.received} stored={s.stored} duplicates={s.duplicates} "
