@@ -83,7 +83,7 @@ def test_1000_readings_stored_once_and_50_hostile_messages_quarantined(river, tm
     db = Database(tmp_path)
     env = db.export()
     ids = [f"kp-test-ingest-{run}-{n}" for n in range(consumers)]
-    logs = [tmp_path / f"consumer-{n}.log" for n in range(consumers)]
+    logs: list[Path] = [tmp_path / f"consumer-{n}.log" for n in range(consumers)]
     procs = [start_consumer(env, cid, prefix, share, log) for cid, log in zip(ids, logs, strict=True)]
     publisher = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=f"kp-test-pub-{run}")
     publisher.max_inflight_messages_set(200)
