@@ -52,3 +52,11 @@ def test_the_operator_sees_the_count_on_the_flood_page_and_the_reasons_on_the_al
 def test_the_public_flood_page_does_not_show_the_quarantine(client, city):
     quarantine("too_deep")
     assert 'id="quarantine-note"' not in client.get("/banjir/").content.decode()
+
+
+def test_the_quarantine_api_gives_the_size_of_the_message(token_client, operator, city):
+    quarantine("message_too_large")
+    rows = token_client(operator).get("/api/v1/flood/quarantine").json()
+    assert [(r["reason_code"], r["payload_size"], r["topic"]) for r in rows] == [
+        ("message_too_large", 4, "kotapintar/loji-1")
+    ]
