@@ -15,7 +15,7 @@ from paho.mqtt.enums import MQTTErrorCode
 
 from kotapintar.flood import services
 from kotapintar.flood.models import Observation, Quarantine
-from kotapintar.flood.mqtt import MAX_PAYLOAD, Consumer, Message
+from kotapintar.flood.mqtt import MAX_DEPTH, MAX_PAYLOAD, Consumer, Message, nesting_exceeds
 from tests.flood.conftest import T0
 
 TOPIC = "kotapintar/loji-1/water_level"
@@ -95,6 +95,25 @@ HOSTILE = [
         TOPIC, reading(9)[:-1] + b', "quality": "\\u0000\\udfff"}', "bad_quality", id="nul-surrogate"
     ),
 ]
+
+
+@pytest.mark.parametrize(
+    ("text", "exceeds"),
+    [
+        ("[" * MAX_DEPTH + "]" * MAX_DEPTH, False),
+        ("[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1), True),
+        ('{"a": [' * 8 + "{}" + "]}" * 8, True),  # 17 levels, objects and arrays mixed
+        ('{"a": [' * 8 + "1" + "]}" * 8, False),  # 16
+        ("[" + "[]," * 5000 + "[]]", False),  # many brackets, shallow
+        ('["' + "[" * 100 + '"]', False),  # brackets inside a string do not count
+        (r'["\\", ' + "[" * 17 + "]" * 17 + "]", True),  # an escaped backslash, then the string ends
+        (r'["\"' + "[" * 100 + '"]', False),  # an escaped quote does not end the string
+        ('"' + r"\"[" * 20000, False),  # a string that never closes: no bracket after its quote counts
+        ("[" * 60000, True),
+    ],
+)
+def test_nesting_depth_is_measured_without_recursion(text, exceeds):
+    assert nesting_exceeds(text) is exceeds
 
 
 @pytest.mark.django_db(transaction=True)
