@@ -300,6 +300,10 @@ DEMO_PASSWORD = env_secret("DEMO_PASSWORD")  # demo users' password; printed onc
 MQTT_URL = env("MQTT_URL", "mqtt://127.0.0.1:1883")
 MQTT_USERNAME = env("MQTT_USERNAME", "")
 MQTT_PASSWORD = env_secret("MQTT_PASSWORD")
+MQTT_SHARE_GROUP = env("MQTT_SHARE_GROUP", "")  # consumers of one group share the stream ($share/<group>/…)
+MQTT_STORE_MAX_TRIES = env_int(
+    "MQTT_STORE_MAX_TRIES", 5
+)  # then a message that cannot be stored is quarantined
 KEY_ENCRYPTION_KEY = env_secret("KEY_ENCRYPTION_KEY")  # protects CA and service keys at rest
 NOTIFY_BY_EMAIL = env_bool("NOTIFY_BY_EMAIL", bool(EMAIL_HOST))  # also e-mail in-app notifications
 RUN_EXTRA_PROCESSES = env_bool("RUN_EXTRA_PROCESSES", True)  # `kotapintar run` starts app processes too

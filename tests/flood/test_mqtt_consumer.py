@@ -7,7 +7,7 @@ from paho.mqtt.enums import MQTTErrorCode
 
 from kotapintar.core.models import Heartbeat
 from kotapintar.flood.models import Observation, Quarantine
-from kotapintar.flood.mqtt import Consumer, Message, parse_message
+from kotapintar.flood.mqtt import Consumer, Message, Refused, parse_message
 from tests.flood.conftest import T0
 
 pytestmark = pytest.mark.django_db
@@ -37,25 +37,24 @@ def consumer():
 
 
 def test_parse_takes_station_and_parameter_from_the_topic():
-    readings, raws = parse_message(
-        "kotapintar", "kotapintar/loji-1/water_level", b'{"time": "t", "value": 1}'
-    )
+    readings = parse_message("kotapintar", "kotapintar/loji-1/water_level", b'{"time": "t", "value": 1}')
     assert readings == [{"time": "t", "value": 1, "station": "loji-1", "parameter": "water_level"}]
-    assert raws == ['{"time": "t", "value": 1}']
 
 
 @pytest.mark.parametrize(
-    ("topic", "payload"),
+    ("topic", "payload", "reason"),
     [
-        ("kotapintar/loji-1/water_level", b"{not json"),
-        ("kotapintar/loji-1", b'{"time": "t", "value": 1}'),
-        ("kotapintar/loji-1/water_level", b"[]"),
-        ("kotapintar/loji-1/water_level", b"42"),
+        ("kotapintar/loji-1/water_level", b"{not json", "malformed"),
+        ("kotapintar/loji-1", b'{"time": "t", "value": 1}', "bad_topic"),
+        ("kotapintar/loji-1/water_level", b"[]", "malformed"),
+        ("kotapintar/loji-1/water_level", b"42", "malformed"),
+        ("kotapintar/loji-1/water_level", b'[{"time": "t", "value": 1}, 42]', "malformed"),
     ],
 )
-def test_unreadable_messages_become_one_malformed_reading(topic, payload):
-    readings, _raws = parse_message("kotapintar", topic, payload)
-    assert readings == [None]
+def test_unreadable_messages_are_refused_whole_with_their_reason(topic, payload, reason):
+    with pytest.raises(Refused) as refused:
+        parse_message("kotapintar", topic, payload)
+    assert refused.value.code == reason
 
 
 def test_a_batch_is_stored_then_every_message_acknowledged(consumer, river):

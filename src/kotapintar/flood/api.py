@@ -351,6 +351,7 @@ def quarantine(
             "source": q.source,
             "topic": q.topic,
             "payload": q.payload,
+            "payload_size": q.payload_size,
             "reason_code": q.reason_code,
             "reason": q.reason,
         }

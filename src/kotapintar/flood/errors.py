@@ -80,4 +80,12 @@ REJECT_REASONS = {
     "not_numeric": _("The value is not a number."),
     "impossible_value": _("The value is outside the physically possible range for this parameter."),
     "bad_quality": _("The quality flag is not one of good, suspect or estimated."),
+    # Whole MQTT messages (`kotapintar.flood.mqtt`): refused before or while their JSON is read.
+    "message_too_large": _("The message is larger than the consumer accepts."),
+    "bad_topic": _("The topic is not <prefix>/<station>/<parameter>."),
+    "bad_utf8": _("The message is not UTF-8 text."),
+    "too_deep": _("The message nests arrays or objects too deeply."),
+    "not_finite": _("The message holds NaN or an infinite number."),
+    "parse_error": _("The message could not be read."),
+    "store_failed": _("The message could not be stored after several tries."),
 }

@@ -208,19 +208,25 @@ class Latest(models.Model):
 
 
 class Quarantine(models.Model):
-    """A reading that was refused, with the reason, for an operator to inspect."""
+    """A reading or an MQTT message that was refused, with the reason, for an operator to inspect.
+
+    `payload` keeps the text (a prefix of a large or hostile message), `payload_size` the size in
+    bytes of the message as it arrived (MQTT only).
+    """
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     received_at = models.DateTimeField(auto_now_add=True)
     source = models.CharField(max_length=10)  # mqtt, http, csv
     topic = models.CharField(max_length=255, blank=True)
     payload = models.TextField(blank=True)
+    payload_size = models.PositiveIntegerField(null=True, blank=True)
     reason_code = models.CharField(max_length=40)
     reason = models.CharField(max_length=255)
     resolved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-received_at"]
+        indexes = [models.Index(fields=["received_at"], name="flood_quarantine_received")]
         verbose_name = _("quarantined reading")
         verbose_name_plural = _("quarantined readings")
 

@@ -179,6 +179,7 @@ class QuarantineOut(Schema):
     source: str
     topic: str
     payload: str
+    payload_size: int | None = Field(None, description="bytes of the MQTT message as it arrived")
     reason_code: str
     reason: str
 

@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from kotapintar.core.errors import NotFound
 from kotapintar.core.models import Kelurahan
 from kotapintar.core.selectors import kelurahan_list
+from kotapintar.flood.errors import REJECT_REASONS
 from kotapintar.flood.models import (
     LEVEL_NAMES,
     Alert,
@@ -192,6 +193,34 @@ def quarantine_list(*, limit: int = 200, unresolved_only: bool = True) -> list[Q
     if unresolved_only:
         qs = qs.filter(resolved_at__isnull=True)
     return list(qs.order_by("-received_at")[: max(1, min(limit, 1000))])
+
+
+@dataclass(frozen=True)
+class QuarantineCount:
+    code: str
+    reason: str
+    count: int
+
+
+@dataclass(frozen=True)
+class QuarantineSummary:
+    """Unresolved quarantined readings and messages of the last `hours`, by reason (most first)."""
+
+    hours: int
+    total: int
+    by_reason: list[QuarantineCount]
+
+
+def quarantine_summary(*, hours: int = 24, now: datetime | None = None) -> QuarantineSummary:
+    since = (now or timezone.now()) - timedelta(hours=hours)
+    rows = (
+        Quarantine.objects.filter(received_at__gte=since, resolved_at__isnull=True)
+        .values_list("reason_code")
+        .annotate(n=Count("id"))
+        .order_by("-n", "reason_code")
+    )
+    counts = [QuarantineCount(code, str(REJECT_REASONS.get(code, code)), n) for code, n in rows]
+    return QuarantineSummary(hours=hours, total=sum(c.count for c in counts), by_reason=counts)
 
 
 def delivery_list(*, limit: int = 200) -> list[Delivery]:

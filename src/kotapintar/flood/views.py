@@ -83,6 +83,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "reports_pending": len(selectors.report_list(status=ReportStatus.PENDING, limit=1000))
         if _is_operator(request)
         else 0,
+        "quarantined": selectors.quarantine_summary() if _is_operator(request) else None,
     }
     return render(request, "flood/index.html", context)
 
@@ -232,6 +233,7 @@ def alerts(request: HttpRequest) -> HttpResponse:
         {
             "alerts": selectors.alert_list(limit=200),
             "quarantine": selectors.quarantine_list(limit=50),
+            "quarantined": selectors.quarantine_summary(),
             "deliveries": selectors.delivery_list(limit=50),
         },
     )

@@ -348,20 +348,35 @@ def _latest_upsert(rows: list[Row], received_at: datetime, by_ds: dict[int, list
             )
 
 
-def quarantine_add(*, source: str, payload: str, code: str, detail: str = "", topic: str = "") -> Quarantine:
+QUARANTINE_PAYLOAD_CHARS = 4000
+
+
+def _storable(text: str) -> str:
+    """Text any database stores: no NUL (PostgreSQL refuses it), no lone surrogate (not UTF-8)."""
+    return text.replace("\x00", "\\x00").encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def quarantine_add(
+    *,
+    source: str,
+    payload: str,
+    code: str,
+    detail: str = "",
+    topic: str = "",
+    payload_size: int | None = None,
+    max_chars: int = QUARANTINE_PAYLOAD_CHARS,
+) -> Quarantine:
+    """Keep a refused reading or message for an operator: its reason, topic and (a prefix of) its text."""
     message = str(REJECT_REASONS.get(code, code))
     if detail:
         message = f"{message} ({detail})"
-
-    def clean(text: str) -> str:  # PostgreSQL text cannot hold NUL characters
-        return text.replace("\x00", "\\x00")
-
     return Quarantine.objects.create(
         source=source[:10],
-        topic=clean(topic)[:255],
-        payload=clean(payload)[:4000],
+        topic=_storable(topic[:255])[:255],
+        payload=_storable(payload[:max_chars])[:max_chars],
+        payload_size=payload_size,
         reason_code=code[:40],
-        reason=clean(message)[:255],
+        reason=_storable(message[:255])[:255],
     )
 
 
