@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("flood", "0001_initial"),
+        ("flood", "0002_delivery_lease"),
     ]
 
     operations = [
