@@ -1,7 +1,9 @@
-"""kotapintar audit-verify: check the audit log's hash chain; exit 1 and name the first bad entry."""
+"""kotapintar audit-verify: check the audit log's keyed hash chain and its newest TSA anchor; exit 1
+and name the first bad entry (or the anchor the chain no longer matches)."""
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
@@ -9,15 +11,29 @@ from django.core.management.base import BaseCommand, CommandError
 from kotapintar.core import audit
 
 
+def _anchor_text(anchor: audit.AnchorRef | None) -> str:
+    if anchor is None:
+        return "no anchor yet (run `kotapintar audit-anchor`)"
+    return f"anchor #{anchor.seq} timestamped {anchor.anchored_at.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC"
+
+
 class Command(BaseCommand):
-    help = "Verify the hash chain of the audit log. Exits non-zero at the first edited or deleted entry."
+    help = (
+        "Verify the keyed hash chain of the audit log against AUDIT_HMAC_KEY and the newest anchor "
+        "timestamped by the city TSA. Exits non-zero at the first edited or deleted entry."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         result = audit.verify()
         if not result.ok:
             raise CommandError(
                 f"audit log broken at entry #{result.bad_seq}: {result.reason} "
-                f"({result.checked} entries before it are intact)",
+                f"({result.checked} entries before it are intact; checked against "
+                f"{_anchor_text(result.anchor)})",
                 returncode=1,
             )
-        self.stdout.write(self.style.SUCCESS(f"audit log intact: {result.checked} entries"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"audit log intact: {result.checked} entries; checked against {_anchor_text(result.anchor)}"
+            )
+        )
