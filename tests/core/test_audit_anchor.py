@@ -19,10 +19,12 @@ import pytest
 from asn1crypto import cms, tsp
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from kotapintar.core import audit
 from kotapintar.core.models import AuditAnchor, AuditEntry, AuditHead
-from kotapintar.core.tasks import audit_anchor
+from kotapintar.core.tasks import audit_anchor, audit_anchor_schedule
 from kotapintar.esign import services as esign_services
 
 pytestmark = pytest.mark.django_db
@@ -211,3 +213,46 @@ def test_a_broken_legacy_chain_is_not_rekeyed(chain: None) -> None:
     assert audit.rekey_legacy() == 0
     result = audit.verify()
     assert not result.ok and result.bad_seq == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_runs_the_anchor_and_queues_the_next_run(
+    chain: None, city_tsa: None, settings: Any
+) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    assert audit_anchor_schedule() is True
+    assert audit_anchor_schedule() is False  # one waiting run is enough
+    waiting = DBTaskResult.objects.get(status="READY")
+    hours = (waiting.run_after - timezone.now()).total_seconds() / 3600
+    assert settings.AUDIT_ANCHOR_INTERVAL_H - 0.1 < hours <= settings.AUDIT_ANCHOR_INTERVAL_H
+    DBTaskResult.objects.filter(pk=waiting.pk).update(run_after=timezone.now())  # the day has passed
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    assert DBTaskResult.objects.get(pk=waiting.pk).status == "SUCCESSFUL"
+    head = AuditHead.objects.get(pk=1)
+    assert AuditAnchor.objects.get().seq == head.seq
+    assert DBTaskResult.objects.filter(status="READY").count() == 1  # the next day's run
+
+
+def test_administrators_download_an_anchor_token(
+    chain: None, city_tsa: None, client: Any, admin_user: Any
+) -> None:
+    admin_user.is_staff = admin_user.is_superuser = True
+    admin_user.save()
+    client.force_login(admin_user)
+    anchor = audit.anchor_create()
+    assert anchor is not None
+    listing = client.get("/admin/core/auditanchor/")
+    assert listing.status_code == 200
+    assert audit.anchor_filename(anchor) in listing.content.decode()
+    resp = client.get(f"/admin/core/auditanchor/{anchor.pk}/token/")
+    assert resp.status_code == 200
+    assert resp.content == bytes(anchor.token_der)
+    assert audit.anchor_filename(anchor) in resp["Content-Disposition"]
+
+
+def test_the_token_download_needs_the_admin(chain: None, city_tsa: None, client: Any, make_user: Any) -> None:
+    anchor = audit.anchor_create()
+    assert anchor is not None
+    client.force_login(make_user(username="warga"))
+    resp = client.get(f"/admin/core/auditanchor/{anchor.pk}/token/")
+    assert resp.status_code == 302 and "/admin/login/" in resp["Location"]

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone
-from django_tasks import default_task_backend, task
+from django_tasks import task
 from django_tasks_db import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
@@ -38,7 +38,7 @@ def audit_anchor_schedule() -> bool:
     """Queue the next `audit_anchor` run unless one is already waiting (the task queue is the
     schedule: each run queues the next). False on another backend (the immediate backend of tests):
     there `kotapintar audit-anchor` from a timer anchors."""
-    if not isinstance(default_task_backend, DatabaseBackend):
+    if not isinstance(audit_anchor.get_backend(), DatabaseBackend):
         return False
 
     waiting = DBTaskResult.objects.filter(task_path=audit_anchor.module_path, status="READY")
