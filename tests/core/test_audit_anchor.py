@@ -256,3 +256,29 @@ def test_the_token_download_needs_the_admin(chain: None, city_tsa: None, client:
     client.force_login(make_user(username="warga"))
     resp = client.get(f"/admin/core/auditanchor/{anchor.pk}/token/")
     assert resp.status_code == 302 and "/admin/login/" in resp["Location"]
+
+
+def test_a_rotated_key_rekeys_a_chain_that_verifies_under_the_previous_one(
+    chain: None, settings: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    previous = tmp_path / "previous.key"
+    previous.write_text(settings.AUDIT_HMAC_KEY)
+    settings.AUDIT_HMAC_KEY = "the-new-key-after-rotation-0123456789"
+    assert not audit.verify().ok
+    call_command("audit_rekey", "--previous-key-file", str(previous))
+    assert "re-keyed 5 entries" in capsys.readouterr().out
+    assert audit.verify().ok
+
+
+def test_rekeying_refuses_a_chain_edited_under_the_previous_key(
+    chain: None, settings: Any, tmp_path: Path
+) -> None:
+    AuditEntry.objects.filter(seq=2).update(action="test.forged")
+    previous = tmp_path / "previous.key"
+    previous.write_text(settings.AUDIT_HMAC_KEY)
+    settings.AUDIT_HMAC_KEY = "the-new-key-after-rotation-0123456789"
+    hashes = list(AuditEntry.objects.order_by("seq").values_list("hash", flat=True))
+    with pytest.raises(CommandError, match="nothing re-keyed") as excinfo:
+        call_command("audit_rekey", "--previous-key-file", str(previous))
+    assert excinfo.value.returncode == 1
+    assert list(AuditEntry.objects.order_by("seq").values_list("hash", flat=True)) == hashes

@@ -324,18 +324,26 @@ def rekey_legacy(*, entries: Any = AuditEntry, heads: Any = AuditHead) -> int:
     verifies as it was written; a broken one is left as it is (and `verify()` reports it). The
     number of entries re-keyed (0 when the chain is empty, already keyed or broken).
     `entries`/`heads`: the models (the migration passes its historical ones)."""
+    return _rekey(
+        lambda prev, payload: legacy_entry_hash(prev_hash=prev, payload=payload), entries=entries, heads=heads
+    )
+
+
+def rekey(*, previous_key: bytes) -> int:
+    """Re-key the chain from `previous_key` to the current AUDIT_HMAC_KEY (key rotation): only when
+    it verifies under the previous key. The number of entries re-keyed (0: empty or not intact)."""
+    return _rekey(lambda prev, payload: entry_hash(key=previous_key, prev_hash=prev, payload=payload))
+
+
+def _rekey(old: Callable[[str, bytes], str], *, entries: Any = AuditEntry, heads: Any = AuditHead) -> int:
     with transaction.atomic():
         heads.objects.select_for_update().filter(pk=1).first()
-        legacy, _watched = _walk(
-            lambda prev, payload: legacy_entry_hash(prev_hash=prev, payload=payload),
-            entries=entries,
-            heads=heads,
-        )
-        if not legacy.ok:
+        before, _watched = _walk(old, entries=entries, heads=heads)
+        if not before.ok:
             log.warning(
-                "audit log: no intact SHA-256 chain (%s at #%s), not re-keyed", legacy.reason, legacy.bad_seq
+                "audit log: not intact as written (%s at #%s), not re-keyed", before.reason, before.bad_seq
             )
-        if not legacy.ok or legacy.checked == 0:
+        if not before.ok or before.checked == 0:
             return 0
         key = audit_key()
         prev_hash = GENESIS_HASH
@@ -343,5 +351,5 @@ def rekey_legacy(*, entries: Any = AuditEntry, heads: Any = AuditHead) -> int:
             digest = entry_hash(key=key, prev_hash=prev_hash, payload=_payload_of(entry))
             entries.objects.filter(pk=entry.pk).update(prev_hash=prev_hash, hash=digest)
             prev_hash = digest
-        heads.objects.filter(pk=1).update(seq=legacy.checked, last_hash=prev_hash)
-        return legacy.checked
+        heads.objects.filter(pk=1).update(seq=before.checked, last_hash=prev_hash)
+        return before.checked
