@@ -2,9 +2,9 @@
 and moves nothing; the same key with other parameters is `idempotency_key_reused` (409). The key is
 claimed inside the operation's transaction, so a failed operation leaves no key behind.
 
-A key belongs to its caller (`key_scope`): the signed-in user, or for an anonymous payment the card
-whose QR token was scanned. The same key from another caller is a fresh request, never the first
-caller's result."""
+A key belongs to its caller (`core.idempotency.key_scope`, re-exported here): the signed-in user,
+or for an anonymous payment the card whose QR token was scanned. The same key from another caller
+is a fresh request, never the first caller's result."""
 
 from __future__ import annotations
 
@@ -17,10 +17,11 @@ from django.db import connection
 from django.utils import timezone
 
 from kotapintar.core.errors import IdempotencyKeyReused
-from kotapintar.core.permissions import is_signed_in
-from kotapintar.core.types import Actor
+from kotapintar.core.idempotency import key_scope
 from kotapintar.wallet.errors import InFlight, InvalidIdempotencyKey
 from kotapintar.wallet.models import IdempotencyKey
+
+__all__ = ["fingerprint", "idempotent_begin", "key_check", "key_scope"]
 
 
 def key_check(key: Any) -> str:
@@ -28,17 +29,6 @@ def key_check(key: Any) -> str:
     if not isinstance(key, str) or not (1 <= len(key) <= 255) or not key.isascii() or not key.isprintable():
         raise InvalidIdempotencyKey()
     return key
-
-
-def key_scope(actor: Actor, *, card_number: str = "") -> str:
-    """Whose keys a request's key is among: `user:<id>` for a signed-in caller; for an anonymous one
-    `card:<number>` when it proved the card (its scanned QR token), else `anonymous`; `system` for
-    the platform itself (no actor)."""
-    if is_signed_in(actor):
-        return f"user:{actor.pk}"
-    if card_number:
-        return f"card:{card_number}"
-    return "system" if actor is None else "anonymous"
 
 
 def fingerprint(operation: str, params: dict[str, Any]) -> str:
