@@ -27,7 +27,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from kotapintar.core.keys import configured_or_derived
@@ -347,9 +347,16 @@ def _rekey(old: Callable[[str, bytes], str], *, entries: Any = AuditEntry, heads
             return 0
         key = audit_key()
         prev_hash = GENESIS_HASH
+        rows: list[tuple[str, str, int]] = []
         for entry in entries.objects.order_by("seq").iterator(chunk_size=2000):
             digest = entry_hash(key=key, prev_hash=prev_hash, payload=_payload_of(entry))
-            entries.objects.filter(pk=entry.pk).update(prev_hash=prev_hash, hash=digest)
+            rows.append((prev_hash, digest, entry.pk))
             prev_hash = digest
+        table = connection.ops.quote_name(entries._meta.db_table)
+        with connection.cursor() as cursor:  # one prepared UPDATE for all rows (ORM: one per row)
+            cursor.executemany(
+                f"UPDATE {table} SET prev_hash = %s, hash = %s WHERE id = %s",  # noqa: S608
+                rows,
+            )
         heads.objects.filter(pk=1).update(seq=before.checked, last_hash=prev_hash)
         return before.checked
