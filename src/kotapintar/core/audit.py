@@ -348,15 +348,16 @@ def _rekey(old: Callable[[str, bytes], str], *, entries: Any = AuditEntry, heads
         key = audit_key()
         prev_hash = GENESIS_HASH
         rows: list[tuple[str, str, int]] = []
-        for entry in entries.objects.order_by("seq").iterator(chunk_size=2000):
-            digest = entry_hash(key=key, prev_hash=prev_hash, payload=_payload_of(entry))
-            rows.append((prev_hash, digest, entry.pk))
-            prev_hash = digest
         table = connection.ops.quote_name(entries._meta.db_table)
-        with connection.cursor() as cursor:  # one prepared UPDATE for all rows (ORM: one per row)
-            cursor.executemany(
-                f"UPDATE {table} SET prev_hash = %s, hash = %s WHERE id = %s",  # noqa: S608
-                rows,
-            )
+        update = f"UPDATE {table} SET prev_hash = %s, hash = %s WHERE id = %s"  # noqa: S608
+        with connection.cursor() as cursor:  # one prepared UPDATE per 5,000 rows (ORM: one per row)
+            for entry in entries.objects.order_by("seq").iterator(chunk_size=2000):
+                digest = entry_hash(key=key, prev_hash=prev_hash, payload=_payload_of(entry))
+                rows.append((prev_hash, digest, entry.pk))
+                prev_hash = digest
+                if len(rows) >= 5000:
+                    cursor.executemany(update, rows)
+                    rows = []
+            cursor.executemany(update, rows)
         heads.objects.filter(pk=1).update(seq=before.checked, last_hash=prev_hash)
         return before.checked
