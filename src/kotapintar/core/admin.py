@@ -55,39 +55,34 @@ class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
     readonly_fields = ("token_hash", "prefix", "public_id")
 
 
+class ReadOnlyAdmin:
+    """No add, change or delete in the admin: the record is written by the services only."""
+
+    def has_add_permission(self, request: object) -> bool:
+        return False
+
+    def has_change_permission(self, request: object, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: object, obj: object = None) -> bool:
+        return False
+
+
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin[AuditEntry]):
+class AuditEntryAdmin(ReadOnlyAdmin, admin.ModelAdmin[AuditEntry]):
     """Read-only: the audit log is append-only."""
 
     list_display = ("seq", "created_at", "actor_label", "action", "object_type", "object_id")
     list_filter = ("action",)
 
-    def has_add_permission(self, request: object) -> bool:
-        return False
-
-    def has_change_permission(self, request: object, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: object, obj: object = None) -> bool:
-        return False
-
 
 @admin.register(AuditAnchor)
-class AuditAnchorAdmin(admin.ModelAdmin[AuditAnchor]):
+class AuditAnchorAdmin(ReadOnlyAdmin, admin.ModelAdmin[AuditAnchor]):
     """Read-only: the chain head timestamped by the city TSA; each token downloads as a .tst file."""
 
     list_display = ("seq", "anchored_at", "head_hash", "token_link")
     readonly_fields = ("seq", "head_hash", "anchored_at", "created_at", "token_link")
     exclude = ("token_der",)
-
-    def has_add_permission(self, request: object) -> bool:
-        return False
-
-    def has_change_permission(self, request: object, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: object, obj: object = None) -> bool:
-        return False
 
     def get_urls(self) -> list[URLPattern]:
         token = path(

@@ -133,25 +133,9 @@ def record(
         head, _created = AuditHead.objects.select_for_update().get_or_create(
             pk=1, defaults={"seq": 0, "last_hash": GENESIS_HASH}
         )
-        seq = head.seq + 1
-        created_at = timezone.now()
-        digest = entry_hash(
-            key=audit_key(),
-            prev_hash=head.last_hash,
-            payload=entry_payload(
-                seq=seq,
-                created_at=created_at,
-                actor_id=actor_id,
-                actor_label=actor_label,
-                action=action,
-                object_type=object_type,
-                object_id=object_id,
-                data=clean,
-            ),
-        )
-        entry = AuditEntry.objects.create(
-            seq=seq,
-            created_at=created_at,
+        entry = AuditEntry(
+            seq=head.seq + 1,
+            created_at=timezone.now(),
             actor_id=actor_id,
             actor_label=actor_label,
             action=action,
@@ -159,9 +143,10 @@ def record(
             object_id=object_id,
             data=clean,
             prev_hash=head.last_hash,
-            hash=digest,
         )
-        AuditHead.objects.filter(pk=1).update(seq=seq, last_hash=digest)
+        entry.hash = entry_hash(key=audit_key(), prev_hash=entry.prev_hash, payload=_payload_of(entry))
+        entry.save(force_insert=True)
+        AuditHead.objects.filter(pk=1).update(seq=entry.seq, last_hash=entry.hash)
     return entry
 
 
