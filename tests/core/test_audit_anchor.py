@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from datetime import UTC
+from datetime import UTC, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -282,3 +282,23 @@ def test_rekeying_refuses_a_chain_edited_under_the_previous_key(
         call_command("audit_rekey", "--previous-key-file", str(previous))
     assert excinfo.value.returncode == 1
     assert list(AuditEntry.objects.order_by("seq").values_list("hash", flat=True)) == hashes
+
+
+def test_the_command_warns_when_the_anchors_stopped(
+    chain: None, city_tsa: None, settings: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert audit.anchor_create() is not None
+    audit.record(action="test.later", object_type="thing", object_id="x")
+    call_command("audit_verify")
+    assert "warning" not in capsys.readouterr().err
+    settings.AUDIT_ANCHOR_INTERVAL_H = 0  # the newest anchor is now overdue
+    call_command("audit_verify")
+    assert "older than" in capsys.readouterr().err
+
+
+def test_an_anchor_whose_time_was_changed_fails(chain: None, city_tsa: None) -> None:
+    anchor = audit.anchor_create()
+    assert anchor is not None
+    AuditAnchor.objects.filter(pk=anchor.pk).update(anchored_at=anchor.anchored_at + timedelta(days=1))
+    result = audit.verify()
+    assert not result.ok and "time" in result.reason

@@ -224,7 +224,8 @@ def verify() -> VerifyResult:
 
 def anchor_problem(anchor: AuditAnchor, *, anchored_hash: str, chain_length: int) -> str:
     """Why the chain does not match `anchor` ("" when it does): the token must be the city TSA's,
-    over the anchored head hash; the chain must still reach the anchored entry, with that hash."""
+    over the anchored head hash, at the anchor's time; the chain must still reach the anchored entry,
+    with that hash."""
     from kotapintar.esign.verification import timestamp_token_check  # core must load without esign
 
     try:
@@ -234,6 +235,8 @@ def anchor_problem(anchor: AuditAnchor, *, anchored_hash: str, chain_length: int
     check = timestamp_token_check(bytes(anchor.token_der), digest=digest)
     if not check.ok:
         return f"anchor #{anchor.seq}: the timestamp token does not hold ({check.reason})"
+    if check.time != anchor.anchored_at:
+        return f"anchor #{anchor.seq}: its time is not the time in its token"
     if chain_length < anchor.seq:
         return f"the chain ends at #{chain_length}, before anchor #{anchor.seq} (entries were removed)"
     if not hmac.compare_digest(anchored_hash, anchor.head_hash):

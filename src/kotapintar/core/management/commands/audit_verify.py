@@ -3,10 +3,12 @@ and name the first bad entry (or the anchor the chain no longer matches)."""
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from kotapintar.core import audit
 
@@ -37,3 +39,12 @@ class Command(BaseCommand):
                 f"audit log intact: {result.checked} entries; checked against {_anchor_text(result.anchor)}"
             )
         )
+        stale = timedelta(hours=2 * settings.AUDIT_ANCHOR_INTERVAL_H)
+        anchor = result.anchor
+        if anchor is not None and anchor.seq < result.checked and timezone.now() - anchor.anchored_at > stale:
+            self.stderr.write(
+                self.style.WARNING(
+                    f"warning: the newest anchor is older than {stale}: is the worker's periodic anchor "
+                    "running? (`kotapintar audit-anchor` anchors now and restarts it)"
+                )
+            )
