@@ -305,6 +305,8 @@ MQTT_STORE_MAX_TRIES = env_int(
     "MQTT_STORE_MAX_TRIES", 5
 )  # then a message that cannot be stored is quarantined
 KEY_ENCRYPTION_KEY = env_secret("KEY_ENCRYPTION_KEY")  # protects CA and service keys at rest
+AUDIT_HMAC_KEY = env_secret("AUDIT_HMAC_KEY")  # keys the audit hash chain; empty: derived from SECRET_KEY
+AUDIT_ANCHOR_INTERVAL_H = env_int("AUDIT_ANCHOR_INTERVAL_H", 24)  # the city TSA timestamps the chain head
 NOTIFY_BY_EMAIL = env_bool("NOTIFY_BY_EMAIL", bool(EMAIL_HOST))  # also e-mail in-app notifications
 RUN_EXTRA_PROCESSES = env_bool("RUN_EXTRA_PROCESSES", True)  # `kotapintar run` starts app processes too
 # Outbound HTTP (kotapintar.core.net): hosts inside the network the platform may still call (host or

@@ -140,3 +140,18 @@ def test_wallet_page_refuses_the_qr_token_of_a_replaced_card(client, staff, card
     wallet.card_replace(actor=staff, number=card.number, idempotency_key=str(uuid.uuid4()))
     client.post(reverse("batik:me_login"), {"card": card.number, "secret": card.qr_token})
     assert "batik_card" not in client.session
+
+
+def test_another_visitors_key_is_a_fresh_purchase(organiser, staff, card, adult):
+    """Ticket order keys belong to their caller (issue 12 item 7): another card's visitor sending
+    the same key buys their own ticket; they neither get the first order nor a 409 naming it."""
+    other = wallet.card_issue(actor=staff)
+    wallet.topup_cash(actor=staff, card_number=other.number, amount_idr=50_000, idempotency_key="t-other")
+    first = _buy(card, adult, key="same")
+    theirs = _buy(other, adult, key="same")
+    assert not theirs.replayed
+    assert theirs.order_id != first.order_id and set(theirs.ticket_codes).isdisjoint(first.ticket_codes)
+    assert wallet_selectors.card_balance(number=other.number) == 43_000
+    assert wallet_selectors.card_balance(number=card.number) == 43_000
+    again = _buy(other, adult, key="same")  # their own retry: their order
+    assert again.replayed and again.order_id == theirs.order_id

@@ -107,9 +107,16 @@ CASES = [
     Case("at a registered event", actor="owner", event="pbn-2025"),
     Case("the whole balance", actor="owner", amount=19_000),
     Case("a retry with the same key", actor="owner", amount=1_000, key="used", expect="replay"),
+    Case("another caller's key is theirs alone", actor="operator", amount=1_000, key="used"),
+    Case(
+        "a visitor's QR payment with the shop's key", actor="anonymous", amount=1_000, key="used", token=True
+    ),
     # refusals, one per reason of wallet_payment_post
     Case("the key used for another payment", actor="owner", key="used", expect="idempotency_key_reused"),
-    Case("the key used for another operation", actor="owner", key="replace", expect="idempotency_key_reused"),
+    Case(
+        "the key used for another operation", actor="operator", key="replace", expect="idempotency_key_reused"
+    ),
+    Case("another caller's key, without rights", actor="stranger", key="used", expect="permission_denied"),
     Case("an unknown card", actor="owner", card="3375000000000001", expect="card_not_found"),
     Case("an unknown merchant", actor="owner", merchant="tidak-ada", expect="merchant_not_found"),
     Case(
@@ -166,7 +173,9 @@ def _snapshot() -> dict[str, Any]:
             )
         ),
         "keys": list(
-            IdempotencyKey.objects.order_by("key").values_list("key", "operation", "fingerprint", "object_id")
+            IdempotencyKey.objects.order_by("scope", "key").values_list(
+                "scope", "key", "operation", "fingerprint", "object_id"
+            )
         ),
     }
 

@@ -100,14 +100,14 @@ def test_inactive_merchant_cannot_take_payments(
 
 
 def test_key_of_a_top_up_cannot_be_reused_for_a_payment(
-    operator: Any, merchant: Merchant, merchant_user: Any, funded_card: Callable[..., Any]
+    operator: Any, merchant: Merchant, funded_card: Callable[..., Any]
 ) -> None:
     card = funded_card(0)
     services.topup_cash(
         actor=operator, card_number=card.number, amount_idr=10_000, idempotency_key="k-shared"
     )
-    with pytest.raises(IdempotencyKeyReused):
-        _pay(merchant_user, merchant, card.number, 1_000, "k-shared")
+    with pytest.raises(IdempotencyKeyReused):  # the same caller's key, for another operation
+        _pay(operator, merchant, card.number, 1_000, "k-shared")
     assert selectors.card_balance(number=card.number) == 10_000
 
 

@@ -417,6 +417,7 @@ def _seed_visits(out: Callable[[str], None]) -> None:
                     tt=tt,
                     quantity=1,
                     key=f"demo:{event_code}:{holder}",
+                    scope="system",
                     hkey=holder,
                     card_number="",
                     user=None,

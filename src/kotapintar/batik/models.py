@@ -149,10 +149,12 @@ class TicketType(BilingualMixin, models.Model):
 
 
 class TicketOrder(models.Model):
-    """One purchase or free issue: the idempotency key makes a retry return the same tickets."""
+    """One purchase or free issue: the idempotency key makes a retry return the same tickets. The key
+    belongs to its caller: unique per `key_scope` (`core.idempotency.key_scope`)."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    idempotency_key = models.CharField(max_length=255, unique=True)
+    key_scope = models.CharField(max_length=64, default="")
+    idempotency_key = models.CharField(max_length=255)
     ticket_type = models.ForeignKey(TicketType, on_delete=models.PROTECT, related_name="orders")
     quantity = models.PositiveSmallIntegerField()
     holder_key = models.CharField(max_length=80, db_index=True)
@@ -169,6 +171,9 @@ class TicketOrder(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["key_scope", "idempotency_key"], name="batik_order_scope_key"),
+        ]
 
     def __str__(self) -> str:
         return str(self.public_id)

@@ -170,6 +170,25 @@ class AuditHead(models.Model):
         return f"#{self.seq}"
 
 
+class AuditAnchor(models.Model):
+    """The chain head at `seq` (its hash), timestamped by the city TSA: an RFC 3161 token (DER,
+    a CMS ContentInfo) whose message imprint is SHA-256 with the head hash as the digest."""
+
+    seq = models.PositiveBigIntegerField()
+    head_hash = models.CharField(max_length=64)
+    anchored_at = models.DateTimeField()  # the token's genTime
+    token_der = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-seq", "-pk"]
+        verbose_name = _("audit anchor")
+        verbose_name_plural = _("audit anchors")
+
+    def __str__(self) -> str:
+        return f"#{self.seq} @ {self.anchored_at:%Y-%m-%d %H:%M}"
+
+
 class Notification(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     recipient = models.ForeignKey(

@@ -7,14 +7,16 @@ the same dictionary.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hashlib
 import io
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from asn1crypto import pem
+from asn1crypto import cms, pem
 from asn1crypto import x509 as asn1_x509
 from django.conf import settings
 from django.core.cache import cache
@@ -24,6 +26,8 @@ from django.utils.translation import gettext as _
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.errors import SignatureValidationError
+from pyhanko.sign.validation.generic_cms import validate_tst_signed_data
 from pyhanko_certvalidator import ValidationContext
 
 from kotapintar.esign import documents, pki, selectors
@@ -255,3 +259,40 @@ def verify_stored(pdf: bytes, *, sha256: str) -> dict[str, Any]:
         report = verify_pdf(pdf)
         cache.set(key, report, timeout=300)
     return report
+
+
+@dataclass(frozen=True)
+class TimestampCheck:
+    """An RFC 3161 token checked against the city trust roots and an expected SHA-256 imprint."""
+
+    ok: bool
+    time: dt.datetime | None
+    reason: str = ""
+
+
+def timestamp_token_check(token_der: bytes, *, digest: bytes) -> TimestampCheck:
+    """Is `token_der` (a TimeStampToken, CMS ContentInfo, DER) intact, signed by a TSA certificate
+    that chains to a trusted root, with SHA-256 message imprint `digest`? Used by the audit anchors."""
+    try:
+        info = cms.ContentInfo.load(token_der)
+        signed = info["content"]
+        if info["content_type"].native != "signed_data" or not isinstance(signed, cms.SignedData):
+            return TimestampCheck(False, None, "not a CMS SignedData")
+        signed.native  # noqa: B018 - forces a full parse so malformed input fails here
+    except (ValueError, TypeError, KeyError) as exc:
+        return TimestampCheck(False, None, f"unreadable token: {exc}")
+    vc = validation_context()  # reads the database: before the worker thread of run_sync
+
+    def expected(algorithm: str) -> bytes:
+        return digest if algorithm == "sha256" else b""
+
+    try:
+        status = run_sync(lambda: asyncio.run(validate_tst_signed_data(signed, vc, expected)))
+    except (SignatureValidationError, ValueError, TypeError, KeyError) as exc:
+        return TimestampCheck(False, None, f"invalid token: {exc}")
+    time = status.get("timestamp")
+    if not (status.get("intact") and status.get("valid")):
+        return TimestampCheck(False, time, "signature or imprint does not match")
+    if status.get("trust_problem_indic") is not None:
+        return TimestampCheck(False, time, "the TSA certificate is not trusted")
+    return TimestampCheck(True, time)

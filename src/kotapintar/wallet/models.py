@@ -294,16 +294,25 @@ class Settlement(models.Model):
 
 
 class IdempotencyKey(models.Model):
-    """A client-chosen key for one money operation: the first result is found again by `object_id`."""
+    """A client-chosen key for one money operation: the first result is found again by `object_id`.
 
-    key = models.CharField(max_length=255, unique=True)
+    A key belongs to its caller: unique per `scope` (`user:<id>`, or `card:<number>` for an anonymous
+    payment with the card's scanned QR token), so the same key from anyone else is a fresh request."""
+
+    scope = models.CharField(max_length=64, default="")
+    key = models.CharField(max_length=255)
     operation = models.CharField(max_length=32)
     fingerprint = models.CharField(max_length=64)
     object_id = models.UUIDField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key"], name="wallet_idempotencykey_scope_key"),
+        ]
+
     def __str__(self) -> str:
-        return self.key
+        return f"{self.scope} {self.key}"
 
 
 class SigningKey(models.Model):

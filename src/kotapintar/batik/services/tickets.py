@@ -26,6 +26,7 @@ from kotapintar.batik.services.holders import (
     normalise_code,
 )
 from kotapintar.core import audit
+from kotapintar.core.idempotency import key_scope
 from kotapintar.core.permissions import is_signed_in, require_role
 from kotapintar.core.types import Actor
 
@@ -63,8 +64,14 @@ def _order_result(order: TicketOrder, *, replayed: bool, balance: int | None = N
     )
 
 
-def _replay(*, key: str, tt_id: int | None, quantity: int, hkey: str) -> OrderResult | None:
-    order = TicketOrder.objects.select_related("ticket_type__event").filter(idempotency_key=key).first()
+def _replay(*, scope: str, key: str, tt_id: int | None, quantity: int, hkey: str) -> OrderResult | None:
+    """The caller's earlier order with this key (None: a fresh request); another caller's key is not
+    theirs to replay (`core.idempotency.key_scope`)."""
+    order = (
+        TicketOrder.objects.select_related("ticket_type__event")
+        .filter(key_scope=scope, idempotency_key=key)
+        .first()
+    )
     if order is None:
         return None
     if (order.ticket_type_id, order.quantity, order.holder_key) != (tt_id, quantity, hkey):
@@ -95,18 +102,22 @@ def do_ticket_issue(
     tt: TicketType,
     quantity: int,
     key: str,
+    scope: str,
     hkey: str,
     card_number: str,
     user: Actor,
     amount_idr: int,
     payment_id: str,
 ) -> TicketOrder:
+    """Issue the order's tickets (the quota taken with a guarded increment); `scope` and `key`: whose
+    Idempotency-Key the order answers (`core.idempotency.key_scope`)."""
     updated = TicketType.objects.filter(pk=tt.pk, sold__lte=tt.quota - quantity).update(
         sold=F("sold") + quantity
     )
     if updated != 1:  # guarded increment: the quota is never exceeded even without the row lock
         raise errors.SoldOut()
     order = TicketOrder.objects.create(
+        key_scope=scope,
         idempotency_key=key,
         ticket_type=tt,
         quantity=quantity,
@@ -172,12 +183,13 @@ def ticket_purchase(
         raise errors.NoHolder()
     hkey = holder_key(card_number=card_number)
     check_holder_access(actor=actor, card_number=card_number, card_token=card_token)
+    scope = key_scope(actor, card_number=card_number if card_token else "")
     try:
         with transaction.atomic():
             tt = check_ticket_order(
                 event_code=event_code, ticket_type_code=ticket_type_code, quantity=quantity
             )
-            replay = _replay(key=key, tt_id=tt.pk, quantity=quantity, hkey=hkey)
+            replay = _replay(scope=scope, key=key, tt_id=tt.pk, quantity=quantity, hkey=hkey)
             if replay is not None:
                 return replay
             amount = tt.price_idr * quantity
@@ -203,6 +215,7 @@ def ticket_purchase(
                 tt=tt,
                 quantity=quantity,
                 key=key,
+                scope=scope,
                 hkey=hkey,
                 card_number=card_number,
                 user=None,
@@ -212,14 +225,14 @@ def ticket_purchase(
             return _order_result(order, replayed=False, balance=balance)
     except IntegrityError:
         # a concurrent request with the same key won the race: answer as its retry would be answered
-        if not TicketOrder.objects.filter(idempotency_key=key).exists():
+        if not TicketOrder.objects.filter(key_scope=scope, idempotency_key=key).exists():
             raise
         tt_id = (
             TicketType.objects.filter(event__code=event_code, code=ticket_type_code)
             .values_list("pk", flat=True)
             .first()
         )
-        replay = _replay(key=key, tt_id=tt_id, quantity=quantity, hkey=hkey)
+        replay = _replay(scope=scope, key=key, tt_id=tt_id, quantity=quantity, hkey=hkey)
         assert replay is not None
         return replay
 
@@ -239,19 +252,21 @@ def ticket_issue_free(
     hkey = holder_key(card_number=card_number, user=user)
     key = _validate_key(idempotency_key or f"free:{event_code}:{ticket_type_code}:{hkey}")
     check_holder_access(actor=actor, card_number=card_number, card_token=card_token, user=user)
+    scope = key_scope(actor, card_number=card_number if card_token else "")
     with transaction.atomic():
         tt = check_ticket_order(event_code=event_code, ticket_type_code=ticket_type_code, quantity=1)
         if tt.price_idr > 0:
             raise errors.NotFree()
         if TicketOrder.objects.filter(ticket_type=tt, holder_key=hkey).exists():
             raise errors.FreeTicketAlreadyIssued()
-        if TicketOrder.objects.filter(idempotency_key=key).exists():
+        if TicketOrder.objects.filter(key_scope=scope, idempotency_key=key).exists():
             raise errors.IdempotencyMismatch()
         order = do_ticket_issue(
             actor=actor,
             tt=tt,
             quantity=1,
             key=key,
+            scope=scope,
             hkey=hkey,
             card_number=card_number,
             user=user,

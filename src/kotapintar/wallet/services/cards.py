@@ -26,7 +26,7 @@ from kotapintar.wallet.errors import (
 )
 from kotapintar.wallet.models import Account, AccountKind, Card, CardStatus, TransferKind
 from kotapintar.wallet.results import card_info
-from kotapintar.wallet.services.idempotency import idempotent_begin, key_check
+from kotapintar.wallet.services.idempotency import idempotent_begin, key_check, key_scope
 from kotapintar.wallet.services.ledger import book
 from kotapintar.wallet.types import CardInfo
 
@@ -218,7 +218,11 @@ def card_replace(*, actor: Actor, number: str, idempotency_key: str, nfc_uid: st
     new_card_id = uuid.uuid4()
     with transaction.atomic():
         first = idempotent_begin(
-            key=key, operation="card_replace", params={"number": number, "nfc": nfc_uid}, new_id=new_card_id
+            scope=key_scope(actor),
+            key=key,
+            operation="card_replace",
+            params={"number": number, "nfc": nfc_uid},
+            new_id=new_card_id,
         )
         if first is not None:
             return card_info(Card.objects.select_related("account", "holder").get(public_id=first))

@@ -14,7 +14,7 @@ from kotapintar.core.permissions import require_role
 from kotapintar.core.types import Actor, User
 from kotapintar.wallet import conf
 from kotapintar.wallet.models import Account, AccountKind, Transfer, TransferKind
-from kotapintar.wallet.services.idempotency import idempotent_begin, key_check
+from kotapintar.wallet.services.idempotency import idempotent_begin, key_check, key_scope
 from kotapintar.wallet.services.ledger import amount_check, book, cash_account, system_account
 
 MAX_FLOAT_MOVE_IDR = 10**12
@@ -45,6 +45,7 @@ def _float_receive(
     float_account = system_account(AccountKind.FLOAT)
     with transaction.atomic():
         first = idempotent_begin(
+            scope=key_scope(user),
             key=key,
             operation=operation,
             params={"amount": amount, "account": credit.code, "memo": memo},

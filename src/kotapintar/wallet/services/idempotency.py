@@ -1,6 +1,10 @@
 """Client-chosen idempotency keys: a retry with the same key and parameters returns the first result
 and moves nothing; the same key with other parameters is `idempotency_key_reused` (409). The key is
-claimed inside the operation's transaction, so a failed operation leaves no key behind."""
+claimed inside the operation's transaction, so a failed operation leaves no key behind.
+
+A key belongs to its caller (`core.idempotency.key_scope`, re-exported here): the signed-in user,
+or for an anonymous payment the card whose QR token was scanned. The same key from another caller
+is a fresh request, never the first caller's result."""
 
 from __future__ import annotations
 
@@ -13,8 +17,11 @@ from django.db import connection
 from django.utils import timezone
 
 from kotapintar.core.errors import IdempotencyKeyReused
+from kotapintar.core.idempotency import key_scope
 from kotapintar.wallet.errors import InFlight, InvalidIdempotencyKey
 from kotapintar.wallet.models import IdempotencyKey
+
+__all__ = ["fingerprint", "idempotent_begin", "key_check", "key_scope"]
 
 
 def key_check(key: Any) -> str:
@@ -29,8 +36,10 @@ def fingerprint(operation: str, params: dict[str, Any]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def idempotent_begin(*, key: str, operation: str, params: dict[str, Any], new_id: UUID) -> UUID | None:
-    """Claim `key` for this operation (inside the caller's transaction).
+def idempotent_begin(
+    *, scope: str, key: str, operation: str, params: dict[str, Any], new_id: UUID
+) -> UUID | None:
+    """Claim `key` of `scope` (see `key_scope`) for this operation (inside the caller's transaction).
 
     Returns the id of the first result when the key was already used with the same parameters, None
     when the caller should go ahead (and create its object with `new_id`). Concurrent first uses of
@@ -45,14 +54,14 @@ def idempotent_begin(*, key: str, operation: str, params: dict[str, Any], new_id
         # that transaction ends, then finds its row (or claims the key if it rolled back).
         with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {table} (key, operation, fingerprint, object_id, created_at) "  # noqa: S608
-                "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (key) DO NOTHING RETURNING id",
-                [key, operation, digest, object_id, timezone.now()],
+                f"INSERT INTO {table} (scope, key, operation, fingerprint, object_id, created_at) "  # noqa: S608
+                "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (scope, key) DO NOTHING RETURNING id",
+                [scope, key, operation, digest, object_id, timezone.now()],
             )
             claimed = cursor.fetchone() is not None
         if claimed:
             return None
-        existing = IdempotencyKey.objects.filter(key=key).first()
+        existing = IdempotencyKey.objects.filter(scope=scope, key=key).first()
         if existing is not None:
             if existing.operation != operation or existing.fingerprint != digest:
                 raise IdempotencyKeyReused(detail={"operation": existing.operation})

@@ -2,7 +2,7 @@
 
 `payment_create` validates the request, then posts it one of two ways with the same rules:
 - `payment_post_pg` (PostgreSQL): one statement, the PL/pgSQL function `wallet_payment_post`
-  (migration wallet 0004), through `core.db.hot_cursor`;
+  (migration wallet `idempotency_key_scope`), through `core.db.hot_cursor`;
 - `payment_post_python` (SQLite, and the reference the function is tested against): check
   (`check_payment`) then do (`do_payment`) with the ORM in one transaction.
 `tests/wallet/test_payment_paths_pg.py` runs every refusal and success through both and compares.
@@ -57,7 +57,7 @@ from kotapintar.wallet.models import (
 )
 from kotapintar.wallet.results import payment_result
 from kotapintar.wallet.services.cards import resolve_card_number
-from kotapintar.wallet.services.idempotency import fingerprint, idempotent_begin, key_check
+from kotapintar.wallet.services.idempotency import fingerprint, idempotent_begin, key_check, key_scope
 from kotapintar.wallet.services.ledger import amount_check, book
 from kotapintar.wallet.types import PaymentResult
 
@@ -78,6 +78,11 @@ class PaymentRequest:
     reference: str
     method: str
     token_presented: bool
+
+    @property
+    def scope(self) -> str:
+        """Whose key this is: the signed-in caller, or the card an anonymous caller scanned."""
+        return key_scope(self.actor, card_number=self.number if self.token_presented else "")
 
     @property
     def params(self) -> dict[str, Any]:
@@ -232,7 +237,9 @@ def do_payment(
 def payment_post_python(req: PaymentRequest) -> PaymentResult:
     """A payment in several statements (SQLite); the same rules as `wallet_payment_post`."""
     with transaction.atomic():
-        first = idempotent_begin(key=req.key, operation="payment", params=req.params, new_id=req.payment_id)
+        first = idempotent_begin(
+            scope=req.scope, key=req.key, operation="payment", params=req.params, new_id=req.payment_id
+        )
         if first is not None:
             return _replayed_payment(first)
         checked = check_payment(
@@ -276,7 +283,7 @@ def _payment_refusal(req: PaymentRequest, outcome: str, info: str | None) -> Dom
 
 
 def payment_post_pg(req: PaymentRequest) -> PaymentResult:
-    """A payment in one statement: the function `wallet_payment_post` (migration wallet 0004).
+    """A payment in one statement: the function `wallet_payment_post` (wallet `idempotency_key_scope`).
 
     Outside a transaction the statement is its own transaction (no BEGIN/COMMIT round trips);
     inside one it runs in a savepoint. A refusal comes back as SQLSTATE KP001 and is raised as its
@@ -292,8 +299,9 @@ def payment_post_pg(req: PaymentRequest) -> PaymentResult:
                 with hot_cursor() as cursor:
                     cursor.execute(
                         "SELECT r_outcome, r_id, r_balance, r_merchant_name FROM wallet_payment_post("
-                        "%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                        "%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
                         [
+                            req.scope,
                             req.key,
                             digest,
                             req.payment_id,
