@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
-import socket
+import platform
 import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 
 
 def process_host() -> str:
-    return socket.gethostname()[:255]
+    return platform.node()[:255]
 
 
 def process_identity() -> str:
