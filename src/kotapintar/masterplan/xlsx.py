@@ -24,6 +24,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from kotapintar.core import audit
 from kotapintar.core.errors import Conflict, ValidationFailed
 from kotapintar.core.models import OPD
+from kotapintar.lib import sheets
 from kotapintar.masterplan import services
 from kotapintar.masterplan.models import (
     Direction,
@@ -85,39 +86,14 @@ def _num(value: Decimal | None) -> float | int | None:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def worksheet_export(*, plan: Plan, opd: OPD) -> bytes:
-    wb = Workbook()
-    info = wb.active
-    assert info is not None
-    info.title = "Info"
-    info.append([_("Worksheet (kertas kerja penajaman)"), plan.title])
-    info.append(["plan", str(plan.public_id)])
-    info.append(["opd", opd.code])
-    info.append(["periode", f"{plan.start_year}-{plan.end_year}"])
-    info.append([])
-    info.append([_("Horizons"), ", ".join(Horizon.values)])
-    info.append([_("Funding sources"), ", ".join(FundingSource.values)])
-    info.append([_("Indicator kinds"), ", ".join(IndicatorKind.values)])
-    info.append([_("Directions"), ", ".join(Direction.values)])
-    info["A1"].font = Font(bold=True)
-    info.column_dimensions["A"].width = 36
-    info.column_dimensions["B"].width = 60
-    sheets = {name: wb.create_sheet(name) for name in SHEETS}
-    for name, ws in sheets.items():
-        ws.append(SHEETS[name])
-        for cell in ws[1]:
-            cell.font = Font(bold=True, color="FFFFFF")
-            cell.fill = PatternFill("solid", fgColor="0B6E4F")
-        for i, header in enumerate(SHEETS[name], start=1):
-            ws.column_dimensions[get_column_letter(i)].width = (
-                40 if header.startswith(("nama", "uraian", "perm", "tuj", "keg")) else 16
-            )
-        ws.freeze_panes = "A2"
+def worksheet_rows(*, plan: Plan, opd: OPD) -> dict[str, list[list[Any]]]:
+    """The data rows of each table sheet (without the header) for the OPD's worksheets."""
+    rows: dict[str, list[list[Any]]] = {name: [] for name in SHEETS}
     for w in worksheet_list(plan=plan, opd_code=opd.code).order_by("element__code"):
         snap = worksheet_snapshot(worksheet=w)
-        sheets["KertasKerja"].append([snap["element"], snap["problem"], snap["goal"]])
+        rows["KertasKerja"].append([snap["element"], snap["problem"], snap["goal"]])
         for p in snap["programmes"]:
-            sheets["Program"].append(
+            rows["Program"].append(
                 [
                     snap["element"],
                     p["code"],
@@ -135,9 +111,9 @@ def worksheet_export(*, plan: Plan, opd: OPD) -> bytes:
                 ]
             )
             for a in p["activities"]:
-                sheets["Kegiatan"].append([p["code"], a])
+                rows["Kegiatan"].append([p["code"], a])
             for ind in p["indicators"]:
-                sheets["Indikator"].append(
+                rows["Indikator"].append(
                     [
                         p["code"],
                         ind["code"],
@@ -150,7 +126,7 @@ def worksheet_export(*, plan: Plan, opd: OPD) -> bytes:
                     ]
                 )
                 for t in ind["targets"]:
-                    sheets["Target"].append(
+                    rows["Target"].append(
                         [
                             p["code"],
                             ind["code"],
@@ -160,7 +136,44 @@ def worksheet_export(*, plan: Plan, opd: OPD) -> bytes:
                         ]
                     )
             for b in p["budget"]:
-                sheets["Anggaran"].append([p["code"], b["year"], b["source"], b["amount_idr"]])
+                rows["Anggaran"].append([p["code"], b["year"], b["source"], b["amount_idr"]])
+    return rows
+
+
+def worksheet_export(*, plan: Plan, opd: OPD) -> bytes:
+    """The upload format: every text cell is written as text (`lib.sheets`), never as a formula."""
+    wb = Workbook()
+    info = wb.active
+    assert info is not None
+    info.title = "Info"
+    for line in (
+        [_("Worksheet (kertas kerja penajaman)"), plan.title],
+        ["plan", str(plan.public_id)],
+        ["opd", opd.code],
+        ["periode", f"{plan.start_year}-{plan.end_year}"],
+        [],
+        [_("Horizons"), ", ".join(Horizon.values)],
+        [_("Funding sources"), ", ".join(FundingSource.values)],
+        [_("Indicator kinds"), ", ".join(IndicatorKind.values)],
+        [_("Directions"), ", ".join(Direction.values)],
+    ):
+        sheets.append_row(info, line)
+    info["A1"].font = Font(bold=True)
+    info.column_dimensions["A"].width = 36
+    info.column_dimensions["B"].width = 60
+    for name, rows in worksheet_rows(plan=plan, opd=opd).items():
+        ws = wb.create_sheet(name)
+        sheets.append_row(ws, SHEETS[name])
+        for cell in ws[1]:
+            cell.font = Font(bold=True, color="FFFFFF")
+            cell.fill = PatternFill("solid", fgColor="0B6E4F")
+        for i, header in enumerate(SHEETS[name], start=1):
+            ws.column_dimensions[get_column_letter(i)].width = (
+                40 if header.startswith(("nama", "uraian", "perm", "tuj", "keg")) else 16
+            )
+        ws.freeze_panes = "A2"
+        for row in rows:
+            sheets.append_row(ws, row)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -204,7 +217,7 @@ class _Reader:
         if not isinstance(value, str | int | float):
             self.err(sheet, row, col, _("Expected text."))
             return ""
-        text = str(value).strip()
+        text = sheets.unescape(value).strip() if isinstance(value, str) else str(value)
         if required and not text:
             self.err(sheet, row, col, _("This cell must not be empty."))
         if len(text) > max_len:
