@@ -138,3 +138,12 @@ BatchTooLarge = declare(
     "batch_too_large", ValidationFailed, _("The batch holds more items than one upload may.")
 )
 BadKind = declare("bad_kind", ValidationFailed, _("Unknown kind."))
+NulCharacter = declare(
+    "nul_character", DomainError, _("The request contains a NUL character, which is not allowed.")
+)
+CsrfFailed = declare(
+    "csrf_failed",
+    PermissionDenied,
+    _("The form has expired or was not sent from this site. Reload the page and try again."),
+)
+BadJson = declare("bad_json", DomainError, _("The request body is not valid JSON."))
