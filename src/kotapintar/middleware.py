@@ -2,7 +2,7 @@
 
 - **No NUL character** in the path, the query string, the cookies, a form field or a JSON string:
   PostgreSQL cannot store one in text, so without this check a NUL reaching a query is a 500. The answer
-  is a 400 with the declared code `nul_character` (JSON under /api/, the 400 page elsewhere).
+  is a 422 with the declared code `nul_character` (JSON under /api/, the 400 page elsewhere).
 - **Uploads bounded while they stream.** Each upload endpoint has its own limit (`upload_limits()`,
   keyed by URL route); any other request may send at most `DATA_UPLOAD_MAX_MEMORY_SIZE` (UPLOAD_MAX_BYTES).
   A declared Content-Length above the limit is refused before a byte is read; otherwise a counting
@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from functools import cache
 from typing import Any
 
 from django.conf import settings
@@ -38,7 +37,6 @@ class UploadTooLarge(MultiPartParserError):
     """The multipart body passed the endpoint's limit while it was being read."""
 
 
-@cache
 def upload_limits() -> dict[str, int]:
     """The file bytes each upload endpoint accepts, by URL route (`request.resolver_match.route`)."""
     from kotapintar.esign.documents import max_upload_bytes
@@ -76,8 +74,16 @@ class CountingUploadHandler(FileUploadHandler):
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
         self.received += len(raw_data)
         if self.received > self.limit:
+            self._discard_files()
             raise UploadTooLarge(f"upload larger than {self.limit} bytes")
         return raw_data
+
+    def _discard_files(self) -> None:
+        """Close (and so delete) what the handlers after this one spooled so far (at most the limit)."""
+        for handler in self.request.upload_handlers if self.request is not None else []:
+            upload = getattr(handler, "file", None)
+            if handler is not self and upload is not None:
+                upload.close()
 
     def file_complete(self, file_size: int) -> None:
         return None

@@ -1,4 +1,4 @@
-"""A NUL character anywhere in a request (path, query, JSON or form field) is a 400 with the declared
+"""A NUL character anywhere in a request (path, query, JSON or form field) is a 422 with the declared
 code `nul_character`, never a 500 — PostgreSQL refuses NUL in text (issue 12, item 10). Run on SQLite and
 on PostgreSQL (DATABASE_URL=postgres://…)."""
 
@@ -22,9 +22,9 @@ PAGES = ["/tte/verifikasi/a%00b", "/tte/verifikasi/a%00b/unduh", "/masuk/?next=/
 
 
 @pytest.mark.parametrize("path", API_PATHS)
-def test_nul_in_an_api_path_or_query_is_a_400(city, path):
+def test_nul_in_an_api_path_or_query_is_a_422(city, path):
     response = Client().get(path, headers={"Accept-Language": "id"})
-    assert response.status_code == 400, response.content
+    assert response.status_code == 422, response.content
     body = response.json()
     assert body["code"] == "nul_character"
     with translation.override("id"):
@@ -34,25 +34,25 @@ def test_nul_in_an_api_path_or_query_is_a_400(city, path):
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_nul_in_a_page_path_is_a_400(city, path):
-    assert Client().get(path).status_code == 400
+def test_nul_in_a_page_path_is_a_422(city, path):
+    assert Client().get(path).status_code == 422
 
 
-def test_nul_in_a_json_field_is_a_400_and_nothing_is_stored(admin_user, token_client):
+def test_nul_in_a_json_field_is_a_422_and_nothing_is_stored(admin_user, token_client):
     client: Client = token_client(admin_user)
     before = ApiToken.objects.count()
     response = client.post("/api/v1/core/tokens", {"name": "a\x00b"}, content_type="application/json")
-    assert response.status_code == 400, response.content
+    assert response.status_code == 422, response.content
     assert response.json()["code"] == "nul_character"
     assert ApiToken.objects.count() == before
 
 
-def test_nul_in_a_nested_json_key_is_a_400(admin_user, token_client):
+def test_nul_in_a_nested_json_key_is_a_422(admin_user, token_client):
     client: Client = token_client(admin_user)
     response = client.post(
         "/api/v1/core/tokens", {"name": "ok", "extra": [{"a\x00": 1}]}, content_type="application/json"
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response.json()["code"] == "nul_character"
 
 
@@ -62,6 +62,6 @@ def test_an_escaped_backslash_u0000_text_is_not_a_nul(admin_user, token_client):
     assert response.status_code == 201, response.content
 
 
-def test_nul_in_the_login_username_is_a_400(admin_user):
+def test_nul_in_the_login_username_is_a_422(admin_user):
     response = Client().post("/masuk/", {"username": "admin\x00_kota", "password": "x"})
-    assert response.status_code == 400
+    assert response.status_code == 422

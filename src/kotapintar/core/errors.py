@@ -139,7 +139,7 @@ BatchTooLarge = declare(
 )
 BadKind = declare("bad_kind", ValidationFailed, _("Unknown kind."))
 NulCharacter = declare(
-    "nul_character", DomainError, _("The request contains a NUL character, which is not allowed.")
+    "nul_character", ValidationFailed, _("The request contains a NUL character, which is not allowed.")
 )
 CsrfFailed = declare(
     "csrf_failed",

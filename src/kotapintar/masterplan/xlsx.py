@@ -13,6 +13,7 @@ import zipfile
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from xml.parsers import expat
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -22,10 +23,11 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from kotapintar.core import audit
-from kotapintar.core.errors import Conflict, ValidationFailed
+from kotapintar.core.errors import Conflict, DomainError
 from kotapintar.core.models import OPD
 from kotapintar.lib import sheets
 from kotapintar.masterplan import services
+from kotapintar.masterplan.errors import XlsxInvalid, XlsxTooLarge
 from kotapintar.masterplan.models import (
     Direction,
     Element,
@@ -41,6 +43,11 @@ from kotapintar.masterplan.selectors import worksheet_list, worksheet_snapshot
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
+#: Bounds checked on the zip before openpyxl reads it: a 217 KB file can unpack to 85 MB of XML.
+MAX_UNPACKED_BYTES = 32 * 1024 * 1024
+MAX_MEMBERS = 200
+MAX_RATIO = 100  # unpacked / packed size of one member larger than RATIO_FROM_BYTES
+RATIO_FROM_BYTES = 1024 * 1024
 
 SHEETS: dict[str, list[str]] = {
     "KertasKerja": ["elemen", "permasalahan", "tujuan"],
@@ -255,14 +262,56 @@ class _Reader:
         return d.quantize(Decimal("0.01"))
 
 
-def _not_xlsx() -> ValidationFailed:
-    return ValidationFailed(
-        _("The file is not an Excel workbook (.xlsx)."),
-        code="xlsx_invalid",
-        detail=[
-            {"sheet": "", "row": 0, "column": "", "message": _("The file is not an Excel workbook (.xlsx).")}
-        ],
+def _not_xlsx() -> DomainError:
+    message = _("The file is not an Excel workbook (.xlsx).")
+    return XlsxInvalid(message, detail=[{"sheet": "", "row": 0, "column": "", "message": message}])
+
+
+def _too_large() -> DomainError:
+    return XlsxTooLarge(
+        _("The workbook is larger than an upload may be (5 MB, 32 MB unpacked)."),
+        detail={"max_bytes": MAX_BYTES, "max_unpacked_bytes": MAX_UNPACKED_BYTES, "max_members": MAX_MEMBERS},
     )
+
+
+class _Refused(Exception):
+    pass
+
+
+def _refuse(*args: Any) -> None:
+    raise _Refused()
+
+
+def _check_xml(stream: Any) -> None:
+    """Parse one XML member with expat, refusing any DTD (no entities, so no XXE and no entity bomb);
+    truncated or malformed XML raises too. This is what defusedxml does, with the standard library."""
+    parser = expat.ParserCreate()
+    parser.StartDoctypeDeclHandler = _refuse
+    parser.EntityDeclHandler = _refuse
+    parser.ExternalEntityRefHandler = _refuse  # type: ignore[assignment]  # typeshed: returns int
+    parser.ParseFile(stream)
+
+
+def check_package(data: bytes) -> None:
+    """Bound the zip (size, members, unpacked sizes, ratio) and vet its XML before openpyxl parses it."""
+    if len(data) > MAX_BYTES:
+        raise _too_large()
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            members = package.infolist()
+            if len(members) > MAX_MEMBERS or sum(m.file_size for m in members) > MAX_UNPACKED_BYTES:
+                raise _too_large()
+            for m in members:
+                if m.file_size > RATIO_FROM_BYTES and m.file_size > MAX_RATIO * max(m.compress_size, 1):
+                    raise _too_large()
+            for m in members:
+                if m.filename.endswith((".xml", ".rels")):
+                    with package.open(m) as stream:
+                        _check_xml(stream)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError, EOFError):
+        raise _not_xlsx() from None
+    except (expat.ExpatError, _Refused, ValueError):
+        raise _not_xlsx() from None
 
 
 def _rows(ws: Any) -> list[tuple[int, dict[str, Any]]]:
@@ -278,15 +327,9 @@ def _rows(ws: Any) -> list[tuple[int, dict[str, Any]]]:
     return out
 
 
-def parse_workbook(*, plan: Plan, opd: OPD, data: bytes) -> dict[str, dict[str, Any]]:
-    """The file's content per element, in the canonical form of `selectors.worksheet_snapshot`."""
-    if len(data) > MAX_BYTES:
-        raise ValidationFailed(_("The file is larger than 5 MB."), code="xlsx_too_large")
-    try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError, IndexError):
-        raise _not_xlsx() from None
-    r = _Reader()
+def _read_tables(r: _Reader, data: bytes) -> tuple[dict[str, list[tuple[int, dict[str, Any]]]], str | None]:
+    """Every table sheet's rows, read in one pass of openpyxl (its parse errors are the caller's)."""
+    wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     tables: dict[str, list[tuple[int, dict[str, Any]]]] = {}
     for name, columns in SHEETS.items():
         if name not in wb.sheetnames:
@@ -307,6 +350,17 @@ def parse_workbook(*, plan: Plan, opd: OPD, data: bytes) -> dict[str, dict[str, 
             if row and row[0] == "opd":
                 opd_code = str(row[1]).strip() if len(row) > 1 and row[1] is not None else ""
     wb.close()
+    return tables, opd_code
+
+
+def parse_workbook(*, plan: Plan, opd: OPD, data: bytes) -> dict[str, dict[str, Any]]:
+    """The file's content per element, in the canonical form of `selectors.worksheet_snapshot`."""
+    check_package(data)
+    r = _Reader()
+    try:
+        tables, opd_code = _read_tables(r, data)
+    except (InvalidFileException, KeyError, OSError, ValueError, TypeError, IndexError, SyntaxError):
+        raise _not_xlsx() from None  # SyntaxError: ElementTree's ParseError
     known_opds = set(OPD.objects.values_list("code", flat=True))
     if opd_code is not None and opd_code != opd.code:
         if opd_code not in known_opds:
@@ -316,9 +370,8 @@ def parse_workbook(*, plan: Plan, opd: OPD, data: bytes) -> dict[str, dict[str, 
                 "Info", 3, "B", _("This file belongs to OPD %(code)s, not to this OPD.") % {"code": opd_code}
             )
     if r.errors and any(e.row <= 1 for e in r.errors):
-        raise ValidationFailed(
+        raise XlsxInvalid(
             _("The file has %(n)s errors; nothing was saved.") % {"n": len(r.errors)},
-            code="xlsx_invalid",
             detail=[e.as_dict() for e in r.errors],
         )
 
@@ -494,9 +547,8 @@ def parse_workbook(*, plan: Plan, opd: OPD, data: bytes) -> dict[str, dict[str, 
             )
     if r.errors:
         r.errors.sort(key=lambda e: (list(SHEETS).index(e.sheet) if e.sheet in SHEETS else -1, e.row))
-        raise ValidationFailed(
+        raise XlsxInvalid(
             _("The file has %(n)s errors; nothing was saved.") % {"n": len(r.errors)},
-            code="xlsx_invalid",
             detail=[e.as_dict() for e in r.errors],
         )
     for ws in content.values():
