@@ -54,6 +54,9 @@ def upload_limits() -> dict[str, int]:
         "api/v1/flood/reports": PHOTO_MAX_BYTES,
         "banjir/lapor/": PHOTO_MAX_BYTES,
         "masterplan/opd/<slug:opd_code>/unggah/": XLSX_MAX_BYTES,
+        # Anonymous public JSON writes take no file: their whole body fits in MULTIPART_OVERHEAD.
+        "api/v1/wallet/qris/decode": 0,
+        "api/v1/wallet/cards/verify-token": 0,
     }
 
 

@@ -79,3 +79,21 @@ def test_a_session_on_a_public_write_still_needs_its_csrf_token(admin_user):
 def test_unparsable_json_body_has_a_declared_code():
     response = Client().post("/api/v1/wallet/qris/decode", b"{not json", content_type="application/json")
     assert (response.status_code, response.json()["code"]) == (400, "bad_json")
+
+
+def test_a_public_json_write_is_capped_at_64_kb(city):
+    response = _anonymous().post(
+        "/api/v1/wallet/qris/decode", {"payload": "0" * 100_000}, content_type="application/json"
+    )
+    assert (response.status_code, response.json()["code"]) == (413, "too_large")
+
+
+def test_qris_decode_is_rate_limited(city):
+    client = _anonymous()
+    statuses = [
+        client.post(
+            "/api/v1/wallet/qris/decode", {"payload": "000201"}, content_type="application/json"
+        ).status_code
+        for _ in range(121)
+    ]
+    assert statuses[-1] == 429 and 429 not in statuses[:120]
