@@ -1,6 +1,6 @@
 """The request guard: what every request must satisfy before a view (or the API) sees it.
 
-- **No NUL character** in the path, the query string, the cookies, a form field or a JSON string:
+- **No NUL character** in the path, the query string, a header (cookies too), a form field or a JSON string:
   PostgreSQL cannot store one in text, so without this check a NUL reaching a query is a 500. The answer
   is a 422 with the declared code `nul_character` (JSON under /api/, the 400 page elsewhere).
 - **Uploads bounded while they stream.** Each upload endpoint has its own limit (`upload_limits()`,
@@ -125,7 +125,11 @@ class RequestGuardMiddleware:
     def process_view(
         self, request: HttpRequest, view_func: Any, view_args: Any, view_kwargs: Any
     ) -> HttpResponse | None:
-        if NUL in request.path_info or _query_has_nul(request.GET) or _has_nul(dict(request.COOKIES)):
+        if (
+            NUL in request.path_info
+            or _query_has_nul(request.GET)
+            or any(NUL in str(v) for k, v in request.META.items() if k.startswith("HTTP_"))
+        ):
             return _refuse(request, NulCharacter())
         limit = upload_limit(request)
         try:

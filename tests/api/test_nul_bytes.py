@@ -65,3 +65,14 @@ def test_an_escaped_backslash_u0000_text_is_not_a_nul(admin_user, token_client):
 def test_nul_in_the_login_username_is_a_422(admin_user):
     response = Client().post("/masuk/", {"username": "admin\x00_kota", "password": "x"})
     assert response.status_code == 422
+
+
+def test_nul_in_a_header_is_a_422(admin_user, token_client):
+    client: Client = token_client(admin_user)
+    response = client.post(
+        "/api/v1/wallet/topups/cash",
+        {"card_number": "1234", "amount_idr": 1000},
+        content_type="application/json",
+        headers={"Idempotency-Key": "k\x001"},
+    )
+    assert (response.status_code, response.json()["code"]) == (422, "nul_character")
