@@ -20,7 +20,9 @@ from ninja.openapi.schema import OpenAPISchema
 from kotapintar.batik.api import router as batik_router
 from kotapintar.core.api import router as core_router
 from kotapintar.core.errors import (
+    BadJson,
     BadUpload,
+    CsrfFailed,
     DomainError,
     NotAuthenticated,
     NotFound,
@@ -36,6 +38,7 @@ from kotapintar.core.errors import (
 from kotapintar.esign.api import router as esign_router
 from kotapintar.flood.api import router as flood_router
 from kotapintar.masterplan.api import router as masterplan_router
+from kotapintar.middleware import UploadTooLarge
 from kotapintar.wallet.api import router as wallet_router
 
 
@@ -112,6 +115,7 @@ FRAMEWORK_ERRORS: list[tuple[type[Exception], type[DomainError]]] = [
     (DjangoPermissionDenied, PermissionDenied),
     (Http404, NotFound),
     (MultiPartParserError, BadUpload),
+    (UploadTooLarge, TooLarge),
     (RequestDataTooBig, TooLarge),
     (SuspiciousOperation, DomainError),
 ]
@@ -128,9 +132,20 @@ for _exc_class, _error in FRAMEWORK_ERRORS:
     api.add_exception_handler(_exc_class, _answer_as(_error))
 
 
+#: ninja's own HttpErrors (English text, no code), by the start of their text → the declared error.
+NINJA_HTTP_ERRORS: list[tuple[str, type[DomainError]]] = [
+    ("CSRF check Failed", CsrfFailed),
+    ("Cannot parse request body", BadJson),
+]
+
+
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    return error_response(request, exc.status_code, HttpErrorCode.code, str(exc))
+    text = str(exc)
+    for start, error in NINJA_HTTP_ERRORS:
+        if text.startswith(start):
+            return error_response(request, error.status, error.code, str(error.default_message))
+    return error_response(request, exc.status_code, HttpErrorCode.code, str(HttpErrorCode.default_message))
 
 
 api.add_router("/core/", core_router)

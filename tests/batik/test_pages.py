@@ -1,7 +1,12 @@
 """Public pages, the iCalendar feed, the ticket QR, the wallet PWA, the gate and the analytics pages."""
 
+import csv
+import io
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from kotapintar.batik import services
 from kotapintar.batik.models import Ticket
@@ -134,3 +139,20 @@ def test_tourism_office_configures_a_reward_on_its_page(login_client, staff):
 
 def test_reward_page_hidden_from_visitors(login_client, make_user, db):
     assert login_client(make_user()).get(reverse("batik:rewards")).status_code == 404
+
+
+def test_analytics_csv_escapes_formula_text(login_client, staff, venue):
+    start = timezone.now() - timedelta(days=1)
+    services.event_upsert(
+        actor=None,
+        code="pbn-formula",
+        venue_codes=[venue.code],
+        name_id='=HYPERLINK("http://attacker.example","klik")',
+        name_en="=1+2",
+        starts_at=start,
+        ends_at=start + timedelta(days=5),
+    )
+    r = login_client(staff).get(reverse("batik:analytics_csv"), headers={"Accept-Language": "id"})
+    rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
+    names = {row[1] for row in rows[1:] if row[0] == "pbn-formula"}
+    assert names and all(name.startswith("'=") for name in names)

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from uuid import UUID
 
 from ninja import Schema
-from pydantic import Field, StringConstraints
+from pydantic import Field, StrictInt, StringConstraints
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", min_length=1, max_length=60)]
 CardNumber = Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z-]{4,40}$")]
@@ -101,7 +101,7 @@ class TicketTypeIn(Schema):
     code: Slug
     name_id: Text200
     name_en: Text100 = ""
-    price_idr: int = Field(ge=0, le=10_000_000)
+    price_idr: StrictInt = Field(ge=0, le=10_000_000)
     quota: int = Field(ge=0, le=1_000_000)
     allow_reentry: bool = False
     is_active: bool = True

@@ -3,7 +3,6 @@ the gate scanner, the visitor's phone wallet (PWA) and the tourism office's anal
 
 from __future__ import annotations
 
-import csv
 import uuid
 from pathlib import Path
 from typing import Any
@@ -26,6 +25,7 @@ from kotapintar.core import ratelimit
 from kotapintar.core.clientip import client_key
 from kotapintar.core.errors import DomainError, NotAuthenticated, PermissionDenied
 from kotapintar.core.permissions import has_role, require_role
+from kotapintar.lib import sheets
 from kotapintar.lib.ical import VEvent, calendar
 from kotapintar.lib.money import format_idr
 
@@ -428,7 +428,7 @@ def analytics_csv(request: HttpRequest) -> HttpResponseBase:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="batik-analitik.csv"'
     response.write("\ufeff")  # Excel opens UTF-8 CSV correctly with a BOM
-    writer = csv.writer(response)
+    writer = sheets.csv_writer(response)
     writer.writerow(
         ["event_code", "event", "date", "visitors", "tickets", "ticket_revenue_idr", "turnover_idr"]
     )

@@ -152,3 +152,12 @@ TokenAttemptsLimited = declare(
     RateLimited,
     _("Too many invalid API tokens from this address. Please wait before trying again."),
 )
+NulCharacter = declare(
+    "nul_character", ValidationFailed, _("The request contains a NUL character, which is not allowed.")
+)
+CsrfFailed = declare(
+    "csrf_failed",
+    PermissionDenied,
+    _("The form has expired or was not sent from this site. Reload the page and try again."),
+)
+BadJson = declare("bad_json", DomainError, _("The request body is not valid JSON."))

@@ -122,7 +122,9 @@ def document_list(request: HttpRequest) -> list[dict[str, Any]]:
     return [_doc_out(d) for d in selectors.document_list(user=request.user)[:500]]
 
 
-@router.post("/documents", response={200: DocumentDetailOut, **E}, auth=AUTH, summary="Upload a PDF")
+@router.post(
+    "/documents", response={200: DocumentDetailOut, 413: ErrorOut, **E}, auth=AUTH, summary="Upload a PDF"
+)
 def document_upload(
     request: HttpRequest,
     title: Form[str],
@@ -258,7 +260,12 @@ def certificate_revoke(request: HttpRequest, public_id: UUID, payload: RevokeIn)
     return _cert_out(selectors.certificate_list().get(pk=cert.pk))
 
 
-@router.post("/verify", response={200: VerifyReportOut, **E}, auth=PUBLIC, summary="Verify an uploaded PDF")
+@router.post(
+    "/verify",
+    response={200: VerifyReportOut, 413: ErrorOut, **E},
+    auth=PUBLIC,
+    summary="Verify an uploaded PDF",
+)
 def verify(request: HttpRequest, file: File[UploadedFile]) -> dict[str, Any]:
     ratelimit.check(f"esign-verify:{client_key(request)}", limit=60, window_s=60)
     if (file.size or 0) > documents.max_upload_bytes():

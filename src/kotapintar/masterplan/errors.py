@@ -81,4 +81,8 @@ ScoresInvalid = declare(
 YearInvalid = declare("year_invalid", ValidationFailed, _("The year is not valid."))
 # the worksheet workbook (XLSX round trip)
 XlsxInvalid = declare("xlsx_invalid", ValidationFailed, _("The file is not an Excel workbook (.xlsx)."))
-XlsxTooLarge = declare("xlsx_too_large", ValidationFailed, _("The file is larger than 5 MB."))
+XlsxTooLarge = declare(
+    "xlsx_too_large",
+    ValidationFailed,
+    _("The workbook is larger than an upload may be (5 MB, 32 MB unpacked)."),
+)

@@ -4,7 +4,6 @@ charts), XLSX of all worksheets, CSV of programmes and of indicators."""
 from __future__ import annotations
 
 import base64
-import csv
 import io
 from typing import Any
 
@@ -14,6 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kotapintar.lib import masterplan_charts as charts
+from kotapintar.lib import sheets
 from kotapintar.lib.money import format_idr
 from kotapintar.masterplan import selectors
 from kotapintar.masterplan.models import FundingSource, Horizon, Plan, Programme
@@ -339,7 +339,7 @@ def plan_pdf(*, plan: Plan, data: dict[str, Any] | None = None) -> bytes:
 def programmes_csv(*, plan: Plan) -> str:
     totals = selectors.programme_budget_totals(plan=plan)
     buf = io.StringIO()
-    w = csv.writer(buf)
+    w = sheets.csv_writer(buf)
     w.writerow(
         [
             "dimensi",
@@ -384,7 +384,7 @@ def programmes_csv(*, plan: Plan) -> str:
 
 def indicators_csv(*, plan: Plan) -> str:
     buf = io.StringIO()
-    w = csv.writer(buf)
+    w = sheets.csv_writer(buf)
     w.writerow(
         [
             "kode_program",
@@ -422,8 +422,8 @@ def indicators_csv(*, plan: Plan) -> str:
 
 def plan_xlsx(*, plan: Plan) -> bytes:
     """All worksheets of the plan in one workbook: the upload format's sheets with an extra first column
-    `opd` (the owner of each worksheet), plus a summary sheet."""
-    from openpyxl import Workbook, load_workbook
+    `opd` (the owner of each worksheet), plus a summary sheet. Text cells are written as text."""
+    from openpyxl import Workbook
     from openpyxl.styles import Font
 
     from kotapintar.core.models import OPD
@@ -433,24 +433,24 @@ def plan_xlsx(*, plan: Plan) -> bytes:
     summary = out.active
     assert summary is not None
     summary.title = "Ringkasan"
-    summary.append(["opd", "elemen", "status", "program", "anggaran_rp"])
+    sheets.append_row(summary, ["opd", "elemen", "status", "program", "anggaran_rp"])
     totals = selectors.programme_budget_totals(plan=plan)
     for ws in selectors.worksheet_list(plan=plan).prefetch_related("programmes"):
         progs = list(ws.programmes.all())
-        summary.append(
-            [ws.opd.code, ws.element.code, ws.status, len(progs), sum(totals.get(p.pk, 0) for p in progs)]
+        sheets.append_row(
+            summary,
+            [ws.opd.code, ws.element.code, ws.status, len(progs), sum(totals.get(p.pk, 0) for p in progs)],
         )
-    sheets = {name: out.create_sheet(name) for name in xlsx.SHEETS}
-    for name, sheet in sheets.items():
-        sheet.append(["opd", *xlsx.SHEETS[name]])
+    tables = {name: out.create_sheet(name) for name in xlsx.SHEETS}
+    for name, sheet in tables.items():
+        sheets.append_row(sheet, ["opd", *xlsx.SHEETS[name]])
     for sheet in out.worksheets:
         for cell in sheet[1]:
             cell.font = Font(bold=True)
     for opd in OPD.objects.filter(mp_worksheets__plan=plan).distinct().order_by("code"):
-        book = load_workbook(io.BytesIO(xlsx.worksheet_export(plan=plan, opd=opd)), read_only=True)
-        for name in xlsx.SHEETS:
-            for row in book[name].iter_rows(min_row=2, values_only=True):
-                sheets[name].append([opd.code, *row])
+        for name, rows in xlsx.worksheet_rows(plan=plan, opd=opd).items():
+            for row in rows:
+                sheets.append_row(tables[name], [opd.code, *row])
     buf = io.BytesIO()
     out.save(buf)
     return buf.getvalue()

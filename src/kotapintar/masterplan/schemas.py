@@ -8,7 +8,7 @@ from typing import Literal
 from uuid import UUID
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, StrictInt
 
 Year = int  # documented range enforced with Field(ge=2000, le=2100)
 HorizonLit = Literal["quick_win", "short", "medium", "long"]
@@ -115,7 +115,7 @@ class ProgressOut(Schema):
 class BudgetLineIO(Schema):
     year: int = Field(ge=2000, le=2100)
     source: SourceLit
-    amount_idr: int = Field(ge=0, le=10**15)
+    amount_idr: StrictInt = Field(ge=0, le=10**15)
 
 
 class TargetIO(Schema):

@@ -13,6 +13,7 @@ import zipfile
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from xml.parsers import expat
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -24,6 +25,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from kotapintar.core import audit
 from kotapintar.core.errors import DomainError
 from kotapintar.core.models import OPD
+from kotapintar.lib import sheets
 from kotapintar.masterplan import services
 from kotapintar.masterplan.errors import (
     WorksheetLocked,
@@ -45,6 +47,11 @@ from kotapintar.masterplan.selectors import worksheet_list, worksheet_snapshot
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
+#: Bounds checked on the zip before openpyxl reads it: a 217 KB file can unpack to 85 MB of XML.
+MAX_UNPACKED_BYTES = 32 * 1024 * 1024
+MAX_MEMBERS = 200
+MAX_RATIO = 100  # unpacked / packed size of one member larger than RATIO_FROM_BYTES
+RATIO_FROM_BYTES = 1024 * 1024
 
 SHEETS: dict[str, list[str]] = {
     "KertasKerja": ["elemen", "permasalahan", "tujuan"],
@@ -90,39 +97,14 @@ def _num(value: Decimal | None) -> float | int | None:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def worksheet_export(*, plan: Plan, opd: OPD) -> bytes:
-    wb = Workbook()
-    info = wb.active
-    assert info is not None
-    info.title = "Info"
-    info.append([_("Worksheet (kertas kerja penajaman)"), plan.title])
-    info.append(["plan", str(plan.public_id)])
-    info.append(["opd", opd.code])
-    info.append(["periode", f"{plan.start_year}-{plan.end_year}"])
-    info.append([])
-    info.append([_("Horizons"), ", ".join(Horizon.values)])
-    info.append([_("Funding sources"), ", ".join(FundingSource.values)])
-    info.append([_("Indicator kinds"), ", ".join(IndicatorKind.values)])
-    info.append([_("Directions"), ", ".join(Direction.values)])
-    info["A1"].font = Font(bold=True)
-    info.column_dimensions["A"].width = 36
-    info.column_dimensions["B"].width = 60
-    sheets = {name: wb.create_sheet(name) for name in SHEETS}
-    for name, ws in sheets.items():
-        ws.append(SHEETS[name])
-        for cell in ws[1]:
-            cell.font = Font(bold=True, color="FFFFFF")
-            cell.fill = PatternFill("solid", fgColor="0B6E4F")
-        for i, header in enumerate(SHEETS[name], start=1):
-            ws.column_dimensions[get_column_letter(i)].width = (
-                40 if header.startswith(("nama", "uraian", "perm", "tuj", "keg")) else 16
-            )
-        ws.freeze_panes = "A2"
+def worksheet_rows(*, plan: Plan, opd: OPD) -> dict[str, list[list[Any]]]:
+    """The data rows of each table sheet (without the header) for the OPD's worksheets."""
+    rows: dict[str, list[list[Any]]] = {name: [] for name in SHEETS}
     for w in worksheet_list(plan=plan, opd_code=opd.code).order_by("element__code"):
         snap = worksheet_snapshot(worksheet=w)
-        sheets["KertasKerja"].append([snap["element"], snap["problem"], snap["goal"]])
+        rows["KertasKerja"].append([snap["element"], snap["problem"], snap["goal"]])
         for p in snap["programmes"]:
-            sheets["Program"].append(
+            rows["Program"].append(
                 [
                     snap["element"],
                     p["code"],
@@ -140,9 +122,9 @@ def worksheet_export(*, plan: Plan, opd: OPD) -> bytes:
                 ]
             )
             for a in p["activities"]:
-                sheets["Kegiatan"].append([p["code"], a])
+                rows["Kegiatan"].append([p["code"], a])
             for ind in p["indicators"]:
-                sheets["Indikator"].append(
+                rows["Indikator"].append(
                     [
                         p["code"],
                         ind["code"],
@@ -155,7 +137,7 @@ def worksheet_export(*, plan: Plan, opd: OPD) -> bytes:
                     ]
                 )
                 for t in ind["targets"]:
-                    sheets["Target"].append(
+                    rows["Target"].append(
                         [
                             p["code"],
                             ind["code"],
@@ -165,7 +147,44 @@ def worksheet_export(*, plan: Plan, opd: OPD) -> bytes:
                         ]
                     )
             for b in p["budget"]:
-                sheets["Anggaran"].append([p["code"], b["year"], b["source"], b["amount_idr"]])
+                rows["Anggaran"].append([p["code"], b["year"], b["source"], b["amount_idr"]])
+    return rows
+
+
+def worksheet_export(*, plan: Plan, opd: OPD) -> bytes:
+    """The upload format: every text cell is written as text (`lib.sheets`), never as a formula."""
+    wb = Workbook()
+    info = wb.active
+    assert info is not None
+    info.title = "Info"
+    for line in (
+        [_("Worksheet (kertas kerja penajaman)"), plan.title],
+        ["plan", str(plan.public_id)],
+        ["opd", opd.code],
+        ["periode", f"{plan.start_year}-{plan.end_year}"],
+        [],
+        [_("Horizons"), ", ".join(Horizon.values)],
+        [_("Funding sources"), ", ".join(FundingSource.values)],
+        [_("Indicator kinds"), ", ".join(IndicatorKind.values)],
+        [_("Directions"), ", ".join(Direction.values)],
+    ):
+        sheets.append_row(info, line)
+    info["A1"].font = Font(bold=True)
+    info.column_dimensions["A"].width = 36
+    info.column_dimensions["B"].width = 60
+    for name, rows in worksheet_rows(plan=plan, opd=opd).items():
+        ws = wb.create_sheet(name)
+        sheets.append_row(ws, SHEETS[name])
+        for cell in ws[1]:
+            cell.font = Font(bold=True, color="FFFFFF")
+            cell.fill = PatternFill("solid", fgColor="0B6E4F")
+        for i, header in enumerate(SHEETS[name], start=1):
+            ws.column_dimensions[get_column_letter(i)].width = (
+                40 if header.startswith(("nama", "uraian", "perm", "tuj", "keg")) else 16
+            )
+        ws.freeze_panes = "A2"
+        for row in rows:
+            sheets.append_row(ws, row)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -209,7 +228,7 @@ class _Reader:
         if not isinstance(value, str | int | float):
             self.err(sheet, row, col, _("Expected text."))
             return ""
-        text = str(value).strip()
+        text = sheets.unescape(value).strip() if isinstance(value, str) else str(value)
         if required and not text:
             self.err(sheet, row, col, _("This cell must not be empty."))
         if len(text) > max_len:
@@ -248,11 +267,55 @@ class _Reader:
 
 
 def _not_xlsx() -> DomainError:
-    return XlsxInvalid(
-        detail=[
-            {"sheet": "", "row": 0, "column": "", "message": _("The file is not an Excel workbook (.xlsx).")}
-        ],
+    message = _("The file is not an Excel workbook (.xlsx).")
+    return XlsxInvalid(message, detail=[{"sheet": "", "row": 0, "column": "", "message": message}])
+
+
+def _too_large() -> DomainError:
+    return XlsxTooLarge(
+        _("The workbook is larger than an upload may be (5 MB, 32 MB unpacked)."),
+        detail={"max_bytes": MAX_BYTES, "max_unpacked_bytes": MAX_UNPACKED_BYTES, "max_members": MAX_MEMBERS},
     )
+
+
+class _Refused(Exception):
+    pass
+
+
+def _refuse(*args: Any) -> None:
+    raise _Refused()
+
+
+def _check_xml(stream: Any) -> None:
+    """Parse one XML member with expat, refusing any DTD (no entities, so no XXE and no entity bomb);
+    truncated or malformed XML raises too. This is what defusedxml does, with the standard library."""
+    parser = expat.ParserCreate()
+    parser.StartDoctypeDeclHandler = _refuse
+    parser.EntityDeclHandler = _refuse
+    parser.ExternalEntityRefHandler = _refuse  # type: ignore[assignment]  # typeshed: returns int
+    parser.ParseFile(stream)
+
+
+def check_package(data: bytes) -> None:
+    """Bound the zip (size, members, unpacked sizes, ratio) and vet its XML before openpyxl parses it."""
+    if len(data) > MAX_BYTES:
+        raise _too_large()
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            members = package.infolist()
+            if len(members) > MAX_MEMBERS or sum(m.file_size for m in members) > MAX_UNPACKED_BYTES:
+                raise _too_large()
+            for m in members:
+                if m.file_size > RATIO_FROM_BYTES and m.file_size > MAX_RATIO * max(m.compress_size, 1):
+                    raise _too_large()
+            for m in members:
+                if m.filename.endswith((".xml", ".rels")):
+                    with package.open(m) as stream:
+                        _check_xml(stream)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError, EOFError):
+        raise _not_xlsx() from None
+    except (expat.ExpatError, _Refused, ValueError):
+        raise _not_xlsx() from None
 
 
 def _rows(ws: Any) -> list[tuple[int, dict[str, Any]]]:
@@ -268,15 +331,9 @@ def _rows(ws: Any) -> list[tuple[int, dict[str, Any]]]:
     return out
 
 
-def parse_workbook(*, plan: Plan, opd: OPD, data: bytes) -> dict[str, dict[str, Any]]:
-    """The file's content per element, in the canonical form of `selectors.worksheet_snapshot`."""
-    if len(data) > MAX_BYTES:
-        raise XlsxTooLarge()
-    try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError, IndexError):
-        raise _not_xlsx() from None
-    r = _Reader()
+def _read_tables(r: _Reader, data: bytes) -> tuple[dict[str, list[tuple[int, dict[str, Any]]]], str | None]:
+    """Every table sheet's rows, read in one pass of openpyxl (its parse errors are the caller's)."""
+    wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     tables: dict[str, list[tuple[int, dict[str, Any]]]] = {}
     for name, columns in SHEETS.items():
         if name not in wb.sheetnames:
@@ -297,6 +354,17 @@ def parse_workbook(*, plan: Plan, opd: OPD, data: bytes) -> dict[str, dict[str, 
             if row and row[0] == "opd":
                 opd_code = str(row[1]).strip() if len(row) > 1 and row[1] is not None else ""
     wb.close()
+    return tables, opd_code
+
+
+def parse_workbook(*, plan: Plan, opd: OPD, data: bytes) -> dict[str, dict[str, Any]]:
+    """The file's content per element, in the canonical form of `selectors.worksheet_snapshot`."""
+    check_package(data)
+    r = _Reader()
+    try:
+        tables, opd_code = _read_tables(r, data)
+    except (InvalidFileException, KeyError, OSError, ValueError, TypeError, IndexError, SyntaxError):
+        raise _not_xlsx() from None  # SyntaxError: ElementTree's ParseError
     known_opds = set(OPD.objects.values_list("code", flat=True))
     if opd_code is not None and opd_code != opd.code:
         if opd_code not in known_opds:

@@ -77,7 +77,7 @@ ERRORS: dict[int, Any] = {
     409: ErrorOut,
     422: ErrorOut,
 }
-PUBLIC_ERRORS: dict[int, Any] = {**ERRORS, 429: ErrorOut}
+PUBLIC_ERRORS: dict[int, Any] = {**ERRORS, 413: ErrorOut, 429: ErrorOut}
 OPERATOR = Role.DINAS_PARIWISATA.value
 
 
@@ -473,6 +473,7 @@ def ledger_check(request: HttpRequest) -> Any:
     summary="Decode and validate a QRIS payload",
 )
 def qris_decode(request: HttpRequest, payload: QrisDecodeIn) -> Any:
+    ratelimit.check(f"wallet-qris-decode:{ratelimit.client_ip(request)}", limit=120, window_s=60)
     try:
         decoded = qris.decode(payload.payload, strict_qris=payload.strict_qris)
     except qris.QrisError as exc:

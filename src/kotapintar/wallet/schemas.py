@@ -8,10 +8,12 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from ninja import Schema
-from pydantic import Field, StringConstraints
+from pydantic import Field, StrictInt, StringConstraints
 
 BIG = 10**15
-Amount = Annotated[int, Field(ge=-BIG, le=BIG, description="whole rupiah; the service checks the limits")]
+Amount = Annotated[
+    StrictInt, Field(ge=-BIG, le=BIG, description="whole rupiah; the service checks the limits")
+]
 CardNumber = Annotated[str, StringConstraints(pattern=r"^[0-9 -]{1,32}$")]
 CardToken = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._-]{1,200}$")]
 Code = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,49}$")]

@@ -4,7 +4,6 @@ scripts with an Idempotency-Key generated and stored before sending (see static/
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import date, timedelta
 from uuid import UUID
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_GET
 from kotapintar.core.errors import DomainError
 from kotapintar.core.models import Role
 from kotapintar.core.permissions import has_role
+from kotapintar.lib import sheets
 from kotapintar.lib.money import format_idr
 from kotapintar.wallet import cardtoken, conf, selectors, services
 from kotapintar.wallet.models import MerchantCategory
@@ -242,7 +242,7 @@ def settlement_csv(request: HttpRequest) -> HttpResponse:
     day, _operator, rows = _settlement_day(request, run=False)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="settlement-{day.isoformat()}.csv"'
-    writer = csv.writer(response)
+    writer = sheets.csv_writer(response)
     writer.writerow(
         [
             "business_date",
