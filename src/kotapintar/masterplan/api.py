@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from kotapintar.core.auth import AUTH, PUBLIC
-from kotapintar.core.errors import ValidationFailed
+from kotapintar.core.errors import NulCharacter, ValidationFailed
 from kotapintar.core.schemas import ErrorOut
 from kotapintar.core.selectors import city_get, opd_get
 from kotapintar.masterplan import selectors, services
@@ -24,7 +24,6 @@ from kotapintar.masterplan.errors import (
     ChapterNotFound,
     DeliverableNotFound,
     HorizonInvalid,
-    NulCharacter,
     ProgrammeNotFound,
     WeightSetNotFound,
 )

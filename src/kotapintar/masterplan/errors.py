@@ -49,7 +49,6 @@ ProgrammeCodeTaken = declare(
     "programme_code_taken", Conflict, _("This programme code is already used in another worksheet.")
 )
 TargetNotFound = declare("target_not_found", NotFound, _("This indicator has no target for that year."))
-NulCharacter = declare("nul_character", ValidationFailed, _("The text contains a NUL character."))
 # review flow: transitions, mentor slots, clinics, council
 TransitionNotAllowed = declare(
     "transition_not_allowed", Conflict, _("The worksheet cannot take this step in its current status.")

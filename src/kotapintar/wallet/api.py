@@ -473,7 +473,7 @@ def ledger_check(request: HttpRequest) -> Any:
     summary="Decode and validate a QRIS payload",
 )
 def qris_decode(request: HttpRequest, payload: QrisDecodeIn) -> Any:
-    ratelimit.check(f"wallet-qris-decode:{ratelimit.client_ip(request)}", limit=120, window_s=60)
+    ratelimit.check(f"wallet-qris-decode:{client_key(request)}", limit=120, window_s=60)
     try:
         decoded = qris.decode(payload.payload, strict_qris=payload.strict_qris)
     except qris.QrisError as exc:
