@@ -10,6 +10,11 @@
   is spooled to disk. The answer is a 413 with the declared code `too_large`.
 
 It runs before the CSRF middleware, so its limits apply to the first read of the body.
+
+A view that needs the raw body (a webhook's signature, an OCSP or TSA request, a JSON batch) reads it
+with `raw_body`: when a form was sent instead, the body has already been parsed as a form and is gone,
+which is a 415 `unsupported_media_type`, not a 500. A DomainError a plain (non-API) view lets through is
+answered with its status on the 400 page.
 """
 
 from __future__ import annotations
@@ -23,9 +28,10 @@ from django.core.exceptions import RequestDataTooBig
 from django.core.files.uploadhandler import FileUploadHandler
 from django.http import HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
+from django.http.request import RawPostDataException
 from django.shortcuts import render
 
-from kotapintar.core.errors import DomainError, NulCharacter, TooLarge
+from kotapintar.core.errors import DomainError, NulCharacter, TooLarge, UnsupportedMediaType
 
 NUL = "\x00"
 #: Room for the multipart boundaries, part headers and small form fields next to the file itself.
@@ -158,6 +164,19 @@ class RequestGuardMiddleware:
 
             return api.on_exception(request, exc)  # the API's table of framework errors
         return None
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, DomainError):
+            return _refuse(request, exception)
+        return None
+
+
+def raw_body(request: HttpRequest) -> bytes:
+    """The request's body as sent; UnsupportedMediaType when it was a form already parsed (and consumed)."""
+    try:
+        return request.body
+    except RawPostDataException:
+        raise UnsupportedMediaType() from None
 
 
 def _refuse(request: HttpRequest, error: DomainError) -> HttpResponse:

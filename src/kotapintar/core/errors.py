@@ -123,6 +123,12 @@ class RateLimited(DomainError):
         self.retry_after = retry_after
 
 
+class UnsupportedMediaType(DomainError):
+    status = 415
+    code = "unsupported_media_type"
+    default_message = _("This address does not take a form. Send the body its documentation describes.")
+
+
 class TooLarge(DomainError):
     status = 413
     code = "too_large"

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from kotapintar.core import selectors, services
 from kotapintar.core.errors import DomainError
 from kotapintar.core.loginlimit import LoginForm
+from kotapintar.middleware import raw_body
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +98,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @require_POST
 def csp_report(request: HttpRequest) -> HttpResponse:
     try:
-        report = json.dumps(json.loads(request.body[:10_000] or b"{}"))[:2000]
+        report = json.dumps(json.loads(raw_body(request)[:10_000] or b"{}"))[:2000]
     except (ValueError, RecursionError):  # RecursionError: "[" * 10000 nests deeper than the parser goes
         return HttpResponse(status=400)
     log.warning("CSP violation: %s", report)

@@ -30,6 +30,7 @@ from kotapintar.esign import documents, pki, selectors, services, verification
 from kotapintar.esign.backends import backend_name
 from kotapintar.esign.errors import CertificateNotFound
 from kotapintar.esign.models import CertKind, Document, DocumentStatus, PkiCertificate, StepKind
+from kotapintar.middleware import raw_body
 
 MAX_PASSPHRASE = 256
 
@@ -489,7 +490,7 @@ def _ocsp_response(body: bytes) -> HttpResponse:
 @csrf_exempt
 @require_http_methods(["POST"])
 def pki_ocsp(request: HttpRequest) -> HttpResponse:
-    return _ocsp_response(request.body[:65536])
+    return _ocsp_response(raw_body(request)[:65536])
 
 
 @require_GET
@@ -505,6 +506,7 @@ def pki_ocsp_get(request: HttpRequest, encoded: str) -> HttpResponse:
 @csrf_exempt
 @require_http_methods(["POST"])
 def pki_tsa(request: HttpRequest) -> HttpResponse:
+    body = raw_body(request)[:65536]
     if not selectors.pki_ready():
         raise Http404
-    return HttpResponse(pki.tsa_answer(request.body[:65536]), content_type="application/timestamp-reply")
+    return HttpResponse(pki.tsa_answer(body), content_type="application/timestamp-reply")

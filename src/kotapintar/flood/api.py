@@ -63,6 +63,7 @@ from kotapintar.flood.schemas import (
     ThresholdIn,
     ThresholdOut,
 )
+from kotapintar.middleware import raw_body
 
 router = Router(tags=["flood"])
 
@@ -289,11 +290,12 @@ READINGS_BODY = {
 )
 def readings_post(request: HttpRequest) -> dict[str, Any]:
     require_role(_user(request), *OPS)
-    if b"\\u0000" in request.body:  # the schema's pattern: no NUL in any string (PostgreSQL text)
+    body = raw_body(request)
+    if b"\\u0000" in body:  # the schema's pattern: no NUL in any string (PostgreSQL text)
         raise BadText(detail="NUL character")
     with services.gc_paused():  # thousands of small dicts per request: see services.gc_paused
         try:
-            data = READINGS.validate_json(request.body)
+            data = READINGS.validate_json(body)
         except PydanticValidationError as exc:
             errors = exc.errors()
             if any(err.get("type") == "json_invalid" for err in errors):

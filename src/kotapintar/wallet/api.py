@@ -22,6 +22,7 @@ from kotapintar.core.permissions import has_role, require_login, require_role
 from kotapintar.core.schemas import ErrorOut
 from kotapintar.core.types import Actor, User
 from kotapintar.lib import qris
+from kotapintar.middleware import raw_body
 from kotapintar.wallet import cardtoken, selectors, services
 from kotapintar.wallet.errors import InvalidCardToken, InvalidQris
 from kotapintar.wallet.schemas import (
@@ -256,7 +257,7 @@ def topup_qris_notify(
         str, StringConstraints(pattern=r"^[0-9a-fA-F]{0,128}$"), Header(alias="X-Kotapintar-Signature")
     ] = "",
 ) -> Any:
-    result = services.topup_qris_notify(body=request.body, signature=signature)
+    result = services.topup_qris_notify(body=raw_body(request), signature=signature)
     return {"topup_id": result.topup_id, "status": result.status}
 
 
