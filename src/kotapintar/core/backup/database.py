@@ -35,13 +35,14 @@ def engine() -> str:
 
 
 def migration_heads() -> list[str]:
-    """The latest applied migration of each app ("app.0042_name"), sorted."""
+    """The latest applied migration of each app ("app.0042_name"), sorted: an applied migration with
+    no applied successor in its own app (other apps' migrations depend on it too)."""
     loader = MigrationLoader(connection, ignore_no_migrations=True)
     applied = set(loader.applied_migrations)
     heads = []
     for node in applied:
         children = loader.graph.node_map[node].children if node in loader.graph.node_map else set()
-        if not any(child.key in applied for child in children):
+        if not any(child.key in applied and child.key[0] == node[0] for child in children):
             heads.append(f"{node[0]}.{node[1]}")
     return sorted(heads)
 
