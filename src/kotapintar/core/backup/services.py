@@ -8,7 +8,7 @@ import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from django.conf import settings
@@ -139,6 +139,7 @@ def manifest_read(folder: Path) -> dict[str, Any]:
             and isinstance(manifest.get("migration_heads"), list)
             and manifest.get("database", {}).get("engine") in database.FILES
             and KEYS in manifest["files"]
+            and manifest["database"].get("file") in manifest["files"]
         )
     except (ValueError, AttributeError) as exc:
         raise BackupInvalid(detail=str(exc)) from exc
@@ -152,7 +153,8 @@ def manifest_check(folder: Path, manifest: dict[str, Any]) -> None:
     root = folder.resolve()
     for name, entry in manifest["files"].items():
         path = (folder / name).resolve()
-        if root not in path.parents:
+        parts = PurePosixPath(name).parts
+        if root not in path.parents or ".." in parts or PurePosixPath(name).is_absolute():
             raise BackupInvalid(detail=name)
         if not path.is_file():
             raise BackupCorrupt(detail=f"{name}: missing")
