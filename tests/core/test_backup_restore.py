@@ -376,3 +376,20 @@ def test_restore_refuses_env_secrets_it_cannot_set(small_backup: Path, empty_ser
     assert "restore_secrets_differ" in done.stderr
     assert "KEY_ENCRYPTION_KEY" in done.stderr
     _nothing_written(server)
+
+
+def test_force_restores_over_a_migrated_database(small_backup: Path, empty_server: Server) -> None:
+    server = empty_server
+    assert server.run("migrate", "-v0").returncode == 0
+    refused = server.run("restore", str(small_backup), "--passphrase-env", "KP_BACKUP_PASSPHRASE")
+    assert "restore_target_not_empty" in refused.stderr
+    secrets = server.data / "secrets.env"
+    done = server.run(
+        "restore", str(small_backup), "--passphrase-env", "KP_BACKUP_PASSPHRASE", "--force",
+        "--secrets-out", str(secrets),
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    server.load_env_file(secrets)
+    audit_run = server.run("audit-verify")
+    assert audit_run.returncode == 0, audit_run.stderr
+    assert "1 entries" in audit_run.stdout
