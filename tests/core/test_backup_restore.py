@@ -10,6 +10,7 @@ import hashlib
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import uuid
@@ -161,12 +162,18 @@ class Server:
             self.env[name] = value.strip("'")
 
 
+def _listing(folder: Path) -> dict[str, int]:
+    return {p.relative_to(folder).as_posix(): p.stat().st_mtime_ns for p in folder.rglob("*")}
+
+
 def restore_and_check(server: Server, backup: Path, platform: Platform) -> None:
     secrets = server.data / "secrets.env"
+    before = _listing(backup)
     done = server.run(
         "restore", str(backup), "--passphrase-env", "KP_BACKUP_PASSPHRASE", "--secrets-out", str(secrets)
     )
     assert done.returncode == 0, done.stderr
+    assert _listing(backup) == before  # restore reads the backup and writes nothing beside it
     # The test process keeps KEY_ENCRYPTION_KEY in its settings (no file), so it comes back as an env line.
     assert "KEY_ENCRYPTION_KEY=" in secrets.read_text()
     assert oct(secrets.stat().st_mode & 0o777) == "0o600"
@@ -280,6 +287,22 @@ def test_missing_pg_tool_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> No
 def test_pg_tool_older_than_the_server_is_refused() -> None:
     with pytest.raises(BackupToolTooOld):
         database.pg_tool("pg_dump", at_least=99)
+
+
+def test_sqlite_copy_of_a_live_wal_database_is_one_file_read_without_a_trace(tmp_path: Path) -> None:
+    """The platform's SQLite runs in WAL mode; its copy must not make readers create -wal/-shm files
+    in the backup folder (read-only media, and the manifest lists every file)."""
+    live = sqlite3.connect(tmp_path / "live.sqlite3")
+    live.execute("PRAGMA journal_mode=WAL")
+    live.execute("CREATE TABLE t (x)")
+    live.execute("INSERT INTO t VALUES (1)")
+    live.commit()
+    folder = tmp_path / "backup"
+    folder.mkdir()
+    database.sqlite_copy(live, folder / "database.sqlite3")
+    live.close()
+    database.sqlite_check_archive(folder / "database.sqlite3")
+    assert [p.name for p in folder.iterdir()] == ["database.sqlite3"]
 
 
 # --- what restore refuses, before writing anything --------------------------------------------------

@@ -161,18 +161,29 @@ def pg_check_archive(source: Path, *, tool_version: int) -> None:
 def sqlite_dump(target: Path) -> dict[str, str]:
     """A page-by-page copy through the online backup API: consistent while the platform writes."""
     connection.ensure_connection()
-    source: sqlite3.Connection = connection.connection
+    sqlite_copy(connection.connection, target)
+    return {"server_version": sqlite3.sqlite_version, "tool_version": sqlite3.sqlite_version}
+
+
+def sqlite_copy(source: sqlite3.Connection, target: Path) -> None:
     dest = sqlite3.connect(target)
     try:
         source.backup(dest)
+        # One self-contained file: a WAL-mode copy would make every reader create -wal/-shm files
+        # beside it (in the backup folder, which may be read-only media).
+        dest.execute("PRAGMA journal_mode=DELETE")
     finally:
         dest.close()
-    return {"server_version": sqlite3.sqlite_version, "tool_version": sqlite3.sqlite_version}
+
+
+def _read_only_uri(path: Path) -> str:
+    """Open without writing anything, not even a -shm file: the backup folder stays as it was."""
+    return f"{path.resolve().as_uri()}?mode=ro&immutable=1"
 
 
 def sqlite_check_archive(source: Path) -> None:
     try:
-        db = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        db = sqlite3.connect(_read_only_uri(source), uri=True)
         try:
             result = db.execute("PRAGMA integrity_check").fetchone()
         finally:
@@ -187,7 +198,7 @@ def sqlite_restore(source: Path) -> None:
     """Copy the backup over the configured database through the backup API (the file stays in place)."""
     connection.ensure_connection()
     dest: sqlite3.Connection = connection.connection
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    src = sqlite3.connect(_read_only_uri(source), uri=True)
     try:
         src.backup(dest)
     finally:
