@@ -167,3 +167,66 @@ CsrfFailed = declare(
     _("The form has expired or was not sent from this site. Reload the page and try again."),
 )
 BadJson = declare("bad_json", DomainError, _("The request body is not valid JSON."))
+
+# Backup and restore (`kotapintar backup` / `kotapintar restore`).
+BackupFolderNotEmpty = declare(
+    "backup_folder_not_empty", Conflict, _("The backup folder is not empty: give a new or empty folder.")
+)
+BackupToolMissing = declare(
+    "backup_tool_missing",
+    NotFound,
+    _("A PostgreSQL client tool (pg_dump or pg_restore) was not found on PATH: install postgresql-client."),
+)
+BackupToolTooOld = declare(
+    "backup_tool_too_old",
+    Conflict,
+    _("The PostgreSQL client tools are older than the server: install the client of the same major version."),
+)
+BackupToolFailed = declare("backup_tool_failed", Conflict, _("The database tool failed; see the detail."))
+BackupPassphraseMissing = declare(
+    "backup_passphrase_missing", ValidationFailed, _("No passphrase was given for the backup's keys.")
+)
+BackupPassphraseWeak = declare(
+    "backup_passphrase_weak",
+    ValidationFailed,
+    _("The backup passphrase must be at least 12 characters long."),
+)
+BackupNotFound = declare(
+    "backup_not_found", NotFound, _("This folder holds no backup (manifest.json is missing).")
+)
+BackupInvalid = declare(
+    "backup_invalid", ValidationFailed, _("The backup's manifest cannot be read or is of an unknown format.")
+)
+BackupCorrupt = declare(
+    "backup_corrupt",
+    Conflict,
+    _("The backup is damaged or was altered: a file does not match its manifest. Nothing was restored."),
+)
+BackupWrongPassphrase = declare(
+    "backup_wrong_passphrase",
+    PermissionDenied,
+    _("Wrong passphrase, or the backup's manifest was altered. Nothing was restored."),
+)
+BackupEngineMismatch = declare(
+    "backup_engine_mismatch",
+    Conflict,
+    _("The backup comes from another database engine than the one configured here."),
+)
+BackupFromNewerVersion = declare(
+    "backup_from_newer_version",
+    Conflict,
+    _("The backup holds migrations this version does not know: install the version that made it."),
+)
+RestoreTargetNotEmpty = declare(
+    "restore_target_not_empty",
+    Conflict,
+    _("The target is not empty: restore into an empty database and media folder, or pass --force."),
+)
+RestoreSecretsDiffer = declare(
+    "restore_secrets_differ",
+    Conflict,
+    _(
+        "This server's secrets differ from the backup's: "
+        "pass --secrets-out FILE to write them for the environment."
+    ),
+)
