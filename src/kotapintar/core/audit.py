@@ -32,6 +32,8 @@ from django.utils import timezone
 
 from kotapintar.core.keys import configured_or_derived
 from kotapintar.core.models import AuditAnchor, AuditEntry, AuditHead
+from kotapintar.core.permissions import is_signed_in
+from kotapintar.core.types import Actor
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +113,7 @@ def _payload_of(entry: Any) -> bytes:
 def record(
     *,
     action: str,
-    actor: Any = None,
+    actor: Actor = None,
     obj: models.Model | None = None,
     object_type: str = "",
     object_id: str = "",
@@ -124,9 +126,10 @@ def record(
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(getattr(obj, "public_id", None) or obj.pk)
-    actor_id = getattr(actor, "pk", None) if actor is not None and actor.is_authenticated else None
+    signed_in = actor if is_signed_in(actor) else None
+    actor_id = signed_in.pk if signed_in is not None else None
     actor_label = (
-        actor.get_username() if actor_id is not None else ("system" if actor is None else "anonymous")
+        signed_in.get_username() if signed_in is not None else ("system" if actor is None else "anonymous")
     )
     clean = _normalise(data or {})
     with transaction.atomic():

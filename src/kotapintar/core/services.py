@@ -22,6 +22,7 @@ from kotapintar.core import audit
 from kotapintar.core.db import hot_cursor
 from kotapintar.core.errors import NotFound, ValidationFailed
 from kotapintar.core.models import OPD, ApiToken, City, Kecamatan, Kelurahan, Notification, Profile, Role
+from kotapintar.core.types import Actor
 from kotapintar.lib import geo
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -159,7 +160,7 @@ def user_ensure(
     nip: str = "",
     jabatan: str = "",
     is_staff: bool = False,
-    actor: Any = None,
+    actor: Actor = None,
 ) -> tuple[Any, bool]:
     """Create a user with roles and profile if absent; an existing user is left as it is."""
     User = get_user_model()
@@ -180,16 +181,6 @@ def user_ensure(
             action="core.user_create", actor=actor, obj=user, data={"username": username, "roles": roles}
         )
     return user, True
-
-
-def user_set_roles(*, actor: Any, user: Any, roles: list[str]) -> None:
-    valid = {r.value for r in Role}
-    unknown = [r for r in roles if r not in valid]
-    if unknown:
-        raise ValidationFailed(_("Unknown role: %(roles)s") % {"roles": ", ".join(unknown)})
-    with transaction.atomic():
-        user.groups.set([Group.objects.get_or_create(name=r)[0] for r in roles])
-        audit.record(action="core.user_roles", actor=actor, obj=user, data={"roles": sorted(roles)})
 
 
 # --- API tokens -------------------------------------------------------------------------------------

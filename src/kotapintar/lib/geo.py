@@ -16,15 +16,6 @@ def normalise_name(name: str) -> str:
     return re.sub(r"[\s\-_.']", "", _PREFIX.sub("", name.strip())).lower()
 
 
-def parse_population(text: str | int | float | None) -> int:
-    """'12.330' and '13,016' (thousands separators as found in the source layer) → int."""
-    if text is None or text == "":
-        return 0
-    if isinstance(text, int | float):
-        return int(text)
-    return int(str(text).replace(".", "").replace(",", "").strip())
-
-
 def bbox(geometries: Iterable[dict[str, Any]]) -> tuple[float, float, float, float]:
     """(min_lon, min_lat, max_lon, max_lat) over GeoJSON geometries."""
     bounds = [shape(g).bounds for g in geometries]

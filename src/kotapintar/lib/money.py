@@ -12,22 +12,6 @@ def format_idr(amount_idr: int, *, symbol: bool = True) -> str:
     return f"{sign}Rp{digits}" if symbol else f"{sign}{digits}"
 
 
-def parse_idr(text: str) -> int:
-    """Parse what a person types: 'Rp 25.000', '25000', '25.000,-' -> 25000. Raises ValueError."""
-    cleaned = text.strip().lower().replace("rp", "").replace(" ", "").replace("\u00a0", "")
-    if cleaned.endswith(",-"):
-        cleaned = cleaned[:-2]
-    if "," in cleaned:
-        whole, _sep, cents = cleaned.partition(",")
-        if cents.strip("0"):
-            raise ValueError("rupiah amounts have no fraction")
-        cleaned = whole
-    cleaned = cleaned.replace(".", "")
-    if not cleaned.isdigit() or not cleaned.isascii():
-        raise ValueError(f"not a rupiah amount: {text!r}")
-    return int(cleaned)
-
-
 def fee_idr(amount_idr: int, *, bps: int) -> int:
     """A fee of `bps` basis points of `amount_idr`, rounded half up to whole rupiah."""
     if amount_idr < 0 or bps < 0:
