@@ -54,7 +54,6 @@ NulCharacter = declare("nul_character", ValidationFailed, _("The text contains a
 TransitionNotAllowed = declare(
     "transition_not_allowed", Conflict, _("The worksheet cannot take this step in its current status.")
 )
-NotMentor = declare("not_mentor", ValidationFailed, _("Slots belong to a mentor."))
 SlotNotFound = declare("slot_not_found", NotFound, _("Slot not found."))
 SlotInvalid = declare("slot_invalid", ValidationFailed, _("The slot must end after it starts."))
 SlotOverlap = declare("slot_overlap", Conflict, _("This slot overlaps another slot of the mentor."))
