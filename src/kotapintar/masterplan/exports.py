@@ -455,5 +455,3 @@ def plan_xlsx(*, plan: Plan) -> bytes:
     buf = io.BytesIO()
     out.save(buf)
     return buf.getvalue()
-
-
