@@ -1,5 +1,7 @@
 """Batik demo data: the real events and venues, idempotent."""
 
+import io
+
 import pytest
 from django.core.management import call_command
 
@@ -9,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _seed():
-    call_command("seed_demo", "--only", "core", "batik", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", "--only", "core", "batik", stdout=io.StringIO())
 
 
 def _counts():

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.contrib.auth import SESSION_KEY, get_user_model
 from django.test import Client
 from django.utils import timezone
 
@@ -22,8 +23,22 @@ def _client(address: str = ATTACKER, **kwargs) -> Client:
     return Client(REMOTE_ADDR=address, **kwargs)
 
 
+def _signed_in_as(client):
+    """The username the client's session is signed in as, or None."""
+    pk = client.session.get(SESSION_KEY)
+    return get_user_model().objects.get(pk=pk).username if pk is not None else None
+
+
 def _attempt(client, username, password, url="/masuk/"):
-    return client.post(url, {"username": username, "password": password})
+    """One sign-in; a redirect must have signed in that user, any other answer must not have."""
+    response = client.post(url, {"username": username, "password": password})
+    identity = loginlimit.identity(username)
+    who = _signed_in_as(client)
+    if response.status_code == 302:
+        assert who is not None and loginlimit.identity(who) == identity
+    else:
+        assert who is None or loginlimit.identity(who) != identity, f"{response.status_code}, yet signed in"
+    return response
 
 
 def _fail(client, username, times=3):

@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -19,7 +21,7 @@ def _counts():
 
 def test_seed_demo_loads_pekalongan(settings):
     settings.DEMO_PASSWORD = "Demo-Pekalongan-2018"
-    call_command("seed_demo", "--only", "core", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", "--only", "core", stdout=io.StringIO())
     kec, kel, opd, users, _audit = _counts()
     assert (kec, kel) == (4, 27)
     assert OPD.objects.filter(code="bappeda").exists()
@@ -29,9 +31,9 @@ def test_seed_demo_loads_pekalongan(settings):
 
 def test_seed_demo_twice_changes_nothing(settings):
     settings.DEMO_PASSWORD = "Demo-Pekalongan-2018"
-    call_command("seed_demo", "--only", "core", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", "--only", "core", stdout=io.StringIO())
     first = _counts()
-    call_command("seed_demo", "--only", "core", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", "--only", "core", stdout=io.StringIO())
     assert _counts() == first
 
 
@@ -45,5 +47,5 @@ def test_seed_demo_prints_a_generated_password_once(settings, capsys):
 
 def test_demo_user_signs_in_with_the_configured_password(settings, client):
     settings.DEMO_PASSWORD = "Demo-Pekalongan-2018"
-    call_command("seed_demo", "--only", "core", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", "--only", "core", stdout=io.StringIO())
     assert client.login(username="bappeda", password="Demo-Pekalongan-2018")

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import uuid
+from contextlib import closing
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -57,13 +58,13 @@ class Database:
     def count(self) -> int:
         if self.is_pg:
             return Observation.objects.count()
-        with sqlite3.connect(self.path, timeout=30) as db:
+        with closing(sqlite3.connect(self.path, timeout=30)) as db:
             return int(db.execute("SELECT COUNT(*) FROM flood_observation").fetchone()[0])
 
     def distinct_times(self) -> int:
         if self.is_pg:
             return Observation.objects.values("phenomenon_time").distinct().count()
-        with sqlite3.connect(self.path, timeout=30) as db:
+        with closing(sqlite3.connect(self.path, timeout=30)) as db:
             return int(
                 db.execute("SELECT COUNT(DISTINCT phenomenon_time) FROM flood_observation").fetchone()[0]
             )
@@ -72,7 +73,8 @@ class Database:
 def start_consumer(env: dict[str, str], client_id: str, prefix: str, log: Path) -> subprocess.Popen[bytes]:
     cmd = [sys.executable, "-m", "kotapintar", "mqtt-ingest", "--client-id", client_id, "--prefix", prefix]
     cmd += ["--periodic-s", "0"]
-    return subprocess.Popen(cmd, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT)
+    with log.open("ab") as out:  # the child keeps its own copy of the descriptor
+        return subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT)
 
 
 def wait_for(check: Any, timeout: float, what: str) -> None:

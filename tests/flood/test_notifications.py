@@ -43,6 +43,7 @@ class Sink:
 
     def close(self) -> None:
         self.server.shutdown()
+        self.server.server_close()
 
 
 @pytest.fixture(autouse=True)

@@ -57,10 +57,11 @@ def test_cli_pdf_contains_all_dimensions_and_quick_wins(demo, tmp_path):
 def test_cli_csv_writes_programmes_and_indicators(demo, tmp_path):
     out = tmp_path / "program.csv"
     call_command("masterplan_export", "--format", "csv", "--out", str(out), stdout=io.StringIO())
-    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    rows = list(csv.DictReader(out.read_text(encoding="utf-8").splitlines()))
     assert len(rows) == demo.programmes.count()
     assert {r["quick_win"] for r in rows if r["kode_program"] in {"GOV-01", "BRA-01", "LIV-01"}} == {"ya"}
-    indicators = list(csv.DictReader((tmp_path / "program-indikator.csv").open(encoding="utf-8")))
+    indicator_csv = (tmp_path / "program-indikator.csv").read_text(encoding="utf-8")
+    indicators = list(csv.DictReader(indicator_csv.splitlines()))
     assert indicators and {"kode_indikator", "tahun", "target", "realisasi"} <= set(indicators[0])
 
 

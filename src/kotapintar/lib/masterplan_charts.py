@@ -9,6 +9,8 @@ import math
 from collections.abc import Sequence
 from xml.sax.saxutils import escape
 
+from kotapintar.lib.idr_words import format_idr_short
+
 PALETTE = ["#0b6e4f", "#b5651d", "#2e90fa", "#7a5af8", "#e04f5f", "#667085", "#12b76a", "#f79009"]
 FONT = "font-family='DejaVu Sans, Noto Sans, sans-serif'"
 
@@ -20,17 +22,6 @@ def _svg(width: int, height: int, body: str) -> str:
     )
 
 
-def short_idr(value: float) -> str:
-    """Rupiah in a short Indonesian form: 1,5 M (miliar), 350 jt (juta)."""
-    if value >= 1e12:
-        return f"{value / 1e12:.1f} T".replace(".", ",")
-    if value >= 1e9:
-        return f"{value / 1e9:.1f} M".replace(".", ",")
-    if value >= 1e6:
-        return f"{value / 1e6:.0f} jt"
-    return f"{value:.0f}"
-
-
 def stacked_bars(
     labels: Sequence[str],
     series: Sequence[tuple[str, Sequence[float]]],
@@ -40,7 +31,7 @@ def stacked_bars(
     value_format: str = "idr",
 ) -> str:
     """Vertical stacked bars: one bar per label, one colour per series, with a legend."""
-    left, right, top, bottom = 56, 12, 14, 46
+    left, right, top, bottom = 96, 12, 14, 46
     plot_w, plot_h = width - left - right, height - top - bottom
     totals = [sum(s[1][i] for s in series) for i in range(len(labels))]
     peak = max(totals + [1.0])
@@ -50,7 +41,7 @@ def stacked_bars(
     for k in range(5):
         v = top_value * k / 4
         y = top + plot_h - plot_h * k / 4
-        text = short_idr(v) if value_format == "idr" else f"{v:g}"
+        text = format_idr_short(round(v)) if value_format == "idr" else f"{v:g}"
         parts.append(f"<line x1='{left}' y1='{y:.1f}' x2='{width - right}' y2='{y:.1f}' stroke='#dde2ea'/>")
         parts.append(
             f"<text x='{left - 6}' y='{y + 4:.1f}' text-anchor='end' fill='#5b6475'>{escape(text)}</text>"

@@ -19,6 +19,7 @@ from kotapintar.core.auth import AUTH, PUBLIC
 from kotapintar.core.errors import NulCharacter, ValidationFailed
 from kotapintar.core.schemas import ErrorOut
 from kotapintar.core.selectors import city_get, opd_get
+from kotapintar.core.types import Actor
 from kotapintar.masterplan import selectors, services
 from kotapintar.masterplan.errors import (
     ChapterNotFound,
@@ -106,7 +107,7 @@ def _plan(plan_id: UUID | None) -> Plan:
     return selectors.plan_get(public_id=plan_id) if plan_id else selectors.plan_current()
 
 
-def _user(request: HttpRequest) -> Any:
+def _user(request: HttpRequest) -> Actor:
     return request.user
 
 
@@ -214,7 +215,7 @@ def event_out(e: WorksheetEvent) -> dict[str, Any]:
     }
 
 
-def worksheet_detail_out(w: Worksheet, user: Any) -> dict[str, Any]:
+def worksheet_detail_out(w: Worksheet, user: Actor) -> dict[str, Any]:
     return {
         **worksheet_out(w),
         "problem": w.problem,

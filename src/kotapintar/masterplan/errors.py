@@ -53,7 +53,6 @@ TargetNotFound = declare("target_not_found", NotFound, _("This indicator has no 
 TransitionNotAllowed = declare(
     "transition_not_allowed", Conflict, _("The worksheet cannot take this step in its current status.")
 )
-NotMentor = declare("not_mentor", ValidationFailed, _("Slots belong to a mentor."))
 SlotNotFound = declare("slot_not_found", NotFound, _("Slot not found."))
 SlotInvalid = declare("slot_invalid", ValidationFailed, _("The slot must end after it starts."))
 SlotOverlap = declare("slot_overlap", Conflict, _("This slot overlaps another slot of the mentor."))

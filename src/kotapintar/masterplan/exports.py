@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 
 from kotapintar.lib import masterplan_charts as charts
 from kotapintar.lib import sheets
+from kotapintar.lib.idr_words import format_idr_short
 from kotapintar.lib.money import format_idr
 from kotapintar.masterplan import selectors
-from kotapintar.masterplan.models import FundingSource, Horizon, Plan, Programme
+from kotapintar.masterplan.models import Horizon, Plan, Programme
 
 HORIZON_LABELS = dict(Horizon.choices)
 
@@ -114,7 +115,7 @@ def _bar_png(labels: list[str], values: list[float], title: str) -> bytes:
     """A small bar chart as PNG for the DOCX (Word does not take SVG everywhere)."""
     from PIL import Image, ImageDraw, ImageFont
 
-    w, h, left, bottom, top = 1200, 480, 150, 60, 50
+    w, h, left, bottom, top = 1200, 480, 200, 60, 50
     img = Image.new("RGB", (w, h), "white")
     draw = ImageDraw.Draw(img)
     try:
@@ -128,7 +129,7 @@ def _bar_png(labels: list[str], values: list[float], title: str) -> bytes:
     for k in range(5):
         y = top + plot_h - plot_h * k / 4
         draw.line([(left, y), (w - 30, y)], fill="#dde2ea", width=1)
-        draw.text((10, y - 12), charts.short_idr(peak * k / 4), fill="#5b6475", font=font)
+        draw.text((10, y - 12), format_idr_short(round(peak * k / 4)), fill="#5b6475", font=font)
     for i, (lab, v) in enumerate(zip(labels, values, strict=True)):
         x0 = left + slot * i + slot * 0.2
         x1 = x0 + slot * 0.6
@@ -454,6 +455,3 @@ def plan_xlsx(*, plan: Plan) -> bytes:
     buf = io.BytesIO()
     out.save(buf)
     return buf.getvalue()
-
-
-FUNDING_SOURCES = list(FundingSource.values)

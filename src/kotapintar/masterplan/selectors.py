@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from kotapintar.batik import selectors as batik_selectors
 from kotapintar.core.models import Role
 from kotapintar.core.permissions import has_role, is_signed_in, opd_scope
+from kotapintar.core.types import Actor
 from kotapintar.esign import selectors as esign_selectors
 from kotapintar.flood import selectors as flood_selectors
 from kotapintar.masterplan import reference
@@ -133,7 +134,7 @@ def stage_list(*, plan: Plan) -> list[Stage]:
 def worksheet_list(
     *,
     plan: Plan,
-    user: Any = None,
+    user: Actor = None,
     opd_code: str | None = None,
     status: str | None = None,
     mine: bool = False,
@@ -176,7 +177,7 @@ def worksheet_programmes(*, worksheet: Worksheet) -> list[Programme]:
     )
 
 
-def can_edit_worksheet(user: Any, ws: Worksheet) -> bool:
+def can_edit_worksheet(user: Actor, ws: Worksheet) -> bool:
     from kotapintar.core.permissions import can_access_opd
 
     return (
@@ -186,7 +187,7 @@ def can_edit_worksheet(user: Any, ws: Worksheet) -> bool:
     )
 
 
-def worksheet_actions(user: Any, ws: Worksheet) -> list[str]:
+def worksheet_actions(user: Actor, ws: Worksheet) -> list[str]:
     """The review-flow actions this user may take on the worksheet now."""
     from kotapintar.core.permissions import can_access_opd
 

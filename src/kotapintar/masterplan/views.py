@@ -27,6 +27,7 @@ from kotapintar.masterplan.models import (
     Dimension,
     Element,
     Horizon,
+    Plan,
     ReadinessAspect,
     WeightSet,
     WorksheetStatus,
@@ -53,7 +54,7 @@ def domain_errors(view: View) -> View:
     return wrapper
 
 
-def _plan_or_empty(request: HttpRequest) -> Any:
+def _plan_or_empty(request: HttpRequest) -> Plan | None:
     return selectors.plan_current_or_none()
 
 

@@ -25,13 +25,9 @@ from openpyxl.utils.exceptions import InvalidFileException
 from kotapintar.core import audit
 from kotapintar.core.errors import DomainError
 from kotapintar.core.models import OPD
+from kotapintar.core.types import Actor
 from kotapintar.lib import sheets
-from kotapintar.masterplan import services
-from kotapintar.masterplan.errors import (
-    WorksheetLocked,
-    XlsxInvalid,
-    XlsxTooLarge,
-)
+from kotapintar.masterplan.errors import WorksheetLocked, XlsxInvalid, XlsxTooLarge
 from kotapintar.masterplan.models import (
     Direction,
     Element,
@@ -43,6 +39,8 @@ from kotapintar.masterplan.models import (
     Worksheet,
 )
 from kotapintar.masterplan.selectors import worksheet_list, worksheet_snapshot
+from kotapintar.masterplan.services.programmes import programme_apply
+from kotapintar.masterplan.services.worksheets import EDITABLE, require_writer
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_BYTES = 5 * 1024 * 1024
@@ -565,9 +563,9 @@ def parse_workbook(*, plan: Plan, opd: OPD, data: bytes) -> dict[str, dict[str, 
     return content
 
 
-def worksheet_import(*, actor: Any, plan: Plan, opd: OPD, data: bytes) -> ImportResult:
+def worksheet_import(*, actor: Actor, plan: Plan, opd: OPD, data: bytes) -> ImportResult:
     """Validate the whole file, then apply it in one transaction; unchanged worksheets are not touched."""
-    services._require_writer(actor, opd.pk)
+    require_writer(actor, opd.pk)
     content = parse_workbook(plan=plan, opd=opd, data=data)
     changed = unchanged = programmes = 0
     with transaction.atomic():
@@ -582,7 +580,7 @@ def worksheet_import(*, actor: Any, plan: Plan, opd: OPD, data: bytes) -> Import
                 ws = Worksheet.objects.create(plan=plan, opd=opd, element=elements[el_code])
             else:
                 ws = Worksheet.objects.select_for_update().get(pk=ws.pk)
-                if ws.status not in services.EDITABLE:
+                if ws.status not in EDITABLE:
                     raise WorksheetLocked(
                         _("The worksheet for %(element)s is “%(status)s” and cannot be changed by an upload.")
                         % {"element": el_code, "status": ws.get_status_display()}
@@ -591,7 +589,7 @@ def worksheet_import(*, actor: Any, plan: Plan, opd: OPD, data: bytes) -> Import
             ws.save()
             keep = []
             for order, p in enumerate(wanted["programmes"], start=1):
-                services._do_programme_save(worksheet=ws, data=p, order=order)
+                programme_apply(worksheet=ws, data=p, order=order)
                 keep.append(p["code"])
                 programmes += 1
             ws.programmes.exclude(code__in=keep).delete()

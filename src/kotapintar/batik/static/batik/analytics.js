@@ -4,12 +4,7 @@
   var dataEl = document.getElementById("chart-data");
   if (!dataEl || !window.Chart) { return; }
   var data = JSON.parse(dataEl.textContent);
-  function rupiah(v) {  // Indonesian short figures: 7,4 M (miliar), 650 jt (juta), 12 rb (ribu)
-    if (v >= 1e9) { return (v / 1e9).toLocaleString("id-ID", { maximumFractionDigits: 1 }) + " M"; }
-    if (v >= 1e6) { return (v / 1e6).toLocaleString("id-ID", { maximumFractionDigits: 1 }) + " jt"; }
-    if (v >= 1e3) { return (v / 1e3).toLocaleString("id-ID", { maximumFractionDigits: 1 }) + " rb"; }
-    return String(v);
-  }
+  var rupiah = window.KotaPintar.rupiahShort;  // core/rupiah.js
   var colours = ["#0b6e4f", "#f79009", "#7a2e0e", "#2e90fa", "#9e77ed", "#f04438"];
   var days = document.getElementById("chart-days");
   if (days) {

@@ -6,12 +6,7 @@
     var el = document.getElementById(id);
     return el ? JSON.parse(el.textContent) : null;
   }
-  function rupiah(v) {
-    if (v >= 1e12) return (v / 1e12).toFixed(1) + " T";
-    if (v >= 1e9) return (v / 1e9).toFixed(1) + " M";
-    if (v >= 1e6) return Math.round(v / 1e6) + " jt";
-    return String(v);
-  }
+  var rupiah = window.KotaPintar.rupiahShort;  // core/rupiah.js
   function draw() {
     if (typeof Chart === "undefined") return;
     var radar = data("radar-data");
