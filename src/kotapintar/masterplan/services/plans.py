@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from kotapintar.core import audit
@@ -148,6 +148,13 @@ def chapter_update(*, actor: Actor, chapter: Chapter, body: str) -> Chapter:
     return chapter
 
 
+def _set_given(obj: models.Model, **fields: object) -> None:
+    """Set the fields a PATCH gave (None: not given, left as it is)."""
+    for name, value in fields.items():
+        if value is not None:
+            setattr(obj, name, value)
+
+
 def stage_update(
     *,
     actor: Actor,
@@ -162,16 +169,7 @@ def stage_update(
     if status is not None and status not in StageStatus.values:
         raise StatusInvalid()
     with transaction.atomic():
-        if status is not None:
-            stage.status = status
-        if start_date is not None:
-            stage.start_date = start_date
-        if end_date is not None:
-            stage.end_date = end_date
-        if venue is not None:
-            stage.venue = venue
-        if notes is not None:
-            stage.notes = notes
+        _set_given(stage, status=status, start_date=start_date, end_date=end_date, venue=venue, notes=notes)
         stage.save()
         audit.record(action="masterplan.stage_update", actor=actor, obj=stage, data={"status": stage.status})
     return stage
@@ -197,14 +195,7 @@ def deliverable_update(
         if status is not None and status != d.status:
             d.status = status
             d.done_at = timezone.now() if status == DeliverableStatus.DONE else None
-        if owner_opd is not None:
-            d.owner_opd = owner_opd
-        if owner_label is not None:
-            d.owner_label = owner_label
-        if due_date is not None:
-            d.due_date = due_date
-        if weight is not None:
-            d.weight = weight
+        _set_given(d, owner_opd=owner_opd, owner_label=owner_label, due_date=due_date, weight=weight)
         d.save()
         audit.record(
             action="masterplan.deliverable_update",
