@@ -1,8 +1,8 @@
 """API fuzzing: schemathesis generates valid and invalid requests for every operation of
 /api/v1/openapi.json and fails on any 5xx or any response that breaks its declared schema.
 
-It runs in-process over WSGI as a city administrator (Bearer token) on the Pekalongan reference
-data, so that authorised code paths are exercised, not just the 401s.
+It runs in-process over WSGI as a city administrator (Bearer token), so that authorised code paths are
+exercised, not just the 401s, and anonymously, on the Pekalongan reference data.
 """
 
 from __future__ import annotations
@@ -26,3 +26,11 @@ def fuzz_headers(city, make_user, keep_db_connection):
 @fuzz_settings
 def test_api_operation(case, fuzz_headers):
     case.call_and_validate(headers=fuzz_headers, checks=CHECKS)
+
+
+@pytest.mark.django_db
+@schema.parametrize()
+@fuzz_settings
+def test_api_operation_anonymous(case, city, keep_db_connection):
+    """The same without credentials: public operations answer, the others refuse, none fails."""
+    case.call_and_validate(checks=CHECKS)
