@@ -108,9 +108,12 @@ def test_anonymous_budget_counts_no_draft_money(draft, client):
     assert body["per_dimension"] == {}
 
 
-def test_anonymous_progress_names_no_draft_programme(draft, client):
+def test_anonymous_progress_counts_a_draft_by_opd_element_and_status_only(draft, client):
     r = client.get(f"{API}/progress")
     assert r.status_code == 200
+    [item] = [i for i in r.json()["items"] if i["kind"] == "worksheet"]
+    assert (item["done"], item["status"]) == (False, "Draf")
+    assert item["label"].startswith("Dinkominfo — GOV-1")
     assert SECRET_NAME not in r.content.decode()
 
 
