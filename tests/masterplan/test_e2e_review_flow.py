@@ -60,7 +60,8 @@ def test_worksheet_from_draft_to_endorsement(
     assert not page.console_errors
 
 
-def test_public_page_without_login_shows_progress_and_quick_wins(page, worksheet, plan):
+def test_public_page_without_login_shows_progress_and_quick_wins(page, worksheet, walk):
+    walk(worksheet, "accepted")  # a draft's quick win is not public (test_draft_visibility)
     page.goto("/masterplan/publik/")
     expect(page.locator("#progress-percent")).to_be_visible()
     expect(page.locator("#public-dimensions tr")).to_have_count(6)

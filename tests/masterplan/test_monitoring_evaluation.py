@@ -11,6 +11,7 @@ import pytest
 from kotapintar.core.errors import PermissionDenied, ValidationFailed
 from kotapintar.masterplan import selectors, services
 from kotapintar.masterplan.models import Dimension, Indicator, ReadinessAspect, WeightSet
+from kotapintar.masterplan.selectors import EVERYTHING
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +33,7 @@ def test_rag(target, real, direction, expected):
 
 
 def test_monitoring_counts_the_demo_year(demo):
-    data = selectors.monitoring(plan=demo, year=2020)
+    data = selectors.monitoring(plan=demo, reader=EVERYTHING, year=2020)
     assert data["rows"]
     assert sum(data["counts"].values()) == len(data["rows"])
     assert data["counts"]["green"] and data["counts"]["red"]

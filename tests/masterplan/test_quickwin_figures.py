@@ -9,13 +9,14 @@ from django.utils.translation import gettext
 
 from kotapintar.esign.models import DocumentStatus
 from kotapintar.masterplan import selectors
+from kotapintar.masterplan.selectors import EVERYTHING
 from tests.masterplan.factories import DocumentFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def test_flood_quick_win_shows_live_figures(demo):
-    qw = {q["module_url"]: q for q in selectors.quick_wins(plan=demo)}
+    qw = {q["module_url"]: q for q in selectors.quick_wins(plan=demo, reader=EVERYTHING)}
     labels = [f["label"] for f in qw["/banjir/"]["figures"]]
     assert labels and all(isinstance(f["value"], int) for f in qw["/banjir/"]["figures"])
 
@@ -29,11 +30,15 @@ def test_a_failing_module_selector_hides_its_figure_only(demo, monkeypatch):
     monkeypatch.setattr(flood_selectors, "alert_list", broken)
     figures = selectors._live_figures("/banjir/")
     assert all("alert" not in f["label"].lower() and "peringatan" not in f["label"].lower() for f in figures)
-    assert selectors.quick_wins(plan=demo)  # the page still renders
+    assert selectors.quick_wins(plan=demo, reader=EVERYTHING)  # the page still renders
 
 
 def test_every_live_figure_appears_on_its_quick_win(demo):
-    shown = {(q["module_url"], f["label"]) for q in selectors.quick_wins(plan=demo) for f in q["figures"]}
+    shown = {
+        (q["module_url"], f["label"])
+        for q in selectors.quick_wins(plan=demo, reader=EVERYTHING)
+        for f in q["figures"]
+    }
     expected = {
         (url, str(label))
         for prefix, label, _fn in selectors.LIVE_FIGURES

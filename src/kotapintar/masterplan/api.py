@@ -1,7 +1,9 @@
 """Master plan API (`/api/v1/masterplan/`): dimensions, plans, progress, programmes, indicators,
 worksheets and their review flow, mentor slots, council meetings.
 
-Reads of the plan are public; writes need a session or token and the role the flow asks for.
+Reads of the plan are public, except worksheets not yet accepted: those (and their programmes, budget,
+indicators, comments and history) only their OPD, Bappeda, the mentors and admin_kota read
+(`selectors.readable_filter`). Writes need a session or token and the role the flow asks for.
 """
 
 from __future__ import annotations
@@ -470,7 +472,7 @@ def evaluation_record(
 )
 def budget(request: HttpRequest, plan: UUID | None = None) -> dict[str, Any]:
     p = _plan(plan)
-    b = selectors.budget_summary(plan=p)
+    b = selectors.budget_summary(plan=p, reader=_user(request))
     return {
         "plan": p.public_id,
         "total_idr": b["total"],
@@ -524,7 +526,7 @@ def programmes(
     p = _plan(plan)
     totals = selectors.programme_budget_totals(plan=p)
     qs = selectors.programme_list(
-        plan=p, dimension=_clean(dimension), quick_win=quick_win, opd_code=_clean(opd)
+        plan=p, reader=_user(request), dimension=_clean(dimension), quick_win=quick_win, opd_code=_clean(opd)
     )
     return [programme_out(x, totals) for x in qs.prefetch_related("supporting_opds")]
 
@@ -536,7 +538,7 @@ def programmes(
     summary="One programme",
 )
 def programme_detail(request: HttpRequest, programme_id: UUID) -> dict[str, Any]:
-    return programme_detail_out(selectors.programme_get(public_id=programme_id))
+    return programme_detail_out(selectors.programme_get(public_id=programme_id, reader=_user(request)))
 
 
 @router.get(
@@ -549,7 +551,10 @@ def indicators(
     request: HttpRequest, plan: UUID | None = None, programme: str | None = None
 ) -> list[dict[str, Any]]:
     return [
-        indicator_out(i) for i in selectors.indicator_list(plan=_plan(plan), programme_code=_clean(programme))
+        indicator_out(i)
+        for i in selectors.indicator_list(
+            plan=_plan(plan), reader=_user(request), programme_code=_clean(programme)
+        )
     ]
 
 
@@ -571,7 +576,7 @@ def worksheets(
     mine: bool = False,
 ) -> list[dict[str, Any]]:
     qs = selectors.worksheet_list(
-        plan=_plan(plan), user=_user(request), opd_code=_clean(opd), status=_clean(status), mine=mine
+        plan=_plan(plan), reader=_user(request), opd_code=_clean(opd), status=_clean(status), mine=mine
     ).select_related("plan")
     return [worksheet_out(w) for w in qs]
 
@@ -597,7 +602,8 @@ def worksheet_create(request: HttpRequest, payload: WorksheetCreateIn) -> Status
     summary="One worksheet",
 )
 def worksheet_detail(request: HttpRequest, worksheet_id: UUID) -> dict[str, Any]:
-    return worksheet_detail_out(_ws(worksheet_id), _user(request))
+    user = _user(request)
+    return worksheet_detail_out(selectors.worksheet_get(public_id=worksheet_id, reader=user), user)
 
 
 @router.patch(
@@ -628,7 +634,7 @@ def programme_save(request: HttpRequest, worksheet_id: UUID, payload: ProgrammeI
             t["target"] = str(t["target"])
             t["realisation"] = None if t["realisation"] is None else str(t["realisation"])
     prog = services.programme_save(actor=_user(request), worksheet=_ws(worksheet_id), data=data)
-    return programme_detail_out(selectors.programme_get(public_id=prog.public_id))
+    return programme_detail_out(selectors.programme_get(public_id=prog.public_id, reader=_user(request)))
 
 
 @router.delete(
@@ -735,7 +741,7 @@ def worksheet_endorse(request: HttpRequest, worksheet_id: UUID, payload: Endorse
 def reviews(
     request: HttpRequest, plan: UUID | None = None, worksheet: UUID | None = None
 ) -> list[dict[str, Any]]:
-    qs = selectors.worksheet_list(plan=_plan(plan))
+    qs = selectors.worksheet_list(plan=_plan(plan), reader=_user(request))
     if worksheet is not None:
         qs = qs.filter(public_id=worksheet)
     return [

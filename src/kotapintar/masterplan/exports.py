@@ -18,6 +18,7 @@ from kotapintar.lib.idr_words import format_idr_short
 from kotapintar.lib.money import format_idr
 from kotapintar.masterplan import selectors
 from kotapintar.masterplan.models import Horizon, Plan, Programme
+from kotapintar.masterplan.selectors import Reader
 
 HORIZON_LABELS = dict(Horizon.choices)
 
@@ -27,13 +28,13 @@ def juta(value: int) -> str:
     return f"{round(value / 1_000_000):,}".replace(",", ".")
 
 
-def document_data(*, plan: Plan) -> dict[str, Any]:
-    """Everything a plan document shows, read once (shared by the DOCX and the PDF)."""
+def document_data(*, plan: Plan, reader: Reader) -> dict[str, Any]:
+    """Everything a plan document shows to `reader`, read once (shared by the DOCX and the PDF)."""
     progress = selectors.plan_progress(plan=plan)
-    dims = selectors.dimension_progress(plan=plan)
+    dims = selectors.dimension_progress(plan=plan, reader=reader)
     totals = selectors.programme_budget_totals(plan=plan)
     programmes = list(
-        selectors.programme_list(plan=plan).prefetch_related(
+        selectors.programme_list(plan=plan, reader=reader).prefetch_related(
             "supporting_opds", "activities", "indicators__targets"
         )
     )
@@ -63,9 +64,9 @@ def document_data(*, plan: Plan) -> dict[str, Any]:
                 ],
             }
         )
-    budget = selectors.budget_summary(plan=plan)
+    budget = selectors.budget_summary(plan=plan, reader=reader)
     readiness = selectors.readiness(plan=plan)
-    roadmap = selectors.roadmap(plan=plan)
+    roadmap = selectors.roadmap(plan=plan, reader=reader)
     budget_svg = charts.stacked_bars(
         [str(y) for y in budget["years"]],
         [
@@ -86,7 +87,7 @@ def document_data(*, plan: Plan) -> dict[str, Any]:
         "sections": sections,
         "chapters": list(plan.chapters.order_by("order")),
         "stages": selectors.stage_list(plan=plan),
-        "quick_wins": selectors.quick_wins(plan=plan, live=False),
+        "quick_wins": selectors.quick_wins(plan=plan, reader=reader, live=False),
         "budget": budget,
         "budget_rows": [
             {"year": r["year"], "values": [juta(v) for v in r["values"]], "total": juta(r["total"])}
@@ -141,13 +142,13 @@ def _bar_png(labels: list[str], values: list[float], title: str) -> bytes:
     return buf.getvalue()
 
 
-def plan_docx(*, plan: Plan, data: dict[str, Any] | None = None) -> bytes:
+def plan_docx(*, plan: Plan, reader: Reader, data: dict[str, Any] | None = None) -> bytes:
     from docx import Document
     from docx.enum.section import WD_ORIENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm, Pt
 
-    d = data or document_data(plan=plan)
+    d = data or document_data(plan=plan, reader=reader)
     doc = Document()
     style = doc.styles["Normal"]
     style.font.name = "Calibri"
@@ -322,14 +323,16 @@ def plan_docx(*, plan: Plan, data: dict[str, Any] | None = None) -> bytes:
 # --- PDF -----
 
 
-def plan_html(*, plan: Plan, data: dict[str, Any] | None = None) -> str:
-    return render_to_string("masterplan/export/plan_pdf.html", data or document_data(plan=plan))
+def plan_html(*, plan: Plan, reader: Reader, data: dict[str, Any] | None = None) -> str:
+    return render_to_string(
+        "masterplan/export/plan_pdf.html", data or document_data(plan=plan, reader=reader)
+    )
 
 
-def plan_pdf(*, plan: Plan, data: dict[str, Any] | None = None) -> bytes:
+def plan_pdf(*, plan: Plan, reader: Reader, data: dict[str, Any] | None = None) -> bytes:
     from weasyprint import HTML
 
-    html = plan_html(plan=plan, data=data)
+    html = plan_html(plan=plan, reader=reader, data=data)
     pdf: bytes = HTML(string=html, base_url="/").write_pdf()
     return pdf
 
@@ -337,7 +340,7 @@ def plan_pdf(*, plan: Plan, data: dict[str, Any] | None = None) -> bytes:
 # --- CSV and XLSX -----
 
 
-def programmes_csv(*, plan: Plan) -> str:
+def programmes_csv(*, plan: Plan, reader: Reader) -> str:
     totals = selectors.programme_budget_totals(plan=plan)
     buf = io.StringIO()
     w = sheets.csv_writer(buf)
@@ -360,7 +363,7 @@ def programmes_csv(*, plan: Plan) -> str:
             "status",
         ]
     )
-    for p in selectors.programme_list(plan=plan).prefetch_related("supporting_opds"):
+    for p in selectors.programme_list(plan=plan, reader=reader).prefetch_related("supporting_opds"):
         w.writerow(
             [
                 p.worksheet.element.dimension.code,
@@ -383,7 +386,7 @@ def programmes_csv(*, plan: Plan) -> str:
     return buf.getvalue()
 
 
-def indicators_csv(*, plan: Plan) -> str:
+def indicators_csv(*, plan: Plan, reader: Reader) -> str:
     buf = io.StringIO()
     w = sheets.csv_writer(buf)
     w.writerow(
@@ -401,7 +404,7 @@ def indicators_csv(*, plan: Plan) -> str:
             "realisasi",
         ]
     )
-    for ind in selectors.indicator_list(plan=plan):
+    for ind in selectors.indicator_list(plan=plan, reader=reader):
         for t in ind.targets.all():
             w.writerow(
                 [
@@ -421,7 +424,7 @@ def indicators_csv(*, plan: Plan) -> str:
     return buf.getvalue()
 
 
-def plan_xlsx(*, plan: Plan) -> bytes:
+def plan_xlsx(*, plan: Plan, reader: Reader) -> bytes:
     """All worksheets of the plan in one workbook: the upload format's sheets with an extra first column
     `opd` (the owner of each worksheet), plus a summary sheet. Text cells are written as text."""
     from openpyxl import Workbook
@@ -436,7 +439,7 @@ def plan_xlsx(*, plan: Plan) -> bytes:
     summary.title = "Ringkasan"
     sheets.append_row(summary, ["opd", "elemen", "status", "program", "anggaran_rp"])
     totals = selectors.programme_budget_totals(plan=plan)
-    for ws in selectors.worksheet_list(plan=plan).prefetch_related("programmes"):
+    for ws in selectors.worksheet_list(plan=plan, reader=reader).prefetch_related("programmes"):
         progs = list(ws.programmes.all())
         sheets.append_row(
             summary,
@@ -449,7 +452,7 @@ def plan_xlsx(*, plan: Plan) -> bytes:
         for cell in sheet[1]:
             cell.font = Font(bold=True)
     for opd in OPD.objects.filter(mp_worksheets__plan=plan).distinct().order_by("code"):
-        for name, rows in xlsx.worksheet_rows(plan=plan, opd=opd).items():
+        for name, rows in xlsx.worksheet_rows(plan=plan, opd=opd, reader=reader).items():
             for row in rows:
                 sheets.append_row(tables[name], [opd.code, *row])
     buf = io.BytesIO()

@@ -8,10 +8,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, Final, TypeAlias, TypeVar
 
 from django.db import DatabaseError, transaction
-from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models import Model, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import get_language, gettext_lazy
@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from kotapintar.batik import selectors as batik_selectors
 from kotapintar.core.models import Role
-from kotapintar.core.permissions import has_role, is_signed_in, opd_scope
+from kotapintar.core.permissions import has_role, is_signed_in, opd_scope, user_opd_id
 from kotapintar.core.types import Actor
 from kotapintar.esign import selectors as esign_selectors
 from kotapintar.flood import selectors as flood_selectors
@@ -58,6 +58,47 @@ from kotapintar.masterplan.models import (
 from kotapintar.wallet import selectors as wallet_selectors
 
 DONE_WORKSHEET = (WorksheetStatus.ACCEPTED, WorksheetStatus.ENDORSED)
+PUBLIC_WORKSHEET = DONE_WORKSHEET
+
+
+class Everything:
+    """The reader of a management command: an operator who holds the database anyway reads everything."""
+
+
+EVERYTHING: Final = Everything()
+Reader: TypeAlias = "Actor | Everything"
+
+
+# --- Who reads what (the one place the rule lives) -----
+
+
+def readable_filter(reader: Reader, prefix: str = "") -> Q:
+    """The worksheets `reader` may read, as a filter on Worksheet (or on a model reaching it through
+    `prefix`, e.g. "worksheet__" for programmes). A worksheet and everything under it (programmes,
+    activities, budget lines, indicators, review comments, history) is public once accepted or
+    endorsed; before that only Bappeda, the mentors, admin_kota and the users of the owner OPD read it.
+    The Dewan endorses accepted worksheets, so it reads what the public reads (plus its own OPD's)."""
+    if isinstance(reader, Everything) or has_role(reader, Role.BAPPEDA, Role.MENTOR):
+        return Q()
+    q = Q(**{f"{prefix}status__in": PUBLIC_WORKSHEET})
+    own = user_opd_id(reader)
+    if own is not None:
+        q |= Q(**{f"{prefix}opd_id": own})
+    return q
+
+
+M = TypeVar("M", bound=Model)
+
+
+def visible_to(reader: Reader, qs: QuerySet[M], prefix: str = "") -> QuerySet[M]:
+    """`qs` narrowed to what `reader` may read (`prefix` leads from its model to the worksheet)."""
+    return qs.filter(readable_filter(reader, prefix))
+
+
+def worksheet_readable(reader: Reader, ws: Worksheet) -> bool:
+    if isinstance(reader, Everything) or has_role(reader, Role.BAPPEDA, Role.MENTOR):
+        return True
+    return ws.status in PUBLIC_WORKSHEET or (ws.opd_id is not None and ws.opd_id == user_opd_id(reader))
 
 
 def lang_en() -> bool:
@@ -134,14 +175,16 @@ def stage_list(*, plan: Plan) -> list[Stage]:
 def worksheet_list(
     *,
     plan: Plan,
-    user: Actor = None,
+    reader: Reader,
     opd_code: str | None = None,
     status: str | None = None,
     mine: bool = False,
 ) -> QuerySet[Worksheet]:
-    qs = Worksheet.objects.filter(plan=plan).select_related("opd", "element", "element__dimension")
-    if mine:
-        scope = opd_scope(user)
+    qs = visible_to(
+        reader, Worksheet.objects.filter(plan=plan).select_related("opd", "element", "element__dimension")
+    )
+    if mine and not isinstance(reader, Everything):
+        scope = opd_scope(reader)
         if scope is None:
             return qs.none()
         if scope is not True:
@@ -153,7 +196,9 @@ def worksheet_list(
     return qs
 
 
-def worksheet_get(*, public_id: Any) -> Worksheet:
+def worksheet_get(*, public_id: Any, reader: Reader = EVERYTHING) -> Worksheet:
+    """The worksheet; `worksheet_not_found` also when `reader` may not read it (its existence is not
+    revealed). Write paths leave `reader` out: the service authorises the change."""
     try:
         ws = (
             Worksheet.objects.select_related(
@@ -164,7 +209,7 @@ def worksheet_get(*, public_id: Any) -> Worksheet:
         )
     except (ValueError, TypeError):
         ws = None
-    if ws is None:
+    if ws is None or not worksheet_readable(reader, ws):
         raise WorksheetNotFound()
     return ws
 
@@ -354,7 +399,7 @@ def plan_progress(*, plan: Plan) -> Progress:
     )
 
 
-def dimension_progress(*, plan: Plan) -> list[dict[str, Any]]:
+def dimension_progress(*, plan: Plan, reader: Reader) -> list[dict[str, Any]]:
     """Per dimension: worksheets accepted or endorsed out of all, programmes and quick wins."""
     rows: dict[int, dict[str, Any]] = {}
     for dim in Dimension.objects.order_by("order"):
@@ -370,7 +415,8 @@ def dimension_progress(*, plan: Plan) -> list[dict[str, Any]]:
         row = rows[ws.element.dimension_id]
         row["total"] += 1
         row["done"] += int(ws.status in DONE_WORKSHEET)
-    for p in Programme.objects.filter(plan=plan).values("worksheet__element__dimension_id"):
+    programmes = visible_to(reader, Programme.objects.filter(plan=plan), "worksheet__")
+    for p in programmes.values("worksheet__element__dimension_id"):
         rows[p["worksheet__element__dimension_id"]]["programmes"] += 1
     out = []
     for row in rows.values():
@@ -383,10 +429,19 @@ def dimension_progress(*, plan: Plan) -> list[dict[str, Any]]:
 
 
 def programme_list(
-    *, plan: Plan, dimension: str | None = None, quick_win: bool | None = None, opd_code: str | None = None
+    *,
+    plan: Plan,
+    reader: Reader,
+    dimension: str | None = None,
+    quick_win: bool | None = None,
+    opd_code: str | None = None,
 ) -> QuerySet[Programme]:
-    qs = Programme.objects.filter(plan=plan).select_related(
-        "lead_opd", "worksheet", "worksheet__element", "worksheet__element__dimension", "worksheet__opd"
+    qs = visible_to(
+        reader,
+        Programme.objects.filter(plan=plan).select_related(
+            "lead_opd", "worksheet", "worksheet__element", "worksheet__element__dimension", "worksheet__opd"
+        ),
+        "worksheet__",
     )
     if dimension:
         qs = qs.filter(worksheet__element__dimension__code=dimension)
@@ -397,9 +452,9 @@ def programme_list(
     return qs
 
 
-def programme_get(*, public_id: Any) -> Programme:
+def programme_get(*, public_id: Any, reader: Reader) -> Programme:
     try:
-        p = programme_list_all().filter(public_id=public_id).first()
+        p = visible_to(reader, programme_list_all(), "worksheet__").filter(public_id=public_id).first()
     except (ValueError, TypeError):
         p = None
     if p is None:
@@ -418,9 +473,9 @@ def programme_list_all() -> QuerySet[Programme]:
     )
 
 
-def indicator_list(*, plan: Plan, programme_code: str | None = None) -> QuerySet[Indicator]:
+def indicator_list(*, plan: Plan, reader: Reader, programme_code: str | None = None) -> QuerySet[Indicator]:
     qs = (
-        Indicator.objects.filter(programme__plan=plan)
+        visible_to(reader, Indicator.objects.filter(programme__plan=plan), "programme__worksheet__")
         .select_related("programme", "programme__worksheet__element__dimension", "programme__lead_opd")
         .prefetch_related("targets")
     )
@@ -430,6 +485,7 @@ def indicator_list(*, plan: Plan, programme_code: str | None = None) -> QuerySet
 
 
 def programme_budget_totals(*, plan: Plan) -> dict[int, int]:
+    """Budget per programme pk; only looked up for programmes the reader already reads."""
     return {
         row["programme_id"]: int(row["total"] or 0)
         for row in BudgetLine.objects.filter(programme__plan=plan)
@@ -438,13 +494,13 @@ def programme_budget_totals(*, plan: Plan) -> dict[int, int]:
     }
 
 
-def roadmap(*, plan: Plan) -> dict[str, Any]:
+def roadmap(*, plan: Plan, reader: Reader) -> dict[str, Any]:
     """Programmes per dimension laid on the plan's years (a timeline)."""
     years = plan.years
     totals = programme_budget_totals(plan=plan)
     dims = []
     by_dim: dict[int, list[Programme]] = defaultdict(list)
-    for p in programme_list(plan=plan).order_by("start_year", "code"):
+    for p in programme_list(plan=plan, reader=reader).order_by("start_year", "code"):
         by_dim[p.worksheet.element.dimension_id].append(p)
     for dim in Dimension.objects.order_by("order"):
         rows = []
@@ -463,14 +519,14 @@ def roadmap(*, plan: Plan) -> dict[str, Any]:
     return {"years": years, "dimensions": dims}
 
 
-def budget_summary(*, plan: Plan) -> dict[str, Any]:
+def budget_summary(*, plan: Plan, reader: Reader) -> dict[str, Any]:
     """Budget per year and per funding source (integer rupiah)."""
     years = plan.years
     sources = list(FundingSource.values)
     grid = {y: dict.fromkeys(sources, 0) for y in years}
     by_dim: dict[str, int] = defaultdict(int)
     for row in (
-        BudgetLine.objects.filter(programme__plan=plan)
+        visible_to(reader, BudgetLine.objects.filter(programme__plan=plan), "programme__worksheet__")
         .values("year", "source", "programme__worksheet__element__dimension__code")
         .annotate(total=Sum("amount_idr"))
     ):
@@ -512,11 +568,15 @@ def rag(*, target: Decimal, realisation: Decimal | None, direction: str) -> str:
     return "red"
 
 
-def monitoring(*, plan: Plan, year: int) -> dict[str, Any]:
+def monitoring(*, plan: Plan, reader: Reader, year: int) -> dict[str, Any]:
     rows = []
     counts = {"green": 0, "amber": 0, "red": 0, "none": 0}
     targets = (
-        IndicatorTarget.objects.filter(indicator__programme__plan=plan, year=year)
+        visible_to(
+            reader,
+            IndicatorTarget.objects.filter(indicator__programme__plan=plan, year=year),
+            "indicator__programme__worksheet__",
+        )
         .select_related("indicator", "indicator__programme", "indicator__programme__worksheet__element")
         .order_by("indicator__programme__code", "indicator__code")
     )
@@ -649,9 +709,9 @@ def _live_figures(module_url: str) -> list[dict[str, Any]]:
     return figures
 
 
-def quick_wins(*, plan: Plan, live: bool = True) -> list[dict[str, Any]]:
+def quick_wins(*, plan: Plan, reader: Reader, live: bool = True) -> list[dict[str, Any]]:
     out = []
-    for p in programme_list(plan=plan, quick_win=True).order_by("code"):
+    for p in programme_list(plan=plan, reader=reader, quick_win=True).order_by("code"):
         out.append(
             {
                 "programme": p,
@@ -728,7 +788,9 @@ def slot_get(*, public_id: Any) -> MentorSlot:
 # --- Dashboard -----
 
 
-def dashboard(*, plan: Plan, live: bool = True) -> dict[str, Any]:
+def dashboard(*, plan: Plan, reader: Reader, live: bool = True) -> dict[str, Any]:
+    """Worksheet counts (per status, per OPD) cover every worksheet; programmes, budget and quick wins
+    only what `reader` may read."""
     progress = plan_progress(plan=plan)
     counts: dict[str, int] = defaultdict(int)
     for st in Worksheet.objects.filter(plan=plan).values_list("status", flat=True):
@@ -737,12 +799,15 @@ def dashboard(*, plan: Plan, live: bool = True) -> dict[str, Any]:
         "plan": plan,
         "progress": progress,
         "stages": stage_list(plan=plan),
-        "dimensions": dimension_progress(plan=plan),
-        "quick_wins": quick_wins(plan=plan, live=live),
+        "dimensions": dimension_progress(plan=plan, reader=reader),
+        "quick_wins": quick_wins(plan=plan, reader=reader, live=live),
         "status_counts": [(s.value, s.label, counts.get(s.value, 0)) for s in WorksheetStatus],
-        "programme_count": Programme.objects.filter(plan=plan).count(),
+        "programme_count": programme_list(plan=plan, reader=reader).count(),
         "opd_count": Worksheet.objects.filter(plan=plan).values("opd").distinct().count(),
         "budget_total": int(
-            BudgetLine.objects.filter(programme__plan=plan).aggregate(t=Sum("amount_idr"))["t"] or 0
+            visible_to(
+                reader, BudgetLine.objects.filter(programme__plan=plan), "programme__worksheet__"
+            ).aggregate(t=Sum("amount_idr"))["t"]
+            or 0
         ),
     }

@@ -71,7 +71,7 @@ def index(request: HttpRequest) -> HttpResponse:
     plan = _plan_or_empty(request)
     if plan is None:
         return _empty(request)
-    data = selectors.dashboard(plan=plan)
+    data = selectors.dashboard(plan=plan, reader=request.user)
     return render(request, "masterplan/dashboard.html", {**data, "tab": "dashboard"})
 
 
@@ -86,8 +86,8 @@ def public(request: HttpRequest) -> HttpResponse:
         {
             "plan": plan,
             "progress": progress,
-            "dimensions": selectors.dimension_progress(plan=plan),
-            "quick_wins": selectors.quick_wins(plan=plan),
+            "dimensions": selectors.dimension_progress(plan=plan, reader=request.user),
+            "quick_wins": selectors.quick_wins(plan=plan, reader=request.user),
             "tab": "public",
         },
     )
@@ -212,7 +212,9 @@ def worksheet_list(request: HttpRequest) -> HttpResponseBase:
     status = request.GET.get("status") or None
     opd_code = request.GET.get("opd") or None
     mine = request.GET.get("mine") == "1"
-    rows = selectors.worksheet_list(plan=plan, user=request.user, opd_code=opd_code, status=status, mine=mine)
+    rows = selectors.worksheet_list(
+        plan=plan, reader=request.user, opd_code=opd_code, status=status, mine=mine
+    )
     own = user_opd_id(request.user)
     writable_opds = (
         list(opd_list())
@@ -238,8 +240,8 @@ def worksheet_list(request: HttpRequest) -> HttpResponseBase:
 @login_required
 @domain_errors
 def worksheet_detail(request: HttpRequest, public_id: str) -> HttpResponseBase:
-    ws = selectors.worksheet_get(public_id=public_id)
     user = request.user
+    ws = selectors.worksheet_get(public_id=public_id, reader=user)
     actions = selectors.worksheet_actions(user, ws)
     return render(
         request,
@@ -403,7 +405,7 @@ def worksheet_xlsx(request: HttpRequest, opd_code: str) -> HttpResponseBase:
         from kotapintar.core.errors import PermissionDenied
 
         raise PermissionDenied()
-    data = xlsx.worksheet_export(plan=plan, opd=opd)
+    data = xlsx.worksheet_export(plan=plan, opd=opd, reader=request.user)
     response = HttpResponse(data, content_type=xlsx.XLSX_MIME)
     response["Content-Disposition"] = f'attachment; filename="kertas-kerja-{opd.code}.xlsx"'
     return response
@@ -466,12 +468,12 @@ def clinic(request: HttpRequest) -> HttpResponseBase:
     from kotapintar.masterplan.models import ClinicSession
 
     sessions = (
-        ClinicSession.objects.filter(worksheet__plan=plan)
+        selectors.visible_to(request.user, ClinicSession.objects.filter(worksheet__plan=plan), "worksheet__")
         .select_related("slot", "slot__mentor", "worksheet", "worksheet__opd", "worksheet__element")
         .order_by("-slot__starts_at")[:50]
     )
     waiting = selectors.worksheet_list(
-        plan=plan, user=request.user, status=WorksheetStatus.SUBMITTED, mine=True
+        plan=plan, reader=request.user, status=WorksheetStatus.SUBMITTED, mine=True
     )
     return render(
         request,
@@ -535,7 +537,9 @@ def meeting(request: HttpRequest, public_id: str) -> HttpResponseBase:
             "plan": m.plan,
             "meeting": m,
             "endorsed": m.endorsed_worksheets.select_related("opd", "element"),
-            "awaiting": selectors.worksheet_list(plan=m.plan, status=WorksheetStatus.ACCEPTED),
+            "awaiting": selectors.worksheet_list(
+                plan=m.plan, reader=request.user, status=WorksheetStatus.ACCEPTED
+            ),
             "is_dewan": has_role(request.user, Role.DEWAN),
             "can_record": has_role(request.user, Role.DEWAN, Role.BAPPEDA),
             "tab": "council",
@@ -551,7 +555,9 @@ def meeting(request: HttpRequest, public_id: str) -> HttpResponseBase:
 def roadmap(request: HttpRequest) -> HttpResponseBase:
     plan = selectors.plan_current()
     return render(
-        request, "masterplan/roadmap.html", {"plan": plan, **selectors.roadmap(plan=plan), "tab": "roadmap"}
+        request,
+        "masterplan/roadmap.html",
+        {"plan": plan, **selectors.roadmap(plan=plan, reader=request.user), "tab": "roadmap"},
     )
 
 
@@ -559,7 +565,7 @@ def roadmap(request: HttpRequest) -> HttpResponseBase:
 @domain_errors
 def budget(request: HttpRequest) -> HttpResponseBase:
     plan = selectors.plan_current()
-    data = selectors.budget_summary(plan=plan)
+    data = selectors.budget_summary(plan=plan, reader=request.user)
     dims = {d.code: selectors.label(d) for d in Dimension.objects.all()}
     chart = {
         "years": data["years"],
@@ -603,7 +609,7 @@ def monitoring(request: HttpRequest) -> HttpResponseBase:
         services.realisation_record(actor=request.user, indicator=ind, year=year, value=value)
         messages.success(request, _("Realisation saved."))
         return redirect(f"{request.path}?tahun={year}")
-    data = selectors.monitoring(plan=plan, year=year)
+    data = selectors.monitoring(plan=plan, reader=request.user, year=year)
     editable_opd = True if has_role(request.user, Role.BAPPEDA) else user_opd_id(request.user)
     return render(
         request,
@@ -662,18 +668,19 @@ def evaluation(request: HttpRequest) -> HttpResponseBase:
 def export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     plan = selectors.plan_current()
     stamp = f"masterplan-{plan.start_year}-{plan.end_year}"
+    reader = request.user
     if fmt == "docx":
-        body: bytes | str = exports.plan_docx(plan=plan)
+        body: bytes | str = exports.plan_docx(plan=plan, reader=reader)
         ctype = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     elif fmt == "pdf":
-        body, ctype = exports.plan_pdf(plan=plan), "application/pdf"
+        body, ctype = exports.plan_pdf(plan=plan, reader=reader), "application/pdf"
     elif fmt == "xlsx":
-        body, ctype = exports.plan_xlsx(plan=plan), xlsx.XLSX_MIME
+        body, ctype = exports.plan_xlsx(plan=plan, reader=reader), xlsx.XLSX_MIME
     elif fmt == "csv":
-        body, ctype = exports.programmes_csv(plan=plan), "text/csv; charset=utf-8"
+        body, ctype = exports.programmes_csv(plan=plan, reader=reader), "text/csv; charset=utf-8"
         stamp = f"program-{stamp}"
     elif fmt == "indikator.csv":
-        body, ctype = exports.indicators_csv(plan=plan), "text/csv; charset=utf-8"
+        body, ctype = exports.indicators_csv(plan=plan, reader=reader), "text/csv; charset=utf-8"
         stamp, fmt = f"indikator-{stamp}", "csv"
     else:
         raise NotFound()

@@ -38,7 +38,7 @@ from kotapintar.masterplan.models import (
     Programme,
     Worksheet,
 )
-from kotapintar.masterplan.selectors import worksheet_list, worksheet_snapshot
+from kotapintar.masterplan.selectors import EVERYTHING, Reader, worksheet_list, worksheet_snapshot
 from kotapintar.masterplan.services.programmes import programme_apply
 from kotapintar.masterplan.services.worksheets import EDITABLE, require_writer
 
@@ -95,10 +95,10 @@ def _num(value: Decimal | None) -> float | int | None:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def worksheet_rows(*, plan: Plan, opd: OPD) -> dict[str, list[list[Any]]]:
-    """The data rows of each table sheet (without the header) for the OPD's worksheets."""
+def worksheet_rows(*, plan: Plan, opd: OPD, reader: Reader) -> dict[str, list[list[Any]]]:
+    """The data rows of each table sheet (without the header) for the OPD's worksheets `reader` reads."""
     rows: dict[str, list[list[Any]]] = {name: [] for name in SHEETS}
-    for w in worksheet_list(plan=plan, opd_code=opd.code).order_by("element__code"):
+    for w in worksheet_list(plan=plan, reader=reader, opd_code=opd.code).order_by("element__code"):
         snap = worksheet_snapshot(worksheet=w)
         rows["KertasKerja"].append([snap["element"], snap["problem"], snap["goal"]])
         for p in snap["programmes"]:
@@ -149,7 +149,7 @@ def worksheet_rows(*, plan: Plan, opd: OPD) -> dict[str, list[list[Any]]]:
     return rows
 
 
-def worksheet_export(*, plan: Plan, opd: OPD) -> bytes:
+def worksheet_export(*, plan: Plan, opd: OPD, reader: Reader) -> bytes:
     """The upload format: every text cell is written as text (`lib.sheets`), never as a formula."""
     wb = Workbook()
     info = wb.active
@@ -170,7 +170,7 @@ def worksheet_export(*, plan: Plan, opd: OPD) -> bytes:
     info["A1"].font = Font(bold=True)
     info.column_dimensions["A"].width = 36
     info.column_dimensions["B"].width = 60
-    for name, rows in worksheet_rows(plan=plan, opd=opd).items():
+    for name, rows in worksheet_rows(plan=plan, opd=opd, reader=reader).items():
         ws = wb.create_sheet(name)
         sheets.append_row(ws, SHEETS[name])
         for cell in ws[1]:
@@ -569,7 +569,9 @@ def worksheet_import(*, actor: Actor, plan: Plan, opd: OPD, data: bytes) -> Impo
     content = parse_workbook(plan=plan, opd=opd, data=data)
     changed = unchanged = programmes = 0
     with transaction.atomic():
-        existing = {w.element.code: w for w in worksheet_list(plan=plan, opd_code=opd.code)}
+        existing = {
+            w.element.code: w for w in worksheet_list(plan=plan, reader=EVERYTHING, opd_code=opd.code)
+        }
         elements = {e.code: e for e in Element.objects.filter(code__in=list(content))}
         for el_code, wanted in content.items():
             ws = existing.get(el_code)

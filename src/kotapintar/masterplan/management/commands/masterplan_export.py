@@ -15,6 +15,7 @@ from rich.console import Console
 
 from kotapintar.core.errors import DomainError
 from kotapintar.masterplan import exports, selectors, xlsx
+from kotapintar.masterplan.selectors import EVERYTHING
 
 
 class Command(BaseCommand):
@@ -52,19 +53,21 @@ class Command(BaseCommand):
     def _export(self, fmt: str, plan: Any, out: Path, opd_code: str | None) -> list[Path]:
         out.parent.mkdir(parents=True, exist_ok=True)
         if fmt == "docx":
-            out.write_bytes(exports.plan_docx(plan=plan))
+            out.write_bytes(exports.plan_docx(plan=plan, reader=EVERYTHING))
         elif fmt == "pdf":
-            out.write_bytes(exports.plan_pdf(plan=plan))
+            out.write_bytes(exports.plan_pdf(plan=plan, reader=EVERYTHING))
         elif fmt == "xlsx":
             if opd_code:
                 from kotapintar.core.selectors import opd_get
 
-                out.write_bytes(xlsx.worksheet_export(plan=plan, opd=opd_get(code=opd_code)))
+                out.write_bytes(
+                    xlsx.worksheet_export(plan=plan, opd=opd_get(code=opd_code), reader=EVERYTHING)
+                )
             else:
-                out.write_bytes(exports.plan_xlsx(plan=plan))
+                out.write_bytes(exports.plan_xlsx(plan=plan, reader=EVERYTHING))
         else:
-            out.write_text(exports.programmes_csv(plan=plan), encoding="utf-8")
+            out.write_text(exports.programmes_csv(plan=plan, reader=EVERYTHING), encoding="utf-8")
             other = out.with_name(f"{out.stem}-indikator{out.suffix or '.csv'}")
-            other.write_text(exports.indicators_csv(plan=plan), encoding="utf-8")
+            other.write_text(exports.indicators_csv(plan=plan, reader=EVERYTHING), encoding="utf-8")
             return [out, other]
         return [out]
