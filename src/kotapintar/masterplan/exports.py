@@ -19,6 +19,7 @@ from kotapintar.lib.money import format_idr
 from kotapintar.masterplan import selectors
 from kotapintar.masterplan.models import Horizon, Plan, Programme
 from kotapintar.masterplan.selectors import Reader
+from kotapintar.masterplan.xlsx import SHEETS
 
 HORIZON_LABELS = dict(Horizon.choices)
 
@@ -389,21 +390,7 @@ def programmes_csv(*, plan: Plan, reader: Reader) -> str:
 def indicators_csv(*, plan: Plan, reader: Reader) -> str:
     buf = io.StringIO()
     w = sheets.csv_writer(buf)
-    w.writerow(
-        [
-            "kode_program",
-            "kode_indikator",
-            "jenis",
-            "nama",
-            "satuan",
-            "arah",
-            "baseline",
-            "tahun_baseline",
-            "tahun",
-            "target",
-            "realisasi",
-        ]
-    )
+    w.writerow([*SHEETS["Indikator"], "tahun", "target", "realisasi"])  # the import sheet's columns
     for ind in selectors.indicator_list(plan=plan, reader=reader):
         for t in ind.targets.all():
             w.writerow(
