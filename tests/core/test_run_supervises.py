@@ -46,12 +46,13 @@ def test_run_restarts_a_killed_worker_and_logs_it(tmp_path: Path) -> None:
     )
     port = free_port()
     log = tmp_path / "run.log"
-    run = subprocess.Popen(
-        [sys.executable, "-m", "kotapintar", "run", "--port", str(port)],
-        env=env,
-        stdout=log.open("ab"),
-        stderr=subprocess.STDOUT,
-    )
+    with log.open("ab") as out:  # the child holds its own copy of the descriptor
+        run = subprocess.Popen(
+            [sys.executable, "-m", "kotapintar", "run", "--port", str(port)],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
 
     def workers() -> list[int]:
         return [int(pid) for (pid,) in db.query("SELECT pid FROM core_heartbeat WHERE role = 'worker'")]

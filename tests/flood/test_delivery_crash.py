@@ -41,7 +41,8 @@ class Database(ProcessDatabase):
 
 def start_worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
     cmd = [sys.executable, "-m", "kotapintar", "worker", "--interval", "0.2", "--no-startup-delay"]
-    return subprocess.Popen(cmd, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT)
+    with log.open("ab") as out:  # the child holds its own copy of the descriptor
+        return subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT)
 
 
 def test_a_worker_killed_mid_delivery_is_replaced_and_the_alert_delivered_once(river, settings, tmp_path):
