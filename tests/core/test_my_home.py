@@ -175,7 +175,7 @@ def test_dewan_does_not_see_a_past_meeting(login_client, dewan_user, plan, bappe
 
 def test_signer_sees_a_document_waiting_for_them(login_client, make_user):
     signer = make_user(Role.PENANDATANGAN)
-    doc = DocumentFactory(status=DocumentStatus.IN_PROGRESS)
+    doc = DocumentFactory.create(status=DocumentStatus.IN_PROGRESS)
     WorkflowStep.objects.create(document=doc, order=1, kind=StepKind.SIGN, actor=signer)
     section = queue(login_client(signer), "signer")
     assert links(section) == [reverse("esign:document_detail", args=[doc.public_id])]
@@ -183,7 +183,7 @@ def test_signer_sees_a_document_waiting_for_them(login_client, make_user):
 
 def test_signer_does_not_see_a_document_signed_already(login_client, make_user):
     signer = make_user(Role.PENANDATANGAN)
-    doc = DocumentFactory(status=DocumentStatus.IN_PROGRESS)
+    doc = DocumentFactory.create(status=DocumentStatus.IN_PROGRESS)
     WorkflowStep.objects.create(
         document=doc, order=1, kind=StepKind.SIGN, actor=signer, status=StepStatus.DONE
     )
