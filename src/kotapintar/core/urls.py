@@ -9,6 +9,7 @@ urlpatterns = [
     path("akun/token/", views.token_create, name="token_create"),
     path("akun/token/<uuid:token_id>/cabut/", views.token_revoke, name="token_revoke"),
     path("akun/notifikasi/dibaca/", views.notifications_read, name="notifications_read"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("healthz", views.healthz, name="healthz"),
     path("csp-report", views.csp_report, name="csp_report"),
 ]

@@ -10,11 +10,12 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from kotapintar.core import selectors, services
+from kotapintar.core import myhome, selectors, services
 from kotapintar.core.errors import DomainError
 from kotapintar.core.loginlimit import LoginForm
 from kotapintar.middleware import raw_body
@@ -31,8 +32,15 @@ def home(request: HttpRequest) -> HttpResponse:
             "city": city,
             "kelurahan_count": selectors.kelurahan_list().count(),
             "kecamatan_count": selectors.kecamatan_list().count(),
+            "my_sections": myhome.sections_for(request.user),
         },
     )
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """`/favicon.ico`, asked for by browsers and crawlers whatever the page says: the SVG icon."""
+    return redirect(static("core/favicon.svg"), permanent=True)
 
 
 class RateLimitedLoginView(LoginView):

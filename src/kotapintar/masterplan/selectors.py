@@ -51,6 +51,7 @@ from kotapintar.masterplan.models import (
     ReadinessAspect,
     ReadinessScore,
     Stage,
+    StageStatus,
     WeightSet,
     Worksheet,
     WorksheetStatus,
@@ -167,6 +168,17 @@ def stage_list(*, plan: Plan) -> list[Stage]:
         done = sum(d.weight for d in items if d.status == DeliverableStatus.DONE)
         st.percent = round(100 * done / total, 1) if total else 0.0
     return stages
+
+
+def stage_next_deadline(*, plan: Plan, today: Any = None) -> Stage | None:
+    """The stage not yet done whose end date comes first from `today` on (the next deadline)."""
+    today = today or timezone.localdate()
+    return (
+        Stage.objects.filter(plan=plan, end_date__gte=today)
+        .exclude(status=StageStatus.DONE)
+        .order_by("end_date", "order")
+        .first()
+    )
 
 
 # --- Worksheets -----
@@ -733,6 +745,12 @@ def meeting_list(*, plan: Plan) -> QuerySet[CouncilMeeting]:
     return CouncilMeeting.objects.filter(plan=plan).order_by("-held_at")
 
 
+def meeting_next(*, plan: Plan, after: Any = None) -> CouncilMeeting | None:
+    """The first council meeting held at or after `after` (now by default)."""
+    after = after or timezone.now()
+    return CouncilMeeting.objects.filter(plan=plan, held_at__gte=after).order_by("held_at").first()
+
+
 def meeting_get(*, public_id: Any) -> CouncilMeeting:
     try:
         m = CouncilMeeting.objects.select_related("plan").filter(public_id=public_id).first()
@@ -773,6 +791,18 @@ def slot_list_free(*, after: Any = None) -> QuerySet[MentorSlot]:
     if after is not None:
         qs = qs.filter(starts_at__gte=after)
     return qs.order_by("starts_at")
+
+
+def slot_list_for_mentor(*, mentor: Actor, after: Any = None) -> QuerySet[MentorSlot]:
+    """The mentor's own clinic slots from `after` (now by default) on, booked or free."""
+    if not is_signed_in(mentor):
+        return MentorSlot.objects.none()
+    after = after or timezone.now()
+    return (
+        MentorSlot.objects.filter(mentor=mentor, ends_at__gte=after)
+        .select_related("session", "session__worksheet__opd", "session__worksheet__element")
+        .order_by("starts_at")
+    )
 
 
 def slot_get(*, public_id: Any) -> MentorSlot:
