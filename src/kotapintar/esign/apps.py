@@ -18,4 +18,9 @@ class EsignConfig(AppConfig):
     verbose_name = _("Electronic signatures (TTE)")
 
     def ready(self) -> None:
+        from django.core import checks
+
+        from kotapintar.esign.checks import check_ca_site_url
+
+        checks.register(check_ca_site_url, checks.Tags.security, "site_url", deploy=True)
         logging.getLogger("pyhanko.sign.signers.pdf_signer").addFilter(_DropExpectedPyhankoWarning())

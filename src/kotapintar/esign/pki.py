@@ -25,12 +25,12 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509 import ocsp
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
+from kotapintar.core import siteurl
 from kotapintar.core.keys import key_encryption_key
 from kotapintar.esign import selectors
 from kotapintar.esign.errors import CertificateExpired, CertificateNotYetValid, CertificateRevoked
@@ -128,17 +128,31 @@ class Urls:
     ca_issuers: str
 
 
-def site_url() -> str:
-    return str(getattr(settings, "SITE_URL", "http://127.0.0.1:8000")).rstrip("/")
+CRL_PATH = "/tte/pki/crl/"
 
 
 def urls_for(issuer_public_id: str) -> Urls:
-    base = site_url()
+    """The CRL, OCSP and CA-issuer URLs a certificate issued now carries: on SITE_URL at issue time."""
     return Urls(
-        crl=f"{base}/tte/pki/crl/{issuer_public_id}.crl",
-        ocsp=f"{base}/tte/pki/ocsp/",
-        ca_issuers=f"{base}/tte/pki/ca/{issuer_public_id}.cer",
+        crl=siteurl.absolute_url(f"{CRL_PATH}{issuer_public_id}.crl"),
+        ocsp=siteurl.absolute_url("/tte/pki/ocsp/"),
+        ca_issuers=siteurl.absolute_url(f"/tte/pki/ca/{issuer_public_id}.cer"),
     )
+
+
+def issued_base_url(cert_der: bytes) -> str | None:
+    """The SITE_URL a certificate was issued under, read from its CRL distribution point (None for a
+    root, which has none)."""
+    try:
+        points = load_cert(cert_der).extensions.get_extension_for_class(x509.CRLDistributionPoints).value
+    except x509.ExtensionNotFound:
+        return None
+    for point in points:
+        for name in point.full_name or ():
+            url = str(name.value)
+            if CRL_PATH in url:
+                return url.rpartition(CRL_PATH)[0]
+    return None
 
 
 def _name(common_name: str, *, ou: str = "", serial_number: str = "", title: str = "") -> x509.Name:

@@ -6,7 +6,9 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.urls import reverse
 
+from kotapintar.core import siteurl
 from kotapintar.esign import pki, services
 
 
@@ -29,8 +31,8 @@ class Command(BaseCommand):
         ):
             self.stdout.write(f"  {label:8} {cert.subject}  (valid to {cert.not_after:%Y-%m-%d})")
         self.stdout.write(f"  CRL      {pki.urls_for(str(result.issuing.public_id)).crl}")
-        self.stdout.write(f"  OCSP     {pki.site_url()}/tte/pki/ocsp/")
-        self.stdout.write(f"  TSA      {pki.site_url()}/tte/pki/tsa/")
+        self.stdout.write(f"  OCSP     {pki.urls_for(str(result.issuing.public_id)).ocsp}")
+        self.stdout.write(f"  TSA      {siteurl.absolute_url(reverse('esign:pki_tsa'))}")
         if options.get("export_root"):
             Path(options["export_root"]).write_bytes(pki.pem(bytes(result.root.cert_der)))
             self.stdout.write(f"Root certificate written to {options['export_root']}")
