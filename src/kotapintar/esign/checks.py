@@ -1,15 +1,17 @@
-"""Deployment check of the city PKI: its certificates point at the SITE_URL they were issued under."""
+"""Deployment check of the city PKI: its certificates point at the SITE_URL they were issued under.
+
+Imported by the app config before the models are ready: the model is looked up when the check runs."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.core import checks
 from django.db import DatabaseError
 
 from kotapintar.core import siteurl
-from kotapintar.esign import pki
-from kotapintar.esign.models import CertKind, PkiCertificate
+from kotapintar.esign import pki_urls
 
 
 def check_ca_site_url(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
@@ -19,7 +21,8 @@ def check_ca_site_url(app_configs: Any = None, **kwargs: Any) -> list[checks.Che
     the CA was made with is read back from the issuing CA's own CRL distribution point."""
     try:
         issuing = (
-            PkiCertificate.objects.filter(kind=CertKind.ISSUING, revocation__isnull=True)
+            apps.get_model("esign", "PkiCertificate")
+            .objects.filter(kind="issuing", revocation__isnull=True)
             .order_by("-created_at", "-pk")
             .only("cert_der")
             .first()
@@ -28,7 +31,7 @@ def check_ca_site_url(app_configs: Any = None, **kwargs: Any) -> list[checks.Che
         return []
     if issuing is None:
         return []
-    issued_under = pki.issued_base_url(bytes(issuing.cert_der))
+    issued_under = pki_urls.issued_base_url(bytes(issuing.cert_der))
     if issued_under is None or issued_under.rstrip("/") == siteurl.site_url():
         return []
     return [

@@ -30,11 +30,11 @@ from django.utils import timezone
 from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-from kotapintar.core import siteurl
 from kotapintar.core.keys import key_encryption_key
 from kotapintar.esign import selectors
 from kotapintar.esign.errors import CertificateExpired, CertificateNotYetValid, CertificateRevoked
 from kotapintar.esign.models import CertKind, CrlState, PkiCertificate, Revocation
+from kotapintar.esign.pki_urls import urls_for
 
 KEY_SIZE = 2048
 ROOT_YEARS = 20
@@ -119,40 +119,6 @@ def load_cert(der: bytes) -> x509.Certificate:
 
 def pem(der: bytes) -> bytes:
     return load_cert(der).public_bytes(serialization.Encoding.PEM)
-
-
-@dataclass(frozen=True)
-class Urls:
-    crl: str
-    ocsp: str
-    ca_issuers: str
-
-
-CRL_PATH = "/tte/pki/crl/"
-
-
-def urls_for(issuer_public_id: str) -> Urls:
-    """The CRL, OCSP and CA-issuer URLs a certificate issued now carries: on SITE_URL at issue time."""
-    return Urls(
-        crl=siteurl.absolute_url(f"{CRL_PATH}{issuer_public_id}.crl"),
-        ocsp=siteurl.absolute_url("/tte/pki/ocsp/"),
-        ca_issuers=siteurl.absolute_url(f"/tte/pki/ca/{issuer_public_id}.cer"),
-    )
-
-
-def issued_base_url(cert_der: bytes) -> str | None:
-    """The SITE_URL a certificate was issued under, read from its CRL distribution point (None for a
-    root, which has none)."""
-    try:
-        points = load_cert(cert_der).extensions.get_extension_for_class(x509.CRLDistributionPoints).value
-    except x509.ExtensionNotFound:
-        return None
-    for point in points:
-        for name in point.full_name or ():
-            url = str(name.value)
-            if CRL_PATH in url:
-                return url.rpartition(CRL_PATH)[0]
-    return None
 
 
 def _name(common_name: str, *, ou: str = "", serial_number: str = "", title: str = "") -> x509.Name:
