@@ -5,6 +5,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+# The public address written into QR codes, certificates and CAP links: this server's, unless set.
+SITE_URL ?= http://$(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
+export SITE_URL
 
 .PHONY: run test install migrate seed lint format types check bench clean messages openapi
 

@@ -69,3 +69,12 @@ def test_expired_alerts_leave_the_feed(client, river):
     with time_machine.travel(T0 + timedelta(hours=7), tick=False):
         root = ET.fromstring(client.get("/banjir/cap.xml").content)  # noqa: S314
     assert root.findall("cap:info", NS) == []
+
+
+@time_machine.travel(T0 + timedelta(minutes=20), tick=False)
+def test_the_alerts_web_link_is_on_site_url(client, river, settings):
+    settings.SITE_URL = "http://127.0.0.1:8765"
+    raise_alert(river)
+    root = ET.fromstring(client.get("/banjir/cap.xml").content)  # noqa: S314
+    assert root.findtext("cap:info/cap:web", namespaces=NS) == "http://127.0.0.1:8765/banjir/stasiun/loji-1/"
+    assert root.findtext("cap:sender", namespaces=NS) == "banjir@127.0.0.1"

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from kotapintar.batik import selectors, services, wallet_port
 from kotapintar.batik.forms import RewardForm
 from kotapintar.batik.models import Event
-from kotapintar.core import ratelimit
+from kotapintar.core import ratelimit, siteurl
 from kotapintar.core.clientip import client_key
 from kotapintar.core.errors import DomainError, NotAuthenticated, PermissionDenied
 from kotapintar.core.permissions import has_role, require_role
@@ -112,11 +112,9 @@ def event_detail(request: HttpRequest, code: str) -> HttpResponse:
 def _ical(request: HttpRequest, events: list[Event], name: str) -> HttpResponse:
     lang = (translation.get_language() or "id")[:2]
     items: list[VEvent] = []
-    host = (
-        request.get_host().rsplit(":", 1)[0] if not request.get_host().endswith("]") else request.get_host()
-    )
+    host = siteurl.hostname()
     for event in events:
-        url = request.build_absolute_uri(reverse("batik:event", args=[event.code]))
+        url = siteurl.absolute_url(reverse("batik:event", args=[event.code]))
         sessions = list(event.sessions.all())
         if sessions:
             for s in sessions:

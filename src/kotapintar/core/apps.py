@@ -10,6 +10,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.core import checks
 
-        from kotapintar.core import net
+        from kotapintar.core import net, siteurl
 
         checks.register(net.check_settings, checks.Tags.security)
+        checks.register(siteurl.check_allowed_hosts, checks.Tags.security, "site_url", deploy=True)

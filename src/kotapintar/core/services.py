@@ -18,7 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kotapintar.core import audit
+from kotapintar.core import audit, siteurl
 from kotapintar.core.db import hot_cursor
 from kotapintar.core.errors import NotFound, ValidationFailed
 from kotapintar.core.models import OPD, ApiToken, City, Kecamatan, Kelurahan, Notification, Profile, Role
@@ -283,7 +283,7 @@ def notification_email_send(*, notification_id: int) -> bool:
     note = Notification.objects.select_related("recipient").filter(pk=notification_id).first()
     if note is None or not note.recipient.email:
         return False
-    link = f"{settings.SITE_URL}{note.url}" if note.url.startswith("/") else note.url
+    link = siteurl.absolute_url(note.url) if note.url.startswith("/") else note.url
     body = f"{note.message}\n\n{link}".strip()
     send_mail(
         subject=f"[Kota Pintar] {note.message[:60]}",

@@ -1,7 +1,10 @@
 import logging
 
 from django.apps import AppConfig
+from django.core import checks
 from django.utils.translation import gettext_lazy as _
+
+from kotapintar.esign.checks import check_ca_site_url
 
 
 class _DropExpectedPyhankoWarning(logging.Filter):
@@ -18,4 +21,5 @@ class EsignConfig(AppConfig):
     verbose_name = _("Electronic signatures (TTE)")
 
     def ready(self) -> None:
+        checks.register(check_ca_site_url, checks.Tags.security, "site_url", deploy=True)
         logging.getLogger("pyhanko.sign.signers.pdf_signer").addFilter(_DropExpectedPyhankoWarning())

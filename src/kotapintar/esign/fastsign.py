@@ -40,7 +40,6 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509 import ocsp
-from django.conf import settings
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.sign import fields, signers
@@ -48,7 +47,7 @@ from pyhanko.sign.signers.pdf_signer import PdfTBSDocument
 from pyhanko.sign.validation.dss import DocumentSecurityStore
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-from kotapintar.core import net
+from kotapintar.core import net, siteurl
 from kotapintar.esign.backends import LEVEL_BB, LEVEL_BLT, LEVEL_BT, LEVELS
 from kotapintar.esign.errors import (
     BadItem,
@@ -282,7 +281,7 @@ class InProcessTimeStamper:
 def _city_pki_hosts() -> tuple[str, ...]:
     """The city's own TSA, CRLs and OCSP responder are served by the platform at SITE_URL, which may
     be an inside address; the outbound client may reach that host, and no other inside one."""
-    return net.service_hosts(settings.SITE_URL)
+    return net.service_hosts(siteurl.site_url())
 
 
 class HttpTimeStamper:

@@ -25,7 +25,6 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509 import ocsp
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
@@ -35,6 +34,7 @@ from kotapintar.core.keys import key_encryption_key
 from kotapintar.esign import selectors
 from kotapintar.esign.errors import CertificateExpired, CertificateNotYetValid, CertificateRevoked
 from kotapintar.esign.models import CertKind, CrlState, PkiCertificate, Revocation
+from kotapintar.esign.pki_urls import urls_for
 
 KEY_SIZE = 2048
 ROOT_YEARS = 20
@@ -119,26 +119,6 @@ def load_cert(der: bytes) -> x509.Certificate:
 
 def pem(der: bytes) -> bytes:
     return load_cert(der).public_bytes(serialization.Encoding.PEM)
-
-
-@dataclass(frozen=True)
-class Urls:
-    crl: str
-    ocsp: str
-    ca_issuers: str
-
-
-def site_url() -> str:
-    return str(getattr(settings, "SITE_URL", "http://127.0.0.1:8000")).rstrip("/")
-
-
-def urls_for(issuer_public_id: str) -> Urls:
-    base = site_url()
-    return Urls(
-        crl=f"{base}/tte/pki/crl/{issuer_public_id}.crl",
-        ocsp=f"{base}/tte/pki/ocsp/",
-        ca_issuers=f"{base}/tte/pki/ca/{issuer_public_id}.cer",
-    )
 
 
 def _name(common_name: str, *, ou: str = "", serial_number: str = "", title: str = "") -> x509.Name:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlparse
 
-from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 from shapely.geometry import shape
 
+from kotapintar.core import siteurl
 from kotapintar.core.models import Kelurahan
 from kotapintar.flood import selectors
 from kotapintar.flood.models import Alert, AlertKind, RobForecast, Station
@@ -21,13 +21,8 @@ EVENTS = {AlertKind.LEVEL: "Banjir", AlertKind.RAIN: "Hujan lebat", AlertKind.RO
 RESPONSE = {0: ("AllClear",), 1: ("Monitor",), 2: ("Prepare",), 3: ("Evacuate",)}
 
 
-def _site() -> str:
-    return str(getattr(settings, "SITE_URL", "") or "http://localhost").rstrip("/")
-
-
 def sender() -> str:
-    host = urlparse(_site()).hostname or "localhost"
-    return f"banjir@{host}"
+    return f"banjir@{siteurl.hostname()}"
 
 
 def _rings(geometry: dict[str, Any]) -> list[list[tuple[float, float]]]:
@@ -54,7 +49,7 @@ def _areas(station: Station) -> list[cap.Area]:
 
 def alert_info(alert: Alert) -> cap.Info:
     station = alert.station
-    web = f"{_site()}/banjir/stasiun/{station.code}/"
+    web = siteurl.absolute_url(reverse("flood:station", args=[station.code]))
     params = [("level", str(alert.level)), ("level_name", alert.level_name), ("station", station.code)]
     if alert.value is not None:
         params.append(("value", f"{alert.value:g}"))
@@ -91,7 +86,7 @@ def rob_info(fc: RobForecast) -> cap.Info:
         sender_name="BPBD Kota Pekalongan (Kota Pintar)",
         headline=f"Rob {fc.level_name}: {', '.join(fc.kelurahan_names[:3])}",
         description=fc.message,
-        web=f"{_site()}/banjir/",
+        web=siteurl.absolute_url(reverse("flood:index")),
         parameters=[("peak_cm", f"{fc.peak_cm:g}"), ("station", fc.station.code)],
         event_codes=[("kotapintar", "flood.rob_forecast")],
         areas=_areas(fc.station),

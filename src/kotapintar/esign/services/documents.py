@@ -9,11 +9,10 @@ from typing import Any
 from django.db import transaction
 from django.urls import reverse
 
-from kotapintar.core import audit
+from kotapintar.core import audit, siteurl
 from kotapintar.core.models import OPD
 from kotapintar.core.permissions import is_signed_in, require_role
 from kotapintar.core.types import Actor, User
-from kotapintar.esign import pki
 from kotapintar.esign.documents import Letter, letter_render, pdf_check
 from kotapintar.esign.errors import (
     LetterIncomplete,
@@ -34,7 +33,7 @@ def sha256(data: bytes) -> str:
 
 def verify_url(code: str) -> str:
     """The public verification page of a document (printed as a QR code on every stamp)."""
-    return f"{pki.site_url()}{reverse('esign:verify_code', kwargs={'code': code})}"
+    return siteurl.absolute_url(reverse("esign:verify_code", kwargs={"code": code}))
 
 
 def _unique_code() -> str:

@@ -4,18 +4,24 @@ Apps declare extra processes on their AppConfig as `run_processes = [["mqtt-inge
 (kotapintar sub-commands); RUN_EXTRA_PROCESSES=0 leaves them out. A child that dies is restarted with
 back-off and the log says so (`core.supervisor`); `run` itself beats as `run:<host>:<pid>` with each
 child's pid and restart count. Ctrl-C (or SIGTERM) stops all.
+
+Unless SITE_URL is set, the children get ``SITE_URL=http://HOST:PORT`` of this server, so that QR codes,
+certificate URLs and CAP links point at the address it answers at (``PORT=8765 make run``).
 """
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 from typing import Any
 
 from django.apps import apps
 from django.conf import settings
+from django.core import checks
 from django.core.management.base import BaseCommand
 
+from kotapintar.core import siteurl
 from kotapintar.core.heartbeats import Beater, process_identity
 from kotapintar.core.supervisor import Supervisor
 
@@ -29,6 +35,11 @@ class Command(BaseCommand):
         parser.add_argument("--no-worker", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if not os.environ.get("SITE_URL"):
+            os.environ["SITE_URL"] = siteurl.for_bind(options["host"], options["port"])
+        settings.SITE_URL = os.environ["SITE_URL"].rstrip("/")
+        for message in checks.run_checks(tags=["site_url"], include_deployment_checks=True):
+            self.stderr.write(str(message))
         cli = [sys.executable, "-m", "kotapintar"]
         commands: list[tuple[str, list[str]]] = [
             (
@@ -55,7 +66,10 @@ class Command(BaseCommand):
         beater = Beater(name=f"run:{process_identity()}", role="run", info=supervisor.status)
         beater.start()
         self.stdout.write(
-            self.style.SUCCESS(f"Kota Pintar at http://{options['host']}:{options['port']}/ (Ctrl-C stops)")
+            self.style.SUCCESS(
+                f"Kota Pintar at http://{options['host']}:{options['port']}/, "
+                f"SITE_URL {os.environ['SITE_URL']} (Ctrl-C stops)"
+            )
         )
         try:
             supervisor.run(lambda: stopping)

@@ -6,8 +6,10 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.urls import reverse
 
-from kotapintar.esign import pki, services
+from kotapintar.core import siteurl
+from kotapintar.esign import pki, pki_urls, services
 
 
 class Command(BaseCommand):
@@ -28,9 +30,9 @@ class Command(BaseCommand):
             ("ocsp", result.ocsp),
         ):
             self.stdout.write(f"  {label:8} {cert.subject}  (valid to {cert.not_after:%Y-%m-%d})")
-        self.stdout.write(f"  CRL      {pki.urls_for(str(result.issuing.public_id)).crl}")
-        self.stdout.write(f"  OCSP     {pki.site_url()}/tte/pki/ocsp/")
-        self.stdout.write(f"  TSA      {pki.site_url()}/tte/pki/tsa/")
+        self.stdout.write(f"  CRL      {pki_urls.urls_for(str(result.issuing.public_id)).crl}")
+        self.stdout.write(f"  OCSP     {pki_urls.urls_for(str(result.issuing.public_id)).ocsp}")
+        self.stdout.write(f"  TSA      {siteurl.absolute_url(reverse('esign:pki_tsa'))}")
         if options.get("export_root"):
             Path(options["export_root"]).write_bytes(pki.pem(bytes(result.root.cert_der)))
             self.stdout.write(f"Root certificate written to {options['export_root']}")

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from paho.mqtt.enums import CallbackAPIVersion
 
-from kotapintar.core import net
+from kotapintar.core import net, siteurl
 from kotapintar.core import services as core_services
 from kotapintar.core.models import Role
 from kotapintar.flood import simulate
@@ -97,7 +97,7 @@ class Command(BaseCommand):
         return send
 
     def _http(self, options: dict[str, Any]) -> Any:
-        base = (options["url"] or getattr(settings, "SITE_URL", "") or "http://127.0.0.1:8000").rstrip("/")
+        base = (options["url"] or siteurl.site_url()).rstrip("/")
         token = options["token"]
         if not token:
             token = _gateway_token()
