@@ -176,6 +176,9 @@ class PosClient:
         if failover:
             self.index = (self.index + 1) % len(self.ports)
 
+    def close(self) -> None:
+        self._drop(failover=False)
+
     def pay(
         self, *, key: str, body: dict[str, Any], stop_at: float | None = None
     ) -> tuple[int, dict[str, Any], int]:
@@ -271,6 +274,8 @@ def run_payments(
         except Exception as exc:  # noqa: BLE001 - reported to the caller
             with lock:
                 result.errors.append(f"client {n}: {exc!r}")
+        finally:
+            client.close()  # the keep-alive connection, or the socket is left to the garbage collector
         with lock:
             result.outcomes.extend(local)
             result.replays.extend(local_replays)
