@@ -22,7 +22,7 @@ from kotapintar.core.permissions import has_role, is_signed_in, require_role
 from kotapintar.core.schemas import ErrorOut
 from kotapintar.core.types import Actor
 from kotapintar.flood import selectors, services
-from kotapintar.flood.errors import BadText, BadTime, MalformedJson, PhotoTooLarge, UploadTooLarge
+from kotapintar.flood.errors import BadTime, MalformedJson, PhotoTooLarge, UploadTooLarge
 from kotapintar.flood.models import (
     Alert,
     Channel,
@@ -81,15 +81,9 @@ def _is_operator(request: HttpRequest) -> bool:
     return is_signed_in(user) and has_role(user, *OPS)
 
 
-def _clean(value: str) -> str:
-    if "\x00" in value:
-        raise BadText(detail="NUL character")
-    return value
-
-
 def _code(code: str) -> str:
     """A station or shelter code from the path: one that cannot exist is simply not found."""
-    if len(code) > 40 or "\x00" in code:
+    if len(code) > 40:
         raise NotFound()
     return code
 
@@ -291,8 +285,6 @@ READINGS_BODY = {
 def readings_post(request: HttpRequest) -> dict[str, Any]:
     require_role(_user(request), *OPS)
     body = raw_body(request)
-    if b"\\u0000" in body:  # the schema's pattern: no NUL in any string (PostgreSQL text)
-        raise BadText(detail="NUL character")
     with services.gc_paused():  # thousands of small dicts per request: see services.gc_paused
         try:
             data = READINGS.validate_json(body)
@@ -415,7 +407,7 @@ def observations(
     since = timezone.now() - timedelta(hours=hours)
     return [
         {"time": o.phenomenon_time, "value": o.value, "quality": o.quality}
-        for o in selectors.observation_list(station=st, parameter=_clean(parameter), since=since)
+        for o in selectors.observation_list(station=st, parameter=parameter, since=since)
     ]
 
 
@@ -568,7 +560,7 @@ def report_create(
             raise PhotoTooLarge()
         data = photo.read(services.PHOTO_MAX_BYTES + 1)
     report = services.citizen_report_create(
-        lon=lon, lat=lat, depth_cm=depth_cm, text=_clean(text), photo=data, client_key=client_key(request)
+        lon=lon, lat=lat, depth_cm=depth_cm, text=text, photo=data, client_key=client_key(request)
     )
     return Status(201, report_out(report))
 
@@ -581,7 +573,7 @@ def reports(
 ) -> list[dict[str, Any]]:
     since = timezone.now() - timedelta(hours=hours)
     if _is_operator(request):
-        items = selectors.report_list(status=_clean(status) or None, since=since)
+        items = selectors.report_list(status=status or None, since=since)
     else:  # the public sees what BPBD has not rejected
         items = [r for r in selectors.report_list(since=since) if r.status != "rejected"]
     return [report_out(r) for r in items]

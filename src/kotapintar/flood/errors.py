@@ -30,7 +30,6 @@ DatumExists = declare("datum_exists", Conflict, _("A datum offset with this star
 BadConstituents = declare("bad_constituents", ValidationFailed, _("The constituents are not valid."))
 
 # Ingestion (HTTP batch and CSV back-fill).
-BadText = declare("bad_text", ValidationFailed, _("The text holds a NUL character."))
 MalformedJson = declare("malformed_json", ValidationFailed, _("The body is not valid JSON."))
 UploadTooLarge = declare("upload_too_large", TooLarge, _("The upload is too large."))
 BadCsv = declare("bad_csv", ValidationFailed, _("The file is not UTF-8 text."))

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from kotapintar.core.auth import AUTH, PUBLIC
-from kotapintar.core.errors import NulCharacter, ValidationFailed
+from kotapintar.core.errors import ValidationFailed
 from kotapintar.core.schemas import ErrorOut
 from kotapintar.core.selectors import city_get, opd_get
 from kotapintar.core.types import Actor
@@ -82,19 +82,6 @@ ERR = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut
 
 
 # --- helpers -----
-
-
-def _clean(value: Any) -> Any:
-    """Refuse NUL characters anywhere in the input (PostgreSQL cannot store them)."""
-    if isinstance(value, str):
-        if "\x00" in value:
-            raise NulCharacter()
-        return value
-    if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_clean(v) for v in value]
-    return value
 
 
 def _aware(value: datetime, field: str) -> datetime:
@@ -286,8 +273,7 @@ def dimensions(request: HttpRequest) -> list[dict[str, Any]]:
     summary="Add a local element (Bappeda)",
 )
 def element_create(request: HttpRequest, code: str, payload: ElementIn) -> Status[dict[str, Any]]:
-    data = _clean(payload.model_dump())
-    _clean(code)
+    data = payload.model_dump()
     el = services.element_create_local(
         actor=_user(request),
         city=city_get(),
@@ -310,7 +296,7 @@ def plans(request: HttpRequest) -> list[dict[str, Any]]:
     "/plans", response={201: PlanOut, **ERR}, auth=AUTH, summary="Create a plan from the templates (Bappeda)"
 )
 def plan_create(request: HttpRequest, payload: PlanCreateIn) -> Status[dict[str, Any]]:
-    data = _clean(payload.model_dump())
+    data = payload.model_dump()
     horizons = data.pop("horizon_years") or {}
     if any(not 0 < v <= 30 for v in horizons.values()):
         raise HorizonInvalid()
@@ -365,7 +351,7 @@ def plan_detail(request: HttpRequest, plan_id: UUID) -> dict[str, Any]:
 @router.patch("/plans/{plan_id}", response={200: PlanOut, **ERR}, auth=AUTH, summary="Edit a plan (Bappeda)")
 def plan_update(request: HttpRequest, plan_id: UUID, payload: PlanUpdateIn) -> dict[str, Any]:
     p = selectors.plan_get(public_id=plan_id)
-    fields = {k: v for k, v in _clean(payload.model_dump()).items() if v is not None}
+    fields = {k: v for k, v in payload.model_dump().items() if v is not None}
     return plan_out(services.plan_update(actor=_user(request), plan=p, **fields))
 
 
@@ -377,10 +363,10 @@ def plan_update(request: HttpRequest, plan_id: UUID, payload: PlanUpdateIn) -> d
 )
 def chapter_update(request: HttpRequest, plan_id: UUID, key: str, payload: ChapterIn) -> dict[str, Any]:
     p = selectors.plan_get(public_id=plan_id)
-    ch = p.chapters.filter(key=_clean(key)).first()
+    ch = p.chapters.filter(key=key).first()
     if ch is None:
         raise ChapterNotFound()
-    ch = services.chapter_update(actor=_user(request), chapter=ch, body=_clean(payload.body))
+    ch = services.chapter_update(actor=_user(request), chapter=ch, body=payload.body)
     return {"key": ch.key, "book": ch.book, "title_id": ch.title_id, "title_en": ch.title_en, "body": ch.body}
 
 
@@ -396,7 +382,7 @@ def deliverable_update(
     from kotapintar.masterplan.models import Deliverable
 
     p = selectors.plan_get(public_id=plan_id)
-    d = Deliverable.objects.filter(stage__plan=p, code=_clean(code)).select_related("owner_opd").first()
+    d = Deliverable.objects.filter(stage__plan=p, code=code).select_related("owner_opd").first()
     if d is None:
         raise DeliverableNotFound()
     d = services.deliverable_update(
@@ -450,7 +436,7 @@ def evaluation_record(
 ) -> Status[dict[str, Any]]:
     from kotapintar.masterplan.models import WeightSet
 
-    data = _clean(payload.model_dump())
+    data = payload.model_dump()
     ws = WeightSet.objects.filter(code=data["weight_set"]).first()
     if ws is None:
         raise WeightSetNotFound()
@@ -526,7 +512,7 @@ def programmes(
     p = _plan(plan)
     totals = selectors.programme_budget_totals(plan=p)
     qs = selectors.programme_list(
-        plan=p, reader=_user(request), dimension=_clean(dimension), quick_win=quick_win, opd_code=_clean(opd)
+        plan=p, reader=_user(request), dimension=dimension, quick_win=quick_win, opd_code=opd
     )
     return [programme_out(x, totals) for x in qs.prefetch_related("supporting_opds")]
 
@@ -552,9 +538,7 @@ def indicators(
 ) -> list[dict[str, Any]]:
     return [
         indicator_out(i)
-        for i in selectors.indicator_list(
-            plan=_plan(plan), reader=_user(request), programme_code=_clean(programme)
-        )
+        for i in selectors.indicator_list(plan=_plan(plan), reader=_user(request), programme_code=programme)
     ]
 
 
@@ -576,14 +560,14 @@ def worksheets(
     mine: bool = False,
 ) -> list[dict[str, Any]]:
     qs = selectors.worksheet_list(
-        plan=_plan(plan), reader=_user(request), opd_code=_clean(opd), status=_clean(status), mine=mine
+        plan=_plan(plan), reader=_user(request), opd_code=opd, status=status, mine=mine
     ).select_related("plan")
     return [worksheet_out(w) for w in qs]
 
 
 @router.post("/worksheets", response={201: WorksheetOut, **ERR}, auth=AUTH, summary="Create a worksheet")
 def worksheet_create(request: HttpRequest, payload: WorksheetCreateIn) -> Status[dict[str, Any]]:
-    data = _clean(payload.model_dump())
+    data = payload.model_dump()
     ws = services.worksheet_create(
         actor=_user(request),
         plan=selectors.plan_get(public_id=data["plan"]),
@@ -613,7 +597,7 @@ def worksheet_detail(request: HttpRequest, worksheet_id: UUID) -> dict[str, Any]
     summary="Edit problem and goal",
 )
 def worksheet_update(request: HttpRequest, worksheet_id: UUID, payload: WorksheetUpdateIn) -> dict[str, Any]:
-    data = _clean(payload.model_dump())
+    data = payload.model_dump()
     ws = services.worksheet_update(
         actor=_user(request), worksheet=_ws(worksheet_id), problem=data["problem"], goal=data["goal"]
     )
@@ -627,7 +611,7 @@ def worksheet_update(request: HttpRequest, worksheet_id: UUID, payload: Workshee
     summary="Create or replace a programme (by code) with activities, budget and indicators",
 )
 def programme_save(request: HttpRequest, worksheet_id: UUID, payload: ProgrammeIn) -> dict[str, Any]:
-    data = _clean(payload.model_dump())
+    data = payload.model_dump()
     for ind in data["indicators"]:
         ind["baseline"] = str(ind["baseline"])
         for t in ind["targets"]:
@@ -645,7 +629,7 @@ def programme_save(request: HttpRequest, worksheet_id: UUID, payload: ProgrammeI
 )
 def programme_delete(request: HttpRequest, worksheet_id: UUID, code: str) -> Status[None]:
     ws = _ws(worksheet_id)
-    prog = ws.programmes.filter(code=_clean(code)).first()
+    prog = ws.programmes.filter(code=code).first()
     if prog is None:
         raise ProgrammeNotFound()
     services.programme_delete(actor=_user(request), programme=prog)
@@ -681,7 +665,7 @@ def worksheet_book(request: HttpRequest, worksheet_id: UUID, payload: BookIn) ->
     summary="Comment on an item (mentor)",
 )
 def worksheet_comment(request: HttpRequest, worksheet_id: UUID, payload: CommentIn) -> Status[dict[str, Any]]:
-    data = _clean(payload.model_dump())
+    data = payload.model_dump()
     c = services.clinic_comment(
         actor=_user(request), worksheet=_ws(worksheet_id), item=data["item"], text=data["text"]
     )
@@ -695,7 +679,7 @@ def worksheet_comment(request: HttpRequest, worksheet_id: UUID, payload: Comment
     summary="Clinic verdict: revision or accepted (mentor)",
 )
 def worksheet_verdict(request: HttpRequest, worksheet_id: UUID, payload: VerdictIn) -> dict[str, Any]:
-    data = _clean(payload.model_dump())
+    data = payload.model_dump()
     ws = services.clinic_verdict(
         actor=_user(request), worksheet=_ws(worksheet_id), verdict=data["verdict"], summary=data["summary"]
     )
@@ -709,7 +693,7 @@ def worksheet_verdict(request: HttpRequest, worksheet_id: UUID, payload: Verdict
     summary="Accept (Bappeda)",
 )
 def worksheet_accept(request: HttpRequest, worksheet_id: UUID, payload: NoteIn) -> dict[str, Any]:
-    data = _clean(payload.model_dump())
+    data = payload.model_dump()
     return worksheet_out(
         services.worksheet_accept(actor=_user(request), worksheet=_ws(worksheet_id), note=data["note"])
     )
@@ -722,7 +706,7 @@ def worksheet_accept(request: HttpRequest, worksheet_id: UUID, payload: NoteIn) 
     summary="Endorse in a council meeting (Dewan)",
 )
 def worksheet_endorse(request: HttpRequest, worksheet_id: UUID, payload: EndorseIn) -> dict[str, Any]:
-    data = _clean(payload.model_dump())
+    data = payload.model_dump()
     ws = services.worksheet_endorse(
         actor=_user(request),
         worksheet=_ws(worksheet_id),
@@ -767,7 +751,7 @@ def slots(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.post("/slots", response={201: SlotOut, **ERR}, auth=AUTH, summary="Offer a clinic slot (mentor)")
 def slot_create(request: HttpRequest, payload: SlotIn) -> Status[dict[str, Any]]:
-    data = _clean(payload.model_dump())
+    data = payload.model_dump()
     s = services.mentor_slot_create(
         actor=_user(request),
         starts_at=_aware(data["starts_at"], "starts_at"),
@@ -787,7 +771,7 @@ def meetings(request: HttpRequest, plan: UUID | None = None) -> list[dict[str, A
 
 @router.post("/meetings", response={201: MeetingOut, **ERR}, auth=AUTH, summary="Schedule a council meeting")
 def meeting_create(request: HttpRequest, payload: MeetingIn) -> Status[dict[str, Any]]:
-    data = _clean(payload.model_dump())
+    data = payload.model_dump()
     m = services.meeting_create(
         actor=_user(request),
         plan=selectors.plan_get(public_id=data["plan"]),
@@ -806,7 +790,7 @@ def meeting_create(request: HttpRequest, payload: MeetingIn) -> Status[dict[str,
     summary="Record attendance and decisions; generates the notulen",
 )
 def meeting_record(request: HttpRequest, meeting_id: UUID, payload: MeetingRecordIn) -> dict[str, Any]:
-    data = _clean(payload.model_dump())
+    data = payload.model_dump()
     m = services.meeting_record(
         actor=_user(request),
         meeting=selectors.meeting_get(public_id=meeting_id),
