@@ -74,3 +74,17 @@ def letter_pdf() -> Callable[..., bytes]:
         )
 
     return _make
+
+
+@pytest.fixture
+def waiting(make_official: Any, letter_pdf: Any) -> tuple[Any, list[Any]]:
+    """An official with four uploaded letters, each waiting for their signature."""
+    official, _cert = make_official("sekda")
+    docs = []
+    for i in range(4):
+        doc = services.document_upload(actor=official, title=f"Surat {i}", data=letter_pdf(nomor=f"{i}/2026"))
+        services.workflow_start(
+            actor=official, document=doc, steps=[services.StepSpec(kind="sign", actor=official)]
+        )
+        docs.append(doc)
+    return official, docs

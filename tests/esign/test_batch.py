@@ -14,19 +14,6 @@ from kotapintar.esign.models import DocumentStatus
 from tests.esign.helpers import latest_pdf
 
 
-@pytest.fixture
-def waiting(make_official: Any, letter_pdf: Any) -> tuple[Any, list[Any]]:
-    official, _cert = make_official("sekda")
-    docs = []
-    for i in range(4):
-        doc = services.document_upload(actor=official, title=f"Surat {i}", data=letter_pdf(nomor=f"{i}/2026"))
-        services.workflow_start(
-            actor=official, document=doc, steps=[services.StepSpec(kind="sign", actor=official)]
-        )
-        docs.append(doc)
-    return official, docs
-
-
 def test_batch_signs_every_document_with_one_passphrase(waiting: Any, passphrase: str) -> None:
     official, docs = waiting
     results = services.document_sign_batch(actor=official, documents_=docs, passphrase=passphrase)

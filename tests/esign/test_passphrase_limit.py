@@ -20,19 +20,6 @@ def few_attempts(monkeypatch: Any) -> int:
     return 2
 
 
-@pytest.fixture
-def waiting(make_official: Any, letter_pdf: Any) -> tuple[Any, list[Any]]:
-    official, _cert = make_official("sekda")
-    docs = []
-    for i in range(4):
-        doc = services.document_upload(actor=official, title=f"Surat {i}", data=letter_pdf(nomor=f"{i}/2026"))
-        services.workflow_start(
-            actor=official, document=doc, steps=[services.StepSpec(kind="sign", actor=official)]
-        )
-        docs.append(doc)
-    return official, docs
-
-
 def test_successful_signatures_do_not_use_up_the_attempts(
     waiting: Any, passphrase: str, few_attempts: int
 ) -> None:
