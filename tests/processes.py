@@ -49,7 +49,7 @@ class ProcessDatabase:
             return list(db.execute(sql).fetchall())
 
 
-def wait_for(check: Callable[[], object], timeout: float, what: str) -> None:
+def wait_for(check: Callable[..., object], timeout: float, what: str) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if check():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import sqlite3
 import subprocess
@@ -12,15 +11,14 @@ import uuid
 from contextlib import closing
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import paho.mqtt.client as mqtt
 import pytest
-from django.db import connection
 from paho.mqtt.enums import CallbackAPIVersion
 
 from kotapintar.flood.models import Observation
 from tests.flood.conftest import T0
+from tests.processes import ProcessDatabase, wait_for
 
 pytestmark = [pytest.mark.mqtt, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -28,32 +26,8 @@ N = 10_000
 RATE = 500  # messages per second
 
 
-class Database:
-    """The database the consumer subprocess sees: the test database itself on PostgreSQL, a file
-    copy of the in-memory SQLite test database otherwise."""
-
-    def __init__(self, tmp: Path) -> None:
-        self.is_pg = connection.vendor == "postgresql"
-        self.path = tmp / "mqtt.sqlite3"
-
-    def export(self) -> dict[str, str]:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
-        env["KOTAPINTAR_TESTING"] = "1"
-        if self.is_pg:
-            s = connection.settings_dict
-            env["DATABASE_URL"] = f"postgres://{s['USER']}@{s['HOST']}:{s['PORT']}/{s['NAME']}"
-            if s.get("PASSWORD"):
-                env["DATABASE_URL"] = (
-                    f"postgres://{s['USER']}:{s['PASSWORD']}@{s['HOST']}:{s['PORT']}/{s['NAME']}"
-                )
-        else:
-            connection.ensure_connection()
-            dest = sqlite3.connect(self.path)
-            connection.connection.backup(dest)
-            dest.close()
-            env.pop("DATABASE_URL", None)
-            env["SQLITE_PATH"] = str(self.path)
-        return env
+class Database(ProcessDatabase):
+    """The consumer subprocess's database (tests.processes), with the readings it stored."""
 
     def count(self) -> int:
         if self.is_pg:
@@ -77,20 +51,11 @@ def start_consumer(env: dict[str, str], client_id: str, prefix: str, log: Path) 
         return subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT)
 
 
-def wait_for(check: Any, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 def test_10000_readings_at_qos1_stored_exactly_once_across_a_consumer_kill(river, tmp_path):
     run = uuid.uuid4().hex[:10]
     prefix, client_id = f"kp-test-{run}", f"kp-test-ingest-{run}"
     db = Database(tmp_path)
-    env = db.export()
+    env = db.env()
     log = tmp_path / "consumer.log"
     publisher = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=f"kp-test-pub-{run}")
     publisher.max_inflight_messages_set(200)

@@ -20,7 +20,8 @@ from paho.mqtt.enums import CallbackAPIVersion
 
 from kotapintar.flood.models import Quarantine
 from tests.flood.conftest import T0
-from tests.flood.test_mqtt import Database, wait_for
+from tests.flood.test_mqtt import Database
+from tests.processes import wait_for
 
 pytestmark = [pytest.mark.mqtt, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -81,7 +82,7 @@ def test_1000_readings_stored_once_and_50_hostile_messages_quarantined(river, tm
     prefix = f"kp-test-{run}"
     share = f"kp-test-group-{run}" if consumers > 1 else ""
     db = Database(tmp_path)
-    env = db.export()
+    env = db.env()
     ids = [f"kp-test-ingest-{run}-{n}" for n in range(consumers)]
     logs: list[Path] = [tmp_path / f"consumer-{n}.log" for n in range(consumers)]
     procs = [start_consumer(env, cid, prefix, share, log) for cid, log in zip(ids, logs, strict=True)]
