@@ -3,8 +3,6 @@ message translated to Indonesian, every raise uses a declared class, and the Ope
 
 from __future__ import annotations
 
-import ast
-import importlib
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +12,7 @@ from django.utils import translation
 import kotapintar
 import kotapintar.api
 from kotapintar.core.errors import REGISTRY, DomainError
+from tests.errorscan import raised_errors
 
 SRC = Path(kotapintar.__file__).parent
 
@@ -40,35 +39,18 @@ def test_every_declared_code_is_registered_once_with_its_module() -> None:
             assert REGISTRY[cls.code].module == cls.__module__, cls
 
 
-def _is_domain_error(module: object, func: ast.expr) -> bool:
-    """Whether the called name is a DomainError class in that module (e.g. not Django's ValidationError)."""
-    found: object = None
-    if isinstance(func, ast.Name):
-        found = getattr(module, func.id, None)
-    elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
-        found = getattr(getattr(module, func.value.id, None), func.attr, None)
-    return isinstance(found, type) and issubclass(found, DomainError)
-
-
 def _raise_sites_with(keyword: str) -> list[str]:
-    sites = []
-    for path in SRC.rglob("*.py"):
-        if "migrations" in path.parts or path.name == "__main__.py":
-            continue
-        name = ".".join(path.relative_to(SRC.parent).with_suffix("").parts).removesuffix(".__init__")
-        module = importlib.import_module(name)
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
-                call = node.exc
-                if _is_domain_error(module, call.func) and any(kw.arg == keyword for kw in call.keywords):
-                    sites.append(f"{path.relative_to(SRC)}:{node.lineno}")
-    return sites
+    return [
+        f"{r.module}:{r.line}"
+        for r in raised_errors(kotapintar)
+        if any(kw.arg == keyword for kw in r.call.keywords)
+    ]
 
 
 def test_the_raise_scan_sees_domain_errors() -> None:
-    from kotapintar.masterplan import errors
+    from kotapintar.masterplan.errors import DimensionNotFound
 
-    assert _is_domain_error(errors, ast.parse("DimensionNotFound").body[0].value)  # type: ignore[attr-defined]
+    assert any(r.cls is DimensionNotFound for r in raised_errors(kotapintar))
 
 
 @pytest.mark.parametrize("keyword", ["code", "status"])

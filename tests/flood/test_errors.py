@@ -2,33 +2,14 @@
 
 from __future__ import annotations
 
-import ast
-import importlib
-from pathlib import Path
-
 import kotapintar.flood
-from kotapintar.core.errors import REGISTRY, DomainError
+from kotapintar.core.errors import REGISTRY
 from kotapintar.flood import errors
+from tests.errorscan import Raised, raised_errors
 
-SRC = Path(kotapintar.flood.__file__).parent
 
-
-def _raised() -> list[tuple[str, int, type[DomainError], ast.Call]]:
-    """(module, line, class, call) for every `raise SomeDomainError(...)` in the flood app."""
-    found = []
-    for path in sorted(SRC.rglob("*.py")):
-        if "migrations" in path.parts:
-            continue
-        name = ".".join(path.relative_to(SRC.parent.parent).with_suffix("").parts).removesuffix(".__init__")
-        module = importlib.import_module(name)
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
-                func = node.exc.func
-                if isinstance(func, ast.Name):
-                    cls = getattr(module, func.id, None)
-                    if isinstance(cls, type) and issubclass(cls, DomainError):
-                        found.append((name, node.lineno, cls, node.exc))
-    return found
+def _raised() -> list[Raised]:
+    return raised_errors(kotapintar.flood)
 
 
 def test_the_app_raises_domain_errors_at_all():

@@ -3,39 +3,14 @@ core), raised as its class: no inline `code=`."""
 
 from __future__ import annotations
 
-import ast
-import importlib
-from pathlib import Path
-
 import kotapintar.masterplan
-from kotapintar.core.errors import REGISTRY, DomainError
+from kotapintar.core.errors import REGISTRY
 from kotapintar.masterplan import errors
+from tests.errorscan import Raised, raised_errors
 
-SRC = Path(kotapintar.masterplan.__file__).parent
 
-
-def _raised() -> list[tuple[str, int, type[DomainError], ast.Call]]:
-    """(module, line, class, call) for every `raise SomeDomainError(...)` and every DomainError built
-    to be raised later (`return WorksheetLocked(...)`) in the master plan app."""
-    found = []
-    for path in sorted(SRC.rglob("*.py")):
-        if "migrations" in path.parts:
-            continue
-        name = ".".join(path.relative_to(SRC.parent.parent).with_suffix("").parts).removesuffix(".__init__")
-        module = importlib.import_module(name)
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            call = (
-                node.exc
-                if isinstance(node, ast.Raise)
-                else node.value
-                if isinstance(node, ast.Return)
-                else None
-            )
-            if isinstance(call, ast.Call) and isinstance(call.func, ast.Name):
-                cls = getattr(module, call.func.id, None)
-                if isinstance(cls, type) and issubclass(cls, DomainError):
-                    found.append((name, call.lineno, cls, call))
-    return found
+def _raised() -> list[Raised]:
+    return raised_errors(kotapintar.masterplan)
 
 
 def test_the_app_raises_domain_errors_at_all():
