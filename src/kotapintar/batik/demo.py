@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.utils import timezone
 
 from kotapintar.batik import services
 from kotapintar.batik.models import CheckIn, Event, Ticket, TicketOrder, TicketType
@@ -151,44 +152,6 @@ EVENTS = [
         "ends_at": _wib(2026, 4, 1, 12),
         "organiser": "Pemerintah Kota Pekalongan",
     },
-    # The coming editions, so that the Batik Fusion pages show what is ahead. The anniversary
-    # procession is on 1 April every year; the other dates are placeholders until the city's
-    # calendar is published.
-    {
-        "code": "pbn-2026",
-        "venues": ["lapangan-jetayu", "museum-batik", "gor-jetayu"],
-        "name_id": "Pekan Batik Nusantara 2026",
-        "name_en": "Pekan Batik Nusantara 2026 (Batik Week)",
-        "summary_id": "Ekspo, pameran dan bazar batik di Kawasan Budaya Jetayu (tanggal contoh).",
-        "summary_en": "Batik expo, exhibition and bazaar in the Jetayu heritage quarter (placeholder dates).",
-        "description_id": "Stan UMKM batik, kuliner, business matching dan lokakarya di Museum Batik.",
-        "description_en": "Batik SME stands, food, business matching and workshops at the Batik Museum.",
-        "starts_at": _wib(2026, 12, 3, 9),
-        "ends_at": _wib(2026, 12, 7, 22),
-        "organiser": "Dinparbudpora Kota Pekalongan",
-    },
-    {
-        "code": "batik-night-market-2027",
-        "venues": ["pasar-grosir-setono"],
-        "name_id": "Pekalongan Batik Night Market 2027",
-        "name_en": "Pekalongan Batik Night Market 2027",
-        "summary_id": "Pasar malam batik dan kuliner di Pasar Grosir Batik Setono selama Ramadan (tanggal contoh).",
-        "summary_en": "Batik and food night market at Pasar Grosir Batik Setono during Ramadan (placeholder dates).",
-        "starts_at": _wib(2027, 2, 25, 19),
-        "ends_at": _wib(2027, 3, 7, 23),
-        "organiser": "Dinparbudpora Kota Pekalongan",
-    },
-    {
-        "code": "festival-sarung-batik-2027",
-        "venues": ["alun-alun", "jalan-diponegoro"],
-        "name_id": "Kirab Budaya / Festival Sarung Batik 2027",
-        "name_en": "Cultural Procession / Sarung Batik Festival 2027",
-        "summary_id": "Kirab ulang tahun kota 1 April: semua peserta berjalan bersarung batik.",
-        "summary_en": "The city anniversary procession on 1 April: every participant walks in a sarung batik.",
-        "starts_at": _wib(2027, 4, 1, 7),
-        "ends_at": _wib(2027, 4, 1, 12),
-        "organiser": "Pemerintah Kota Pekalongan",
-    },
     {
         "code": "museum-batik-workshop",
         "venues": ["museum-batik"],
@@ -200,10 +163,82 @@ EVENTS = [
         "description_id": "Sekitar 100 pengunjung per hari, 300 saat libur.",
         "description_en": "About 100 visitors a day, 300 on holidays.",
         "starts_at": _wib(2025, 1, 1, 8),
-        "ends_at": _wib(2027, 12, 31, 15),
+        "ends_at": _wib(2025, 12, 31, 15),  # moved to the end of next year by coming_events()
         "organiser": "Museum Batik Pekalongan",
     },
 ]
+
+# The coming editions, so that the Batik Fusion pages always show what is ahead whenever the demo
+# is seeded: (code prefix, first year after the seeded past edition, (month, day, hour) of start
+# and end, venues, names and summaries with {year}). The anniversary procession is on 1 April every
+# year; the other dates are placeholders until the city's calendar is published.
+RECURRING: list[dict[str, object]] = [
+    {
+        "prefix": "pbn",
+        "first_year": 2026,
+        "start": (12, 3, 9),
+        "end": (12, 7, 22),
+        "venues": ["lapangan-jetayu", "museum-batik", "gor-jetayu"],
+        "name_id": "Pekan Batik Nusantara {year}",
+        "name_en": "Pekan Batik Nusantara {year} (Batik Week)",
+        "summary_id": "Ekspo, pameran dan bazar batik di Kawasan Budaya Jetayu (tanggal contoh).",
+        "summary_en": "Batik expo, exhibition and bazaar in the Jetayu heritage quarter (placeholder dates).",
+        "description_id": "Stan UMKM batik, kuliner, business matching dan lokakarya di Museum Batik.",
+        "description_en": "Batik SME stands, food, business matching and workshops at the Batik Museum.",
+        "organiser": "Dinparbudpora Kota Pekalongan",
+        "ticket": ("umum", "Masuk umum", "General entry", 0, 150_000, True),
+        "opening": ("Pembukaan Pekan Batik Nusantara", "Opening of the Batik Week", "lapangan-jetayu", 2),
+    },
+    {
+        "prefix": "batik-night-market",
+        "first_year": 2027,
+        "start": (2, 25, 19),
+        "end": (3, 7, 23),
+        "venues": ["pasar-grosir-setono"],
+        "name_id": "Pekalongan Batik Night Market {year}",
+        "name_en": "Pekalongan Batik Night Market {year}",
+        "summary_id": "Pasar malam batik dan kuliner di Pasar Grosir Batik Setono selama Ramadan (tanggal contoh).",
+        "summary_en": "Batik and food night market at Pasar Grosir Batik Setono during Ramadan (placeholder dates).",
+        "organiser": "Dinparbudpora Kota Pekalongan",
+        "ticket": ("umum", "Masuk umum", "General entry", 0, 50_000, True),
+    },
+    {
+        "prefix": "festival-sarung-batik",
+        "first_year": 2027,
+        "start": (4, 1, 7),
+        "end": (4, 1, 12),
+        "venues": ["alun-alun", "jalan-diponegoro"],
+        "name_id": "Kirab Budaya / Festival Sarung Batik {year}",
+        "name_en": "Cultural Procession / Sarung Batik Festival {year}",
+        "summary_id": "Kirab ulang tahun kota 1 April: semua peserta berjalan bersarung batik.",
+        "summary_en": "The city anniversary procession on 1 April: every participant walks in a sarung batik.",
+        "organiser": "Pemerintah Kota Pekalongan",
+        "ticket": ("peserta", "Peserta kirab", "Procession participant", 0, 5_000, False),
+    },
+]
+
+
+def coming_events(now: datetime) -> list[dict[str, object]]:
+    """The next edition of each recurring event that has not ended at ``now``."""
+    out = []
+    for spec in RECURRING:
+        year = max(int(str(spec["first_year"])), now.astimezone(WIB).year)
+        while True:
+            end = _wib(year, *spec["end"])  # type: ignore[misc]
+            if end >= now:
+                break
+            year += 1
+        event = {
+            k: (v.format(year=year) if isinstance(v, str) else v)
+            for k, v in spec.items()
+            if k not in ("prefix", "first_year", "start", "end")
+        }
+        event["code"] = f"{spec['prefix']}-{year}"
+        event["starts_at"] = _wib(year, *spec["start"])  # type: ignore[misc]
+        event["ends_at"] = end
+        out.append(event)
+    return out
+
 
 # event code, title id, title en, venue, start, end
 SESSIONS = [
@@ -272,14 +307,6 @@ SESSIONS = [
         _wib(2026, 3, 15, 23),
     ),
     (
-        "pbn-2026",
-        "Pembukaan Pekan Batik Nusantara",
-        "Opening of the Batik Week",
-        "lapangan-jetayu",
-        _wib(2026, 12, 3, 9),
-        _wib(2026, 12, 3, 11),
-    ),
-    (
         "museum-batik-workshop",
         "Sesi membatik pagi",
         "Morning batik session",
@@ -311,9 +338,6 @@ TICKET_TYPES = [
     ),
     ("batik-night-market-2026", "umum", "Masuk umum", "General entry", 0, 50_000, True),
     ("festival-sarung-batik-2026", "peserta", "Peserta kirab", "Procession participant", 0, 5_000, False),
-    ("pbn-2026", "umum", "Masuk umum", "General entry", 0, 150_000, True),
-    ("batik-night-market-2027", "umum", "Masuk umum", "General entry", 0, 50_000, True),
-    ("festival-sarung-batik-2027", "peserta", "Peserta kirab", "Procession participant", 0, 5_000, False),
     ("museum-batik-workshop", "pelajar", "Pelajar", "Student", 3_000, 100_000, False),
     ("museum-batik-workshop", "dewasa", "Dewasa", "Adult", 7_000, 100_000, False),
     ("museum-batik-workshop", "wisman", "Wisatawan mancanegara", "Foreign visitor", 20_000, 100_000, False),
@@ -336,12 +360,28 @@ def seed(*, out: Callable[[str], None]) -> None:
             description_id=d_id,
             description_en=d_en,
         )
-    for spec in EVENTS:
+    now = timezone.now()
+    coming = coming_events(now)
+    for spec in [*EVENTS, *coming]:
         fields = dict(spec)
         code, venues = str(fields.pop("code")), list(fields.pop("venues"))  # type: ignore[call-overload]
+        fields.pop("ticket", None)
+        fields.pop("opening", None)
+        if fields.get("ongoing"):
+            fields["ends_at"] = _wib(now.astimezone(WIB).year + 1, 12, 31, 15)
         services.event_upsert(actor=None, code=code, venue_codes=venues, **fields)
     events = {e.code: e for e in Event.objects.all()}
-    for ev, t_id, t_en, venue, start, end in SESSIONS:
+    sessions = list(SESSIONS)
+    ticket_types = list(TICKET_TYPES)
+    for spec in coming:
+        code, start = str(spec["code"]), spec["starts_at"]
+        assert isinstance(start, datetime)
+        ticket_types.append((code, *spec["ticket"]))  # type: ignore[misc]
+        opening = spec.get("opening")
+        if isinstance(opening, tuple):
+            o_id, o_en, o_venue, hours = opening
+            sessions.append((code, o_id, o_en, o_venue, start, start + timedelta(hours=hours)))
+    for ev, t_id, t_en, venue, start, end in sessions:
         from kotapintar.batik.models import Venue
 
         services.session_upsert(
@@ -353,7 +393,7 @@ def seed(*, out: Callable[[str], None]) -> None:
             ends_at=end,
             venue=Venue.objects.get(code=venue),
         )
-    for ev, code, n_id, n_en, price, quota, reentry in TICKET_TYPES:
+    for ev, code, n_id, n_en, price, quota, reentry in ticket_types:
         services.ticket_type_upsert(
             actor=None,
             event=events[ev],
@@ -384,7 +424,7 @@ def seed(*, out: Callable[[str], None]) -> None:
     )
     _seed_visits(out)
     out(
-        f"  {len(VENUES)} venues, {len(EVENTS)} events, {len(SESSIONS)} sessions, {len(TICKET_TYPES)} ticket types"
+        f"  {len(VENUES)} venues, {len(EVENTS) + len(coming)} events, {len(sessions)} sessions, {len(ticket_types)} ticket types"
     )
 
 
