@@ -294,6 +294,11 @@ EMAIL_BACKEND = (
 )
 if TESTING:
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Write every e-mail as a file into this directory instead of sending it (a pilot without a mail
+# server; the scale-out test counts what the workers sent).
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", "")
+if EMAIL_FILE_PATH:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 
 # --- Platform -----------------------------------------------------------------------------------------
 CITY_CODE = env("CITY_CODE", "33.75")  # Kemendagri code of the city this installation serves

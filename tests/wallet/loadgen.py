@@ -103,14 +103,15 @@ def wait_ready(port: int, *, timeout_s: float = 30.0, proc: subprocess.Popen[byt
     while time.monotonic() < deadline:
         if proc is not None and proc.poll() is not None:
             raise RuntimeError(f"server on {port} exited: {server_log(proc)}")
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
         try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
             conn.request("GET", "/api/v1/wallet/keys")
             if conn.getresponse().status == 200:
-                conn.close()
                 return
         except OSError:
             pass
+        finally:
+            conn.close()  # also when the answer timed out: no socket left to the garbage collector
         time.sleep(0.2)
     raise TimeoutError(f"server on port {port} not ready")
 

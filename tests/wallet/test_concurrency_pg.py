@@ -8,24 +8,25 @@ balancer in front of N web processes sees. Clients fail over and retry with the 
 
 Afterwards: no card is negative, the ledger sums to zero and matches the transfer log, every
 acknowledged payment is in the ledger exactly once, and every card's balance is its top-up minus
-exactly its acknowledged payments (so nothing unacknowledged moved money either).
+exactly its acknowledged payments (so nothing unacknowledged moved money either):
+tests.wallet.exactly_once.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count
 
 from kotapintar.core import services as core_services
 from kotapintar.wallet import selectors, services
-from kotapintar.wallet.models import Account, Payment, Transfer
+from kotapintar.wallet.models import Payment
 from tests.wallet import loadgen
+from tests.wallet.exactly_once import assert_payments_exactly_once
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -95,36 +96,8 @@ def test_concurrent_payments_survive_retries_and_a_killed_server(
     assert all(o.body.get("code") == "insufficient_balance" for o in result.outcomes if o.status == 409)
     assert any(o.attempts > 1 for o in result.outcomes), "some requests were in flight on the killed server"
 
-    # A retry with the same key returned the first answer.
-    assert len(result.replays) > 10
-    for first, again in result.replays:
-        if first.status == 201:
-            assert again.status == 201 and again.body["payment_id"] == first.body["payment_id"]
-
-    # No card negative; the ledger sums to zero and matches the transfer log.
-    assert not Account.objects.filter(kind="card", balance_idr__lt=0).exists()
-    check = selectors.ledger_check()
-    assert check.ok, check
-
-    # Every acknowledged payment is in the ledger exactly once.
-    acked = {o.body["payment_id"]: o for o in result.acknowledged}
-    assert len(acked) == len(result.acknowledged), "two keys never share one payment"
-    per_payment = dict(
-        Transfer.objects.filter(kind="payment")
-        .values_list("ref_id")
-        .annotate(n=Count("id"))
-        .values_list("ref_id", "n")
-    )
-    assert {str(k) for k in per_payment} == set(acked), "no payment without an acknowledgement, none missing"
-    assert set(per_payment.values()) == {1}
-    assert Payment.objects.count() == len(acked)
-
-    # Each card: top-up minus exactly its acknowledged payments.
-    spent: dict[str, int] = defaultdict(int)
-    for o in acked.values():
-        spent[o.card] += o.amount
-    for number in cards:
-        assert selectors.card_balance(number=number) == start[number] - spent[number]
+    assert len(result.replays) > 10, "some requests were sent again with the same key"
+    assert_payments_exactly_once(result, start)
 
 
 def test_concurrent_first_uses_of_one_key_make_one_payment(
