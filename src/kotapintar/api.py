@@ -39,6 +39,7 @@ from kotapintar.esign.api import router as esign_router
 from kotapintar.flood.api import router as flood_router
 from kotapintar.masterplan.api import router as masterplan_router
 from kotapintar.middleware import UploadTooLarge
+from kotapintar.opendata.api import router as opendata_router
 from kotapintar.wallet.api import router as wallet_router
 
 
@@ -154,3 +155,4 @@ api.add_router("/esign/", esign_router)
 api.add_router("/batik/", batik_router)
 api.add_router("/wallet/", wallet_router)
 api.add_router("/flood/", flood_router)
+api.add_router("/opendata/", opendata_router)

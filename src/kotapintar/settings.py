@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "kotapintar.batik",
     "kotapintar.wallet",
     "kotapintar.flood",
+    "kotapintar.opendata",
 ]
 
 MIDDLEWARE = [
@@ -302,6 +303,11 @@ if EMAIL_FILE_PATH:
 
 # --- Platform -----------------------------------------------------------------------------------------
 CITY_CODE = env("CITY_CODE", "33.75")  # Kemendagri code of the city this installation serves
+
+# --- Open data (Satu Data): the CKAN Action API and the DCAT catalogue ---------------------------
+OPENDATA_LICENSE = env("OPENDATA_LICENSE", "cc-by")  # cc-by (CC BY 4.0), cc-zero, odc-odbl, odc-by
+OPENDATA_CONTACT_EMAIL = env("OPENDATA_CONTACT_EMAIL", "walidata@localhost")
+OPENDATA_REFRESH_S = env_int("OPENDATA_REFRESH_S", 300)  # how often a dataset's data is compared
 DEMO_PASSWORD = env_secret("DEMO_PASSWORD")  # demo users' password; printed once by seed-demo when empty
 MQTT_URL = env("MQTT_URL", "mqtt://127.0.0.1:1883")
 MQTT_USERNAME = env("MQTT_USERNAME", "")

@@ -18,4 +18,5 @@ urlpatterns = [
     path("dompet/", include("kotapintar.wallet.urls")),
     path("banjir/", include("kotapintar.flood.urls")),
     path("flood/cap.xml", include("kotapintar.flood.cap_urls")),
+    path("", include("kotapintar.opendata.urls")),
 ]

@@ -261,6 +261,7 @@ def test_admin_overview_has_every_queue(login_client, admin_user, city):
         "tourism",
         "merchant",
         "bpbd",
+        "walidata",
     ]
 
 

@@ -23,7 +23,8 @@ ROLE_QUEUES = {
     "pariwisata": ["tourism"],
     "merchant": ["merchant"],
     "bpbd": ["bpbd"],
-    "admin": ["opd", "mentor", "bappeda", "dewan", "signer", "tourism", "merchant", "bpbd"],
+    "walidata": ["walidata"],
+    "admin": ["opd", "mentor", "bappeda", "dewan", "signer", "tourism", "merchant", "bpbd", "walidata"],
 }
 SHOTS = Path(os.environ.get("KP_SCREENSHOT_DIR", "")) if os.environ.get("KP_SCREENSHOT_DIR") else None
 

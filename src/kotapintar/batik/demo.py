@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
@@ -218,7 +219,7 @@ RECURRING: list[dict[str, object]] = [
 ]
 
 
-def coming_events(now: datetime) -> list[dict[str, object]]:
+def coming_events(now: datetime) -> list[dict[str, Any]]:
     """The next edition of each recurring event that has not ended at ``now``."""
     out = []
     for spec in RECURRING:
@@ -364,7 +365,7 @@ def seed(*, out: Callable[[str], None]) -> None:
     coming = coming_events(now)
     for spec in [*EVENTS, *coming]:
         fields = dict(spec)
-        code, venues = str(fields.pop("code")), list(fields.pop("venues"))  # type: ignore[call-overload]
+        code, venues = str(fields.pop("code")), list(fields.pop("venues"))
         fields.pop("ticket", None)
         fields.pop("opening", None)
         if fields.get("ongoing"):
@@ -376,7 +377,7 @@ def seed(*, out: Callable[[str], None]) -> None:
     for spec in coming:
         code, start = str(spec["code"]), spec["starts_at"]
         assert isinstance(start, datetime)
-        ticket_types.append((code, *spec["ticket"]))  # type: ignore[misc]
+        ticket_types.append((code, *spec["ticket"]))
         opening = spec.get("opening")
         if isinstance(opening, tuple):
             o_id, o_en, o_venue, hours = opening

@@ -8,7 +8,7 @@ Tests replace these functions with a fake (tests/batik/conftest.py `fake_wallet`
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from uuid import UUID
 
 from kotapintar.core.types import Actor
@@ -117,6 +117,10 @@ def card_secret_ok(*, number: str, secret: str) -> bool:
 
 def turnover_by_event() -> dict[str, int]:
     return wallet_selectors.turnover_by_event()
+
+
+def turnover_by_event_day() -> dict[tuple[str, date], int]:
+    return wallet_selectors.turnover_by_event_day()
 
 
 def turnover_by_category(*, event_code: str | None = None) -> dict[str, int]:

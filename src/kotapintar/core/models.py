@@ -21,6 +21,7 @@ class Role(models.TextChoices):
     DINAS_PARIWISATA = "dinas_pariwisata", _("Tourism office")
     MERCHANT = "merchant", _("Merchant")
     OPERATOR_BPBD = "operator_bpbd", _("BPBD operator")
+    WALIDATA = "walidata", _("Data steward (walidata)")
 
 
 class City(models.Model):

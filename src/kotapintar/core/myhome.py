@@ -21,6 +21,7 @@ from kotapintar.esign import selectors as esign_selectors
 from kotapintar.flood import selectors as flood_selectors
 from kotapintar.masterplan import selectors as mp_selectors
 from kotapintar.masterplan.models import Worksheet, WorksheetStatus
+from kotapintar.opendata import selectors as opendata_selectors
 from kotapintar.wallet import selectors as wallet_selectors
 
 LIMIT = 5
@@ -204,6 +205,22 @@ def _bpbd(user: Actor) -> Section:
     )
 
 
+def _walidata(user: Actor) -> Section:
+    items = [
+        Item(e.dataset.title_id, reverse("opendata:dataset", args=[e.dataset.name]), _("not public"))
+        for e in opendata_selectors.catalogue(public_only=False)
+        if not e.state.public and not e.dataset.personal
+    ][:LIMIT]
+    return Section(
+        "walidata",
+        _("Datasets not yet public"),
+        items,
+        _("Every dataset is public."),
+        reverse("opendata:manage"),
+        _("Open data publication"),
+    )
+
+
 SECTIONS: list[tuple[str, Callable[[Actor], Section]]] = [
     (Role.OPD, _opd),
     (Role.MENTOR, _mentor),
@@ -213,6 +230,7 @@ SECTIONS: list[tuple[str, Callable[[Actor], Section]]] = [
     (Role.DINAS_PARIWISATA, _tourism),
     (Role.MERCHANT, _merchant),
     (Role.OPERATOR_BPBD, _bpbd),
+    (Role.WALIDATA, _walidata),
 ]
 
 

@@ -164,3 +164,22 @@ def documents_awaiting(user: Actor) -> list[Document]:
         if step is not None and step.actor_id == user.pk and doc.status == "in_progress":
             result.append(doc)
     return result
+
+
+def signed_per_month_by_opd() -> list[tuple[str, str, int]]:
+    """(month "YYYY-MM", OPD short name, documents fully signed that month): counts only, for open
+    data. A document counts in the month of its last signature, in Asia/Jakarta time."""
+    from collections import Counter
+    from zoneinfo import ZoneInfo
+
+    from django.db.models import Max
+
+    wib = ZoneInfo("Asia/Jakarta")
+    done = (
+        Document.objects.filter(status=DocumentStatus.SIGNED)
+        .annotate(last=Max("signatures__signed_at"))
+        .exclude(last=None)
+        .values_list("last", "opd__short_name")
+    )
+    counts = Counter((last.astimezone(wib).strftime("%Y-%m"), opd or "") for last, opd in done)
+    return [(month, opd, n) for (month, opd), n in sorted(counts.items())]

@@ -122,6 +122,17 @@ def dimension_list() -> list[Dimension]:
     )
 
 
+def dimension_names() -> list[tuple[str, str, str]]:
+    """(code, Indonesian name, English name) of the six smart-city dimensions: the city's taxonomy,
+    or the ministry's reference before a taxonomy is loaded."""
+    rows = [(d.code, d.name_id, d.name_en) for d in dimension_list()]
+    if rows:
+        return rows
+    from kotapintar.masterplan.reference import DIMENSIONS
+
+    return [(code, name_id, name_en) for code, name_id, name_en, _elements in DIMENSIONS]
+
+
 def element_get(*, code: str) -> Element:
     el = Element.objects.select_related("dimension").filter(code=code).first()
     if el is None:

@@ -311,3 +311,17 @@ def turnover_by_category(*, event_code: str | None = None) -> dict[str, int]:
 
 def cards_active_count() -> int:
     return Card.objects.filter(status=CardStatus.ACTIVE).count()
+
+
+def turnover_by_event_day() -> dict[tuple[str, date], int]:
+    """Turnover (payments minus refunds) per event and local (WIB) day: aggregates for open data."""
+    from django.db.models.functions import TruncDate
+
+    rows = (
+        Payment.objects.exclude(event_code="")
+        .annotate(day=TruncDate("created_at", tzinfo=WIB))
+        .values("event_code", "day")
+        .annotate(total=Sum(F("amount_idr") - F("refunded_idr")))
+        .order_by("event_code", "day")
+    )
+    return {(r["event_code"], r["day"]): int(r["total"] or 0) for r in rows}
