@@ -1,12 +1,12 @@
-"""Quick wins show live figures from the modules that deliver them; a database outage in one module
-hides that figure only."""
+"""Quick wins show the live metrics of the modules that deliver them (kotapintar.core.metrics); a
+database outage in one module hides that figure only; a programming error is not hidden."""
 
 from __future__ import annotations
 
 import pytest
 from django.db import DatabaseError
-from django.utils.translation import gettext
 
+from kotapintar.core import metrics
 from kotapintar.esign.models import DocumentStatus
 from kotapintar.masterplan import selectors
 from kotapintar.masterplan.selectors import EVERYTHING
@@ -15,48 +15,65 @@ from tests.masterplan.factories import DocumentFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_flood_quick_win_shows_live_figures(demo):
-    qw = {q["module_url"]: q for q in selectors.quick_wins(plan=demo, reader=EVERYTHING)}
-    labels = [f["label"] for f in qw["/banjir/"]["figures"]]
-    assert labels and all(isinstance(f["value"], int) for f in qw["/banjir/"]["figures"])
+def test_every_public_metric_appears_on_its_quick_win(demo):
+    shown = {
+        (q["module_url"], f["code"])
+        for q in selectors.quick_wins(plan=demo, reader=EVERYTHING)
+        for f in q["figures"]
+    }
+    expected = {
+        (url, m.code)
+        for url in ("/tte/", "/batik/", "/banjir/")
+        for m in metrics.metrics(module=url, public_only=True)
+        if metrics.read(m).value is not None
+    }
+    assert len(expected) >= 7
+    assert shown == expected
 
 
-def test_a_failing_module_selector_hides_its_figure_only(demo, monkeypatch):
+def test_a_private_metric_is_not_on_the_public_plan(demo):
+    codes = {f["code"] for q in selectors.quick_wins(plan=demo, reader=EVERYTHING) for f in q["figures"]}
+    assert "esign.backlog" not in codes
+
+
+def test_a_failing_module_hides_its_figure_only(demo, monkeypatch):
     from kotapintar.flood import selectors as flood_selectors
 
     def broken(**kwargs):
         raise DatabaseError("no such table")
 
     monkeypatch.setattr(flood_selectors, "alert_list", broken)
-    figures = selectors._live_figures("/banjir/")
-    assert all("alert" not in f["label"].lower() and "peringatan" not in f["label"].lower() for f in figures)
+    codes = {f["code"] for f in selectors._live_figures("/banjir/")}
+    assert "flood.active_alerts" not in codes and "flood.stations_reporting" in codes
     assert selectors.quick_wins(plan=demo, reader=EVERYTHING)  # the page still renders
 
 
-def test_every_live_figure_appears_on_its_quick_win(demo):
-    shown = {
-        (q["module_url"], f["label"])
-        for q in selectors.quick_wins(plan=demo, reader=EVERYTHING)
-        for f in q["figures"]
-    }
-    expected = {
-        (url, str(label))
-        for prefix, label, _fn in selectors.LIVE_FIGURES
-        for url in ("/tte/", "/batik/", "/banjir/")
-        if url.startswith(prefix)
-    }
-    assert len(expected) == 7
-    assert shown == expected
+def test_documents_signed_counts_the_signed_documents_of_the_month(demo):
+    from django.utils import timezone
 
+    from kotapintar.esign.models import DocumentRevision, SignatureRecord
 
-def test_documents_signed_counts_the_signed_documents_only(demo):
-    DocumentFactory.create_batch(2, status=DocumentStatus.SIGNED)
+    before = metrics.read(metrics.metric("esign.documents_signed")).value
+    docs = DocumentFactory.create_batch(2, status=DocumentStatus.SIGNED)
     DocumentFactory.create(status=DocumentStatus.IN_PROGRESS)
-    figures = {f["label"]: f["value"] for f in selectors._live_figures("/tte/")}
-    assert figures[gettext("Documents signed")] == 2
+    for doc in docs:
+        revision = DocumentRevision.objects.create(
+            document=doc, seq=1, pdf=b"%PDF-1.7", sha256="0" * 64, size=8, reason="signed"
+        )
+        SignatureRecord.objects.create(
+            document=doc,
+            revision=revision,
+            signer_name="Uji",
+            field_name="ttd",
+            backend="local",
+            legal_level="uji",
+            level="B-B",
+            signed_at=timezone.now(),
+        )
+    assert metrics.read(metrics.metric("esign.documents_signed")).value == before + 2
 
 
-def test_a_programming_error_in_a_module_selector_is_not_hidden(demo, monkeypatch):
+def test_a_programming_error_in_a_module_is_not_hidden(demo, monkeypatch):
     from kotapintar.flood import selectors as flood_selectors
 
     monkeypatch.delattr(flood_selectors, "alert_list")

@@ -9,8 +9,10 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from django.core import checks
+        from django.utils.module_loading import autodiscover_modules
 
         from kotapintar.core import net, siteurl
 
         checks.register(net.check_settings, checks.Tags.security)
         checks.register(siteurl.check_allowed_hosts, checks.Tags.security, "site_url", deploy=True)
+        autodiscover_modules("metrics")  # each app's live figures (kotapintar.core.metrics)

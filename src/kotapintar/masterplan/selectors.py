@@ -4,25 +4,20 @@ monitoring, readiness, evaluation, quick wins with live figures from the modules
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Final, TypeAlias, TypeVar
 
-from django.db import DatabaseError, transaction
 from django.db.models import Model, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
-from django.utils.functional import Promise
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from kotapintar.batik import selectors as batik_selectors
+from kotapintar.core import metrics
 from kotapintar.core.models import Role
 from kotapintar.core.permissions import has_role, is_signed_in, opd_scope, user_opd_id
 from kotapintar.core.types import Actor
-from kotapintar.esign import selectors as esign_selectors
-from kotapintar.flood import selectors as flood_selectors
 from kotapintar.masterplan import reference
 from kotapintar.masterplan.errors import (
     ElementNotFound,
@@ -56,7 +51,6 @@ from kotapintar.masterplan.models import (
     Worksheet,
     WorksheetStatus,
 )
-from kotapintar.wallet import selectors as wallet_selectors
 
 DONE_WORKSHEET = (WorksheetStatus.ACCEPTED, WorksheetStatus.ENDORSED)
 PUBLIC_WORKSHEET = DONE_WORKSHEET
@@ -679,56 +673,25 @@ def weight_set_list() -> QuerySet[WeightSet]:
 # --- Quick wins with live figures -----
 
 
-def _call(fn: Callable[[], int]) -> int | None:
-    """Run another module's selector; a database outage hides its figure (None) instead of the page.
-    The savepoint keeps an outer transaction usable on PostgreSQL after a database error. Anything
-    else (a renamed selector, a wrong argument) is a bug and propagates."""
-    try:
-        with transaction.atomic():
-            return fn()
-    except DatabaseError:
-        return None
-
-
-def _esign_certificates() -> int:
-    return esign_selectors.certificate_list(kind="official").count()
-
-
-def _wallet_turnover() -> int:
-    return sum(wallet_selectors.turnover_by_event().values())
-
-
-def _batik_visits() -> int:
-    return sum(sum(days.values()) for days in batik_selectors.visitors_by_event_day().values())
-
-
-def _flood_alerts() -> int:
-    return len(flood_selectors.alert_list(active_only=True))
-
-
-def _flood_stations() -> int:
-    return flood_selectors.station_list().count()
-
-
-LIVE_FIGURES: list[tuple[str, Promise, Callable[[], int]]] = [
-    ("/tte", gettext_lazy("Official certificates issued"), _esign_certificates),
-    ("/tte", gettext_lazy("Documents signed"), esign_selectors.signed_document_count),
-    ("/batik", gettext_lazy("Wallet turnover (Rp)"), _wallet_turnover),
-    ("/batik", gettext_lazy("Active cards"), wallet_selectors.cards_active_count),
-    ("/batik", gettext_lazy("Event visits checked in"), _batik_visits),
-    ("/banjir", gettext_lazy("Active flood alerts"), _flood_alerts),
-    ("/banjir", gettext_lazy("Monitoring stations"), _flood_stations),
-]
-
-
 def _live_figures(module_url: str) -> list[dict[str, Any]]:
-    """Figures from the module that delivers a quick win, through that module's public selectors."""
+    """The public metrics of the module that delivers a quick win (kotapintar.core.metrics), each with
+    the age of its data; a metric whose database does not answer is left out, not shown as zero."""
     figures: list[dict[str, Any]] = []
-    for prefix, name, fn in LIVE_FIGURES:
-        if module_url.startswith(prefix):
-            value = _call(fn)
-            if value is not None:
-                figures.append({"label": str(name), "value": value})
+    for m in metrics.metrics(module=module_url, public_only=True):
+        reading = metrics.read(m)
+        if reading.error or reading.value is None:
+            continue
+        value = int(reading.value) if float(reading.value).is_integer() else reading.value
+        figures.append(
+            {
+                "code": m.code,
+                "label": m.name(lang_en()),
+                "value": value,
+                "unit": m.unit,
+                "as_of": reading.as_of,
+                "stale": reading.stale,
+            }
+        )
     return figures
 
 
