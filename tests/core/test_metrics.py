@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.db import DatabaseError
@@ -15,8 +16,8 @@ from tests.flood.conftest import river  # noqa: F401 - a station with thresholds
 pytestmark = pytest.mark.django_db
 
 
-def _metric(**kwargs):
-    fields = {
+def _metric(**kwargs: Any) -> Metric:
+    fields: dict[str, Any] = {
         "code": "uji.angka",
         "module": "/uji/",
         "name_id": "Angka uji",

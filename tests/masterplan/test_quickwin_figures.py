@@ -53,7 +53,9 @@ def test_documents_signed_counts_the_signed_documents_of_the_month(demo):
 
     from kotapintar.esign.models import DocumentRevision, SignatureRecord
 
-    before = metrics.read(metrics.metric("esign.documents_signed")).value
+    signed = metrics.metric("esign.documents_signed")
+    assert signed is not None
+    before = metrics.read(signed).value or 0
     docs = DocumentFactory.create_batch(2, status=DocumentStatus.SIGNED)
     DocumentFactory.create(status=DocumentStatus.IN_PROGRESS)
     for doc in docs:
@@ -70,7 +72,7 @@ def test_documents_signed_counts_the_signed_documents_of_the_month(demo):
             level="B-B",
             signed_at=timezone.now(),
         )
-    assert metrics.read(metrics.metric("esign.documents_signed")).value == before + 2
+    assert metrics.read(signed).value == before + 2
 
 
 def test_a_programming_error_in_a_module_is_not_hidden(demo, monkeypatch):
