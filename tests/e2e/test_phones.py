@@ -29,7 +29,7 @@ MEASURE = """() => ({
   width: document.documentElement.scrollWidth,
   cut: Array.from(document.querySelectorAll("table.table"))
     .filter(t => !t.closest(".mp-scroll") && !t.hasAttribute("data-scroll") && t.getClientRects().length)
-    .filter(t => t.scrollWidth > t.clientWidth + 1)
+    .filter(t => t.scrollWidth > t.clientWidth + 1 || t.getBoundingClientRect().right > innerWidth + 1)
     .map(t => t.id || t.className),
 })"""
 

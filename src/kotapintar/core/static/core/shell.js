@@ -1,9 +1,10 @@
 /* The page shell on small screens (see app.css, "Phones"):
    - the header menu folds behind a real button with aria-expanded (the <details> in base.html is the
      fallback when this script does not run);
-   - a .table that does not fit its container (or has form controls in its cells) is shown as stacked cards, each cell labelled with its
-     column's header; tables that fit, wide matrices (.mp-scroll, [data-scroll]) and pages without
-     this script scroll inside their own box instead of widening the page. */
+   - on a phone a .table that does not fit its box (or has form fields in its cells) becomes stacked
+     cards, each cell labelled with its column's header; tables that fit stay tables; wide matrices
+     (.mp-scroll, [data-scroll]), and every table when this script does not run, scroll inside their
+     own box instead of widening the page. */
 (function () {
   "use strict";
   var PHONE = window.matchMedia("(max-width: 760px)");
@@ -92,9 +93,13 @@
     Array.prototype.forEach.call(tables, function (table) {
       if (!stackable(table)) { return; }
       table.classList.remove("stacked");
+      if (!PHONE.matches) { return; }
+      var box = table.parentElement;
+      var style = window.getComputedStyle(box);
+      var room = box.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
       // Form controls squeezed into a column are hard to use: such tables are stacked on a phone too.
-      var crowded = table.scrollWidth > table.clientWidth + 1 || table.querySelector("input:not([type=hidden]), select, textarea");
-      if (PHONE.matches && crowded) {
+      var crowded = table.offsetWidth > room + 1 || table.querySelector("input:not([type=hidden]), select, textarea");
+      if (crowded) {
         label(table);
         table.classList.add("stacked");
         watch(table);
@@ -108,6 +113,7 @@
     pending = window.requestAnimationFrame(function () { pending = null; fitTables(); });
   }
 
+  document.documentElement.classList.add("kp-js");
   setupMenu();
   fitTables();
   window.addEventListener("resize", refit);
