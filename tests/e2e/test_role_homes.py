@@ -1,17 +1,16 @@
 """Each demo role signs in through the real form and lands on its own work queue; the header shows
 every module; the public verification page is one click from the home page."""
 
-import io
 import os
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
+
+from tests.e2e.conftest import sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-DEMO_PASSWORD = "Demo-Pekalongan-2018"
 SIGNED_IN_NAV = ["masterplan", "tte", "batik", "dompet", "banjir"]
 # demo username -> the work queues its home page shows
 ROLE_QUEUES = {
@@ -27,20 +26,6 @@ ROLE_QUEUES = {
     "admin": ["opd", "mentor", "bappeda", "dewan", "signer", "tourism", "merchant", "bpbd", "walidata"],
 }
 SHOTS = Path(os.environ.get("KP_SCREENSHOT_DIR", "")) if os.environ.get("KP_SCREENSHOT_DIR") else None
-
-
-@pytest.fixture
-def demo(settings):
-    settings.DEMO_PASSWORD = DEMO_PASSWORD
-    call_command("seed_demo", stdout=io.StringIO())
-
-
-def sign_in(page, username):
-    page.goto("/masuk/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("#login-form button[type=submit]")
-    page.wait_for_load_state("networkidle")
 
 
 def fits(page) -> bool:

@@ -17,7 +17,10 @@
       borderColor: colours[i], borderDash: [6, 4], pointRadius: 0, borderWidth: 1.5, fill: false });
   });
   new window.Chart(canvas, { type: "line", data: { labels: labels, datasets: datasets },
-    options: { animation: false, responsive: true, interaction: { mode: "index", intersect: false },
-      scales: { x: { ticks: { maxTicksLimit: 12 } } } } });
+    // The canvas fills its .chart-box (a fixed height, so the chart stays readable on a phone) and
+    // shows fewer time labels where the screen is narrow.
+    options: { animation: false, responsive: true, maintainAspectRatio: false, interaction: { mode: "index", intersect: false },
+      plugins: { legend: { labels: { boxWidth: 24 } } },
+      scales: { x: { ticks: { maxTicksLimit: canvas.parentNode.clientWidth < 500 ? 4 : 12, maxRotation: 0 } } } } });
   canvas.dataset.points = String(series.points.length);
 })();
