@@ -173,7 +173,12 @@ STAGE_TEMPLATE: dict[str, Any] = {
                     "name_en": "Programmes and activities per dimension",
                     "weight": 8,
                 },
-                {"code": "T3-QUICKWIN", "name_id": "Hasil cepat (quick win)", "name_en": "Quick wins", "weight": 6},
+                {
+                    "code": "T3-QUICKWIN",
+                    "name_id": "Hasil cepat (quick win)",
+                    "name_en": "Quick wins",
+                    "weight": 6,
+                },
                 {"code": "T3-ROADMAP", "name_id": "Roadmap", "name_en": "Roadmap", "weight": 6},
             ],
         },
