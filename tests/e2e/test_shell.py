@@ -29,7 +29,7 @@ def test_wrong_password_shows_an_indonesian_error(page, make_user):
     page.fill("#id_username", user.username)
     page.fill("#id_password", "salah-sekali")
     page.click("#login-form button[type=submit]")
-    expect(page.locator(".errors")).to_contain_text("benar")
+    expect(page.locator(".errors")).to_contain_text("Nama pengguna atau kata sandi salah")
 
 
 def test_language_switch_to_english_and_back(page, city):

@@ -12,7 +12,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_live_map_shows_kelurahan_states_and_stations(page, river):
-    services.readings_ingest(readings=[reading("loji-1", 170, timezone.now())], source="http")
+    services.readings_ingest(readings=[reading("loji-1", 172.5, timezone.now())], source="http")
     page.goto("/banjir/")
     expect(page.locator("#flood-map path.kelurahan")).to_have_count(27)
     expect(page.locator("#flood-map path.kelurahan.state-1")).to_have_count(1)  # Podosugih: take care
@@ -20,8 +20,35 @@ def test_live_map_shows_kelurahan_states_and_stations(page, river):
     expect(page.locator("#flood-map-status")).to_contain_text("27 kelurahan")
     expect(page.locator("#active-alerts")).to_contain_text("Siaga II")
     page.locator('#flood-map [data-station="loji-1"]').click()
-    expect(page.locator(".leaflet-popup-content")).to_contain_text("170.0 cm")
+    expect(page.locator(".leaflet-popup-content")).to_contain_text("172,5 cm")  # the Indonesian decimal comma
     assert not page.console_errors
+
+
+def test_the_station_chart_legend_is_the_parameter_label_in_the_page_language(page, river):
+    services.readings_ingest(readings=[reading("loji-1", 120.25, timezone.now())], source="http")
+    page.goto("/banjir/stasiun/loji-1/")
+    expect(page.locator("#station-chart")).to_have_attribute("data-points", "1")
+    legends = page.evaluate(
+        "() => Chart.getChart(document.getElementById('station-chart')).data.datasets.map(d => d.label)"
+    )
+    assert legends[0] == "Tinggi muka air (cm)"
+    page.click("button[data-lang=en]")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    legends = page.evaluate(
+        "() => Chart.getChart(document.getElementById('station-chart')).data.datasets.map(d => d.label)"
+    )
+    assert legends[0] == "Water level (cm)"
+
+
+def test_numbers_follow_the_page_language(page, city):
+    page.goto("/")
+    shown = (
+        "() => [KotaPintar.number(58.34, 1), KotaPintar.rupiah(1250000), KotaPintar.rupiahShort(7411000000)]"
+    )
+    assert page.evaluate(shown) == ["58,3", "Rp1.250.000", "Rp7,4 miliar"]
+    page.click("button[data-lang=en]")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    assert page.evaluate(shown) == ["58.3", "Rp1,250,000", "Rp7.4 billion"]
 
 
 def test_a_citizen_reports_a_flood_from_the_map(page, city):

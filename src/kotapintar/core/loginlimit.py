@@ -39,6 +39,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy
 
 from kotapintar.core import ratelimit
 from kotapintar.core.clientip import client_ip, client_key
@@ -212,12 +213,20 @@ class _LockMessageMixin:
             raise ValidationError(str(locked.message), code=locked.code) from None
 
 
+# Django's own wording puts "%(username)s" (the field's name, "nama pengguna") after "nama pengguna" in
+# its Indonesian catalogue: "Masukkan nama pengguna nama pengguna dan sandi…". Ours names the fields once.
+_INVALID_LOGIN = gettext_lazy("Wrong username or password. Both are case-sensitive.")
+_INVALID_STAFF_LOGIN = gettext_lazy(
+    "Wrong username or password, or the account may not use the administration. Both are case-sensitive."
+)
+
+
 class LoginForm(_LockMessageMixin, AuthenticationForm):
-    pass
+    error_messages = {**AuthenticationForm.error_messages, "invalid_login": _INVALID_LOGIN}
 
 
 class AdminLoginForm(_LockMessageMixin, AdminAuthenticationForm):
-    pass
+    error_messages = {**AdminAuthenticationForm.error_messages, "invalid_login": _INVALID_STAFF_LOGIN}
 
 
 class LoginLimitMiddleware:

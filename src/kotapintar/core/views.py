@@ -18,6 +18,8 @@ from django.views.decorators.http import require_GET, require_POST
 from kotapintar.core import myhome, selectors, services
 from kotapintar.core.errors import DomainError
 from kotapintar.core.loginlimit import LoginForm
+from kotapintar.core.models import Role
+from kotapintar.core.permissions import user_roles
 from kotapintar.middleware import raw_body
 
 log = logging.getLogger(__name__)
@@ -61,6 +63,7 @@ def account(request: HttpRequest) -> HttpResponse:
             "tokens": selectors.api_token_list(user=request.user),
             "new_token": new_token,
             "notifications": selectors.notification_list(user=request.user, limit=20),
+            "role_names": [str(Role(r).label) for r in sorted(user_roles(request.user)) if r in Role.values],
         },
     )
 

@@ -158,7 +158,7 @@ def alert_out(a: Alert) -> dict[str, Any]:
         "time": a.phenomenon_time,
         "created_at": a.created_at,
         "expires_at": a.expires_at,
-        "message": a.message,
+        "message": a.text,
         "active": a.superseded_at is None and a.level > 0,
         "acknowledged_at": a.acknowledged_at,
         "acknowledged_by": a.acknowledged_by.get_username() if a.acknowledged_by else None,
@@ -529,7 +529,7 @@ def rob_forecast(request: HttpRequest) -> list[dict[str, Any]]:
             "peak_at": f.peak_at,
             "peak_cm": f.peak_cm,
             "kelurahan": [str(k) for k in f.kelurahan_names],
-            "message": f.message,
+            "message": f.text,
         }
         for f in selectors.rob_forecast_list()
     ]

@@ -6,8 +6,9 @@ import hashlib
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from shapely.geometry import shape
 
 from kotapintar.core import siteurl
@@ -19,6 +20,12 @@ from kotapintar.lib import cap
 SEVERITY = {0: "Minor", 1: "Moderate", 2: "Severe", 3: "Extreme"}
 EVENTS = {AlertKind.LEVEL: "Banjir", AlertKind.RAIN: "Hujan lebat", AlertKind.ROB: "Rob"}
 RESPONSE = {0: ("AllClear",), 1: ("Monitor",), 2: ("Prepare",), 3: ("Evacuate",)}
+
+
+def language() -> str:
+    """The language of the city's alerts (LANGUAGE_CODE) as CAP writes it (RFC 3066: id-ID)."""
+    code = settings.LANGUAGE_CODE
+    return {"id": "id-ID", "en": "en-US"}.get(code, code)
 
 
 def sender() -> str:
@@ -64,7 +71,8 @@ def alert_info(alert: Alert) -> cap.Info:
         expires=timezone.localtime(alert.expires_at),
         sender_name="BPBD Kota Pekalongan (Kota Pintar)",
         headline=f"{alert.level_name}: {station.name}",
-        description=alert.message,
+        description=alert.text,
+        language=language(),
         web=web,
         parameters=params,
         event_codes=[("kotapintar", f"flood.{alert.kind}")],
@@ -85,7 +93,8 @@ def rob_info(fc: RobForecast) -> cap.Info:
         expires=timezone.localtime(fc.ends_at),
         sender_name="BPBD Kota Pekalongan (Kota Pintar)",
         headline=f"Rob {fc.level_name}: {', '.join(fc.kelurahan_names[:3])}",
-        description=fc.message,
+        description=fc.text,
+        language=language(),
         web=siteurl.absolute_url(reverse("flood:index")),
         parameters=[("peak_cm", f"{fc.peak_cm:g}"), ("station", fc.station.code)],
         event_codes=[("kotapintar", "flood.rob_forecast")],
@@ -94,6 +103,12 @@ def rob_info(fc: RobForecast) -> cap.Info:
 
 
 def alert_document(alert: Alert) -> bytes:
+    """The CAP message of one alert, written in the city's language whoever asks."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _alert_document(alert)
+
+
+def _alert_document(alert: Alert) -> bytes:
     msg_type = "Alert" if alert.reissue_of_id is None and alert.level > alert.previous_level else "Update"
     return cap.to_xml(
         cap.Alert(
@@ -107,7 +122,13 @@ def alert_document(alert: Alert) -> bytes:
 
 
 def feed_document(*, now: datetime | None = None) -> bytes:
-    """One CAP message whose `<info>` blocks are the active public alerts and the coming rob windows."""
+    """One CAP message whose `<info>` blocks are the active public alerts and the coming rob windows,
+    written in the city's language whoever asks."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _feed_document(now=now)
+
+
+def _feed_document(*, now: datetime | None = None) -> bytes:
     now = now or timezone.now()
     # Silent sensors are internal; rob alarms appear as the forecast windows they come from.
     alerts = [a for a in selectors.alerts_for_cap(now=now) if a.kind not in (AlertKind.SILENT, AlertKind.ROB)]

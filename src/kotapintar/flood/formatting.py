@@ -1,14 +1,30 @@
-"""The texts of flood alerts and rob warnings (translated; no database writes)."""
+"""The texts of flood alerts and rob warnings (translated; no database writes).
+
+An alert keeps the facts it was raised on (station, kind, parameter, levels, value, the rain sums and
+the rob window in `detail`); its text is written from them when it is read, in the reader's language
+and with the reader's number format (`alert_text`, `forecast_text`). `Alert.message` keeps the text
+as it was sent at the time (deliveries, audit)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
 
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext
 
-from kotapintar.flood.models import PARAMETER_SPECS, AlertKind, Parameter, Station
+from kotapintar.flood.models import PARAMETER_SPECS, Alert, AlertKind, Parameter, RobForecast, Station
+
+
+def number(value: float, decimals: int = 1) -> str:
+    """A measured figure in the active language's format: 0,39 in Indonesian, 0.39 in English;
+    trailing zeros dropped (22,2 rather than 22,20)."""
+    text = formats.number_format(
+        round(float(value), decimals), decimal_pos=decimals, use_l10n=True, force_grouping=True
+    )
+    sep = formats.get_format("DECIMAL_SEPARATOR")
+    return text.rstrip("0").rstrip(sep) if sep in text else text
 
 
 def _parameter_label(parameter: str) -> str:
@@ -36,11 +52,11 @@ def alert_message(
             }
         return gettext("Sensor back: %(station)s sends data again.") % {"station": where}
     unit = PARAMETER_SPECS.get(parameter, ("",))[0]
-    shown = f"{value:.0f} {unit}" if value is not None else ""
+    shown = f"{number(value, 0)} {unit}" if value is not None else ""
     if kind == AlertKind.RAIN and sums:
         shown = gettext("%(h1)s mm in 1 h, %(h24)s mm in 24 h") % {
-            "h1": sums.get("1", 0),
-            "h24": sums.get("24", 0),
+            "h1": number(sums.get("1", 0), 2),
+            "h24": number(sums.get("24", 0), 2),
         }
     text = (
         gettext("%(level)s at %(station)s: %(what)s %(value)s.")
@@ -72,7 +88,35 @@ def rob_message(level_name: str, start: datetime, end: datetime, kelurahan: Sequ
     return gettext("rob %(level)s expected %(day)s %(start)s–%(end)s in %(where)s") % {
         "level": level_name,
         "day": days[local_start.weekday()],
-        "start": local_start.strftime("%H.%M"),
-        "end": local_end.strftime("%H.%M"),
+        "start": formats.time_format(local_start, "TIME_FORMAT"),
+        "end": formats.time_format(local_end, "TIME_FORMAT"),
         "where": where or "-",
     }
+
+
+def alert_text(alert: Alert) -> str:
+    """The alert's text in the active language, written from the facts it was raised on."""
+    detail = alert.detail or {}
+    if alert.kind == AlertKind.ROB:
+        starts, ends = (
+            parse_datetime(detail.get("starts_at") or ""),
+            parse_datetime(detail.get("ends_at") or ""),
+        )
+        if starts is None or ends is None or "kelurahan" not in detail:
+            return str(detail.get("message") or alert.message)  # raised before the window was kept
+        return rob_message(alert.level_name, starts, ends, detail["kelurahan"])
+    return alert_message(
+        station=alert.station,
+        kind=alert.kind,
+        parameter=alert.parameter,
+        level=alert.level,
+        previous=alert.previous_level,
+        level_name=alert.level_name,
+        value=alert.value,
+        sums=detail.get("sums_mm"),
+    )
+
+
+def forecast_text(fc: RobForecast) -> str:
+    """A rob window's warning in the active language."""
+    return rob_message(fc.level_name, fc.starts_at, fc.ends_at, fc.kelurahan_names)

@@ -296,6 +296,13 @@ class Alert(models.Model):
     def is_escalation(self) -> bool:
         return self.level > self.previous_level
 
+    @property
+    def text(self) -> str:
+        """The alert in the reader's language and number format (`message` is the text as sent)."""
+        from kotapintar.flood.formatting import alert_text  # formatting imports the models
+
+        return alert_text(self)
+
 
 class ChannelKind(models.TextChoices):
     WEBHOOK = "webhook", _("Webhook")
@@ -376,6 +383,13 @@ class RobForecast(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+    @property
+    def text(self) -> str:
+        """The warning in the reader's language (`message` is the text written when computed)."""
+        from kotapintar.flood.formatting import forecast_text  # formatting imports the models
+
+        return forecast_text(self)
 
 
 class ReportStatus(models.TextChoices):

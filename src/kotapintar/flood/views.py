@@ -108,6 +108,7 @@ def station(request: HttpRequest, code: str) -> HttpResponse:
     for ds in selectors.datastream_list(station=st):
         obs = selectors.observation_list(station=st, parameter=ds.parameter, since=since)
         series[ds.parameter] = {
+            "label": f"{ds.get_parameter_display()} ({ds.unit})",
             "unit": ds.unit,
             "points": [[timezone.localtime(o.phenomenon_time).isoformat(), o.value] for o in obs],
         }

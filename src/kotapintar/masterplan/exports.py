@@ -8,7 +8,7 @@ import io
 from typing import Any
 
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -25,8 +25,8 @@ HORIZON_LABELS = dict(Horizon.choices)
 
 
 def juta(value: int) -> str:
-    """Rupiah in millions (juta), Indonesian thousands separator: 13.235."""
-    return f"{round(value / 1_000_000):,}".replace(",", ".")
+    """Rupiah in millions (juta) in the active language's format: 13.235 (English 13,235)."""
+    return formats.number_format(round(value / 1_000_000), use_l10n=True, force_grouping=True)
 
 
 def document_data(*, plan: Plan, reader: Reader) -> dict[str, Any]:
@@ -207,7 +207,7 @@ def plan_docx(*, plan: Plan, reader: Reader, data: dict[str, Any] | None = None)
         cells = t.add_row().cells
         cells[0].text = item.label
         cells[1].text = item.group
-        cells[2].text = f"{item.points:.2f}"
+        cells[2].text = formats.number_format(item.points, decimal_pos=2, use_l10n=True)
         cells[3].text = ("✔ " if item.done else "✘ ") + item.status
 
     doc.add_heading(_("Readiness analysis"), level=1)

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
+
 # code, name (id), name (en), elements [(code, id, en)]
 DIMENSIONS: list[tuple[str, str, str, list[tuple[str, str, str]]]] = [
     (
@@ -170,7 +173,12 @@ STAGE_TEMPLATE: dict[str, Any] = {
                     "name_en": "Programmes and activities per dimension",
                     "weight": 8,
                 },
-                {"code": "T3-QUICKWIN", "name_id": "Quick win", "name_en": "Quick wins", "weight": 6},
+                {
+                    "code": "T3-QUICKWIN",
+                    "name_id": "Hasil cepat (quick win)",
+                    "name_en": "Quick wins",
+                    "weight": 6,
+                },
                 {"code": "T3-ROADMAP", "name_id": "Roadmap", "name_en": "Roadmap", "weight": 6},
             ],
         },
@@ -224,6 +232,18 @@ READINESS_ASPECTS: list[tuple[str, str, str, str, str]] = [
 ]
 
 EVALUATION_CATEGORIES: list[str] = ["baseline", "output", "outcome", "impact", "quick_win"]
+#: How each category and aggregation rule reads on the pages (in the reader's language).
+EVALUATION_CATEGORY_LABELS: dict[str, Promise] = {
+    "baseline": gettext_lazy("Baseline"),
+    "output": gettext_lazy("Output"),
+    "outcome": gettext_lazy("Outcome"),
+    "impact": gettext_lazy("Impact"),
+    "quick_win": gettext_lazy("Quick win"),
+}
+AGGREGATION_LABELS: dict[str, Promise] = {
+    "weighted": gettext_lazy("Weighted sum"),
+    "mean": gettext_lazy("Mean"),
+}
 
 WEIGHT_SETS: list[dict[str, Any]] = [
     {
@@ -242,6 +262,6 @@ WEIGHT_SETS: list[dict[str, Any]] = [
         "weights": {"baseline": 10, "output": 20, "outcome": 30, "impact": 20, "quick_win": 20},
         "aggregation": "weighted",
         "source": "https://jambiekspres.disway.id/amp/654588/",
-        "note": "Baseline, Output, Outcome inferred so that the set totals 100%",
+        "note": "Bobot baseline, output dan outcome disimpulkan agar jumlahnya 100%",
     },
 ]

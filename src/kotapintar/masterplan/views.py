@@ -575,7 +575,11 @@ def budget(request: HttpRequest) -> HttpResponseBase:
         "dimensions": [dims.get(k, k) for k in data["per_dimension"]],
         "per_dimension": list(data["per_dimension"].values()),
     }
-    return render(request, "masterplan/budget.html", {"plan": plan, **data, "chart": chart, "tab": "budget"})
+    return render(
+        request,
+        "masterplan/budget.html",
+        {"plan": plan, **data, "source_names": chart["sources"], "chart": chart, "tab": "budget"},
+    )
 
 
 @login_required
@@ -651,9 +655,14 @@ def evaluation(request: HttpRequest) -> HttpResponseBase:
             "plan": plan,
             "rows": [{**r, "scores": [r["evaluation"].scores.get(c) for c in cats]} for r in rows],
             "weight_sets": [
-                {"ws": w, "weights": [w.weights.get(c, 0) for c in cats]} for w in selectors.weight_set_list()
+                {
+                    "ws": w,
+                    "weights": [w.weights.get(c, 0) for c in cats],
+                    "rule": str(reference.AGGREGATION_LABELS.get(w.aggregation, w.aggregation)),
+                }
+                for w in selectors.weight_set_list()
             ],
-            "categories": [(c, c.replace("_", " ").title()) for c in cats],
+            "categories": [(c, str(reference.EVALUATION_CATEGORY_LABELS[c])) for c in cats],
             "can_edit": has_role(request.user, Role.BAPPEDA),
             "tab": "evaluation",
         },

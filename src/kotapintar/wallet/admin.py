@@ -35,7 +35,7 @@ class ReadOnlyAdmin(admin.ModelAdmin[Any]):
 
 @admin.register(Account)
 class AccountAdmin(ReadOnlyAdmin):
-    list_display = ("code", "kind", "balance_idr", "no_negative")
+    list_display = ("code", "display_name", "kind", "balance_idr", "no_negative")
     list_filter = ("kind",)
     search_fields = ("code", "name")
 

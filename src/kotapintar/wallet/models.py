@@ -14,8 +14,10 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.contrib import admin
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -46,6 +48,16 @@ class Account(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    @admin.display(description=_("name"))
+    def display_name(self) -> str:
+        """The account's name in the reader's language: the stored `name` of a system account is the
+        English one written when it was opened ("Booth cash (pariwisata)")."""
+        if self.kind == AccountKind.CASH:
+            return gettext("Booth cash (%(operator)s)") % {"operator": self.code.removeprefix("cash:")}
+        if self.kind in (AccountKind.CARD, AccountKind.MERCHANT):
+            return self.name or self.code
+        return str(self.get_kind_display())
 
 
 class TransferKind(models.TextChoices):

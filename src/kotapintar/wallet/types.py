@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import UUID
 
+from kotapintar.wallet.models import PaymentStatus
+
 
 @dataclass(frozen=True)
 class PaymentResult:
@@ -21,6 +23,11 @@ class PaymentResult:
     refund_id: UUID | None = None
     reference: str = ""
     merchant_name: str = ""
+
+    @property
+    def status_label(self) -> str:
+        """The status as a person reads it, in the active language ("Dikembalikan", not "refunded")."""
+        return str(PaymentStatus(self.status).label) if self.status in PaymentStatus.values else self.status
 
 
 @dataclass(frozen=True)

@@ -128,6 +128,7 @@ def _rob_alarm(station: Station, windows: list[RobForecast], start: datetime, no
             "message": top.message,
             "starts_at": top.starts_at.isoformat(),
             "ends_at": top.ends_at.isoformat(),
+            "kelurahan": top.kelurahan_names,
         }
         if top is not None
         else {},

@@ -15,6 +15,7 @@ from uuid import UUID
 
 from django.db import connection
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from kotapintar.core.errors import DomainError, ValidationFailed
 from kotapintar.core.permissions import is_signed_in
@@ -55,7 +56,11 @@ def system_account(kind: str, code: str = "", name: str = "") -> Account:
 def cash_account(actor: Actor) -> Account:
     """The cash drawer of the booth operator `actor`."""
     label = actor.get_username() if is_signed_in(actor) else "system"
-    return system_account(AccountKind.CASH, code=f"cash:{label}"[:64], name=f"Booth cash ({label})")
+    return system_account(
+        AccountKind.CASH,
+        code=f"cash:{label}"[:64],
+        name=gettext_noop("Booth cash (%(operator)s)") % {"operator": label},
+    )
 
 
 @dataclass

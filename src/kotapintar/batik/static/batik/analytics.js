@@ -4,7 +4,7 @@
   var dataEl = document.getElementById("chart-data");
   if (!dataEl || !window.Chart) { return; }
   var data = JSON.parse(dataEl.textContent);
-  var rupiah = window.KotaPintar.rupiahShort;  // core/rupiah.js
+  var rupiah = window.KotaPintar.rupiahShort;  // core/numbers.js
   var colours = ["#0b6e4f", "#f79009", "#7a2e0e", "#2e90fa", "#9e77ed", "#f04438"];
   var days = document.getElementById("chart-days");
   if (days) {

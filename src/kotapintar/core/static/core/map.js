@@ -28,7 +28,7 @@
           var p = f.properties;
           lyr.bindTooltip(p.name + " (" + p.kecamatan + ")");
           lyr.bindPopup("<strong>" + p.name + "</strong><br>" + p.kecamatan + "<br>" +
-            el.dataset.labelPopulation + ": " + p.population.toLocaleString() + "<br>" +
+            el.dataset.labelPopulation + ": " + window.KotaPintar.number(p.population) + "<br>" +
             el.dataset.labelArea + ": " + p.area_ha + " ha");
         }
       }).addTo(map);

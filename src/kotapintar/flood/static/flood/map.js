@@ -5,6 +5,7 @@
   var el = document.getElementById("flood-map");
   if (!el || !window.L) { return; }
   var d = el.dataset;
+  var N = window.KotaPintar.number;  // core/numbers.js: 58,3 in Indonesian
   var status = document.getElementById("flood-map-status");
   var map = L.map(el, { zoomSnap: 0.25 });
   if (d.tileUrl) { L.tileLayer(d.tileUrl, { attribution: d.tileAttribution || "", maxZoom: 19 }).addTo(map); }
@@ -44,16 +45,16 @@
       onEachFeature: function (f, l) {
         var p = f.properties;
         l.bindPopup("<strong>" + esc(p.name) + "</strong><br>" + d.lState + ": " + esc(p.state_label) +
-          "<br>" + d.lReports + ": " + p.reports + (p.max_depth_cm !== null ? " (" + p.max_depth_cm + " cm)" : "") +
-          "<br>" + d.lPopulation + ": " + Number(p.population).toLocaleString("id-ID") +
+          "<br>" + d.lReports + ": " + p.reports + (p.max_depth_cm !== null ? " (" + N(p.max_depth_cm, 1) + " cm)" : "") +
+          "<br>" + d.lPopulation + ": " + N(p.population) +
           (p.stations_alert.length ? "<br>" + esc(p.stations_alert.join(", ")) : ""));
       } }).addTo(kelLayer);
     if (!fitted) { map.fitBounds(kel.getBounds(), { padding: [10, 10] }); fitted = true; }
     data.stations.forEach(function (s) {
       var cls = "station-marker " + (s.silent ? "silent" : "lvl-" + s.level) + (s.kind === "pump_house" ? " pump" : "");
       var icon = L.divIcon({ className: "", html: '<div class="' + cls + '" data-station="' + esc(s.code) + '"></div>', iconSize: [16, 16] });
-      var value = s.silent || s.value === null ? d.lNodata : s.value.toFixed(1) + " " + esc(s.unit) + " " + trend(s.trend);
-      var extra = s.kind === "pump_house" ? "<br>" + d.lPump + ": " + esc(s.pump_state || "–") + " · " + s.capacity_lps + " L/s" : "";
+      var value = s.silent || s.value === null ? d.lNodata : N(s.value, 1) + " " + esc(s.unit) + " " + trend(s.trend);
+      var extra = s.kind === "pump_house" ? "<br>" + d.lPump + ": " + esc(s.pump_state || "–") + " · " + N(s.capacity_lps, 1) + " L/s" : "";
       L.marker([s.lat, s.lon], { icon: icon, title: s.name }).bindPopup(
         '<strong><a href="' + esc(s.url) + '">' + esc(s.name) + "</a></strong><br>" + value +
         (s.time ? " (" + esc(s.time) + ")" : "") + "<br>" + esc(s.silent ? d.lNodata : s.level_name) + extra).addTo(stationLayer);
@@ -61,11 +62,11 @@
     data.shelters.forEach(function (s) {
       var icon = L.divIcon({ className: "", html: '<div class="shelter-marker">⌂</div>', iconSize: [18, 16] });
       L.marker([s.lat, s.lon], { icon: icon, title: s.name }).bindPopup("<strong>" + esc(s.name) + "</strong><br>" +
-        d.lOccupancy + ": " + s.occupancy + " / " + s.capacity + " (" + esc(s.status) + ")").addTo(shelterLayer);
+        d.lOccupancy + ": " + N(s.occupancy) + " / " + N(s.capacity) + " (" + esc(s.status) + ")").addTo(shelterLayer);
     });
     data.reports.forEach(function (r) {
       L.circleMarker([r.lat, r.lon], { radius: 6, color: "#5f3dc4", fillColor: r.status === "verified" ? "#7048e8" : "#b197fc",
-        fillOpacity: 0.9, className: "citizen-report" }).bindPopup(d.lDepth + ": " + r.depth_cm + " cm<br>" + esc(r.text) +
+        fillOpacity: 0.9, className: "citizen-report" }).bindPopup(d.lDepth + ": " + N(r.depth_cm, 1) + " cm<br>" + esc(r.text) +
         "<br><span class=small>" + esc(r.time) + "</span>").addTo(reportLayer);
     });
     el.dataset.kelurahan = String(data.kelurahan.features.length);

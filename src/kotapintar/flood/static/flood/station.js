@@ -8,12 +8,13 @@
   var series = data.series[data.parameter];
   var status = document.getElementById("chart-status");
   if (!series || !series.points.length) { if (status) { status.textContent = "–"; } return; }
-  var labels = series.points.map(function (p) { return p[0].slice(5, 16).replace("T", " "); });
+  var K = window.KotaPintar;  // core/numbers.js: numbers and times in the page language
+  var labels = series.points.map(function (p) { return K.wallClock(p[0]); });
   var colours = ["#fab005", "#fd7e14", "#c92a2a"];
-  var datasets = [{ label: data.parameter + " (" + series.unit + ")", data: series.points.map(function (p) { return p[1]; }),
+  var datasets = [{ label: series.label, data: series.points.map(function (p) { return p[1]; }),
     borderColor: "#1c7ed6", backgroundColor: "rgba(28,126,214,0.1)", pointRadius: 0, borderWidth: 2, fill: true, tension: 0.2 }];
   data.thresholds.forEach(function (t, i) {
-    datasets.push({ label: t.label + " " + t.value, data: labels.map(function () { return t.value; }),
+    datasets.push({ label: t.label + " " + K.number(t.value, 1), data: labels.map(function () { return t.value; }),
       borderColor: colours[i], borderDash: [6, 4], pointRadius: 0, borderWidth: 1.5, fill: false });
   });
   new window.Chart(canvas, { type: "line", data: { labels: labels, datasets: datasets },

@@ -6,7 +6,7 @@
     var el = document.getElementById(id);
     return el ? JSON.parse(el.textContent) : null;
   }
-  var rupiah = window.KotaPintar.rupiahShort;  // core/rupiah.js
+  var rupiah = window.KotaPintar.rupiahShort;  // core/numbers.js
   function draw() {
     if (typeof Chart === "undefined") return;
     var radar = data("radar-data");

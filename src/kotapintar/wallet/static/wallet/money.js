@@ -71,7 +71,7 @@
     }
   }
 
-  function rupiah(n) { return "Rp" + Math.trunc(Number(n) || 0).toLocaleString("id-ID"); }
+  var rupiah = window.KotaPintar.rupiah;  // core/numbers.js: in the page language
 
   function message(data) { return (data && (data.message || data.code)) || S.failed || "Error"; }
 

@@ -69,7 +69,7 @@
     const tr = document.createElement("tr");
     tr.dataset.payment = p.payment_id;
     const t = new Date(p.created_at);
-    tr.innerHTML = "<td>" + t.toLocaleTimeString("id-ID", { hour: "2-digit", minute: "2-digit" }) + "</td><td>…" +
+    tr.innerHTML = "<td>" + window.KotaPintar.time(t) + "</td><td>…" +
       W.esc(p.card_number.slice(-4)) + '</td><td class="num">' + W.rupiah(p.amount_idr) +
       '</td><td><button type="button" class="link refund">' + W.esc(document.querySelector(".refund") ? document.querySelector(".refund").textContent : "Refund") + "</button></td>";
     tbody.prepend(tr);
