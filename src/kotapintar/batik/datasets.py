@@ -106,7 +106,7 @@ register(
                 columns=(
                     Column("kode", "string", "Kode acara", "Event code"),
                     Column("nama", "string", "Nama acara", "Event name"),
-                    Column("nama_en", "string", "Nama (Inggris)", "Name (English)"),
+                    Column("nama_en", "string", "Nama (Inggris)", "Name (English)", lang="en"),
                     Column("mulai", "datetime", "Mulai", "Starts"),
                     Column("selesai", "datetime", "Selesai", "Ends"),
                     Column("berkelanjutan", "boolean", "Berkelanjutan", "Ongoing"),

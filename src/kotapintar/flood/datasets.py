@@ -11,7 +11,16 @@ from zoneinfo import ZoneInfo
 from django.db.models import Avg, Count, Max, Min
 from django.db.models.functions import TruncDate
 
-from kotapintar.flood.models import CitizenReport, Observation, ReportStatus, Shelter, Station
+from kotapintar.flood.models import (
+    CitizenReport,
+    Observation,
+    Parameter,
+    ReportStatus,
+    Shelter,
+    Station,
+    StationKind,
+    StationStatus,
+)
 from kotapintar.opendata.registry import (
     LAT,
     LON,
@@ -113,7 +122,7 @@ register(
         ),
         opd="bpbd",
         dimensions=("ENV", "LIV"),
-        tags=("banjir", "rob", "sensor", "kebencanaan", "posko"),
+        tags=("banjir", "banjir rob", "sensor", "kebencanaan", "posko"),
         frequency="continuous",
         statistics=Statistics(
             kegiatan="Pemantauan dan peringatan dini banjir dan rob",
@@ -129,8 +138,8 @@ register(
                 columns=(
                     Column("kode", "string", "Kode stasiun", "Station code"),
                     Column("nama", "string", "Nama", "Name"),
-                    Column("jenis", "string", "Jenis", "Kind"),
-                    Column("status", "string", "Status", "Status"),
+                    Column("jenis", "string", "Jenis", "Kind", labels=StationKind),
+                    Column("status", "string", "Status", "Status", labels=StationStatus),
                     Column("sungai", "string", "Sungai atau badan air", "River or water body"),
                     Column(
                         "kode_kelurahan",
@@ -150,7 +159,7 @@ register(
                 title_en="Daily summary of sensor readings",
                 columns=(
                     Column("stasiun", "string", "Kode stasiun", "Station code"),
-                    Column("parameter", "string", "Parameter", "Parameter"),
+                    Column("parameter", "string", "Parameter", "Parameter", labels=Parameter),
                     Column("satuan", "string", "Satuan", "Unit"),
                     Column("tanggal", "date", "Tanggal (WIB)", "Date (WIB)"),
                     Column("jumlah_bacaan", "integer", "Jumlah bacaan", "Readings"),
@@ -176,7 +185,7 @@ register(
                     ),
                     Column("kapasitas", "integer", "Kapasitas (orang)", "Capacity (people)"),
                     Column("terisi", "integer", "Terisi (orang)", "Occupancy (people)"),
-                    Column("status", "string", "Status", "Status"),
+                    Column("status", "string", "Status", "Status", labels=Shelter.Status),
                     LAT,
                     LON,
                 ),

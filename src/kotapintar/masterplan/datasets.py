@@ -10,7 +10,14 @@ from datetime import date
 from django.db.models import Min, Sum
 
 from kotapintar.masterplan import selectors
-from kotapintar.masterplan.models import BudgetLine, IndicatorTarget, Programme
+from kotapintar.masterplan.models import (
+    BudgetLine,
+    FundingSource,
+    Horizon,
+    IndicatorKind,
+    IndicatorTarget,
+    Programme,
+)
 from kotapintar.opendata.registry import Column, Dataset, Resource, Row, Statistics, register
 
 
@@ -110,11 +117,11 @@ register(
                 columns=(
                     Column("kode", "string", "Kode program", "Programme code"),
                     Column("nama", "string", "Nama program", "Programme name"),
-                    Column("nama_en", "string", "Nama (Inggris)", "Name (English)"),
+                    Column("nama_en", "string", "Nama (Inggris)", "Name (English)", lang="en"),
                     Column("dimensi", "string", "Dimensi", "Dimension"),
                     Column("elemen", "string", "Elemen", "Element"),
-                    Column("horizon", "string", "Jangka waktu", "Horizon"),
-                    Column("quick_win", "boolean", "Quick win", "Quick win"),
+                    Column("horizon", "string", "Jangka waktu", "Horizon", labels=Horizon),
+                    Column("quick_win", "boolean", "Hasil cepat (quick win)", "Quick win"),
                     Column("opd_pelaksana", "string", "OPD pelaksana", "Lead OPD"),
                     Column("tahun_mulai", "integer", "Tahun mulai", "First year"),
                     Column("tahun_selesai", "integer", "Tahun selesai", "Last year"),
@@ -129,7 +136,7 @@ register(
                     Column("program", "string", "Kode program", "Programme code"),
                     Column("kode", "string", "Kode indikator", "Indicator code"),
                     Column("indikator", "string", "Indikator", "Indicator"),
-                    Column("jenis", "string", "Jenis", "Kind"),
+                    Column("jenis", "string", "Jenis", "Kind", labels=IndicatorKind),
                     Column("satuan", "string", "Satuan", "Unit"),
                     Column("baseline", "number", "Baseline", "Baseline"),
                     Column("tahun_baseline", "integer", "Tahun baseline", "Baseline year"),
@@ -146,7 +153,7 @@ register(
                 columns=(
                     Column("opd", "string", "OPD", "OPD"),
                     Column("tahun", "integer", "Tahun", "Year"),
-                    Column("sumber_dana", "string", "Sumber dana", "Funding source"),
+                    Column("sumber_dana", "string", "Sumber dana", "Funding source", labels=FundingSource),
                     Column("jumlah_idr", "integer", "Jumlah (Rp)", "Amount (IDR)"),
                 ),
                 rows=_budget,

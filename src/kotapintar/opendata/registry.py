@@ -21,6 +21,16 @@ Row = dict[str, Any]
 #: a fixed namespace: a dataset's and a resource's id are the same on every installation and every run
 NAMESPACE = uuid.UUID("5b1f3c0e-6c3a-4f55-9a55-0b8d2c1a7e11")
 
+#: how the frequencies read on a page (Indonesian, English)
+FREQUENCY_LABELS = {
+    "continuous": ("terus-menerus", "continuous"),
+    "hourly": ("setiap jam", "hourly"),
+    "daily": ("harian", "daily"),
+    "monthly": ("bulanan", "monthly"),
+    "annual": ("tahunan", "annual"),
+    "irregular": ("tidak tetap", "irregular"),
+}
+
 #: the update frequencies a dataset can declare: CKAN's `frequency` extra and the EU frequency authority
 FREQUENCIES = {
     "continuous": "CONT",
@@ -38,6 +48,14 @@ class Column:
     kind: str  # string, integer, number, date, datetime, boolean
     title_id: str
     title_en: str
+    labels: Any = None  # a Django Choices class: the files keep the code, pages and metadata name it
+    lang: str = ""  # "en" for a column of English text: shown on English pages only
+
+    def label(self, value: Any) -> Any:
+        """The value as a reader sees it, in the active language."""
+        if self.labels is not None and value is not None:
+            return str(dict(self.labels.choices).get(value, value))
+        return value
 
 
 @dataclass(frozen=True)

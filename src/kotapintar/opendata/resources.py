@@ -10,6 +10,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.utils import translation
+from django.utils.translation import gettext
+
 from kotapintar.lib.sheets import csv_writer
 from kotapintar.opendata import registry
 
@@ -50,6 +53,18 @@ def json_bytes(dataset: registry.Dataset, resource: registry.Resource) -> bytes:
     return json.dumps(body, ensure_ascii=False).encode()
 
 
+def _column(c: registry.Column) -> dict[str, Any]:
+    out: dict[str, Any] = {"name": c.name, "type": c.kind, "title_id": c.title_id, "title_en": c.title_en}
+    if c.labels is not None:  # the code list, named in Indonesian and in English
+        with translation.override("id"):
+            names_id = {str(k): str(v) for k, v in c.labels.choices}
+        with translation.override("en"):
+            out["values"] = {
+                k: {"id": names_id[k], "en": str(v)} for k, v in ((str(k), v) for k, v in c.labels.choices)
+            }
+    return out
+
+
 def geojson_bytes(resource: registry.Resource) -> bytes:
     assert resource.geometry is not None
     features = []
@@ -76,8 +91,17 @@ class Preview:
     geojson: str  # the features for the page's map, "" when the resource is not spatial
 
 
-def preview(dataset: registry.Dataset, resource: registry.Resource) -> Preview:
+def preview(dataset: registry.Dataset, resource: registry.Resource, *, english: bool = False) -> Preview:
+    """The first rows as the page's reader sees them: codes named in the page's language, yes/no
+    in words, and a column of the other language's text left out."""
+    columns = [c for c in resource.columns if not c.lang or (c.lang == "en") == english]
     rows = list(resource.rows())
-    table = [[_plain(row.get(c.name)) for c in resource.columns] for row in rows[:PREVIEW_ROWS]]
+
+    def shown(c: registry.Column, value: Any) -> Any:
+        if isinstance(value, bool):
+            return gettext("yes") if value else gettext("no")
+        return _plain(c.label(value))
+
+    table = [[shown(c, row.get(c.name)) for c in columns] for row in rows[:PREVIEW_ROWS]]
     geo = geojson_bytes(resource).decode() if resource.geometry is not None else ""
-    return Preview(resource, list(resource.columns), table, len(rows), geo)
+    return Preview(resource, columns, table, len(rows), geo)

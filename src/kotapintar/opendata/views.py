@@ -19,7 +19,7 @@ from kotapintar.core import siteurl
 from kotapintar.core.errors import DomainError
 from kotapintar.core.models import OPD, Role
 from kotapintar.core.permissions import require_role
-from kotapintar.opendata import ckan, dcat, errors, resources, selectors, services
+from kotapintar.opendata import ckan, dcat, errors, registry, resources, selectors, services
 
 
 def _fresh() -> None:
@@ -157,14 +157,18 @@ def dataset_page(request: HttpRequest, name: str) -> HttpResponse:
     if found is None:
         raise Http404
     package = ckan.package_dict(found)
-    previews = [resources.preview(found.dataset, r) for r in found.dataset.resources]
+    english = (get_language() or "id").startswith("en")
+    previews = [resources.preview(found.dataset, r, english=english) for r in found.dataset.resources]
+    frequency = registry.FREQUENCY_LABELS[found.dataset.frequency][1 if english else 0]
     context = {
         "entry": found,
         "package": package,
         "previews": previews,
         "api_show": siteurl.absolute_url(f"/api/3/action/package_show?id={found.dataset.name}"),
         "dcat_ttl": siteurl.absolute_url(f"/dataset/{found.dataset.name}.ttl"),
-        "english": (get_language() or "id").startswith("en"),
+        "english": english,
+        "frequency": frequency,
+        "cli_example": f"ckanapi action package_show id={found.dataset.name} -r {siteurl.site_url()}",
     }
     return render(request, "opendata/dataset.html", context)
 
