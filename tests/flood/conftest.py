@@ -51,6 +51,9 @@ def river(city: City) -> Station:
         deadband=10,
         off_delay_s=1800,
         aliases=["Siaga IV", "Siaga III", "Siaga II", "Siaga I"],
+        # One reading escalates: these tests are about levels, versions and delivery; the escalation
+        # dwell (the default, 2 readings) has its own tests in test_incidents.py.
+        on_readings=1,
     )
     return station
 
