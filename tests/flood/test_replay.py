@@ -7,6 +7,7 @@ import io
 import json
 import random
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -28,10 +29,11 @@ def rows(code: str, series) -> list[str]:
     return [f"{code},water_level,{t.isoformat()},{v}" for t, v in series]
 
 
-def run(*args: str) -> dict:
+def run(*args: str) -> dict[str, Any]:
     out = io.StringIO()
     call_command("flood_replay", *args, "--json", stdout=out)
-    return json.loads(out.getvalue())
+    result: dict[str, Any] = json.loads(out.getvalue())
+    return result
 
 
 def write_thresholds(tmp_path, data) -> str:
@@ -90,7 +92,7 @@ def test_bad_lines_are_reported_per_line_and_the_rest_replayed(tmp_path, river):
         f"loji-1,water_level,{t[2].isoformat()},160",
         f"loji-1,water_level,{t[1].isoformat()},170",
         f"loji-1,water_level,{t[2].isoformat()},165",
-        f"loji-1,water_level,not-a-time,165",
+        "loji-1,water_level,not-a-time,165",
         f"loji-1,water_level,{t[3].isoformat()},170",
     ]
     result = run("--csv", str(write_csv(tmp_path, lines)))

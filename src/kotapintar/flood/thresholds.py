@@ -20,13 +20,22 @@ MAX_ON_READINGS = 100
 
 
 class LimitsLike(Protocol):
-    waspada: float
-    siaga: float
-    awas: float
-    deadband: float
-    off_delay_s: int
-    on_readings: int
-    on_delay_s: int
+    """A stored threshold version or a replay's threshold set."""
+
+    @property
+    def waspada(self) -> float: ...
+    @property
+    def siaga(self) -> float: ...
+    @property
+    def awas(self) -> float: ...
+    @property
+    def deadband(self) -> float: ...
+    @property
+    def off_delay_s(self) -> int: ...
+    @property
+    def on_readings(self) -> int: ...
+    @property
+    def on_delay_s(self) -> int: ...
 
 
 def limits_check(
