@@ -131,3 +131,32 @@ def test_a_threshold_file_that_is_not_thresholds_is_refused(tmp_path, river):
     csv = write_csv(tmp_path, rows("loji-1", [(T0, 160)]))
     with pytest.raises(CommandError, match="bad_threshold_file"):
         run("--csv", str(csv), "--thresholds", write_thresholds(tmp_path, {"loji-1": {"waspada": "x"}}))
+
+
+def stored(river) -> None:
+    from django.utils import timezone
+
+    from kotapintar.flood import services
+    from tests.flood.conftest import reading
+
+    start = timezone.now().replace(microsecond=0) - timedelta(days=2)
+    series = noisy_flood(start)
+    services.readings_ingest(readings=[reading("loji-1", v, t) for t, v in series], source="http")
+
+
+def test_the_station_page_replays_stored_readings_with_other_thresholds(login_client, operator, river):
+    stored(river)
+    before = (Alert.objects.count(), Incident.objects.count())
+    query = "replay=1&waspada=100&siaga=150&awas=200&deadband=10&off_delay_s=1800&on_readings=3&on_delay_s=0&days=7"
+    body = login_client(operator).get(f"/banjir/stasiun/loji-1/?{query}").content.decode()
+    assert 'id="replay-data"' in body
+    assert "1 incidents" in body or "1 insiden" in body
+    assert (Alert.objects.count(), Incident.objects.count()) == before
+
+
+def test_the_station_page_refuses_inverted_thresholds_with_the_reason(login_client, operator, river):
+    query = (
+        "replay=1&waspada=200&siaga=150&awas=300&deadband=5&off_delay_s=0&on_readings=1&on_delay_s=0&days=7"
+    )
+    body = login_client(operator).get(f"/banjir/stasiun/loji-1/?{query}").content.decode()
+    assert 'id="replay-error"' in body and 'id="replay-data"' not in body

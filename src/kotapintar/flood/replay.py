@@ -241,10 +241,15 @@ def replay_csv(
     return replay_rows(csv_rows(data), thresholds=thresholds, station=station)
 
 
+MAX_DAYS = 366
+
+
 def replay_stored(
     *, station: Station, parameter: str, spec: Spec, since: datetime, until: datetime | None = None
 ) -> tuple[Result, list[tuple[datetime, float]]]:
-    """What `spec` would have done to the station's stored readings since `since` (and the series)."""
+    """What `spec` would have done to the station's stored readings since `since` (and the series).
+    `spec` is checked first (`limits_check`: inverted or overlapping levels are refused)."""
+    limits_check(**spec.__dict__)
     points = [
         (o.phenomenon_time, o.value)
         for o in selectors.observation_list(
@@ -256,3 +261,24 @@ def replay_stored(
     logic.replay(points, lambda _at: fixed, station=station.code, parameter=parameter, into=result.replay)
     result.replayed = len(points)
     return result, points
+
+
+def chart(
+    result: Result, points: list[tuple[datetime, float]], spec: Spec, *, max_points: int = 1500
+) -> dict[str, Any]:
+    """The station page's replay chart: the series (thinned), the thresholds and the replayed level."""
+    stride = max(1, len(points) // max_points)
+    shown = points[::stride]
+    steps = sorted((s.time, s.to_level) for inc in result.replay.incidents for s in inc.steps)
+    levels: list[int] = []
+    level, i = 0, 0
+    for at, _value in shown:
+        while i < len(steps) and steps[i][0] <= at:
+            level = steps[i][1]
+            i += 1
+        levels.append(level)
+    return {
+        "points": [[timezone.localtime(t).isoformat(), v] for t, v in shown],
+        "levels": levels,
+        "thresholds": [spec.waspada, spec.siaga, spec.awas],
+    }

@@ -22,7 +22,7 @@ from kotapintar.core.models import Role
 from kotapintar.core.permissions import has_role
 from kotapintar.core.selectors import city_get_or_none, kelurahan_list
 from kotapintar.core.services import DATA_DIR as CORE_DATA_DIR
-from kotapintar.flood import cap, selectors, services
+from kotapintar.flood import cap, replay, selectors, services
 from kotapintar.flood import sitrep as sitrep_report
 from kotapintar.flood.formatting import duration_text, sparkline_points
 from kotapintar.flood.models import LEVEL_NAMES, PARAMETER_SPECS, Hazard, Incident, ReportStatus
@@ -122,7 +122,9 @@ def station(request: HttpRequest, code: str) -> HttpResponse:
         else [],
     }
     next_high = selectors.next_high_tide(station=st) if st.tide_constituents else None
+    tuning = _replay_form(request, st, summary.parameter, current) if _is_operator(request) else None
     context = {
+        "tuning": tuning,
         "st": st,
         "summary": summary,
         "chart": chart,
@@ -361,6 +363,39 @@ def map_data(request: HttpRequest) -> JsonResponse:
         },
         json_dumps_params={"ensure_ascii": False},
     )
+
+
+REPLAY_FIELDS = ("waspada", "siaga", "awas", "deadband", "off_delay_s", "on_readings", "on_delay_s")
+
+
+def _replay_form(request: HttpRequest, st: Any, parameter: str, current: Any) -> dict[str, Any] | None:
+    """The station page's "what would these thresholds have done?" form and, when sent, its replay."""
+    if not parameter or current is None:
+        return None
+    values = {f: getattr(current, f) for f in REPLAY_FIELDS}
+    days = 30
+    tuning: dict[str, Any] = {"values": values, "days": days}
+    if request.GET.get("replay") != "1":
+        return tuning
+    try:
+        for f in REPLAY_FIELDS:
+            raw = str(request.GET.get(f, values[f])).replace(",", ".")
+            values[f] = float(raw) if f in ("waspada", "siaga", "awas", "deadband") else int(raw)
+        days = int(str(request.GET.get("days", days)))
+        if not 1 <= days <= replay.MAX_DAYS:
+            raise ValueError(days)
+        spec = replay.Spec(**values)
+        result, points = replay.replay_stored(
+            station=st, parameter=parameter, spec=spec, since=timezone.now() - timedelta(days=days)
+        )
+    except ValueError:
+        tuning["error"] = _("Give numbers: limits in the station's unit, seconds, readings and 1–366 days.")
+        return tuning
+    except DomainError as exc:
+        tuning["error"] = str(exc.message)
+        return tuning
+    tuning.update(days=days, result=result, chart=replay.chart(result, points, spec))
+    return tuning
 
 
 def _day(value: str, *, end: bool = False) -> datetime | None:
