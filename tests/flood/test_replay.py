@@ -114,11 +114,11 @@ def test_the_station_option_replays_one_station(tmp_path, river, rain):
 
 
 @pytest.mark.parametrize(
-    ("spec", "reason"),
+    ("spec", "reason"),  # the reason in Indonesian, the default language
     [
-        ({"waspada": 150, "siaga": 100, "awas": 200}, "inverted"),
-        ({"waspada": 100, "siaga": 100, "awas": 200}, "inverted"),
-        ({"waspada": 100, "siaga": 110, "awas": 200, "deadband": 20}, "overlap"),
+        ({"waspada": 150, "siaga": 100, "awas": 200}, "terbalik"),
+        ({"waspada": 100, "siaga": 100, "awas": 200}, "terbalik"),
+        ({"waspada": 100, "siaga": 110, "awas": 200, "deadband": 20}, "tumpang tindih"),
     ],
 )
 def test_threshold_files_that_invert_or_overlap_are_refused_with_the_reason(tmp_path, river, spec, reason):
