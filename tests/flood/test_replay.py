@@ -11,9 +11,11 @@ from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
+from kotapintar.flood import services
 from kotapintar.flood.models import Alert, Incident, Observation
-from tests.flood.conftest import T0
+from tests.flood.conftest import T0, reading
 from tests.flood.test_incidents import noisy_flood
 
 pytestmark = pytest.mark.django_db
@@ -134,11 +136,6 @@ def test_a_threshold_file_that_is_not_thresholds_is_refused(tmp_path, river):
 
 
 def stored(river) -> None:
-    from django.utils import timezone
-
-    from kotapintar.flood import services
-    from tests.flood.conftest import reading
-
     start = timezone.now().replace(microsecond=0) - timedelta(days=2)
     series = noisy_flood(start)
     services.readings_ingest(readings=[reading("loji-1", v, t) for t, v in series], source="http")
@@ -147,7 +144,7 @@ def stored(river) -> None:
 def test_the_station_page_replays_stored_readings_with_other_thresholds(login_client, operator, river):
     stored(river)
     before = (Alert.objects.count(), Incident.objects.count())
-    query = "replay=1&waspada=100&siaga=150&awas=200&deadband=10&off_delay_s=1800&on_readings=3&on_delay_s=0&days=7"
+    query = "replay=1&waspada=100&siaga=150&awas=200&deadband=10&off_delay_s=1800&on_readings=3&days=7"
     body = login_client(operator).get(f"/banjir/stasiun/loji-1/?{query}").content.decode()
     assert 'id="replay-data"' in body
     assert "1 incidents" in body or "1 insiden" in body
