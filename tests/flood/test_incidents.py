@@ -4,16 +4,15 @@ notification per step, a quiet period for de-escalations, bulk acknowledgement."
 from __future__ import annotations
 
 import random
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
 from kotapintar.flood import services
 from kotapintar.flood.errors import AlreadyAcknowledged, BadNote
-from kotapintar.flood.models import Channel, ChannelKind, Delivery, Incident, Parameter, Station, StationKind
-from kotapintar.flood.services import DatastreamSpec
+from kotapintar.flood.models import Channel, ChannelKind, Delivery, Incident, Station
 from kotapintar.lib.hysteresis import raw_level
-from tests.flood.conftest import T0, point_in, reading
+from tests.flood.conftest import T0, reading, river_station
 
 pytestmark = pytest.mark.django_db
 
@@ -23,29 +22,7 @@ LIMITS = (100.0, 150.0, 200.0)
 @pytest.fixture
 def gauge(city) -> Station:
     """A river gauge with the default escalation dwell (2 readings), deadband 10 cm, off-delay 30 min."""
-    lon, lat = point_in("Kauman")
-    station = services.station_create(
-        actor=None,
-        code="loji-2",
-        name="Kali Loji Kauman",
-        kind=StationKind.RIVER,
-        lon=lon,
-        lat=lat,
-        river="Kali Loji",
-        datastreams=[DatastreamSpec(Parameter.WATER_LEVEL, 60)],
-    )
-    services.threshold_set_create(
-        actor=None,
-        station=station,
-        parameter=Parameter.WATER_LEVEL,
-        valid_from=datetime(2020, 1, 1, tzinfo=UTC),
-        waspada=LIMITS[0],
-        siaga=LIMITS[1],
-        awas=LIMITS[2],
-        deadband=10,
-        off_delay_s=1800,
-    )
-    return station
+    return river_station("loji-2", "Kali Loji Kauman", "Kauman", 60)
 
 
 @pytest.fixture
