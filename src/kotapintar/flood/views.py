@@ -394,7 +394,25 @@ def _replay_form(request: HttpRequest, st: Any, parameter: str, current: Any) ->
     except DomainError as exc:
         tuning["error"] = str(exc.message)
         return tuning
-    tuning.update(days=days, result=result, chart=replay.chart(result, points, spec))
+    tuning.update(
+        days=days,
+        result=result,
+        chart=replay.chart(result, points, spec),
+        incidents=[
+            {
+                "opened": inc.opened,
+                "closed": inc.closed,
+                "max_level": inc.max_level,
+                "max_name": current.level_name(inc.max_level),
+                "steps": ", ".join(
+                    f"{timezone.localtime(x.time):%d/%m %H.%M} {current.level_name(x.from_level)} → "
+                    f"{current.level_name(x.to_level)}"
+                    for x in inc.steps
+                ),
+            }
+            for inc in result.replay.incidents
+        ],
+    )
     return tuning
 
 
