@@ -8,6 +8,7 @@ from xml.etree import ElementTree as ET
 
 import pytest
 import xmlschema
+from django.utils import timezone
 
 import kotapintar.flood
 from kotapintar.flood import cap, services
@@ -85,3 +86,21 @@ def test_each_message_is_served_by_number(client, escalated_twice_and_closed, sc
     assert response.status_code == 200
     schema.validate(response.content)
     assert client.get(url.replace("/3.xml", "/4.xml")).status_code == 404
+
+
+def test_the_atom_feed_links_each_incidents_latest_message(client, river, schema):
+    now = timezone.now().replace(microsecond=0)
+    services.readings_ingest(
+        readings=[
+            reading("loji-1", v, now - timedelta(minutes=30 - 10 * i)) for i, v in enumerate([120, 160])
+        ],
+        source="http",
+    )
+    feed = ET.fromstring(client.get("/banjir/cap/insiden.atom").content)  # noqa: S314
+    atom = {"a": "http://www.w3.org/2005/Atom"}
+    links = [str(link.get("href")) for link in feed.findall("a:entry/a:link", atom)]
+    incident = Incident.objects.get()
+    assert [href.split("/banjir/")[1] for href in links] == [f"cap/insiden/{incident.public_id}/1.xml"]
+    message = client.get("/banjir/" + links[0].split("/banjir/")[1]).content
+    schema.validate(message)
+    assert parse(message).findtext("cap:msgType", namespaces=NS) == "Update"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime, timedelta
 from typing import Any
+from xml.etree import ElementTree as ET
 
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -209,3 +210,39 @@ def incident_messages(incident: Incident) -> list[bytes]:
         )
         earlier.append(f"{sender()},{identifier},{cap.cap_time(sent)}")
     return docs
+
+
+ATOM = "http://www.w3.org/2005/Atom"
+
+
+def incidents_atom(incidents: list[Incident], *, now: datetime | None = None) -> bytes:
+    """An Atom feed whose entries link each incident's latest CAP message (the usual way to publish
+    a set of CAP messages: each message stays its own schema-valid document)."""
+    now = now or timezone.now()
+    ET.register_namespace("", ATOM)
+    feed = ET.Element(f"{{{ATOM}}}feed")
+    ET.SubElement(feed, f"{{{ATOM}}}id").text = f"urn:kotapintar:banjir:insiden:{siteurl.hostname()}"
+    ET.SubElement(feed, f"{{{ATOM}}}title").text = "Kota Pintar Banjir: insiden (CAP 1.2)"
+    entries = []
+    for incident in incidents:
+        last = incident.steps.order_by("-seq").first()
+        if last is None:
+            continue
+        sent = timezone.localtime(last.at)
+        url = siteurl.absolute_url(reverse("flood:cap_incident", args=[incident.public_id, last.seq]))
+        entries.append((incident, last, sent, url))
+    newest = max((last.at for _i, last, _s, _u in entries), default=now)
+    ET.SubElement(feed, f"{{{ATOM}}}updated").text = cap.cap_time(timezone.localtime(newest))
+    author = ET.SubElement(feed, f"{{{ATOM}}}author")
+    ET.SubElement(author, f"{{{ATOM}}}name").text = "BPBD Kota Pekalongan (Kota Pintar)"
+    ET.SubElement(
+        feed, f"{{{ATOM}}}link", rel="self", href=siteurl.absolute_url(reverse("flood:cap_incidents"))
+    )
+    for incident, last, sent, url in entries:
+        entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
+        ET.SubElement(entry, f"{{{ATOM}}}id").text = f"urn:{incident_identifier(incident, last.seq)}"
+        ET.SubElement(entry, f"{{{ATOM}}}title").text = f"{last.level_name}: {incident.station.name}"
+        ET.SubElement(entry, f"{{{ATOM}}}updated").text = cap.cap_time(sent)
+        ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", type="application/cap+xml", href=url)
+    body: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+    return body

@@ -15,6 +15,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("peringatan/", views.alerts, name="alerts"),
     path("insiden/", views.incidents, name="incidents"),
     path("insiden/<uuid:public_id>/", views.incident, name="incident"),
+    path("cap/insiden.atom", views.cap_incidents, name="cap_incidents"),
     path("cap/insiden/<uuid:public_id>/<int:seq>.xml", views.cap_incident, name="cap_incident"),
     path("operasi/", views.operations, name="operations"),
     path("sitrep.pdf", views.sitrep, name="sitrep"),

@@ -500,6 +500,19 @@ def incident(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @require_GET
+def cap_incidents(request: HttpRequest) -> HttpResponse:
+    """Atom feed of the open incidents and those closed in the last 24 hours, each entry linking the
+    incident's latest CAP message."""
+    now = timezone.now()
+    found = selectors.incident_list(flt=selectors.IncidentFilter(since=now - timedelta(hours=24)), limit=200)
+    response = HttpResponse(
+        cap.incidents_atom(found, now=now), content_type="application/atom+xml; charset=utf-8"
+    )
+    response["Cache-Control"] = "public, max-age=60"
+    return response
+
+
+@require_GET
 def cap_incident(request: HttpRequest, public_id: str, seq: int) -> HttpResponse:
     """One CAP message of an incident: its opening `Alert`, an `Update` per level change, the `Cancel`."""
     inc = _found(lambda: selectors.incident_get(public_id=public_id))
