@@ -112,6 +112,7 @@ def main() -> int:
                 awas=200,
                 deadband=0,
                 off_delay_s=0,
+                on_readings=1,  # one level change per request (alert_p99_ms)
             )
     ds_ids = list(Datastream.objects.filter(station__code__in=codes).values_list("id", flat=True))
     station_ids = list(Station.objects.filter(code__in=codes).values_list("id", flat=True))

@@ -27,32 +27,41 @@ def operator(make_user: Any) -> Any:
     return make_user(Role.OPERATOR_BPBD, username="operator")
 
 
-@pytest.fixture
-def river(city: City) -> Station:
-    lon, lat = point_in("Podosugih")
+def river_station(code: str, name: str, kelurahan: str, interval_s: int, **limits: Any) -> Station:
+    """A Kali Loji gauge with Waspada 100, Siaga 150, Awas 200 cm from 2020 on (`limits` override)."""
+    lon, lat = point_in(kelurahan)
     station = services.station_create(
         actor=None,
-        code="loji-1",
-        name="Kali Loji Podosugih",
+        code=code,
+        name=name,
         kind=StationKind.RIVER,
         lon=lon,
         lat=lat,
         river="Kali Loji",
-        datastreams=[DatastreamSpec(Parameter.WATER_LEVEL, 600)],
+        datastreams=[DatastreamSpec(Parameter.WATER_LEVEL, interval_s)],
     )
     services.threshold_set_create(
         actor=None,
         station=station,
         parameter=Parameter.WATER_LEVEL,
         valid_from=datetime(2020, 1, 1, tzinfo=UTC),
-        waspada=100,
-        siaga=150,
-        awas=200,
-        deadband=10,
-        off_delay_s=1800,
-        aliases=["Siaga IV", "Siaga III", "Siaga II", "Siaga I"],
+        **{"waspada": 100, "siaga": 150, "awas": 200, "deadband": 10, "off_delay_s": 1800, **limits},
     )
     return station
+
+
+@pytest.fixture
+def river(city: City) -> Station:
+    # One reading escalates: these tests are about levels, versions and delivery; the escalation
+    # dwell (the default, 2 readings) has its own tests in test_incidents.py.
+    return river_station(
+        "loji-1",
+        "Kali Loji Podosugih",
+        "Podosugih",
+        600,
+        aliases=["Siaga IV", "Siaga III", "Siaga II", "Siaga I"],
+        on_readings=1,
+    )
 
 
 @pytest.fixture

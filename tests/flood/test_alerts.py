@@ -54,6 +54,7 @@ def test_readings_are_judged_by_the_threshold_version_valid_at_their_time(river,
         siaga=90,
         awas=95,
         reason="re-levelling after subsidence",
+        on_readings=1,
     )
     ingest("loji-1", [85])  # T0: old set, Normal
     assert not Alert.objects.exists()

@@ -18,7 +18,7 @@ def test_live_map_shows_kelurahan_states_and_stations(page, river):
     expect(page.locator("#flood-map path.kelurahan.state-1")).to_have_count(1)  # Podosugih: take care
     expect(page.locator('#flood-map [data-station="loji-1"].lvl-2')).to_have_count(1)
     expect(page.locator("#flood-map-status")).to_contain_text("27 kelurahan")
-    expect(page.locator("#active-alerts")).to_contain_text("Siaga II")
+    expect(page.locator("#open-incidents")).to_contain_text("Siaga II")
     page.locator('#flood-map [data-station="loji-1"]').click()
     expect(page.locator(".leaflet-popup-content")).to_contain_text("172,5 cm")  # the Indonesian decimal comma
     assert not page.console_errors

@@ -124,6 +124,7 @@ def test_one_batch_across_a_threshold_change_uses_the_version_valid_at_each_read
         waspada=80,
         siaga=90,
         awas=95,
+        on_readings=1,
     )
     batch = [reading("loji-1", 85.0, T0 + timedelta(minutes=30 * i)) for i in range(5)]
     result = services.readings_ingest(readings=batch, source="http")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 from django.http import HttpRequest
@@ -28,6 +28,7 @@ from kotapintar.flood.models import (
     Channel,
     CitizenReport,
     DatumOffset,
+    Incident,
     MaintenanceLog,
     Shelter,
     Station,
@@ -43,6 +44,8 @@ from kotapintar.flood.schemas import (
     DatumIn,
     DatumOut,
     DeliveryOut,
+    IncidentAckIn,
+    IncidentOut,
     IngestOut,
     LatestOut,
     MaintenanceIn,
@@ -58,6 +61,7 @@ from kotapintar.flood.schemas import (
     RobForecastOut,
     ShelterIn,
     ShelterOut,
+    SituationOut,
     StationIn,
     StationOut,
     ThresholdIn,
@@ -166,6 +170,40 @@ def alert_out(a: Alert) -> dict[str, Any]:
     }
 
 
+def incident_out(i: Incident) -> dict[str, Any]:
+    return {
+        "id": i.public_id,
+        "station": i.station.code,
+        "station_name": i.station.name,
+        "kelurahan": i.station.kelurahan.name if i.station.kelurahan else None,
+        "hazard": i.hazard,
+        "parameter": i.parameter,
+        "opened_at": i.opened_at,
+        "closed_at": i.closed_at,
+        "open": i.is_open,
+        "level": i.level,
+        "level_name": i.level_name,
+        "max_level": i.max_level,
+        "max_level_name": i.max_level_name,
+        "max_value": i.max_value,
+        "acknowledged_at": i.acknowledged_at,
+        "acknowledged_by": i.acknowledged_by.get_username() if i.acknowledged_by else None,
+        "acknowledged_note": i.acknowledged_note,
+        "steps": [
+            {
+                "seq": s.seq,
+                "kind": s.kind,
+                "time": s.at,
+                "from_level": s.from_level,
+                "to_level": s.to_level,
+                "level_name": s.level_name,
+                "value": s.value,
+            }
+            for s in selectors.incident_steps(incident=i)
+        ],
+    }
+
+
 def report_out(r: CitizenReport) -> dict[str, Any]:
     return {
         "id": r.public_id,
@@ -190,6 +228,8 @@ def threshold_out(t: ThresholdSet) -> dict[str, Any]:
         "awas": t.awas,
         "deadband": t.deadband,
         "off_delay_s": t.off_delay_s,
+        "on_readings": t.on_readings,
+        "on_delay_s": t.on_delay_s,
         "aliases": [str(a) for a in t.aliases] if isinstance(t.aliases, list) else [],
         "reason": t.reason,
     }
@@ -479,6 +519,52 @@ def alerts(
 def alert_ack(request: HttpRequest, alert_id: str) -> dict[str, Any]:
     alert = selectors.alert_get(public_id=_uuid(alert_id))
     return alert_out(services.alert_acknowledge(actor=_user(request), alert=alert))
+
+
+@router.get("/incidents", auth=PUBLIC, response={200: list[IncidentOut], **E}, summary="Incidents")
+def incidents(
+    request: HttpRequest,
+    station: Annotated[str, Query(max_length=40)] = "",
+    kelurahan: Annotated[str, Query(max_length=20)] = "",
+    level: Annotated[int | None, Query(ge=1, le=3)] = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    state: Annotated[str, Query(pattern="^(open|closed)?$")] = "",
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> list[dict[str, Any]]:
+    """Open incidents first (highest level first), then closed ones, newest first; filters combine."""
+    flt = selectors.IncidentFilter(
+        station=station, kelurahan=kelurahan, level=level, since=since, until=until, state=state
+    )
+    return [incident_out(i) for i in selectors.incident_list(flt=flt, limit=limit)]
+
+
+@router.post(
+    "/incidents/ack", auth=AUTH, response={200: list[IncidentOut], **E}, summary="Acknowledge incidents"
+)
+def incidents_ack(request: HttpRequest, payload: IncidentAckIn) -> list[dict[str, Any]]:
+    """Acknowledge several incidents at once with one note (all or none)."""
+    found = selectors.incidents_by_ids(public_ids=payload.ids)
+    if len(found) != len(set(payload.ids)):
+        raise NotFound()
+    done = services.incidents_acknowledge(actor=_user(request), incidents=found, note=payload.note)
+    return [incident_out(i) for i in done]
+
+
+@router.get("/situation", auth=PUBLIC, response={200: SituationOut, **E}, summary="The situation now")
+def situation(request: HttpRequest) -> dict[str, Any]:
+    """The figures of the situation report and the live page (`selectors.situation`)."""
+    sit = selectors.situation()
+    return {
+        "time": sit.now,
+        **sit.figures(),
+        "affected": [st.kelurahan.code for st in sit.affected],
+        "rob_expected": [st.kelurahan.code for st in sit.rob_expected],
+        "next_high_tides": [
+            {"station": t.station.code, "time": t.time.isoformat(), "cm": t.cm} for t in sit.tides
+        ],
+        "open_incidents": [i.public_id for i in sit.incidents],
+    }
 
 
 @router.get("/channels", auth=AUTH, response={200: list[ChannelOut], **E}, summary="Notification channels")

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
+from xml.etree import ElementTree as ET
 
 from django.conf import settings
 from django.urls import reverse
@@ -14,11 +15,19 @@ from shapely.geometry import shape
 from kotapintar.core import siteurl
 from kotapintar.core.models import Kelurahan
 from kotapintar.flood import selectors
-from kotapintar.flood.models import Alert, AlertKind, RobForecast, Station
+from kotapintar.flood.formatting import incident_step_message
+from kotapintar.flood.models import Alert, AlertKind, Incident, IncidentStep, RobForecast, Station, StepKind
 from kotapintar.lib import cap
 
 SEVERITY = {0: "Minor", 1: "Moderate", 2: "Severe", 3: "Extreme"}
 EVENTS = {AlertKind.LEVEL: "Banjir", AlertKind.RAIN: "Hujan lebat", AlertKind.ROB: "Rob"}
+HAZARD_EVENTS = {
+    "flood": {"id": "Banjir", "en": "River flood"},
+    "rob": {"id": "Rob", "en": "Tidal flood (rob)"},
+    "rain": {"id": "Hujan lebat", "en": "Heavy rain"},
+}
+#: An incident message is valid this long; the incident's next message (or a re-issue) replaces it.
+INCIDENT_TTL_H = 6
 RESPONSE = {0: ("AllClear",), 1: ("Monitor",), 2: ("Prepare",), 3: ("Evacuate",)}
 
 
@@ -147,3 +156,114 @@ def _feed_document(*, now: datetime | None = None) -> bytes:
             infos=infos,
         )
     )
+
+
+def incident_identifier(incident: Incident, seq: int) -> str:
+    return f"kotapintar-banjir-insiden-{incident.public_id}-{seq}"
+
+
+def incident_step_infos(incident: Incident, step: IncidentStep) -> list[cap.Info]:
+    """The step's `<info>` in Indonesian, then in English."""
+    station = incident.station
+    web = siteurl.absolute_url(reverse("flood:incident", args=[incident.public_id]))
+    level = 0 if step.kind == StepKind.CLOSED else step.to_level
+    infos = []
+    for language, tag in (("id", "id-ID"), ("en", "en-US")):
+        with translation.override(language):
+            description = incident_step_message(
+                station=station,
+                kind=step.kind,
+                parameter=incident.parameter,
+                level_name=step.level_name,
+                value=step.value,
+                opened=incident.opened_at,
+            )
+        infos.append(
+            cap.Info(
+                language=tag,
+                event=HAZARD_EVENTS.get(incident.hazard, HAZARD_EVENTS["flood"])[language],
+                categories=("Met",) if incident.kind == AlertKind.RAIN else ("Geo", "Met"),
+                urgency="Past" if step.kind == StepKind.CLOSED else "Immediate",
+                severity=SEVERITY.get(level, "Unknown"),
+                certainty="Observed",
+                response_types=RESPONSE.get(level, ()),
+                effective=timezone.localtime(step.at),
+                expires=timezone.localtime(step.at + timedelta(hours=INCIDENT_TTL_H)),
+                sender_name="BPBD Kota Pekalongan (Kota Pintar)",
+                headline=f"{step.level_name}: {station.name}",
+                description=description,
+                web=web,
+                parameters=[
+                    ("level", str(step.to_level)),
+                    ("level_name", step.level_name),
+                    ("max_level", str(incident.max_level)),
+                    ("station", station.code),
+                    *([("value", f"{step.value:g}")] if step.value is not None else []),
+                ],
+                event_codes=[("kotapintar", f"flood.incident.{incident.hazard}")],
+                areas=_areas(station),
+            )
+        )
+    return infos
+
+
+def incident_messages(incident: Incident) -> list[bytes]:
+    """The incident's CAP messages, one per step: the first an `Alert`, each later one an `Update`
+    whose `<references>` names every earlier message, the close a `Cancel`."""
+    steps = list(incident.steps.order_by("seq"))
+    docs: list[bytes] = []
+    earlier: list[str] = []
+    for step in steps:
+        sent = timezone.localtime(step.at)
+        identifier = incident_identifier(incident, step.seq)
+        msg_type = "Alert" if step.seq == 0 else ("Cancel" if step.kind == StepKind.CLOSED else "Update")
+        docs.append(
+            cap.to_xml(
+                cap.Alert(
+                    identifier=identifier,
+                    sender=sender(),
+                    sent=sent,
+                    msg_type=msg_type,
+                    references=" ".join(earlier),
+                    infos=incident_step_infos(incident, step),
+                )
+            )
+        )
+        earlier.append(f"{sender()},{identifier},{cap.cap_time(sent)}")
+    return docs
+
+
+ATOM = "http://www.w3.org/2005/Atom"
+
+
+def incidents_atom(incidents: list[Incident], *, now: datetime | None = None) -> bytes:
+    """An Atom feed whose entries link each incident's latest CAP message (the usual way to publish
+    a set of CAP messages: each message stays its own schema-valid document)."""
+    now = now or timezone.now()
+    ET.register_namespace("", ATOM)
+    feed = ET.Element(f"{{{ATOM}}}feed")
+    ET.SubElement(feed, f"{{{ATOM}}}id").text = f"urn:kotapintar:banjir:insiden:{siteurl.hostname()}"
+    ET.SubElement(feed, f"{{{ATOM}}}title").text = "Kota Pintar Banjir: insiden (CAP 1.2)"
+    entries = []
+    for incident in incidents:
+        last = incident.steps.order_by("-seq").first()
+        if last is None:
+            continue
+        sent = timezone.localtime(last.at)
+        url = siteurl.absolute_url(reverse("flood:cap_incident", args=[incident.public_id, last.seq]))
+        entries.append((incident, last, sent, url))
+    newest = max((last.at for _i, last, _s, _u in entries), default=now)
+    ET.SubElement(feed, f"{{{ATOM}}}updated").text = cap.cap_time(timezone.localtime(newest))
+    author = ET.SubElement(feed, f"{{{ATOM}}}author")
+    ET.SubElement(author, f"{{{ATOM}}}name").text = "BPBD Kota Pekalongan (Kota Pintar)"
+    ET.SubElement(
+        feed, f"{{{ATOM}}}link", rel="self", href=siteurl.absolute_url(reverse("flood:cap_incidents"))
+    )
+    for incident, last, sent, url in entries:
+        entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
+        ET.SubElement(entry, f"{{{ATOM}}}id").text = f"urn:{incident_identifier(incident, last.seq)}"
+        ET.SubElement(entry, f"{{{ATOM}}}title").text = f"{last.level_name}: {incident.station.name}"
+        ET.SubElement(entry, f"{{{ATOM}}}updated").text = cap.cap_time(sent)
+        ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", type="application/cap+xml", href=url)
+    body: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+    return body

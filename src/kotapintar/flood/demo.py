@@ -1,6 +1,6 @@
 """Pekalongan demo data for the flood app: gauges on Kali Loji, Kali Banger, Kali Kupang and Sungai
 Bremi, a tide gauge at Pelabuhan Pekalongan, rain gauges, the pump houses named in the domain notes,
-shelters, thresholds and three days of history. Idempotent: a second run changes nothing.
+shelters, thresholds and a week of history. Idempotent: a second run changes nothing.
 
 Station positions are placed inside the kelurahan each gauge stands in (exact coordinates of the
 real installations are not public); pump capacities are the published ones (pekalongan.md §3). The
@@ -298,12 +298,19 @@ def seed(*, out: Callable[[str], None]) -> None:
     )
 
 
+#: Days of history the demo generates (a city's week, `simulate.WEEK_EVENTS`).
+HISTORY_DAYS = 7
+
+
 def _history(out: Callable[[str], None]) -> None:
+    """A week of 10-minute readings up to now, ingested in time order as the gateways would have sent
+    them, so the alarms, incidents and CAP messages carry the readings' own times."""
     now = timezone.now().replace(second=0, microsecond=0)
     now -= timedelta(minutes=now.minute % 10)
-    times = [now - timedelta(minutes=10 * i) for i in range(3 * 24 * 6, -1, -1)]
+    times = [now - timedelta(minutes=10 * i) for i in range(HISTORY_DAYS * 24 * 6, -1, -1)]
     stations = list(Station.objects.all())
-    readings = simulate.readings_for(stations, times, step_s=600, seed=7)
-    for start in range(0, len(readings), 2000):
-        services.readings_ingest(readings=readings[start : start + 2000], source="demo")
-    out(f"  history: {len(readings)} readings over 3 days")
+    day = 144  # one day of readings from every station per batch, each station's in time order
+    for start in range(0, len(times), day):
+        readings = simulate.readings_for(stations, times[start : start + day], step_s=600, seed=7)
+        services.readings_ingest(readings=readings, source="demo")
+    out(f"  history: {len(times)} times × {len(stations)} stations over {HISTORY_DAYS} days")

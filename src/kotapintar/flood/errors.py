@@ -42,6 +42,13 @@ TooManyRows = declare("too_many_rows", ValidationFailed, _("The CSV has too many
 AlreadyAcknowledged = declare(
     "already_acknowledged", Conflict, _("This alert has been acknowledged already.")
 )
+BadNote = declare("bad_note", ValidationFailed, _("The note is longer than 500 characters."))
+NoIncidents = declare("no_incidents", ValidationFailed, _("Choose at least one open incident."))
+BadThresholdFile = declare(
+    "bad_threshold_file",
+    ValidationFailed,
+    _("The threshold file is not a JSON object of station codes to Waspada, Siaga and Awas limits."),
+)
 BadChannel = declare("bad_channel", ValidationFailed, _("Unknown channel kind."))
 ChannelTargetRefused = declare(
     "channel_target_refused",

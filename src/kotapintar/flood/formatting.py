@@ -120,3 +120,49 @@ def alert_text(alert: Alert) -> str:
 def forecast_text(fc: RobForecast) -> str:
     """A rob window's warning in the active language."""
     return rob_message(fc.level_name, fc.starts_at, fc.ends_at, fc.kelurahan_names)
+def incident_step_message(
+    *, station: Station, kind: str, parameter: str, level_name: str, value: float | None, opened: datetime
+) -> str:
+    """The text of one incident step (translated: callers pick the language with translation.override)."""
+    where = station.name + (f" ({station.kelurahan.name})" if station.kelurahan else "")
+    unit = PARAMETER_SPECS.get(parameter, ("",))[0]
+    values = {
+        "level": level_name,
+        "station": where,
+        "what": _parameter_label(parameter).lower(),
+        "value": f"{value:.0f} {unit}" if value is not None else "–",
+        "since": timezone.localtime(opened).strftime("%d/%m %H.%M"),
+    }
+    texts = {
+        "opened": gettext("Incident opened: %(level)s at %(station)s, %(what)s %(value)s."),
+        "escalated": gettext("Escalated to %(level)s at %(station)s: %(what)s %(value)s (since %(since)s)."),
+        "deescalated": gettext("Down to %(level)s at %(station)s: %(what)s %(value)s (since %(since)s)."),
+        "closed": gettext(
+            "Back to normal at %(station)s: %(what)s %(value)s; the incident since %(since)s is closed."
+        ),
+    }
+    return texts.get(kind, texts["escalated"]) % values
+
+
+def sparkline_points(values: Sequence[float], *, width: int = 120, height: int = 28) -> str:
+    """An SVG polyline's points for a small chart of `values` (empty when fewer than two)."""
+    if len(values) < 2:
+        return ""
+    low, high = min(values), max(values)
+    span = (high - low) or 1.0
+    step = width / (len(values) - 1)
+    return " ".join(
+        f"{i * step:.1f},{height - 2 - (v - low) / span * (height - 4):.1f}" for i, v in enumerate(values)
+    )
+
+
+def duration_text(seconds: float) -> str:
+    """A duration as operators say it: "2 h 15 min", "40 min", "3 d 4 h"."""
+    minutes = int(seconds // 60)
+    days, rest = divmod(minutes, 1440)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return gettext("%(d)s d %(h)s h") % {"d": days, "h": hours}
+    if hours:
+        return gettext("%(h)s h %(m)s min") % {"h": hours, "m": mins}
+    return gettext("%(m)s min") % {"m": mins}

@@ -149,6 +149,10 @@ class ThresholdSet(models.Model):
     awas = models.FloatField(_("Awas from"))
     deadband = models.FloatField(_("deadband"), default=5.0)
     off_delay_s = models.PositiveIntegerField(_("off-delay (s)"), default=1800)
+    #: Escalation dwell: the value must stay at or above a limit for this many consecutive readings
+    #: and this many seconds before the level rises (no flapping on noise around a limit).
+    on_readings = models.PositiveSmallIntegerField(_("readings before escalating"), default=2)
+    on_delay_s = models.PositiveIntegerField(_("dwell before escalating (s)"), default=0)
     #: Local names of levels 0..3, e.g. ["Siaga IV", "Siaga III", "Siaga II", "Siaga I"].
     aliases = models.JSONField(_("level names"), default=list, blank=True)
     reason = models.CharField(_("reason"), max_length=255, blank=True)
@@ -252,6 +256,10 @@ class AlertState(models.Model):
     pending_level = models.PositiveSmallIntegerField(null=True, blank=True)
     last_time = models.DateTimeField(null=True, blank=True)
     changed_at = models.DateTimeField(null=True, blank=True)
+    #: Escalation dwell in progress (lib.hysteresis.State): since when, how many readings, to which level.
+    above_since = models.DateTimeField(null=True, blank=True)
+    above_count = models.PositiveSmallIntegerField(default=0)
+    above_level = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -304,6 +312,91 @@ class Alert(models.Model):
         return alert_text(self)
 
 
+class Hazard(models.TextChoices):
+    FLOOD = "flood", _("River flood")
+    ROB = "rob", _("Rob (tidal flood)")
+    RAIN = "rain", _("Heavy rain")
+
+
+class StepKind(models.TextChoices):
+    OPENED = "opened", _("Opened")
+    ESCALATED = "escalated", _("Escalated")
+    DEESCALATED = "deescalated", _("De-escalated")
+    CLOSED = "closed", _("Closed")
+
+
+class Incident(models.Model):
+    """One hazard at one place (a river station, or the rob zone behind a tide gauge, or a rain gauge)
+    from its first crossing until it has been back to normal for the off-delay; level changes are its
+    steps. Published as one CAP alert whose steps are updates and whose close is a cancel."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="incidents")
+    hazard = models.CharField(_("hazard"), max_length=10, choices=Hazard.choices)
+    kind = models.CharField(max_length=10, choices=AlertKind.choices)
+    parameter = models.CharField(max_length=20, blank=True)
+    opened_at = models.DateTimeField(_("opened"))
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    level = models.PositiveSmallIntegerField(_("current level"), choices=Level.choices)
+    level_name = models.CharField(max_length=40)
+    max_level = models.PositiveSmallIntegerField(_("highest level"), choices=Level.choices)
+    max_level_name = models.CharField(max_length=40)
+    max_value = models.FloatField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    acknowledged_note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-opened_at", "-id"]
+        indexes = [
+            models.Index(fields=["closed_at", "-opened_at"], name="flood_incident_open"),
+            models.Index(fields=["station", "-opened_at"], name="flood_incident_station"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["station", "kind", "parameter"],
+                condition=models.Q(closed_at__isnull=True),
+                name="flood_incident_one_open",
+            )
+        ]
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents")
+
+    def __str__(self) -> str:
+        return f"{self.station_id} {self.hazard} {self.opened_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class IncidentStep(models.Model):
+    """One level change of an incident (the first opens it, a change to Normal closes it); one CAP
+    message each. `alert` is the level-change record it came from."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="steps")
+    seq = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=12, choices=StepKind.choices)
+    at = models.DateTimeField()
+    from_level = models.PositiveSmallIntegerField(choices=Level.choices)
+    to_level = models.PositiveSmallIntegerField(choices=Level.choices)
+    level_name = models.CharField(max_length=40)
+    value = models.FloatField(null=True, blank=True)
+    alert = models.OneToOneField(
+        Alert, null=True, blank=True, on_delete=models.SET_NULL, related_name="incident_step"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["incident", "seq"]
+        constraints = [models.UniqueConstraint(fields=["incident", "seq"], name="flood_incidentstep_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.incident_id}#{self.seq} {self.from_level}→{self.to_level}"
+
+
 class ChannelKind(models.TextChoices):
     WEBHOOK = "webhook", _("Webhook")
     EMAIL = "email", _("E-mail")
@@ -321,6 +414,10 @@ class Channel(models.Model):
     #: telegram: the bot API base URL (default https://api.telegram.org).
     base_url = models.CharField(max_length=300, blank=True)
     min_level = models.PositiveSmallIntegerField(_("minimum level"), default=1)
+    #: A de-escalation of an incident is not sent when this channel was sent a step of the same
+    #: incident less than this long before (by the readings' time); openings, escalations and closes
+    #: always go out.
+    deescalation_quiet_s = models.PositiveIntegerField(_("quiet period for de-escalations (s)"), default=3600)
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -115,6 +115,8 @@ class ThresholdIn(Schema):
     awas: Finite
     deadband: Finite = Field(5.0, ge=0, le=1000)
     off_delay_s: int = Field(1800, ge=0, le=7 * 86400)
+    on_readings: int = Field(2, ge=1, le=100)
+    on_delay_s: int = Field(0, ge=0, le=7 * 86400)
     aliases: list[Annotated[str, StringConstraints(max_length=40, pattern=NO_NUL)]] = Field(
         default_factory=list, max_length=4
     )
@@ -129,6 +131,8 @@ class ThresholdOut(Schema):
     awas: float
     deadband: float
     off_delay_s: int
+    on_readings: int
+    on_delay_s: int
     aliases: list[str]
     reason: str
 
@@ -171,6 +175,61 @@ class AlertOut(Schema):
     acknowledged_at: datetime | None
     acknowledged_by: str | None
     detail: dict[str, Any]
+
+
+class IncidentStepOut(Schema):
+    seq: int
+    kind: str
+    time: datetime
+    from_level: int
+    to_level: int
+    level_name: str
+    value: float | None
+
+
+class IncidentOut(Schema):
+    id: uuid.UUID
+    station: str
+    station_name: str
+    kelurahan: str | None
+    hazard: str
+    parameter: str
+    opened_at: datetime
+    closed_at: datetime | None
+    open: bool
+    level: int
+    level_name: str
+    max_level: int
+    max_level_name: str
+    max_value: float | None
+    acknowledged_at: datetime | None
+    acknowledged_by: str | None
+    acknowledged_note: str
+    steps: list[IncidentStepOut]
+
+
+class IncidentAckIn(Schema):
+    ids: list[uuid.UUID] = Field(min_length=1, max_length=200)
+    note: Annotated[str, StringConstraints(max_length=500, pattern=NO_NUL)] = ""
+
+
+class SituationOut(Schema):
+    time: datetime
+    incidents: int
+    incidents_unacknowledged: int
+    affected_kelurahan: int
+    exposed_population: int
+    reports_verified: int
+    reports_pending: int
+    pumps_on: int
+    pumps_fault: int
+    shelters_open: int
+    shelter_occupancy: int
+    shelter_capacity: int
+    affected: list[str]
+    rob_expected: list[str]
+    next_high_tides: list[dict[str, Any]]
+    open_incidents: list[uuid.UUID]
 
 
 class QuarantineOut(Schema):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from kotapintar.core.errors import NotFound
@@ -24,6 +24,8 @@ from kotapintar.flood.models import (
     Datastream,
     DatumOffset,
     Delivery,
+    Incident,
+    IncidentStep,
     Latest,
     MaintenanceLog,
     Observation,
@@ -412,4 +414,178 @@ def next_high_tide(*, station: Station, now: datetime | None = None) -> tuple[da
 def tide_stations() -> list[Station]:
     return list(
         Station.objects.filter(kind=StationKind.TIDE).exclude(tide_constituents=None).order_by("code")
+    )
+
+
+@dataclass(frozen=True)
+class IncidentFilter:
+    """History filters of the incident list (all optional)."""
+
+    station: str = ""
+    kelurahan: str = ""  # Kemendagri code: the station's own kelurahan or one it warns for
+    level: int | None = None  # the highest level reached, at least
+    since: datetime | None = None  # opened (or still open) on or after
+    until: datetime | None = None  # opened before
+    state: str = ""  # "open", "closed" or "" (both)
+
+
+def _incidents(flt: IncidentFilter) -> QuerySet[Incident]:
+    qs = Incident.objects.select_related("station", "station__kelurahan", "acknowledged_by")
+    if flt.station:
+        qs = qs.filter(station__code=flt.station)
+    if flt.kelurahan:
+        qs = qs.filter(
+            Q(station__kelurahan__code=flt.kelurahan) | Q(station__warns_kelurahan__contains=[flt.kelurahan])
+        )
+    if flt.level is not None:
+        qs = qs.filter(max_level__gte=flt.level)
+    if flt.since is not None:
+        qs = qs.filter(Q(closed_at__isnull=True) | Q(closed_at__gte=flt.since))
+    if flt.until is not None:
+        qs = qs.filter(opened_at__lt=flt.until)
+    if flt.state == "open":
+        qs = qs.filter(closed_at__isnull=True)
+    elif flt.state == "closed":
+        qs = qs.filter(closed_at__isnull=False)
+    return qs
+
+
+def incident_list(*, flt: IncidentFilter | None = None, limit: int = 100) -> list[Incident]:
+    """Open incidents first (highest level first), then the closed ones, newest first."""
+    qs = _incidents(flt or IncidentFilter())
+    open_first = list(qs.filter(closed_at__isnull=True).order_by("-level", "-opened_at")[:limit])
+    rest = max(0, limit - len(open_first))
+    closed = list(qs.filter(closed_at__isnull=False).order_by("-opened_at")[:rest]) if rest else []
+    return open_first + closed
+
+
+def incident_get(*, public_id: Any) -> Incident:
+    incident = (
+        Incident.objects.select_related("station", "station__kelurahan", "acknowledged_by")
+        .filter(public_id=public_id)
+        .first()
+    )
+    if incident is None:
+        raise NotFound()
+    return incident
+
+
+def incidents_by_ids(*, public_ids: Sequence[Any]) -> list[Incident]:
+    return list(Incident.objects.filter(public_id__in=list(public_ids)))
+
+
+def incident_steps(*, incident: Incident) -> list[IncidentStep]:
+    return list(incident.steps.order_by("seq"))
+
+
+def incidents_unacknowledged_count() -> int:
+    """The header badge: open incidents no operator has acknowledged."""
+    return Incident.objects.filter(closed_at__isnull=True, acknowledged_at__isnull=True).count()
+
+
+def incident_series(
+    *, incident: Incident, now: datetime | None = None, points: int = 48
+) -> list[tuple[datetime, float]]:
+    """The incident's readings (an hour before it opened to its close or now), thinned to `points`."""
+    now = now or timezone.now()
+    rows = observation_list(
+        station=incident.station,
+        parameter=incident.parameter,
+        since=incident.opened_at - timedelta(hours=1),
+        until=incident.closed_at or now,
+    )
+    if len(rows) > points:
+        stride = len(rows) / points
+        rows = [rows[int(i * stride)] for i in range(points)] + [rows[-1]]
+    return [(o.phenomenon_time, o.value) for o in rows]
+
+
+@dataclass
+class TideNext:
+    station: Station
+    time: datetime
+    cm: float
+
+
+@dataclass
+class Situation:
+    """The situation at one moment; the page, the PDF report and the API all show this one."""
+
+    now: datetime
+    incidents: list[Incident]  # open, highest level first
+    incidents_unacknowledged: int
+    affected: list[KelurahanState]  # state > 0: reports of water, or a station at Siaga or worse
+    exposed: int  # residents of the affected kelurahan
+    rob_expected: list[KelurahanState]  # in a rob window of the next 24 h
+    silent: list[Alert]  # stations without data
+    reports: list[CitizenReport]  # last 24 h
+    reports_verified: int
+    reports_pending: int
+    reports_max_depth: int | None
+    pumps: list[Station]
+    pumps_on: int
+    pumps_fault: int
+    shelters: list[Shelter]
+    shelters_open: int
+    shelter_capacity: int
+    shelter_occupancy: int
+    tides: list[TideNext]
+    forecasts: list[RobForecast]
+
+    def figures(self) -> dict[str, Any]:
+        """The headline numbers (what page, PDF and API must agree on)."""
+        return {
+            "incidents": len(self.incidents),
+            "incidents_unacknowledged": self.incidents_unacknowledged,
+            "affected_kelurahan": len(self.affected),
+            "exposed_population": self.exposed,
+            "reports_verified": self.reports_verified,
+            "reports_pending": self.reports_pending,
+            "pumps_on": self.pumps_on,
+            "pumps_fault": self.pumps_fault,
+            "shelters_open": self.shelters_open,
+            "shelter_occupancy": self.shelter_occupancy,
+            "shelter_capacity": self.shelter_capacity,
+        }
+
+
+def situation(*, now: datetime | None = None) -> Situation:
+    now = now or timezone.now()
+    states = kelurahan_states(now=now)
+    affected = [st for st in states if st.state > 0]
+    reports = report_list(since=now - timedelta(hours=24), limit=1000)
+    verified = [r for r in reports if r.status == ReportStatus.VERIFIED]
+    pumps = pump_list()
+    shelters = shelter_list()
+    tides = []
+    for station in tide_stations():
+        nxt = next_high_tide(station=station, now=now)
+        if nxt is not None:
+            tides.append(TideNext(station=station, time=nxt[0], cm=nxt[1]))
+    open_incidents = incident_list(flt=IncidentFilter(state="open"), limit=500)
+    return Situation(
+        now=now,
+        incidents=open_incidents,
+        incidents_unacknowledged=sum(1 for i in open_incidents if i.acknowledged_at is None),
+        affected=affected,
+        exposed=sum(st.kelurahan.population or 0 for st in affected),
+        rob_expected=[st for st in states if st.in_rob_forecast],
+        silent=[
+            a
+            for a in alert_list(active_only=True, limit=500)
+            if a.kind == AlertKind.SILENT and a.expires_at > now
+        ],
+        reports=reports,
+        reports_verified=len(verified),
+        reports_pending=sum(1 for r in reports if r.status == ReportStatus.PENDING),
+        reports_max_depth=max((r.depth_cm for r in verified), default=None),
+        pumps=pumps,
+        pumps_on=sum(1 for p in pumps if p.pump_state == "on"),
+        pumps_fault=sum(1 for p in pumps if p.pump_state == "fault"),
+        shelters=shelters,
+        shelters_open=sum(1 for sh in shelters if sh.status != Shelter.Status.CLOSED),
+        shelter_capacity=sum(sh.capacity for sh in shelters if sh.status != Shelter.Status.CLOSED),
+        shelter_occupancy=sum(sh.occupancy for sh in shelters),
+        tides=tides,
+        forecasts=rob_forecast_list(now=now)[:10],
     )

@@ -1,9 +1,10 @@
 """Realistic synthetic readings for the demo and the tests (pure functions of time plus a seed).
 
 - tide gauges: the station's own constituents (lib.tide) plus subsidence, plus a little noise;
-- river gauges: a base level with a slow daily swing, and once a day a flood wave (a rising river)
-  following a rain event;
-- rain gauges: a convective rain event each afternoon (BMKG "lebat" for an hour at its peak);
+- river gauges: a base level with a slow daily swing, and a flood wave (a rising river) following
+  each afternoon's rain event;
+- rain gauges: a convective rain event in the afternoon, whose strength depends on the day
+  (`event_scale`): a week has dry days, showers and one or two real storms (BMKG "lebat" at the peak);
 - pump houses: discharge that follows the state an operator set.
 """
 
@@ -38,9 +39,21 @@ RIVER_PROFILES = {
 }
 
 
+#: The strength of the afternoon event by day of the week (local date, Monday first): a city's week of
+#: dry days, showers, one storm that floods the rivers and a lighter one.
+WEEK_EVENTS = (0.0, 0.3, 0.0, 1.0, 0.15, 0.0, 0.65)
+
+
 def _hours_since_event(at: datetime) -> float:
     local = at + timedelta(hours=7)
     return (local.hour + local.minute / 60 + local.second / 3600 - EVENT_HOUR_WIB) % 24
+
+
+def event_scale(at: datetime) -> float:
+    """The strength (0 = none, 1 = a storm) of the latest afternoon event at `at` (rain falls for
+    3 hours; the rivers' waves follow within 15 hours, before the next afternoon)."""
+    local = at - timedelta(hours=_hours_since_event(at)) + timedelta(hours=7)
+    return WEEK_EVENTS[local.weekday()]
 
 
 def rain_mm(at: datetime, step_s: int, *, seed: int = 0) -> float:
@@ -48,14 +61,14 @@ def rain_mm(at: datetime, step_s: int, *, seed: int = 0) -> float:
     h = _hours_since_event(at)
     if h > 3.0:
         return 0.0
-    rate = 15.0 * math.sin(math.pi * h / 3.0) ** 2  # mm/h
+    rate = 15.0 * event_scale(at) * math.sin(math.pi * h / 3.0) ** 2  # mm/h
     rng = random.Random(f"{seed}:{int(at.timestamp())}")
     return round(max(0.0, rate * step_s / 3600.0 * rng.uniform(0.8, 1.2)), 2)
 
 
 def river_cm(profile: Profile, at: datetime, *, seed: int = 0) -> float:
     h = _hours_since_event(at) - profile.lag_h
-    wave = profile.flood * math.exp(-((h - 2.0) ** 2) / 4.0) if -3 < h < 12 else 0.0
+    wave = profile.flood * event_scale(at) * math.exp(-((h - 2.0) ** 2) / 4.0) if -3 < h < 12 else 0.0
     daily = profile.swing * math.sin(2 * math.pi * (at.timestamp() / 86400.0))
     rng = random.Random(f"{seed}:{int(at.timestamp())}")
     return round(profile.base + daily + wave + rng.uniform(-1.0, 1.0), 1)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -20,11 +20,12 @@ from kotapintar.core.clientip import client_key
 from kotapintar.core.errors import DomainError
 from kotapintar.core.models import Role
 from kotapintar.core.permissions import has_role
-from kotapintar.core.selectors import city_get_or_none
+from kotapintar.core.selectors import city_get_or_none, kelurahan_list
 from kotapintar.core.services import DATA_DIR as CORE_DATA_DIR
-from kotapintar.flood import cap, selectors, services
+from kotapintar.flood import cap, replay, selectors, services
 from kotapintar.flood import sitrep as sitrep_report
-from kotapintar.flood.models import PARAMETER_SPECS, ReportStatus
+from kotapintar.flood.formatting import duration_text, sparkline_points
+from kotapintar.flood.models import LEVEL_NAMES, PARAMETER_SPECS, Hazard, Incident, ReportStatus
 
 T = TypeVar("T")
 
@@ -68,22 +69,16 @@ def _act(request: HttpRequest, action: Callable[[], object], done: str, page: st
 
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    summaries = selectors.station_summaries()
-    alerts = [a for a in selectors.alert_list(active_only=True) if a.expires_at > timezone.now()]
-    states = selectors.kelurahan_states()
+    sit = selectors.situation()
+    operator = _is_operator(request)
     context = {
         "city": city_get_or_none(),
-        "summaries": summaries,
-        "alerts": alerts,
-        "forecasts": selectors.rob_forecast_list()[:8],
-        "pumps": selectors.pump_list(),
-        "shelters": selectors.shelter_list(),
-        "affected": [s for s in states if s.state > 0],
-        "is_operator": _is_operator(request),
-        "reports_pending": len(selectors.report_list(status=ReportStatus.PENDING, limit=1000))
-        if _is_operator(request)
-        else 0,
-        "quarantined": selectors.quarantine_summary() if _is_operator(request) else None,
+        "sit": sit,
+        "figures": sit.figures(),
+        "summaries": selectors.station_summaries(),
+        "is_operator": operator,
+        "reports_pending": sit.reports_pending if operator else 0,
+        "quarantined": selectors.quarantine_summary() if operator else None,
     }
     return render(request, "flood/index.html", context)
 
@@ -128,7 +123,9 @@ def station(request: HttpRequest, code: str) -> HttpResponse:
         else [],
     }
     next_high = selectors.next_high_tide(station=st) if st.tide_constituents else None
+    tuning = _replay_form(request, st, summary.parameter, current) if _is_operator(request) else None
     context = {
+        "tuning": tuning,
         "st": st,
         "summary": summary,
         "chart": chart,
@@ -367,3 +364,160 @@ def map_data(request: HttpRequest) -> JsonResponse:
         },
         json_dumps_params={"ensure_ascii": False},
     )
+
+
+REPLAY_FIELDS = ("waspada", "siaga", "awas", "deadband", "off_delay_s", "on_readings", "on_delay_s")
+
+
+def _replay_form(request: HttpRequest, st: Any, parameter: str, current: Any) -> dict[str, Any] | None:
+    """The station page's "what would these thresholds have done?" form and, when sent, its replay."""
+    if not parameter or current is None:
+        return None
+    values = {f: getattr(current, f) for f in REPLAY_FIELDS}
+    days = 30
+    tuning: dict[str, Any] = {"values": values, "days": days}
+    if request.GET.get("replay") != "1":
+        return tuning
+    try:
+        for f in REPLAY_FIELDS:
+            raw = str(request.GET.get(f, values[f])).replace(",", ".")
+            values[f] = float(raw) if f in ("waspada", "siaga", "awas", "deadband") else int(raw)
+        days = int(str(request.GET.get("days", days)))
+        if not 1 <= days <= replay.MAX_DAYS:
+            raise ValueError(days)
+        spec = replay.Spec(**values)
+        result, points = replay.replay_stored(
+            station=st, parameter=parameter, spec=spec, since=timezone.now() - timedelta(days=days)
+        )
+    except ValueError:
+        tuning["error"] = _("Give numbers: limits in the station's unit, seconds, readings and 1–366 days.")
+        return tuning
+    except DomainError as exc:
+        tuning["error"] = str(exc.message)
+        return tuning
+    tuning.update(
+        days=days,
+        result=result,
+        chart=replay.chart(result, points, spec),
+        incidents=[
+            {
+                "opened": inc.opened,
+                "closed": inc.closed,
+                "max_level": inc.max_level,
+                "max_name": current.level_name(inc.max_level),
+                "steps": ", ".join(
+                    f"{timezone.localtime(x.time):%d/%m %H.%M} {current.level_name(x.from_level)} → "
+                    f"{current.level_name(x.to_level)}"
+                    for x in inc.steps
+                ),
+            }
+            for inc in result.replay.incidents
+        ],
+    )
+    return tuning
+
+
+def _day(value: str, *, end: bool = False) -> datetime | None:
+    """A YYYY-MM-DD filter as the start (or the end) of that local day; None when empty or not a date."""
+    try:
+        day = date.fromisoformat(value.strip()[:10])
+    except ValueError:
+        return None
+    start = timezone.make_aware(datetime.combine(day, time.min))
+    return start + timedelta(days=1) if end else start
+
+
+def incident_filter(params: Any) -> selectors.IncidentFilter:
+    """The history filters from a query string (unknown values are ignored, not an error page)."""
+    level = str(params.get("level", ""))
+    state = str(params.get("state", ""))
+    return selectors.IncidentFilter(
+        station=str(params.get("station", ""))[:40],
+        kelurahan=str(params.get("kelurahan", ""))[:20],
+        level=int(level) if level in ("1", "2", "3") else None,
+        since=_day(str(params.get("from", ""))),
+        until=_day(str(params.get("to", "")), end=True),
+        state=state if state in ("open", "closed") else "",
+    )
+
+
+def _incident_row(incident: Incident, now: datetime) -> dict[str, Any]:
+    series = selectors.incident_series(incident=incident, now=now)
+    return {
+        "incident": incident,
+        "spark": sparkline_points([v for _, v in series]),
+        "duration": duration_text(((incident.closed_at or now) - incident.opened_at).total_seconds()),
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def incidents(request: HttpRequest) -> HttpResponse:
+    """Operators' incident list: open ones first, history filters, acknowledge several at once."""
+    _require_operator(request)
+    if request.method == "POST":
+        ids = [i for i in request.POST.getlist("incident") if i][:200]
+        return _act(
+            request,
+            lambda: services.incidents_acknowledge(
+                actor=request.user,
+                incidents=selectors.incidents_by_ids(public_ids=ids),
+                note=_post(request, "note"),
+            ),
+            _("Incidents acknowledged."),
+            "flood:incidents",
+        )
+    now = timezone.now()
+    flt = incident_filter(request.GET)
+    found = selectors.incident_list(flt=flt, limit=100)
+    return render(
+        request,
+        "flood/incidents.html",
+        {
+            "rows": [_incident_row(i, now) for i in found],
+            "open_count": sum(1 for i in found if i.is_open),
+            "unacknowledged": selectors.incidents_unacknowledged_count(),
+            "flt": flt,
+            "query": request.GET,
+            "stations": selectors.station_list().exclude(kind="pump_house"),
+            "kelurahan": kelurahan_list(),
+            "levels": [(i, LEVEL_NAMES[i]) for i in (1, 2, 3)],
+            "hazards": dict(Hazard.choices),
+        },
+    )
+
+
+@login_required
+@require_GET
+def incident(request: HttpRequest, public_id: str) -> HttpResponse:
+    _require_operator(request)
+    inc = _found(lambda: selectors.incident_get(public_id=public_id))
+    now = timezone.now()
+    return render(
+        request,
+        "flood/incident.html",
+        {"row": _incident_row(inc, now), "steps": selectors.incident_steps(incident=inc)},
+    )
+
+
+@require_GET
+def cap_incidents(request: HttpRequest) -> HttpResponse:
+    """Atom feed of the open incidents and those closed in the last 24 hours, each entry linking the
+    incident's latest CAP message."""
+    now = timezone.now()
+    found = selectors.incident_list(flt=selectors.IncidentFilter(since=now - timedelta(hours=24)), limit=200)
+    response = HttpResponse(
+        cap.incidents_atom(found, now=now), content_type="application/atom+xml; charset=utf-8"
+    )
+    response["Cache-Control"] = "public, max-age=60"
+    return response
+
+
+@require_GET
+def cap_incident(request: HttpRequest, public_id: str, seq: int) -> HttpResponse:
+    """One CAP message of an incident: its opening `Alert`, an `Update` per level change, the `Cancel`."""
+    inc = _found(lambda: selectors.incident_get(public_id=public_id))
+    docs = cap.incident_messages(inc)
+    if seq >= len(docs):
+        raise Http404
+    return HttpResponse(docs[seq], content_type="application/cap+xml; charset=utf-8")

@@ -2,7 +2,10 @@
 
 The model is the OPC UA Part 9 limit alarm (§B.1.5) as described in the flood domain notes:
 
-1. **Escalate immediately**: one valid value at or above a limit raises the level at once.
+1. **Escalate after a dwell**: the level rises once the value has stayed at or above a limit for
+   ``on_readings`` consecutive readings *and* ``on_delay`` (defaults 1 and 0: at once). While it
+   dwells, the level it rises to is the lowest the value pointed to, so a spike does not skip levels
+   on its own. A value back below the limit restarts the dwell: noise around one limit escalates once.
 2. **De-escalate only after an off-delay plus a deadband**: the level drops only once the value has
    stayed below ``limit − deadband`` for the whole off-delay. If it climbs back in between, the
    countdown starts again.
@@ -27,6 +30,9 @@ class Limits:
     limits: tuple[float, ...]
     deadband: float = 0.0
     off_delay: timedelta = timedelta(0)
+    #: Escalation dwell: consecutive readings at or above the limit, and the time since the first one.
+    on_readings: int = 1
+    on_delay: timedelta = timedelta(0)
 
     def __post_init__(self) -> None:
         if any(b < a for a, b in zip(self.limits, self.limits[1:], strict=False)):
@@ -35,6 +41,10 @@ class Limits:
             raise ValueError("deadband must not be negative")
         if self.off_delay < timedelta(0):
             raise ValueError("off_delay must not be negative")
+        if self.on_readings < 1:
+            raise ValueError("on_readings must be at least 1")
+        if self.on_delay < timedelta(0):
+            raise ValueError("on_delay must not be negative")
 
 
 @dataclass(frozen=True)
@@ -46,6 +56,11 @@ class State:
     pending_level: int | None = None
     #: The time of the last value evaluated; older values are ignored (late readings).
     last_time: datetime | None = None
+    #: When the value first rose above the current level (None: not dwelling), how many readings
+    #: since, and the lowest level it pointed to meanwhile (the level it rises to).
+    above_since: datetime | None = None
+    above_count: int = 0
+    above_level: int | None = None
 
 
 def raw_level(value: float, limits: Sequence[float]) -> int:
@@ -56,12 +71,13 @@ def raw_level(value: float, limits: Sequence[float]) -> int:
 def steady_band(state: State, limits: Limits) -> tuple[float, float] | None:
     """The values a later reading may have for `step()` to change nothing but `last_time`.
 
-    None when the level is counting down (or may be: a pending level is set). Otherwise
+    None when the level is counting down (or may be: a pending level is set) or dwelling above a
+    limit. Otherwise
     ``(low, high)``: a value with ``value + deadband >= low`` and ``value < high`` neither
     escalates nor starts the countdown, so `step()` returns ``State(level, last_time=at)``
     unchanged otherwise. Callers use it to skip `step()` for the steady stream of normal readings.
     """
-    if state.below_since is not None or state.pending_level is not None:
+    if state.below_since is not None or state.pending_level is not None or state.above_since is not None:
         return None
     level, bounds = state.level, limits.limits
     low = bounds[level - 1] if level > 0 else -math.inf
@@ -75,7 +91,15 @@ def step(state: State, value: float, at: datetime, limits: Limits) -> tuple[Stat
         return state, False
     raw = raw_level(value, limits.limits)
     if raw > state.level:
-        return State(level=raw, below_since=None, pending_level=None, last_time=at), True
+        if state.above_since is None:
+            since, count, rises_to = at, 1, raw
+        else:
+            since, count = state.above_since, state.above_count + 1
+            rises_to = min(raw, state.above_level if state.above_level is not None else raw)
+        if count >= limits.on_readings and at - since >= limits.on_delay:
+            return State(level=rises_to, last_time=at), True
+        dwelling = State(level=state.level, last_time=at, above_since=since, above_count=count)
+        return replace(dwelling, above_level=rises_to), False
     # The level the value would have if it were `deadband` higher: it must clear the deadband to count.
     target = raw_level(value + limits.deadband, limits.limits)
     if target >= state.level:
@@ -88,4 +112,9 @@ def step(state: State, value: float, at: datetime, limits: Limits) -> tuple[Stat
     pending = max(target, state.pending_level if state.pending_level is not None else target)
     if at - state.below_since >= limits.off_delay:
         return State(level=pending, last_time=at), True
-    return replace(state, pending_level=pending, last_time=at), False
+    return (
+        replace(
+            state, pending_level=pending, last_time=at, above_since=None, above_count=0, above_level=None
+        ),
+        False,
+    )

@@ -3,6 +3,7 @@
 - `stations`: stations, datastreams, threshold versions, datum offsets, tide constituents
 - `ingest`: the one path every reading takes (validate, store once, latest values), CSV back-fill
 - `alarms`: thresholds with hysteresis, rain and silent-sensor alarms, the alerts they raise
+- `incidents`: level changes grouped into incidents (opened … closed), their acknowledgement
 - `deliveries`: notification channels and the sending of each alert, with retries (its task too)
 - `rob`: rob (tidal flooding) forecast windows and their early-warning alarm
 - `reports`: citizen reports and their review
@@ -26,6 +27,7 @@ from kotapintar.flood.services.deliveries import (
     delivery_attempt,
     delivery_claim,
 )
+from kotapintar.flood.services.incidents import incidents_acknowledge
 from kotapintar.flood.services.ingest import (
     CSV_MAX_BYTES,
     FUTURE_TOLERANCE,
@@ -72,6 +74,7 @@ __all__ = [
     "delivery_claim",
     "gc_paused",
     "heartbeat",
+    "incidents_acknowledge",
     "maintenance_log_add",
     "pump_state_set",
     "quarantine_add",

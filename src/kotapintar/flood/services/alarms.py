@@ -38,7 +38,9 @@ from kotapintar.flood.models import (
 from kotapintar.flood.rain import RAIN_WINDOWS_H, rain_category, rain_level
 from kotapintar.flood.readings import Row, Stream, by_datastream, db_time
 from kotapintar.flood.services.deliveries import deliveries_plan
+from kotapintar.flood.services.incidents import incident_step
 from kotapintar.flood.services.locks import row_lock
+from kotapintar.flood.thresholds import limits_of as threshold_limits
 from kotapintar.lib import hysteresis
 
 #: An alert is published with this lifetime and re-issued while its condition lasts.
@@ -58,6 +60,9 @@ def _hstate(state: AlertState) -> hysteresis.State:
         below_since=state.below_since,
         pending_level=state.pending_level,
         last_time=state.last_time,
+        above_since=state.above_since,
+        above_count=state.above_count,
+        above_level=state.above_level,
     )
 
 
@@ -116,27 +121,40 @@ def _states_save(states: list[AlertState]) -> None:
         return db_time(value) if value is not None else None
 
     rows = [
-        (st.pk, st.level, t(st.below_since), st.pending_level, t(st.last_time), t(st.changed_at))
+        (
+            st.pk,
+            st.level,
+            t(st.below_since),
+            st.pending_level,
+            t(st.last_time),
+            t(st.changed_at),
+            t(st.above_since),
+            st.above_count,
+            st.above_level,
+        )
         for st in states
     ]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             row_sql = (
-                "(%s::bigint, %s::smallint, %s::timestamptz, %s::smallint, %s::timestamptz, %s::timestamptz)"
+                "(%s::bigint, %s::smallint, %s::timestamptz, %s::smallint, %s::timestamptz, %s::timestamptz, "
+                "%s::timestamptz, %s::smallint, %s::smallint)"
             )
             values = ",".join([row_sql] * len(rows))
             cursor.execute(
                 "UPDATE flood_alertstate AS s SET level = v.level, below_since = v.below_since, "  # noqa: S608
-                "pending_level = v.pending_level, last_time = v.last_time, changed_at = v.changed_at "
-                f"FROM (VALUES {values}) AS v(id, level, below_since, pending_level, last_time, changed_at) "
-                "WHERE s.id = v.id",
+                "pending_level = v.pending_level, last_time = v.last_time, changed_at = v.changed_at, "
+                "above_since = v.above_since, above_count = v.above_count, above_level = v.above_level "
+                f"FROM (VALUES {values}) AS v(id, level, below_since, pending_level, last_time, changed_at, "
+                "above_since, above_count, above_level) WHERE s.id = v.id",
                 [x for row in rows for x in row],
             )
         else:
             cursor.executemany(
                 "UPDATE flood_alertstate SET level = %s, below_since = %s, pending_level = %s, "
-                "last_time = %s, changed_at = %s WHERE id = %s",
-                [(lv, bs, pl, lt, ca, pk) for pk, lv, bs, pl, lt, ca in rows],
+                "last_time = %s, changed_at = %s, above_since = %s, above_count = %s, above_level = %s "
+                "WHERE id = %s",
+                [(lv, bs, pl, lt, ca, asi, ac, al, pk) for pk, lv, bs, pl, lt, ca, asi, ac, al in rows],
             )
 
 
@@ -197,6 +215,9 @@ def _apply(state: AlertState, new: hysteresis.State, changed: bool, now: datetim
     state.below_since = new.below_since
     state.pending_level = new.pending_level
     state.last_time = new.last_time
+    state.above_since = new.above_since
+    state.above_count = new.above_count
+    state.above_level = new.above_level
     if changed:
         state.changed_at = now
 
@@ -226,11 +247,7 @@ def _evaluate_level(
             continue
         limits = limits_of.get(id(ts))  # the versions live as long as this call: id() is stable
         if limits is None:
-            limits = limits_of[id(ts)] = hysteresis.Limits(
-                (ts.waspada, ts.siaga, ts.awas),
-                deadband=ts.deadband,
-                off_delay=timedelta(seconds=ts.off_delay_s),
-            )
+            limits = limits_of[id(ts)] = threshold_limits(ts)
         if band_of is not ts:
             if last is not current.last_time:
                 current = hysteresis.State(level=current.level, last_time=last)
@@ -382,7 +399,7 @@ def alert_record(
         obj=alert,
         data={"station": station.code, "kind": kind, "parameter": parameter, "from": previous, "to": level},
     )
-    deliveries_plan(alert, station)
+    deliveries_plan(alert, station, step=incident_step(alert))
     return alert
 
 

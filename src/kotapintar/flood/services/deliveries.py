@@ -26,7 +26,8 @@ from kotapintar.core.permissions import require_role
 from kotapintar.core.types import Actor
 from kotapintar.flood import transports
 from kotapintar.flood.errors import BadChannel, ChannelTargetRefused
-from kotapintar.flood.models import Alert, Channel, ChannelKind, Delivery, Station
+from kotapintar.flood.models import Alert, Channel, ChannelKind, Delivery, IncidentStep, Station
+from kotapintar.lib import incidents as incident_logic
 
 log = logging.getLogger(__name__)
 
@@ -79,9 +80,13 @@ def _check_channel_url(url: str) -> None:
         ) from exc
 
 
-def deliveries_plan(alert: Alert, station: Station) -> None:
+def deliveries_plan(alert: Alert, station: Station, *, step: IncidentStep | None = None) -> None:
     """Tell the operators in the app (a new alert, not a re-issue) and send it on every channel whose
-    minimum level it reaches; the sends start once the alert is committed."""
+    minimum level it reaches; the sends start once the alert is committed.
+
+    An incident's de-escalation is not sent on a channel that was sent a step of the same incident
+    less than the channel's quiet period before (by the readings' time, `lib.incidents.notify_step`);
+    openings, escalations and closes always go out."""
     top = max(alert.level, alert.previous_level)
     if alert.reissue_of_id is None:
         notify(
@@ -90,7 +95,19 @@ def deliveries_plan(alert: Alert, station: Station) -> None:
             url=f"/banjir/stasiun/{station.code}/",
             kind="flood.alert",
         )
+    last_sent: dict[int, datetime] = {}
+    if step is not None and step.kind == incident_logic.DEESCALATED:
+        for channel_id, at in (
+            Delivery.objects.filter(alert__incident_step__incident_id=step.incident_id)
+            .exclude(alert=alert)
+            .values_list("channel_id", "alert__phenomenon_time")
+        ):
+            last_sent[channel_id] = max(at, last_sent.get(channel_id, at))
     for channel in Channel.objects.filter(active=True, min_level__lte=top):
+        if step is not None and not incident_logic.notify_step(
+            step.kind, step.at, last_sent.get(channel.pk), timedelta(seconds=channel.deescalation_quiet_s)
+        ):
+            continue
         pk = Delivery.objects.create(alert=alert, channel=channel).pk
         transaction.on_commit(functools.partial(delivery_send.enqueue, pk))
 

@@ -148,6 +148,15 @@ def _validate(
     return Row(ds, at, value, str(quality), at.timestamp())
 
 
+def readings_check(rows: list[Any], *, latest_allowed: datetime) -> list[Row | tuple[str, str]]:
+    """Each reading checked as ingestion checks it (a `Row`, or the reason code and detail), without
+    storing anything (the replay's reading of a CSV)."""
+    index, known = _datastream_index(
+        str(r.get("station")) for r in rows if isinstance(r, dict) and isinstance(r.get("station"), str)
+    )
+    return [_validate(r, index, known, latest_allowed) for r in rows]
+
+
 @contextlib.contextmanager
 def gc_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector while a batch is parsed and stored.
@@ -447,15 +456,9 @@ CSV_MAX_ROWS = 500_000
 CSV_COLUMNS = ("station", "parameter", "time", "value")
 
 
-def readings_csv_import(*, actor: Actor, data: bytes) -> IngestResult:
-    """Back-fill history from CSV (columns station, parameter, time, value[, quality]).
-
-    Rows are validated one by one (a bad row is reported with its line number and skipped); the good
-    ones are stored with COPY on PostgreSQL (staging table + INSERT … ON CONFLICT DO NOTHING), a
-    multi-row INSERT elsewhere. History does not raise alarms: the alarm state only moves forward.
-    """
-    if actor is not None:
-        require_role(actor, Role.OPERATOR_BPBD)
+def csv_rows(data: bytes) -> list[dict[str, Any]]:
+    """The rows of a readings CSV (station, parameter, time, value[, quality]) as dicts, stripped; the
+    file is refused whole when it is too large, not UTF-8, lacks a column or has too many rows."""
     if len(data) > CSV_MAX_BYTES:
         raise UploadTooLarge(detail={"max_bytes": CSV_MAX_BYTES})
     try:
@@ -480,6 +483,19 @@ def readings_csv_import(*, actor: Actor, data: bytes) -> IngestResult:
     for row in rows:
         if row.get("quality") in ("", None):
             row.pop("quality", None)
+    return rows
+
+
+def readings_csv_import(*, actor: Actor, data: bytes) -> IngestResult:
+    """Back-fill history from CSV (columns station, parameter, time, value[, quality]).
+
+    Rows are validated one by one (a bad row is reported with its line number and skipped); the good
+    ones are stored with COPY on PostgreSQL (staging table + INSERT … ON CONFLICT DO NOTHING), a
+    multi-row INSERT elsewhere. History does not raise alarms: the alarm state only moves forward.
+    """
+    if actor is not None:
+        require_role(actor, Role.OPERATOR_BPBD)
+    rows = csv_rows(data)
     result = readings_ingest(readings=rows, source="csv", evaluate=False)
     for rej in result.rejected:
         rej.index += 2  # the line number in the file (header is line 1)

@@ -22,7 +22,6 @@ from kotapintar.flood.errors import (
     BadAliases,
     BadConstituents,
     BadInterval,
-    BadLimits,
     BadLocation,
     BadOffset,
     BadParameter,
@@ -42,6 +41,7 @@ from kotapintar.flood.models import (
     ThresholdSet,
 )
 from kotapintar.flood.services.locks import row_lock
+from kotapintar.flood.thresholds import limits_check
 from kotapintar.lib import tide
 
 #: No reading or threshold lies before this time.
@@ -154,8 +154,12 @@ def do_threshold_set_create(
     off_delay_s: int,
     aliases: Sequence[str],
     reason: str,
+    on_readings: int = 2,
+    on_delay_s: int = 0,
 ) -> ThresholdSet:
     ts = ThresholdSet.objects.create(
+        on_readings=on_readings,
+        on_delay_s=on_delay_s,
         station=station,
         parameter=parameter,
         valid_from=valid_from,
@@ -198,13 +202,19 @@ def threshold_set_create(
     off_delay_s: int = 1800,
     aliases: Sequence[str] = (),
     reason: str = "",
+    on_readings: int = 2,
+    on_delay_s: int = 0,
 ) -> ThresholdSet:
     """A new version of a station's limits, valid from `valid_from` (readings are judged by their time)."""
-    values = [waspada, siaga, awas, deadband]
-    if not all(math.isfinite(v) for v in values) or not waspada < siaga < awas:
-        raise BadLimits()
-    if deadband < 0 or deadband >= awas - waspada + 1e9 or off_delay_s < 0 or off_delay_s > 7 * 86400:
-        raise BadLimits(_("Deadband and off-delay must be positive."))
+    limits_check(
+        waspada=waspada,
+        siaga=siaga,
+        awas=awas,
+        deadband=deadband,
+        off_delay_s=off_delay_s,
+        on_readings=on_readings,
+        on_delay_s=on_delay_s,
+    )
     if parameter not in LEVEL_PARAMETERS:
         raise BadParameter(_("Thresholds apply to water and sea levels."))
     if aliases and (len(aliases) != 4 or any(len(a) > 40 for a in aliases)):
@@ -226,6 +236,8 @@ def threshold_set_create(
             off_delay_s=off_delay_s,
             aliases=aliases,
             reason=reason,
+            on_readings=on_readings,
+            on_delay_s=on_delay_s,
         )
 
 

@@ -25,3 +25,26 @@
       scales: { x: { ticks: { maxTicksLimit: canvas.parentNode.clientWidth < 500 ? 4 : 12, maxRotation: 0 } } } } });
   canvas.dataset.points = String(series.points.length);
 })();
+
+/* The replay chart: the stored series, the thresholds tried and the level the alarm would have had. */
+(function () {
+  "use strict";
+  var canvas = document.getElementById("replay-chart");
+  var node = document.getElementById("replay-data");
+  if (!canvas || !node || !window.Chart) { return; }
+  var data = JSON.parse(node.textContent);
+  var labels = data.points.map(function (p) { return p[0].slice(5, 16).replace("T", " "); });
+  var colours = ["#fab005", "#fd7e14", "#c92a2a"];
+  var datasets = [{ label: "cm", data: data.points.map(function (p) { return p[1]; }), borderColor: "#1c7ed6",
+    pointRadius: 0, borderWidth: 1.5, fill: false, yAxisID: "y" }];
+  data.thresholds.forEach(function (v, i) {
+    datasets.push({ label: String(v), data: labels.map(function () { return v; }), borderColor: colours[i],
+      borderDash: [6, 4], pointRadius: 0, borderWidth: 1, fill: false, yAxisID: "y" });
+  });
+  datasets.push({ label: "0–3", data: data.levels, borderColor: "#c92a2a", backgroundColor: "rgba(201,42,42,0.12)",
+    stepped: true, pointRadius: 0, borderWidth: 1, fill: true, yAxisID: "level" });
+  new window.Chart(canvas, { type: "line", data: { labels: labels, datasets: datasets },
+    options: { animation: false, responsive: true, interaction: { mode: "index", intersect: false },
+      scales: { x: { ticks: { maxTicksLimit: 12 } }, level: { position: "right", min: 0, max: 3, ticks: { stepSize: 1 } } } } });
+  canvas.dataset.points = String(data.points.length);
+})();
