@@ -434,9 +434,13 @@ def _incidents(flt: IncidentFilter) -> QuerySet[Incident]:
     if flt.station:
         qs = qs.filter(station__code=flt.station)
     if flt.kelurahan:
-        qs = qs.filter(
-            Q(station__kelurahan__code=flt.kelurahan) | Q(station__warns_kelurahan__contains=[flt.kelurahan])
-        )
+        # JSON containment is PostgreSQL-only; a city has tens of stations, so read their lists here
+        warning = [
+            pk
+            for pk, codes in Station.objects.values_list("pk", "warns_kelurahan")
+            if flt.kelurahan in (codes or [])
+        ]
+        qs = qs.filter(Q(station__kelurahan__code=flt.kelurahan) | Q(station_id__in=warning))
     if flt.level is not None:
         qs = qs.filter(max_level__gte=flt.level)
     if flt.since is not None:
