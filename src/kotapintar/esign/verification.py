@@ -226,14 +226,16 @@ def changes_after(reader: PdfFileReader, revision: int) -> list[str]:
         for rev in range(revision + 1, total):
             now = reader.get_historical_resolver(rev)
             then = reader.get_historical_resolver(rev - 1)
+            trailer = now.trailer_view
+            info = trailer.raw_get("/Info").idnum if "/Info" in trailer else None
+            known_before = int(then.trailer_view.get("/Size", 0))
             for ref in reader.xrefs.explicit_refs_in_revision(rev):
+                if ref.idnum == info:  # the document information (producer, dates): no content
+                    continue
                 obj = now(ref)
                 if isinstance(obj, dict) and obj.get("/Type") in ("/XRef", "/ObjStm"):
                     continue
-                try:
-                    before = then(ref)
-                except Exception:  # noqa: BLE001 - the object is new in this revision
-                    before = None
+                before = then(ref) if ref.idnum < known_before else None
                 found |= _kind_of(obj, before)
     except Exception:  # noqa: BLE001 - a damaged later revision is itself a change worth naming
         found.add("other")
@@ -248,7 +250,7 @@ def _trust_apart(embedded: Any, vc: ValidationContext) -> bool | None:
         validator = CertificateValidator(
             embedded.signer_cert, intermediate_certs=others, validation_context=vc
         )
-        run_sync(lambda: asyncio.run(validator.async_validate_usage(set())))
+        run_sync(lambda: asyncio.run(validator.async_validate_usage(set())))  # type: ignore[no-untyped-call]  # pyhanko-certvalidator leaves it unannotated
     except (PathBuildingError, PathValidationError, ValidationError):
         return False
     except Exception:  # noqa: BLE001 - an unreadable certificate set: the chain cannot be told
