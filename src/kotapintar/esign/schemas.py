@@ -145,32 +145,38 @@ class ModificationReportOut(Schema):
 class IntegrityCheckOut(Schema):
     code: Literal["digest_ok", "digest_mismatch", "bad_signature", "unreadable_signature"]
     ok: bool | None
+    label: str = ""
 
 
 class TrustCheckOut(Schema):
     code: Literal["trusted", "untrusted", "certificate_revoked", "not_checked"]
     ok: bool | None
+    label: str = ""
 
 
 class RevocationCheckOut(Schema):
     code: Literal["good", "revoked_before_signing", "revoked_after_signing", "unknown"]
     ok: bool | None
+    label: str = ""
 
 
 class TimestampCheckOut(Schema):
     code: Literal["timestamp_ok", "timestamp_absent", "bad_timestamp"]
     ok: bool | None
+    label: str = ""
 
 
 class ModificationCheckOut(Schema):
     code: Literal["unchanged", "validation_data_added", "form_fill", "disallowed_change", "not_checked"]
     ok: bool | None
+    label: str = ""
     changes: list[ChangeKind] = []
 
 
 class CoverageCheckOut(Schema):
     code: Literal["entire_file", "entire_revision", "partial_coverage", "bad_byte_range"]
     ok: bool | None
+    label: str = ""
 
 
 class ChecksOut(Schema):

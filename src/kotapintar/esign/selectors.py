@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from kotapintar.core.permissions import has_role, is_signed_in, user_opd_id
-from kotapintar.core.types import Actor
+from kotapintar.core.types import Actor, User
 from kotapintar.esign.errors import CaNotFound, CodeNotFound, DocumentNotFound, PkiNotReady, RevisionNotFound
 from kotapintar.esign.models import (
     CertKind,
@@ -164,3 +164,19 @@ def documents_awaiting(user: Actor) -> list[Document]:
         if step is not None and step.actor_id == user.pk and doc.status == "in_progress":
             result.append(doc)
     return result
+
+
+#: Roles of city staff who may be asked for initials (paraf): not merchants, mentors or council members.
+REVIEWER_ROLES = ("admin_kota", "bappeda", "opd", "penandatangan", "dinas_pariwisata", "operator_bpbd")
+
+
+def reviewer_candidates() -> list[User]:
+    """Active city staff, offered as reviewers on the document page."""
+    users = User.objects.filter(is_active=True).order_by("username").prefetch_related("groups")
+    return [u for u in users if has_role(u, *REVIEWER_ROLES)]
+
+
+def signer_candidates() -> list[User]:
+    """Active signing officials."""
+    users = User.objects.filter(is_active=True).order_by("username").prefetch_related("groups")
+    return [u for u in users if has_role(u, "penandatangan")]

@@ -180,8 +180,35 @@ _ANNOT_SUBTYPES = {
 }
 
 
+CHECK_LABELS = {
+    "digest_ok": gettext_lazy("the signed bytes are unchanged"),
+    "digest_mismatch": gettext_lazy("the signed bytes were changed: the digest does not match"),
+    "bad_signature": gettext_lazy("the digest matches but the signature over it is not valid"),
+    "unreadable_signature": gettext_lazy("the signature cannot be read"),
+    "trusted": gettext_lazy("the certificate chains to a trusted root"),
+    "untrusted": gettext_lazy("the certificate does not chain to a trusted root"),
+    "certificate_revoked": gettext_lazy("the certificate is revoked"),
+    "not_checked": gettext_lazy("not checked"),
+    "good": gettext_lazy("not revoked at signing time"),
+    "revoked_before_signing": gettext_lazy("revoked before the signing time"),
+    "revoked_after_signing": gettext_lazy("revoked after the signing time (the signature stays valid)"),
+    "unknown": gettext_lazy("unknown"),
+    "timestamp_ok": gettext_lazy("a valid timestamp from a trusted authority"),
+    "timestamp_absent": gettext_lazy("no timestamp (the time is the signer's own claim)"),
+    "bad_timestamp": gettext_lazy("the timestamp is not valid or not trusted"),
+    "unchanged": gettext_lazy("no change after signing"),
+    "validation_data_added": gettext_lazy("only validation data added after signing"),
+    "form_fill": gettext_lazy("only allowed changes: later signatures and form filling"),
+    "disallowed_change": gettext_lazy("changed after signing in a way that is not allowed"),
+    "entire_file": gettext_lazy("the signature covers the whole file"),
+    "entire_revision": gettext_lazy("the signature covers its whole revision; later revisions were checked"),
+    "partial_coverage": gettext_lazy("the signature does not cover its whole revision"),
+    "bad_byte_range": gettext_lazy("the signed byte range is not the file's (possible signature wrapping)"),
+}
+
+
 def _check(code: str, ok: bool | None) -> dict[str, Any]:
-    return {"code": code, "ok": ok}
+    return {"code": code, "ok": ok, "label": str(CHECK_LABELS[code])}
 
 
 def _kind_of(obj: Any, before: Any) -> set[str]:
