@@ -34,7 +34,7 @@ def test_signed_pdf_has_a_download_button(signed: Any, login_client: Any) -> Non
 
 def test_kind_and_legal_status_in_words(signed: Any, login_client: Any) -> None:
     page = login_client(signed.created_by).get(f"/tte/dokumen/{signed.public_id}/").content.decode()
-    assert "hanya kolom tanda tangan dan isian formulir" in page
+    assert "isian formulir yang boleh diisi" in page
     assert "sah secara hukum" in page
     assert "Sertifikasi ·" not in page
 
