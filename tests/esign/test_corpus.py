@@ -38,6 +38,24 @@ def test_corpus_file_gets_its_expected_verdict(pki: Any, name: str) -> None:
                 assert got["checks"][check]["code"] == code, (check, got["checks"])
 
 
+PYHANKO = CORPUS / "pyhanko"
+PYHANKO_EXPECTED: dict[str, Any] = json.loads((PYHANKO / "expected.json").read_text())
+PYHANKO_ROOT = (pem.unarmor((PYHANKO / "root.pem").read_bytes())[2],)
+
+
+@pytest.mark.parametrize("name", sorted(PYHANKO_EXPECTED))
+def test_pyhanko_test_file_is_not_valid_for_the_expected_reason(pki: Any, name: str) -> None:
+    """Files from pyHanko's own test data (MIT, corpus/README.md), with pyHanko's expected results."""
+    expected = PYHANKO_EXPECTED[name]
+    report = verification.verify_pdf((PYHANKO / name).read_bytes(), extra_roots=PYHANKO_ROOT)
+    assert report["conclusion"] == "INVALID"
+    first = report["signatures"][0]
+    assert first["valid"] is False
+    assert set(expected["problems"]) <= set(first["problems"]), first["problems"]
+    for check, code in expected["checks"].items():
+        assert first["checks"][check]["code"] == code, (check, first["checks"])
+
+
 def test_corpus_root_is_needed(pki: Any) -> None:
     """Without the corpus root, an honest corpus file is untrusted (the test above is not vacuous)."""
     report = verification.verify_pdf((CORPUS / "honest-certified.pdf").read_bytes())

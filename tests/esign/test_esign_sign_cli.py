@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from asn1crypto import pem
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
@@ -81,3 +82,16 @@ def test_encrypted_pdf_is_refused(make_official: Any, tmp_path: Path, monkeypatc
     )
     with pytest.raises(CommandError, match="pdf_encrypted|pdf_broken"):
         sign_file(source, tmp_path / "out.pdf", official, monkeypatch)
+
+
+def test_pdf_signed_elsewhere_keeps_its_signature_valid(
+    make_official: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """An approval signature by someone else: ours is added as an approval signature, theirs stays valid."""
+    official, _cert = make_official()
+    out = tmp_path / "out.pdf"
+    sign_file(CORPUS / "honest-approval-only.pdf", out, official, monkeypatch)
+    root = pem.unarmor((CORPUS / "root.pem").read_bytes())[2]
+    report = verification.verify_pdf(out.read_bytes(), extra_roots=(root,))
+    assert [s["valid"] for s in report["signatures"]] == [True, True], report["signatures"]
+    assert SignatureRecord.objects.get(signer=official).certify is False

@@ -376,6 +376,11 @@ def build() -> dict[str, Any]:
                 {**ok, "checks": {"modification": "unchanged"}},
             ],
         ),
+        "honest-approval-only.pdf": (
+            sign(prepared, official, "Persetujuan", certify=False),
+            "VALID",
+            [{**ok, "checks": {"modification": "unchanged"}}],
+        ),
         "honest-form-fill.pdf": (
             update(certified, fill_form),
             "VALID",
