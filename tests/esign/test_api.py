@@ -76,6 +76,14 @@ def test_public_verify_reports_tampering_as_json(
     report = client.post("/api/v1/esign/verify", {"file": bad}).json()
     assert report["conclusion"] == "INVALID"
     assert "digest_mismatch" in report["signatures"][0]["problems"]
+    checks = report["signatures"][0]["checks"]
+    assert checks["integrity"] == {
+        "code": "digest_mismatch",
+        "ok": False,
+        "label": "bagian yang ditandatangani telah diubah: nilai hash tidak cocok",
+    }
+    assert checks["trust"]["code"] == "trusted"
+    assert "untrusted" not in report["signatures"][0]["problems"]
 
 
 def test_public_lookup_by_code(

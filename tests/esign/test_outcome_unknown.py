@@ -112,7 +112,9 @@ def test_remote_backend_gets_approval_b_t_and_legal_level_recorded(
     monkeypatch.setattr(
         signing,
         "_identity",
-        lambda actor, c: SignerIdentity(name=cert.common_name, certificate_id=cert.pk, email=actor.email),
+        lambda actor, c, reason="": SignerIdentity(
+            name=cert.common_name, certificate_id=cert.pk, email=actor.email
+        ),
     )
     record = services.document_sign(actor=official, document=doc, passphrase=passphrase)
     assert RemoteApprovalOnlyBackend.seen["certify"] is False

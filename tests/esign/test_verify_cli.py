@@ -107,3 +107,28 @@ def test_extra_trust_roots_file_is_trusted(
     subjects = [c.subject.human_friendly for c in verification.extra_trust_roots()]
     assert any("PSrE Uji Root" in s for s in subjects)
     assert verification.verify_pdf(signed_pdf)["valid"]
+
+
+CORPUS = Path(__file__).parent / "corpus"
+
+
+def test_trust_root_option_adds_an_anchor(pki: Any, capsys: Any) -> None:
+    """A file signed under another root: untrusted without it, valid with `--trust-root root.pem`."""
+    path = CORPUS / "honest-certified.pdf"
+    code, report = run_verify(path, capsys)
+    assert code == 1
+    assert report["signatures"][0]["checks"]["trust"]["code"] == "untrusted"
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("esign_verify", str(path), "--json", "--trust-root", str(CORPUS / "root.pem"))
+    report = json.loads(capsys.readouterr().out)
+    assert exit_info.value.code == 0
+    assert report["signatures"][0]["checks"]["trust"]["code"] == "trusted"
+
+
+def test_unreadable_trust_root_exits_two(pki: Any, tmp_path: Path, capsys: Any) -> None:
+    bad = tmp_path / "bad.pem"
+    bad.write_bytes(b"not a certificate")
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("esign_verify", str(CORPUS / "honest-certified.pdf"), "--trust-root", str(bad))
+    assert exit_info.value.code == 2
+    assert "not a certificate" in capsys.readouterr().err

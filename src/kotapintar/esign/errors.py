@@ -77,6 +77,9 @@ WorkflowStarted = declare(
 )
 BadStepActor = declare("bad_step_actor", ValidationFailed, _("Every step needs an active user."))
 NotSigner = declare("not_signer", ValidationFailed, _("This user is not a signing official."))
+NotCityStaff = declare(
+    "not_city_staff", ValidationFailed, _("Only city staff can be asked for initials (paraf).")
+)
 BadPage = declare("bad_page", ValidationFailed, _("This page does not exist in the document."))
 StampOutsidePage = declare("stamp_outside_page", ValidationFailed, _("The stamp does not fit on the page."))
 NotInProgress = declare("not_in_progress", Conflict, _("This document is not waiting for anyone."))

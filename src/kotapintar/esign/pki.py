@@ -121,6 +121,11 @@ def pem(der: bytes) -> bytes:
     return load_cert(der).public_bytes(serialization.Encoding.PEM)
 
 
+def fingerprint_sha256(der: bytes) -> str:
+    """A certificate's SHA-256 fingerprint as certificate viewers show it (AB:CD:…)."""
+    return ":".join(f"{b:02X}" for b in hashlib.sha256(der).digest())
+
+
 def _name(common_name: str, *, ou: str = "", serial_number: str = "", title: str = "") -> x509.Name:
     attrs = [
         x509.NameAttribute(NameOID.COUNTRY_NAME, "ID"),

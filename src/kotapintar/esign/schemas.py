@@ -128,12 +128,71 @@ class RevocationReportOut(Schema):
     revoked_at: str | None = None
 
 
+ChangeKind = Literal[
+    "pages", "page_content", "annotations", "form_fields", "fonts", "xobjects", "catalog", "other"
+]
+
+
 class ModificationReportOut(Schema):
     coverage: str | None
     level: str | None
     docmdp_ok: bool | None
     changed_after_signing: bool
     changes_allowed: bool
+    changes: list[ChangeKind] = []
+
+
+class IntegrityCheckOut(Schema):
+    code: Literal["digest_ok", "digest_mismatch", "bad_signature", "unreadable_signature"]
+    ok: bool | None
+    label: str = ""
+
+
+class TrustCheckOut(Schema):
+    code: Literal["trusted", "untrusted", "certificate_revoked", "not_checked"]
+    ok: bool | None
+    label: str = ""
+
+
+class RevocationCheckOut(Schema):
+    code: Literal["good", "revoked_before_signing", "revoked_after_signing", "unknown"]
+    ok: bool | None
+    label: str = ""
+
+
+class TimestampCheckOut(Schema):
+    code: Literal["timestamp_ok", "timestamp_absent", "bad_timestamp"]
+    ok: bool | None
+    label: str = ""
+
+
+class ModificationCheckOut(Schema):
+    code: Literal["unchanged", "validation_data_added", "form_fill", "disallowed_change", "not_checked"]
+    ok: bool | None
+    label: str = ""
+    changes: list[ChangeKind] = []
+
+
+class CoverageCheckOut(Schema):
+    code: Literal["entire_file", "entire_revision", "partial_coverage", "bad_byte_range"]
+    ok: bool | None
+    label: str = ""
+
+
+class ChecksOut(Schema):
+    """Each check of a signature on its own, with a stable code (``ok`` null: not decided)."""
+
+    integrity: IntegrityCheckOut
+    trust: TrustCheckOut
+    revocation: RevocationCheckOut
+    timestamp: TimestampCheckOut
+    modification: ModificationCheckOut
+    coverage: CoverageCheckOut
+
+
+class DocmdpOut(Schema):
+    level: int | None
+    label: str
 
 
 class SignatureReportOut(Schema):
@@ -150,6 +209,8 @@ class SignatureReportOut(Schema):
     timestamp: TimestampReportOut | None = None
     revocation: RevocationReportOut | None = None
     certification: bool = False
+    docmdp: DocmdpOut | None = None
+    checks: ChecksOut | None = None
     modification: ModificationReportOut | None = None
     problems: list[str]
     reasons: list[str]

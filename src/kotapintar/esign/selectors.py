@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from kotapintar.core.permissions import has_role, is_signed_in, user_opd_id
-from kotapintar.core.types import Actor
+from kotapintar.core.types import Actor, User
 from kotapintar.esign.errors import CaNotFound, CodeNotFound, DocumentNotFound, PkiNotReady, RevisionNotFound
 from kotapintar.esign.models import (
     CertKind,
@@ -168,18 +168,39 @@ def documents_awaiting(user: Actor) -> list[Document]:
 
 def signed_per_month_by_opd() -> list[tuple[str, str, int]]:
     """(month "YYYY-MM", OPD short name, documents fully signed that month): counts only, for open
-    data. A document counts in the month of its last signature, in Asia/Jakarta time."""
+    data. A document counts in the month of its last signature, in the city's time zone."""
     from collections import Counter
-    from zoneinfo import ZoneInfo
 
     from django.db.models import Max
+    from django.utils import timezone
 
-    wib = ZoneInfo("Asia/Jakarta")
     done = (
         Document.objects.filter(status=DocumentStatus.SIGNED)
         .annotate(last=Max("signatures__signed_at"))
         .exclude(last=None)
         .values_list("last", "opd__short_name")
     )
-    counts = Counter((last.astimezone(wib).strftime("%Y-%m"), opd or "") for last, opd in done)
+    counts = Counter((timezone.localtime(last).strftime("%Y-%m"), opd or "") for last, opd in done)
     return [(month, opd, n) for (month, opd), n in sorted(counts.items())]
+#: Roles of city staff who may be asked for initials (paraf): not merchants, mentors or council members.
+REVIEWER_ROLES = (
+    "admin_kota",
+    "bappeda",
+    "opd",
+    "penandatangan",
+    "dinas_pariwisata",
+    "operator_bpbd",
+    "walidata",
+)
+
+
+def reviewer_candidates() -> list[User]:
+    """Active city staff, offered as reviewers on the document page."""
+    users = User.objects.filter(is_active=True).order_by("username").prefetch_related("groups")
+    return [u for u in users if has_role(u, *REVIEWER_ROLES)]
+
+
+def signer_candidates() -> list[User]:
+    """Active signing officials."""
+    users = User.objects.filter(is_active=True).order_by("username").prefetch_related("groups")
+    return [u for u in users if has_role(u, "penandatangan")]

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -28,7 +29,7 @@ from kotapintar.core.permissions import has_role
 from kotapintar.core.types import User
 from kotapintar.esign import documents, pki, selectors, services, verification
 from kotapintar.esign.backends import backend_name
-from kotapintar.esign.errors import CertificateNotFound
+from kotapintar.esign.errors import CertificateNotFound, PkiNotReady
 from kotapintar.esign.models import CertKind, Document, DocumentStatus, PkiCertificate, StepKind
 from kotapintar.middleware import raw_body
 
@@ -158,7 +159,7 @@ def document_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     steps = list(selectors.step_list(doc))
     current = selectors.step_current(doc) if doc.status == DocumentStatus.IN_PROGRESS else None
     is_owner = doc.created_by_id == request.user.pk or has_role(request.user, Role.ADMIN_KOTA)
-    users = User.objects.filter(is_active=True).order_by("username")
+    signatures = list(doc.signatures.select_related("certificate").order_by("signed_at"))
     return render(
         request,
         "esign/detail.html",
@@ -168,13 +169,14 @@ def document_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             "current": current,
             "my_turn": current is not None and current.actor_id == request.user.pk,
             "revisions": selectors.revision_list(doc),
-            "signatures": doc.signatures.select_related("certificate").order_by("signed_at"),
+            "signatures": signatures,
+            "signed_revision": selectors.revision_latest(doc) if signatures else None,
             "is_owner": is_owner,
             "can_start": is_owner and doc.status == DocumentStatus.DRAFT,
             "can_resolve": doc.status == DocumentStatus.UNKNOWN and has_role(request.user, Role.ADMIN_KOTA),
             "can_restart": is_owner and doc.status == DocumentStatus.RETURNED and not doc.signatures.exists(),
-            "users": users,
-            "signers": [u for u in users if has_role(u, Role.PENANDATANGAN)],
+            "users": selectors.reviewer_candidates(),
+            "signers": selectors.signer_candidates(),
             "verify_url": services.verify_url(doc.code),
             "has_certificate": selectors.certificate_for_user(request.user) is not None,
             "paraf_slots": range(1, 4),
@@ -425,7 +427,23 @@ def verify_upload(request: HttpRequest) -> HttpResponse:
                 report = verification.verify_pdf(upload.read())
             except DomainError as exc:
                 form.add_error("file", str(exc.message))
-    return render(request, "esign/verify_upload.html", {"form": form, "report": report})
+    return render(
+        request, "esign/verify_upload.html", {"form": form, "report": report, "root_ca": _root_ca()}
+    )
+
+
+def _root_ca() -> dict[str, str] | None:
+    """The city root certificate for recipients to import, with its SHA-256 fingerprint (None before
+    the PKI is initialised)."""
+    try:
+        root = selectors.ca_get(CertKind.ROOT)
+    except PkiNotReady:
+        return None
+    return {
+        "url": reverse("esign:pki_ca", kwargs={"public_id": root.public_id}),
+        "subject": root.subject,
+        "fingerprint": pki.fingerprint_sha256(bytes(root.cert_der)),
+    }
 
 
 def _doc_by_code_or_404(code: str) -> Document:
@@ -451,6 +469,7 @@ def verify_code(request: HttpRequest, code: str) -> HttpResponse:
             "latest": latest,
             "report": report,
             "signatures": doc.signatures.order_by("signed_at"),
+            "root_ca": _root_ca(),
         },
     )
 

@@ -29,6 +29,7 @@ from kotapintar.esign.services.signing import (
     document_resolve_unknown,
     document_sign,
     document_sign_batch,
+    document_sign_file,
     get_backend,
     signing_level,
 )
@@ -59,6 +60,7 @@ __all__ = [
     "document_send_back",
     "document_sign",
     "document_sign_batch",
+    "document_sign_file",
     "document_upload",
     "get_backend",
     "paraf_approve",

@@ -64,8 +64,15 @@ from kotapintar.esign.models import (
     WorkflowStep,
 )
 from kotapintar.esign.pki_signing import CityPkiBackend, LoadedSigner, load_signer, sign_loaded
-from kotapintar.esign.services.documents import revision_add, verify_url
-from kotapintar.esign.services.workflow import detail_url, notify_next, step_current_for, step_open_locked
+from kotapintar.esign.services.documents import document_upload, revision_add, verify_url
+from kotapintar.esign.services.workflow import (
+    StepSpec,
+    detail_url,
+    notify_next,
+    step_current_for,
+    step_open_locked,
+    workflow_start,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -127,7 +134,11 @@ def _stamp_for(step: WorkflowStep, doc: Document, identity: SignerIdentity) -> S
     )
 
 
-def _identity(user: User, cert: PkiCertificate | None) -> SignerIdentity:
+DEFAULT_REASON = "Menyetujui dokumen"
+MAX_REASON_CHARS = 200
+
+
+def _identity(user: User, cert: PkiCertificate | None, reason: str = "") -> SignerIdentity:
     profile = getattr(user, "profile", None)
     return SignerIdentity(
         name=(cert.common_name if cert else user.get_full_name() or user.get_username()),
@@ -136,7 +147,7 @@ def _identity(user: User, cert: PkiCertificate | None) -> SignerIdentity:
         opd=(cert.opd.name if cert and cert.opd else ""),
         email=user.email or "",
         certificate_id=cert.pk if cert else None,
-        reason="Menyetujui dokumen",
+        reason=(reason or "").strip()[:MAX_REASON_CHARS] or DEFAULT_REASON,
     )
 
 
@@ -185,6 +196,7 @@ def _do_sign(
     cert: PkiCertificate | None,
     sign_fn: SignFn,
     level: str,
+    reason: str = "",
 ) -> SignatureRecord:
     latest = selectors.revision_latest(doc)
     # Certification must be the first signature of the file: an uploaded PDF that is already signed
@@ -194,7 +206,7 @@ def _do_sign(
         and not SignatureRecord.objects.filter(document=doc).exists()
         and not _has_signatures(bytes(latest.pdf))
     )
-    identity = _identity(user, cert)
+    identity = _identity(user, cert, reason)
     new_pdf = sign_fn(
         document_pdf=bytes(latest.pdf),
         signer=identity,
@@ -256,6 +268,7 @@ def _sign_in_transaction(
     cert: PkiCertificate | None,
     sign_fn: SignFn,
     level: str,
+    reason: str = "",
 ) -> SignatureRecord:
     """Lock the document, check it is the signer's turn and sign: all or nothing.
 
@@ -267,7 +280,14 @@ def _sign_in_transaction(
             doc = Document.objects.select_for_update().get(pk=document.pk)
             step = step_current_for(user, doc, StepKind.SIGN)
             return _do_sign(
-                user=user, doc=doc, step=step, backend=backend, cert=cert, sign_fn=sign_fn, level=level
+                user=user,
+                doc=doc,
+                step=step,
+                backend=backend,
+                cert=cert,
+                sign_fn=sign_fn,
+                level=level,
+                reason=reason,
             )
     except OutcomeUnknown as exc:
         with transaction.atomic():
@@ -323,12 +343,19 @@ def _passphrase_wrong(user: User) -> None:
 
 @sensitive_variables("passphrase")
 def document_sign(
-    *, actor: Actor, document: Document, passphrase: str, totp: str = "", level: str | None = None
+    *,
+    actor: Actor,
+    document: Document,
+    passphrase: str,
+    totp: str = "",
+    level: str | None = None,
+    reason: str = "",
 ) -> SignatureRecord:
     """The current signer signs: certification first (DocMDP P2), approval signatures after.
 
     All or nothing: a wrong passphrase, a revoked certificate or a backend failure leaves no new
-    revision and the step open. The passphrase is passed to the backend and forgotten.
+    revision and the step open. The passphrase is passed to the backend and forgotten. ``reason``
+    (at most 200 characters) is written into the signature; default "Menyetujui dokumen".
     """
     user = require_role(actor, "penandatangan")
     backend = get_backend()
@@ -341,11 +368,54 @@ def document_sign(
     sign_fn = _backend_sign_fn(backend, passphrase, totp)
     try:
         return _sign_in_transaction(
-            user=user, document=document, backend=backend, cert=cert, sign_fn=sign_fn, level=level
+            user=user,
+            document=document,
+            backend=backend,
+            cert=cert,
+            sign_fn=sign_fn,
+            level=level,
+            reason=reason,
         )
     except WrongPassphrase:
         _passphrase_wrong(user)
         raise
+
+
+@sensitive_variables("passphrase")
+def document_sign_file(
+    *,
+    actor: Actor,
+    title: str,
+    data: bytes,
+    passphrase: str,
+    level: str | None = None,
+    reason: str = "",
+) -> SignatureRecord:
+    """One official signs one PDF on their own (``kotapintar esign-sign``): the file is uploaded as a
+    document of theirs, given a one-step workflow and signed through ``document_sign``, so it gets the
+    same checks, stamp, verification code and audit entries as the web flow.
+
+    The passphrase is checked before anything is stored (city PKI), so a wrong one leaves no document.
+    A PDF certified by someone else is refused (``pdf_certified``); one with approval signatures keeps
+    them valid and gets an approval signature.
+    """
+    user = require_role(actor, "penandatangan")
+    backend = get_backend()
+    level = _check_level(level, backend)
+    if not passphrase:
+        raise PassphraseRequired()
+    _passphrase_guard(user)
+    if backend.name == "citypki":
+        cert = _signer_certificate(user)
+        try:
+            load_signer(certificate_id=cert.pk, passphrase=passphrase)
+        except WrongPassphrase:
+            _passphrase_wrong(user)
+            raise
+    with transaction.atomic():
+        doc = document_upload(actor=user, title=title, data=data)
+        workflow_start(actor=user, document=doc, steps=[StepSpec(kind=StepKind.SIGN, actor=user)])
+    return document_sign(actor=user, document=doc, passphrase=passphrase, level=level, reason=reason)
 
 
 @dataclass

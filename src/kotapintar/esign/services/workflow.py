@@ -28,6 +28,7 @@ from kotapintar.esign.errors import (
     BadStepKind,
     NoSignStep,
     NoSteps,
+    NotCityStaff,
     NotDocumentOwner,
     NotInProgress,
     NotReturned,
@@ -172,6 +173,8 @@ def workflow_start(*, actor: Actor, document: Document, steps: list[StepSpec]) -
                 signs = sum(1 for s in made if s.kind == StepKind.SIGN)
                 made.append(_sign_step(doc, order, spec, user, signs, info))
             else:
+                if not has_role(user, *selectors.REVIEWER_ROLES):
+                    raise NotCityStaff()
                 made.append(WorkflowStep(document=doc, order=order, kind=StepKind.PARAF, actor=user))
         WorkflowStep.objects.filter(document=doc).delete()
         WorkflowStep.objects.bulk_create(made)
