@@ -182,6 +182,8 @@ def signed_per_month_by_opd() -> list[tuple[str, str, int]]:
     )
     counts = Counter((timezone.localtime(last).strftime("%Y-%m"), opd or "") for last, opd in done)
     return [(month, opd, n) for (month, opd), n in sorted(counts.items())]
+
+
 #: Roles of city staff who may be asked for initials (paraf): not merchants, mentors or council members.
 REVIEWER_ROLES = (
     "admin_kota",

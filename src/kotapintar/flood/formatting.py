@@ -120,6 +120,8 @@ def alert_text(alert: Alert) -> str:
 def forecast_text(fc: RobForecast) -> str:
     """A rob window's warning in the active language."""
     return rob_message(fc.level_name, fc.starts_at, fc.ends_at, fc.kelurahan_names)
+
+
 def incident_step_message(
     *, station: Station, kind: str, parameter: str, level_name: str, value: float | None, opened: datetime
 ) -> str:
