@@ -23,7 +23,7 @@ ROLE_QUEUES = {
     "pariwisata": ["tourism"],
     "merchant": ["merchant"],
     "bpbd": ["bpbd"],
-    "admin": ["opd", "mentor", "bappeda", "dewan", "signer", "tourism", "merchant", "bpbd"],
+    "admin": ["admin", "opd", "mentor", "bappeda", "dewan", "signer", "tourism", "merchant", "bpbd"],
 }
 SHOTS = Path(os.environ.get("KP_SCREENSHOT_DIR", "")) if os.environ.get("KP_SCREENSHOT_DIR") else None
 
