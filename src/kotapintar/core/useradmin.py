@@ -24,6 +24,7 @@ from kotapintar.core.errors import (
     LastAdmin,
     OpdNotFound,
     OwnAccount,
+    PermissionDenied,
     UnknownRole,
     UsernameTaken,
     UserNotFound,
@@ -72,10 +73,14 @@ def active_admin_ids() -> set[int]:
     return set(users.filter(Q(groups__name=ADMIN) | Q(is_superuser=True)).values_list("pk", flat=True))
 
 
-def _lock_admins() -> None:
-    """Serialise every change that can remove an administrator (one row: the `admin_kota` group)."""
+def _lock_admins(admin: User) -> None:
+    """Serialise every change that can remove an administrator (one row: the `admin_kota` group),
+    then check that the acting administrator still is one: another may have removed them while
+    this request was on its way."""
     Group.objects.get_or_create(name=ADMIN)
     Group.objects.select_for_update().get(name=ADMIN)
+    if admin.pk not in active_admin_ids():
+        raise PermissionDenied()
 
 
 def _refuse_last_admin(user: Any) -> None:
@@ -147,7 +152,7 @@ def user_update(
     opd = _opd_or_none(opd_id)
     clean_email = _email_clean(email)
     with transaction.atomic():
-        _lock_admins()
+        _lock_admins(admin)
         user = _user_locked(user_id)
         before = sorted(user.groups.values_list("name", flat=True))
         if ADMIN in before and ADMIN not in clean_roles and not user.is_superuser:
@@ -186,11 +191,11 @@ def user_deactivate(*, actor: Actor, user_id: int) -> Any:
     administrator (`last_admin`)."""
     admin = require_admin(actor)
     with transaction.atomic():
-        _lock_admins()
+        _lock_admins(admin)
         user = _user_locked(user_id)
+        _refuse_last_admin(user)
         if user.pk == admin.pk:
             raise OwnAccount()
-        _refuse_last_admin(user)
         if user.is_active:
             user.is_active = False
             user.save(update_fields=["is_active"])
