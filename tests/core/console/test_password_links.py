@@ -136,4 +136,3 @@ def test_the_link_page_of_a_spent_link_says_so(admin_user, staff, client):
     client.post(path, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
     response = client.get(path)
     assert response.status_code == 400
-    assert response["Referrer-Policy"] == "no-referrer"

@@ -4,6 +4,7 @@ from django.test import Client
 from django.urls import reverse
 
 from kotapintar.core import services
+from kotapintar.core.errors import TokenNotFound
 from kotapintar.core.models import AuditEntry, Role
 
 
@@ -49,4 +50,4 @@ def test_revoking_an_unknown_token_says_so(admin_client):
     response = admin_client.post(
         reverse("kelola:token_revoke", args=["00000000-0000-4000-8000-000000000000"]), follow=True
     )
-    assert [m.message for m in response.context["messages"]] == [str(services.TokenNotFound.default_message)]
+    assert [m.message for m in response.context["messages"]] == [str(TokenNotFound.default_message)]
