@@ -72,7 +72,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "kotapintar.core.apps.AdminConfig",  # django.contrib.admin, open to the admin_kota role
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -6,8 +6,7 @@ from kotapintar.core.models import Role
 
 
 def test_the_administrator_opens_the_django_admin(admin_client, admin_user):
-    admin_user.is_staff = True
-    admin_user.save()
+    assert not admin_user.is_staff  # the role is enough
     response = admin_client.get(reverse("admin:index"))
     assert response.status_code == 200
     assert reverse("admin:core_auditentry_changelist") in response.content.decode()
@@ -34,3 +33,8 @@ def test_the_demo_administrator_is_staff(db, settings):
     call_command("seed_demo", "--only", "core", stdout=io.StringIO())
     admin = get_user_model().objects.get(username="admin")
     assert admin.is_staff and admin.has_perm("flood.view_station")
+
+
+def test_another_role_does_not_open_the_django_admin(login_client, make_user):
+    response = login_client(make_user(Role.BAPPEDA)).get(reverse("admin:index"))
+    assert response.status_code == 302  # to the admin's sign-in page
