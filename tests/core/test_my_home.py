@@ -253,6 +253,7 @@ def test_bpbd_does_not_see_a_superseded_alert(login_client, make_user, station):
 
 def test_admin_overview_has_every_queue(login_client, admin_user, city):
     assert list(page(login_client(admin_user)).queues) == [
+        "admin",
         "opd",
         "mentor",
         "bappeda",

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -16,3 +17,10 @@ class CoreConfig(AppConfig):
         checks.register(net.check_settings, checks.Tags.security)
         checks.register(siteurl.check_allowed_hosts, checks.Tags.security, "site_url", deploy=True)
         autodiscover_modules("metrics")  # each app's live figures (kotapintar.core.metrics)
+
+
+class AdminConfig(admin_apps.AdminConfig):
+    """Django's admin with our site: the city administrator's role opens it (core.adminsite)."""
+
+    default = False  # `kotapintar.core` itself stays CoreConfig
+    default_site = "kotapintar.core.adminsite.AdminSite"

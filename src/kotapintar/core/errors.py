@@ -230,3 +230,39 @@ RestoreSecretsDiffer = declare(
         "pass --secrets-out FILE to write them for the environment."
     ),
 )
+
+# The administration console (`/kelola/`): users, roles, OPD, one-time password links.
+LastAdmin = declare(
+    "last_admin",
+    Conflict,
+    _(
+        "This would leave the platform without an active administrator: "
+        "make another user an administrator first."
+    ),
+)
+OwnAccount = declare(
+    "own_account", Conflict, _("You cannot deactivate your own account: ask another administrator.")
+)
+UsernameTaken = declare("username_taken", Conflict, _("This username is already taken."))
+BadUsername = declare(
+    "bad_username",
+    ValidationFailed,
+    _("A username holds 3 to 150 letters, digits and the characters . _ - only."),
+)
+BadEmail = declare("bad_email", ValidationFailed, _("This is not a valid e-mail address."))
+UnknownRole = declare("unknown_role", ValidationFailed, _("Unknown role."))
+OpdNotFound = declare("opd_not_found", NotFound, _("Unknown OPD."))
+OpdCodeTaken = declare("opd_code_taken", Conflict, _("Another OPD already has this code."))
+BadOpd = declare(
+    "bad_opd", ValidationFailed, _("An OPD needs a code (letters, digits, - and _), a name and a short name.")
+)
+PasswordRejected = declare(
+    "password_rejected", ValidationFailed, _("The password does not meet the rules; see the detail.")
+)
+PasswordLinkInvalid = declare(
+    "password_link_invalid",
+    DomainError,
+    _("This password link is invalid, has expired or was already used: ask an administrator for a new one."),
+)
+NoEmail = declare("no_email", ValidationFailed, _("This user has no e-mail address to send the link to."))
+TokenNotFound = declare("token_not_found", NotFound, _("Token not found."))

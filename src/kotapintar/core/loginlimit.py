@@ -44,6 +44,8 @@ from django.utils.translation import gettext_lazy
 from kotapintar.core import ratelimit
 from kotapintar.core.clientip import client_ip, client_key
 from kotapintar.core.errors import LoginLocked, RateLimited, TokenAttemptsLimited
+from kotapintar.core.models import Role
+from kotapintar.core.permissions import admin_view_permissions, has_role
 
 log = logging.getLogger(__name__)
 
@@ -196,6 +198,15 @@ class RateLimitedModelBackend(ModelBackend):
             succeeded(attempt)
             _outcome(request).device_for = attempt.identity
         return user
+
+    def get_all_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
+        """Django's, plus every model's view permission for the city administrator: the `/admin/`
+        site then shows them all the data, read-only (changes go through the console's audited
+        services, or need a Django permission given explicitly)."""
+        perms: set[str] = super().get_all_permissions(user_obj, obj)
+        if obj is None and user_obj.is_active and has_role(user_obj, Role.ADMIN_KOTA):
+            return perms | admin_view_permissions(user_obj)
+        return perms
 
 
 class _LockMessageMixin:

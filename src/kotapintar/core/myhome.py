@@ -1,7 +1,8 @@
 """ "Beranda saya": what each signed-in role sees first on the home page after login.
 
 Each section reads through its app's selectors (no queries of its own). `admin_kota` holds every
-role (see `permissions.has_role`), so an administrator gets every section: the city overview.
+role (see `permissions.has_role`), so an administrator gets every section: the city overview, after
+the administration console's own.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from kotapintar.batik import selectors as batik_selectors
+from kotapintar.core import selectors as core_selectors
 from kotapintar.core.models import Role
 from kotapintar.core.permissions import has_role, is_signed_in
 from kotapintar.core.types import Actor
@@ -221,7 +223,38 @@ def _walidata(user: Actor) -> Section:
     )
 
 
+def _admin(user: Actor) -> Section:
+    users = core_selectors.user_list()
+    anchor = core_selectors.audit_anchor_latest()
+    items = [
+        Item(
+            _("Users"),
+            reverse("kelola:users"),
+            _("%(active)s active, %(inactive)s deactivated")
+            % {
+                "active": users.filter(is_active=True).count(),
+                "inactive": users.filter(is_active=False).count(),
+            },
+        ),
+        Item(
+            _("API tokens"),
+            reverse("kelola:tokens"),
+            _("%(n)s active") % {"n": core_selectors.api_token_list_all(active_only=True).count()},
+        ),
+        Item(
+            _("Audit log"),
+            reverse("kelola:audit"),
+            _("last anchor %(when)s") % {"when": _when(anchor.anchored_at)} if anchor else _("no anchor yet"),
+        ),
+        Item(_("System status"), reverse("kelola:status")),
+    ]
+    return Section(
+        "admin", _("Administration"), items, "", reverse("kelola:index"), _("Open the administration")
+    )
+
+
 SECTIONS: list[tuple[str, Callable[[Actor], Section]]] = [
+    (Role.ADMIN_KOTA, _admin),
     (Role.OPD, _opd),
     (Role.MENTOR, _mentor),
     (Role.BAPPEDA, _bappeda),

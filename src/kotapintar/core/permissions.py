@@ -82,3 +82,18 @@ def opd_scope(user: Actor) -> int | None | bool:
     if user_roles(user) & CITYWIDE_ROLES:
         return True
     return user_opd_id(user)
+
+
+def admin_view_permissions(user: User) -> frozenset[str]:
+    """Every model's `view_` permission (`app_label.view_model`), cached on the user object for the
+    request: what the city administrator may see in Django's `/admin/`."""
+    from django.contrib.auth.models import Permission
+
+    cached: frozenset[str] | None = getattr(user, "_kp_admin_view_perms", None)
+    if cached is None:
+        rows = Permission.objects.filter(codename__startswith="view_").values_list(
+            "content_type__app_label", "codename"
+        )
+        cached = frozenset(f"{app}.{codename}" for app, codename in rows)
+        setattr(user, "_kp_admin_view_perms", cached)  # noqa: B010 - a per-request cache on the user object
+    return cached

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from kotapintar.core.errors import CityMissing, NotFound
+from kotapintar.core.errors import CityMissing, NotFound, UserNotFound
 from kotapintar.core.models import (
     OPD,
     ApiToken,
+    AuditAnchor,
     AuditEntry,
     City,
     Heartbeat,
@@ -177,3 +179,87 @@ def audit_list(
     if object_id:
         qs = qs.filter(object_id=object_id)
     return list(qs[: max(1, min(limit, 1000))])
+
+
+def audit_search(
+    *,
+    actor: str = "",
+    obj: str = "",
+    action: str = "",
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> QuerySet[AuditEntry]:
+    """Audit entries, newest first. `actor`: part of the username (or "system"); `obj`: part of the
+    object type (`core.opd`) or the exact object id; `action`: part of the action; the dates are
+    whole days in the city's time zone, both included."""
+    qs = AuditEntry.objects.order_by("-seq")
+    if actor.strip():
+        qs = qs.filter(actor_label__icontains=actor.strip())
+    if obj.strip():
+        qs = qs.filter(Q(object_type__icontains=obj.strip()) | Q(object_id=obj.strip()))
+    if action.strip():
+        qs = qs.filter(action__icontains=action.strip())
+    zone = timezone.get_current_timezone()
+    if date_from is not None:
+        qs = qs.filter(created_at__gte=datetime.combine(date_from, time.min, tzinfo=zone))
+    if date_to is not None:
+        qs = qs.filter(created_at__lt=datetime.combine(date_to + timedelta(days=1), time.min, tzinfo=zone))
+    return qs
+
+
+def audit_anchor_latest() -> AuditAnchor | None:
+    return AuditAnchor.objects.order_by("-seq", "-pk").first()
+
+
+# --- the administration console -------------------------------------------------------------------------
+
+
+def user_list(
+    *, q: str = "", role: str = "", opd_id: int | None = None, active: bool | None = None
+) -> QuerySet[Any]:
+    """Users for the console: `q` matches the username, name or e-mail."""
+    qs = (
+        get_user_model()
+        .objects.select_related("profile__opd")
+        .prefetch_related("groups")
+        .order_by("username")
+    )
+    if q.strip():
+        term = q.strip()
+        qs = qs.filter(
+            Q(username__icontains=term)
+            | Q(first_name__icontains=term)
+            | Q(last_name__icontains=term)
+            | Q(email__icontains=term)
+        )
+    if role:
+        qs = qs.filter(groups__name=role)
+    if opd_id is not None:
+        qs = qs.filter(profile__opd_id=opd_id)
+    if active is not None:
+        qs = qs.filter(is_active=active)
+    return qs
+
+
+def user_get(*, user_id: int) -> Any:
+    user = get_user_model().objects.select_related("profile__opd").filter(pk=user_id).first()
+    if user is None:
+        raise UserNotFound()
+    return user
+
+
+def api_token_list_all(*, q: str = "", active_only: bool = False) -> QuerySet[ApiToken]:
+    """Every user's tokens (never their secret: only the prefix is kept), newest first."""
+    qs = ApiToken.objects.select_related("user").order_by("-created_at")
+    if q.strip():
+        term = q.strip()
+        qs = qs.filter(
+            Q(user__username__icontains=term) | Q(name__icontains=term) | Q(prefix__startswith=term)
+        )
+    if active_only:
+        qs = qs.filter(revoked_at__isnull=True, user__is_active=True)
+    return qs
+
+
+def opd_list_with_members() -> QuerySet[OPD]:
+    return OPD.objects.annotate(member_count=Count("members")).order_by("short_name")

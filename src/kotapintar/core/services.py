@@ -20,8 +20,9 @@ from django.utils.translation import gettext_lazy as _
 
 from kotapintar.core import audit, siteurl
 from kotapintar.core.db import hot_cursor
-from kotapintar.core.errors import NotFound, ValidationFailed
+from kotapintar.core.errors import TokenNotFound, ValidationFailed
 from kotapintar.core.models import OPD, ApiToken, City, Kecamatan, Kelurahan, Notification, Profile, Role
+from kotapintar.core.permissions import require_role
 from kotapintar.core.types import Actor
 from kotapintar.lib import geo
 
@@ -163,13 +164,42 @@ def user_ensure(
     actor: Actor = None,
 ) -> tuple[Any, bool]:
     """Create a user with roles and profile if absent; an existing user is left as it is."""
-    User = get_user_model()
-    existing = User.objects.filter(username=username).first()
+    existing = get_user_model().objects.filter(username=username).first()
     if existing is not None:
         return existing, False
+    user = user_insert(
+        username=username,
+        password=password,
+        roles=roles,
+        full_name=full_name,
+        email=email,
+        opd=opd,
+        nip=nip,
+        jabatan=jabatan,
+        is_staff=is_staff,
+        actor=actor,
+    )
+    return user, True
+
+
+def user_insert(
+    *,
+    username: str,
+    password: str | None,
+    roles: list[str],
+    full_name: str = "",
+    email: str = "",
+    opd: OPD | None = None,
+    nip: str = "",
+    jabatan: str = "",
+    is_staff: bool = False,
+    actor: Actor = None,
+) -> Any:
+    """Insert a user with roles and profile, audited (`password` None: no usable password yet, the
+    user sets one through a one-time link). Callers check the username and the actor's right."""
     with transaction.atomic():
-        first, _sep, last = full_name.partition(" ")
-        user = User.objects.create_user(
+        first, _sep, last = full_name.strip().partition(" ")
+        user = get_user_model().objects.create_user(
             username=username, password=password, email=email, first_name=first, last_name=last
         )
         user.is_staff = is_staff
@@ -178,9 +208,12 @@ def user_ensure(
             user.groups.add(Group.objects.get_or_create(name=role)[0])
         Profile.objects.create(user=user, opd=opd, nip=nip, jabatan=jabatan)
         audit.record(
-            action="core.user_create", actor=actor, obj=user, data={"username": username, "roles": roles}
+            action="core.user_create",
+            actor=actor,
+            obj=user,
+            data={"username": username, "roles": roles, "opd": opd.code if opd is not None else None},
         )
-    return user, True
+    return user
 
 
 # --- API tokens -------------------------------------------------------------------------------------
@@ -205,14 +238,35 @@ def api_token_create(*, user: Any, name: str) -> tuple[ApiToken, str]:
 
 
 def api_token_revoke(*, user: Any, public_id: Any) -> ApiToken:
+    """Revoke one of `user`'s own tokens (an administrator revokes anyone's: `console_tokens`)."""
     with transaction.atomic():
         token = ApiToken.objects.select_for_update().filter(public_id=public_id, user=user).first()
         if token is None:
-            raise NotFound(_("Token not found."))
-        if token.revoked_at is None:
-            token.revoked_at = timezone.now()
-            token.save(update_fields=["revoked_at"])
-            audit.record(action="core.token_revoke", actor=user, obj=token)
+            raise TokenNotFound()
+        return api_token_mark_revoked(token=token, actor=user)
+
+
+def api_token_revoke_any(*, actor: Actor, public_id: Any) -> ApiToken:
+    """The city administrator revokes anyone's token (the console's token list)."""
+    admin = require_role(actor, Role.ADMIN_KOTA)
+    with transaction.atomic():
+        token = (
+            ApiToken.objects.select_for_update().select_related("user").filter(public_id=public_id).first()
+        )
+        if token is None:
+            raise TokenNotFound()
+        return api_token_mark_revoked(token=token, actor=admin)
+
+
+def api_token_mark_revoked(*, token: ApiToken, actor: Actor) -> ApiToken:
+    """Revoke a token locked by the caller (inside its transaction), audited; revoking twice is a
+    no-op. The token stops working at once: authentication reads `revoked_at` on every call."""
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit.record(
+            action="core.token_revoke", actor=actor, obj=token, data={"owner": token.user.get_username()}
+        )
     return token
 
 

@@ -7,6 +7,7 @@ import logging
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -15,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from kotapintar.core import myhome, selectors, services
-from kotapintar.core.errors import DomainError
+from kotapintar.core import myhome, resetlinks, selectors, services
+from kotapintar.core.errors import DomainError, PasswordLinkInvalid
 from kotapintar.core.loginlimit import LoginForm
 from kotapintar.core.models import Role
 from kotapintar.core.permissions import user_roles
@@ -90,6 +91,32 @@ def token_revoke(request: HttpRequest, token_id: str) -> HttpResponse:
     except (DomainError, ValueError):
         messages.error(request, _("Token not found."))
     return redirect("account")
+
+
+def password_link(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """A one-time link from an administrator (`core.resetlinks`): choose a password, then sign in."""
+    try:
+        user = resetlinks.password_link_user(uidb64=uidb64, token=token)
+    except PasswordLinkInvalid as exc:
+        response = render(request, "core/password_link.html", {"invalid": exc.message}, status=400)
+    else:
+        form = SetPasswordForm(user, request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                resetlinks.password_link_redeem(
+                    uidb64=uidb64, token=token, password=form.cleaned_data["new_password1"]
+                )
+            except DomainError as exc:
+                form.add_error(None, str(exc.message))
+            else:
+                messages.success(request, _("Your password is set. Sign in with it now."))
+                return redirect("login")
+        response = render(request, "core/password_link.html", {"form": form, "subject": user})
+    # The token is in this page's address: not kept by caches; the site-wide `same-origin` referrer
+    # policy keeps it from other sites (`no-referrer` would make the browser send `Origin: null`
+    # with the form, which the CSRF check refuses).
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required

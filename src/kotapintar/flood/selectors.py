@@ -91,6 +91,11 @@ def observation_list(
     return list(qs.order_by("phenomenon_time")[:limit])
 
 
+def reading_newest() -> Latest | None:
+    """The reading received last, of any station (the console's system status)."""
+    return Latest.objects.select_related("datastream__station").order_by("-received_at").first()
+
+
 def trend(latest: Latest | None) -> str:
     if latest is None or latest.previous_value is None:
         return "steady"
