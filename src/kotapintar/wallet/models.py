@@ -353,6 +353,9 @@ class SigningKey(models.Model):
         return self.kid
 
 
+PAYMENT_AUDIT_MARK = "payments"  # the AuditMark of the batched payment audit
+
+
 class AuditMark(models.Model):
     """How far the batched audit of payments got (`payment_audit_batch`)."""
 

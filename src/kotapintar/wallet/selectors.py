@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date, datetime
+from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, F, Q, QuerySet, Sum
+from django.utils import timezone
 
 from kotapintar.core.permissions import is_signed_in
 from kotapintar.core.types import Actor
@@ -22,7 +24,9 @@ from kotapintar.wallet.errors import (
     TopUpNotFound,
 )
 from kotapintar.wallet.models import (
+    PAYMENT_AUDIT_MARK,
     Account,
+    AuditMark,
     Card,
     CardStatus,
     Merchant,
@@ -311,3 +315,27 @@ def turnover_by_category(*, event_code: str | None = None) -> dict[str, int]:
 
 def cards_active_count() -> int:
     return Card.objects.filter(status=CardStatus.ACTIVE).count()
+
+
+UNAUDITED_COUNT_CAP = 100_000
+
+
+def payment_audit_lag(*, now: datetime | None = None) -> dict[str, Any]:
+    """How far the batched payment audit (`wallet-audit-payments`) is behind, for /healthz: payments not
+    yet in the audit chain, the age of the oldest, and whether it is within WALLET_AUDIT_MAX_LAG_S.
+    Three indexed queries (the mark, the first payment after it, a capped count)."""
+    now = now or timezone.now()
+    last_pk = AuditMark.objects.filter(name=PAYMENT_AUDIT_MARK).values_list("last_pk", flat=True).first() or 0
+    oldest = (
+        Payment.objects.filter(pk__gt=last_pk).order_by("pk").values_list("created_at", flat=True).first()
+    )
+    limit = conf.limit("WALLET_AUDIT_MAX_LAG_S")
+    lag_s = 0.0 if oldest is None else max(0.0, (now - oldest).total_seconds())
+    unaudited = Payment.objects.filter(pk__gt=last_pk)[:UNAUDITED_COUNT_CAP].count()
+    return {
+        "ok": lag_s <= limit,
+        "lag_s": round(lag_s, 1),
+        "max_lag_s": limit,
+        "audited_up_to": last_pk,
+        "unaudited": unaudited,  # counted up to UNAUDITED_COUNT_CAP
+    }
