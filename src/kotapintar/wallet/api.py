@@ -517,7 +517,10 @@ def ledger_check(request: HttpRequest) -> Any:
 def qris_decode(request: HttpRequest, payload: QrisDecodeIn) -> Any:
     ratelimit.check(f"wallet-qris-decode:{client_key(request)}", limit=120, window_s=60)
     try:
-        decoded = qris.decode(payload.payload, strict_qris=payload.strict_qris)
+        # a tool for payloads as found in the wild: format deviations are warnings unless strict
+        decoded = qris.decode(
+            payload.payload, strict_qris=payload.strict_qris, lenient=not payload.strict_qris
+        )
     except qris.QrisError as exc:
         raise InvalidQris(
             f"{InvalidQris.default_message} ({exc.code}: {exc.message})",
