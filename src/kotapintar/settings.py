@@ -297,6 +297,8 @@ if TESTING:
 
 # --- Platform -----------------------------------------------------------------------------------------
 CITY_CODE = env("CITY_CODE", "33.75")  # Kemendagri code of the city this installation serves
+# A demo installation: the booth can play the QRIS provider (confirm a top-up itself). Never in production.
+DEMO = env_bool("DEMO", False)
 DEMO_PASSWORD = env_secret("DEMO_PASSWORD")  # demo users' password; printed once by seed-demo when empty
 MQTT_URL = env("MQTT_URL", "mqtt://127.0.0.1:1883")
 MQTT_USERNAME = env("MQTT_USERNAME", "")

@@ -4,6 +4,7 @@ the gate scanner, the visitor's phone wallet (PWA) and the tourism office's anal
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from kotapintar.batik import selectors, services, wallet_port
@@ -196,12 +198,29 @@ def buy(request: HttpRequest, code: str) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, str(exc.message))
         return redirect(back)
-    messages.success(
+    count = len(result.ticket_codes)
+    if result.amount_idr == 0:
+        done = ngettext(
+            "Free. Your ticket is ready: show its QR code at the gate.",
+            "Free. Your %(count)d tickets are ready: show their QR codes at the gate.",
+            count,
+        ) % {"count": count}
+    else:
+        done = ngettext(
+            "Paid %(amount)s. Your ticket is ready: show its QR code at the gate.",
+            "Paid %(amount)s. Your %(count)d tickets are ready: show their QR codes at the gate.",
+            count,
+        ) % {"amount": format_idr(result.amount_idr), "count": count}
+    messages.success(request, done)
+    if count == 1:
+        return redirect("batik:ticket", code=result.ticket_codes[0])
+    # several tickets: every one of them on this answer (a reload repeats the key: the same order)
+    tickets = [selectors.ticket_get(code=c) for c in result.ticket_codes]
+    return render(
         request,
-        _("Paid %(amount)s. Your ticket is ready: show its QR code at the gate.")
-        % {"amount": format_idr(result.amount_idr)},
+        "batik/tickets.html",
+        {"tickets": [(t, qr_svg(t.code, scale=5)) for t in tickets], "event": tickets[0].event},
     )
-    return redirect("batik:ticket", code=result.ticket_codes[0])
 
 
 def ticket_detail(request: HttpRequest, code: str) -> HttpResponse:
@@ -387,6 +406,10 @@ def _analytics_access(request: HttpRequest) -> HttpResponseBase | None:
     return None
 
 
+def _epoch_day(day: date) -> int:
+    return (day - date(1970, 1, 1)).days
+
+
 def analytics(request: HttpRequest) -> HttpResponseBase:
     denied = _analytics_access(request)
     if denied is not None:
@@ -399,9 +422,13 @@ def analytics(request: HttpRequest) -> HttpResponseBase:
     except DomainError as exc:
         raise Http404(str(exc.message)) from exc
     chart = {
-        "days": [d.isoformat() for d in data.days],
+        # a time axis (x: days since 1970-01-01, so gaps between events keep their length) and one
+        # set of points per event, only on the days it had visitors: no line joins separate events
         "series": [
-            {"label": f.name, "data": [f.by_day.get(d, 0) for d in data.days]}
+            {
+                "label": f.name,
+                "data": [{"x": _epoch_day(d), "y": n} for d, n in sorted(f.by_day.items()) if n],
+            }
             for f in data.events
             if f.by_day
         ],

@@ -11,10 +11,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
+from kotapintar.batik.models import Event
 from kotapintar.core.types import Actor
 from kotapintar.wallet import selectors as wallet_selectors
 from kotapintar.wallet import services as wallet_services
 from kotapintar.wallet.errors import CardNotFound
+from kotapintar.wallet.event_catalogue import EventInfo, event_lookup_register
 
 
 @dataclass(frozen=True)
@@ -127,3 +129,18 @@ def turnover_by_merchant(*, event_code: str | None = None) -> list[tuple[str, st
     """(merchant code, merchant name, turnover) sorted by turnover, largest first."""
     rows = wallet_selectors.turnover_by_merchant(event_code=event_code)
     return sorted(((r.merchant_code, r.name, r.amount_idr) for r in rows), key=lambda r: (-r[2], r[0]))
+
+
+def _describe_events(codes: list[str]) -> dict[str, EventInfo]:
+    """Names (in the reader's language) and dates of the batik events among `codes`."""
+    return {
+        e.code: EventInfo(
+            code=e.code, name=e.t("name"), starts_at=e.starts_at, ends_at=e.ends_at, ongoing=e.ongoing
+        )
+        for e in Event.objects.filter(code__in=codes)
+    }
+
+
+def event_catalogue_register() -> None:
+    """Tell the wallet the names and dates of batik events (its POS offers those running today)."""
+    event_lookup_register(_describe_events)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -23,6 +24,7 @@ from kotapintar.wallet.errors import (
     PaymentNotFound,
     TopUpNotFound,
 )
+from kotapintar.wallet.event_catalogue import events_describe
 from kotapintar.wallet.models import (
     PAYMENT_AUDIT_MARK,
     Account,
@@ -172,6 +174,40 @@ def merchant_events(*, code: str) -> list[str]:
         .order_by("event_code")
         .values_list("event_code", flat=True)
     )
+
+
+@dataclass(frozen=True)
+class PosEvent:
+    code: str
+    name: str
+    selected: bool
+
+
+def pos_events(*, code: str, chosen: str = "", now: datetime | None = None) -> list[PosEvent]:
+    """The events the merchant's POS offers: those it is registered for that run today (city time),
+    by name, plus `chosen` (an event the booth picked for this POS, e.g. ?event= in the POS link).
+    Only the chosen one, or the single event running today, is preselected — never a past one.
+    Without an app that describes events, every registered code is offered, none preselected."""
+    registered = merchant_events(code=code)
+    today = (now or timezone.now()).astimezone(WIB).date()
+    described = events_describe(registered)
+    if described is None:
+        return [PosEvent(code=c, name=c, selected=c == chosen) for c in registered]
+    running = []
+    for c in registered:
+        info = described.get(c)
+        if info is None:
+            continue
+        on_today = info.ongoing or (
+            info.starts_at.astimezone(WIB).date() <= today <= info.ends_at.astimezone(WIB).date()
+        )
+        if on_today or c == chosen:
+            running.append(info)
+    running.sort(key=lambda i: (i.starts_at, i.name))
+    pick = chosen if any(i.code == chosen for i in running) else ""
+    if not pick and len([i for i in running if not i.ongoing]) == 1:
+        pick = next(i.code for i in running if not i.ongoing)
+    return [PosEvent(code=i.code, name=i.name, selected=i.code == pick) for i in running]
 
 
 def merchants_for_user(*, user: Actor) -> list[Merchant]:

@@ -34,6 +34,7 @@ from kotapintar.wallet.services.payment_audit import payment_audit_batch
 from kotapintar.wallet.services.payments import payment_create, payment_qris_pay
 from kotapintar.wallet.services.refunds import payment_refund
 from kotapintar.wallet.services.settlement import settlement_payout, settlement_run
+from kotapintar.wallet.services.topup_simulator import topup_qris_simulate
 from kotapintar.wallet.services.topups import (
     qris_notify_signature,
     topup_cash,
@@ -74,4 +75,5 @@ __all__ = [
     "topup_qris_create",
     "topup_qris_expire",
     "topup_qris_notify",
+    "topup_qris_simulate",
 ]

@@ -68,10 +68,22 @@
     $("topup-qris-img").src = root.dataset.topupQris.replace("/0/", "/" + id + "/");
     box.hidden = false; result.hidden = true;
     status.textContent = S.qris_waiting; status.className = "small status amber";
+    const demo = $("topup-demo");
+    if (demo && root.dataset.topupDemo) {  // demo installations only: no real provider to wait for
+      $("topup-demo-hint").textContent = S.qris_demo_hint;
+      const confirm = $("topup-demo-confirm");
+      confirm.textContent = S.qris_demo_confirm; confirm.disabled = false; demo.hidden = false;
+      confirm.onclick = async () => {
+        confirm.disabled = true;
+        await fetch(root.dataset.topupDemo.replace("/0/", "/" + id + "/"), {
+          method: "POST", credentials: "same-origin", headers: { "X-CSRFToken": W.csrf() } });
+      };
+    }
     for (;;) {
       await new Promise((r) => setTimeout(r, 2000));
       let d;
       try { d = await (await fetch(api + "topups/" + id, { credentials: "same-origin" })).json(); } catch (e) { continue; }
+      if (d.status !== "pending" && demo) demo.hidden = true;
       if (d.status === "posted") { status.textContent = S.qris_posted + " (" + W.rupiah(d.card_balance_idr) + ")"; status.className = "small status green"; refresh(); break; }
       if (d.status === "voided") { status.textContent = S.qris_voided; status.className = "small status red"; break; }
     }
