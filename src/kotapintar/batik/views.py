@@ -17,7 +17,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from kotapintar.batik import selectors, services, wallet_port
@@ -199,18 +198,19 @@ def buy(request: HttpRequest, code: str) -> HttpResponse:
         messages.error(request, str(exc.message))
         return redirect(back)
     count = len(result.ticket_codes)
+    values = {"amount": format_idr(result.amount_idr), "count": count}
     if result.amount_idr == 0:
-        done = ngettext(
-            "Free. Your ticket is ready: show its QR code at the gate.",
-            "Free. Your %(count)d tickets are ready: show their QR codes at the gate.",
-            count,
-        ) % {"count": count}
+        done = (
+            _("Free. Your ticket is ready: show its QR code at the gate.")
+            if count == 1
+            else _("Free. Your %(count)d tickets are ready: show their QR codes at the gate.") % values
+        )
+    elif count == 1:
+        done = _("Paid %(amount)s. Your ticket is ready: show its QR code at the gate.") % values
     else:
-        done = ngettext(
-            "Paid %(amount)s. Your ticket is ready: show its QR code at the gate.",
-            "Paid %(amount)s. Your %(count)d tickets are ready: show their QR codes at the gate.",
-            count,
-        ) % {"amount": format_idr(result.amount_idr), "count": count}
+        done = (
+            _("Paid %(amount)s. Your %(count)d tickets are ready: show their QR codes at the gate.") % values
+        )
     messages.success(request, done)
     if count == 1:
         return redirect("batik:ticket", code=result.ticket_codes[0])
