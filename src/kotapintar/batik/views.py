@@ -276,9 +276,61 @@ def me(request: HttpRequest) -> HttpResponse:
             context["qr"] = qr_svg(wallet_port.card_qr_token(number=card), scale=5)
             context["balance"] = wallet_port.card_balance(number=card)
             context["history"] = wallet_port.card_history(number=card, limit=20)
+            context["pin_set"], context["pin_locked"] = wallet_port.card_pin_state(number=card)
         except DomainError as exc:
             context["wallet_error"] = str(exc.message)
     return render(request, "batik/me.html", context)
+
+
+def _my_card(request: HttpRequest) -> tuple[str, str]:
+    """(the card the visitor has open or holds, its QR secret when opened on this phone); ("", "")."""
+    number = str(request.POST.get("card", ""))
+    if number not in _visitor_cards(request):
+        return "", ""
+    opened = number == request.session.get(SESSION_CARD)
+    return number, wallet_port.card_qr_token(number=number) if opened else ""
+
+
+@require_POST
+def me_pin(request: HttpRequest) -> HttpResponse:
+    """Set or change the PIN a merchant asks for when the card's number is typed instead of scanned."""
+    number, secret = _my_card(request)
+    if not number:
+        messages.error(request, _("Open your city card first."))
+        return redirect("batik:me")
+    try:
+        wallet_port.card_pin_set(
+            actor=request.user,
+            number=number,
+            pin=str(request.POST.get("pin", ""))[:12],
+            current_pin=str(request.POST.get("current_pin", ""))[:12],
+            card_secret=secret,
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("PIN saved. A merchant who types your card number asks for it."))
+    return redirect("batik:me")
+
+
+@require_POST
+def me_code(request: HttpRequest) -> HttpResponse:
+    """A one-time code to give a merchant who types the card number (instead of the PIN)."""
+    number, secret = _my_card(request)
+    if not number:
+        messages.error(request, _("Open your city card first."))
+        return redirect("batik:me")
+    try:
+        code, expires = wallet_port.card_code_create(actor=request.user, number=number, card_secret=secret)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(
+            request,
+            _("One-time code %(code)s: valid for one payment until %(time)s WIB.")
+            % {"code": code, "time": timezone.localtime(expires).strftime("%H:%M")},
+        )
+    return redirect("batik:me")
 
 
 @require_POST

@@ -92,6 +92,12 @@ def card_balance(*, number: str) -> int:
     return wallet_selectors.card_balance(number=number)
 
 
+def card_pin_state(*, number: str) -> tuple[bool, bool]:
+    """(a PIN is set, charging by number is locked after wrong PINs or codes)."""
+    info = wallet_selectors.card_get(number=number)
+    return info.pin_set, info.pin_locked
+
+
 def card_qr_token(*, number: str) -> str:
     return wallet_selectors.card_qr_token(number=number)
 
@@ -144,3 +150,16 @@ def _describe_events(codes: list[str]) -> dict[str, EventInfo]:
 def event_catalogue_register() -> None:
     """Tell the wallet the names and dates of batik events (its POS offers those running today)."""
     event_lookup_register(_describe_events)
+
+
+def card_pin_set(*, actor: Actor, number: str, pin: str, current_pin: str, card_secret: str) -> None:
+    """The holder sets (or changes, with the current one) the PIN for charging the card by number."""
+    wallet_services.card_pin_set(
+        actor=actor, number=number, pin=pin, current_pin=current_pin, card_secret=card_secret
+    )
+
+
+def card_code_create(*, actor: Actor, number: str, card_secret: str) -> tuple[str, datetime]:
+    """A one-time code for one charge by card number, and when it expires."""
+    made = wallet_services.card_code_create(actor=actor, number=number, card_secret=card_secret)
+    return made.code, made.expires_at
