@@ -65,6 +65,8 @@ def _strings() -> dict[str, str]:
             "top-up is confirmed only by the provider's signed notification."
         ),
         "qris_demo_confirm": _("Demo: confirm as the provider"),
+        "pin_unlocked": _("PIN unlocked"),
+        "pin_saved": _("PIN saved"),
     }
 
 
