@@ -29,7 +29,7 @@ seed: migrate
 
 ## Venv, install, migrate, Pekalongan demo data, then web server + task worker (+ app processes). Ctrl-C stops all.
 run: seed
-	$(BIN)/kotapintar run --host $(HOST) --port $(PORT)
+	DEMO=$${DEMO:-1} $(BIN)/kotapintar run --host $(HOST) --port $(PORT)
 
 ## The whole suite (unit, API fuzz, browser) on SQLite, or on PostgreSQL when DATABASE_URL is set.
 test: install

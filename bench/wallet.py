@@ -196,7 +196,7 @@ def seed_app(cards: int) -> tuple[str, list[str], list[str]]:
                 amount_idr=settings.WALLET_MAX_TOPUP_IDR,
                 idempotency_key=str(uuid.uuid4()),
             )
-        numbers.append(card.number)
+        numbers.append(card.qr_token)  # the POS scans the card (a typed number needs a PIN)
     _token, raw = core_services.api_token_create(user=owner, name="bench")
     return raw, merchants, numbers
 

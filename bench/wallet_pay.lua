@@ -35,7 +35,7 @@ end
 function request()
   sent = sent + 1
   local body = string.format(
-    '{"merchant_code":"%s","card_number":"%s","amount_idr":%d}',
+    '{"merchant_code":"%s","card_token":"%s","amount_idr":%d}',
     merchants[math.random(#merchants)], cards[math.random(#cards)], math.random(100, 1000))
   local headers = {
     ["Authorization"] = "Bearer " .. token,

@@ -310,6 +310,8 @@ CITY_CODE = env("CITY_CODE", "33.75")  # Kemendagri code of the city this instal
 OPENDATA_LICENSE = env("OPENDATA_LICENSE", "cc-by")  # cc-by (CC BY 4.0), cc-zero, odc-odbl, odc-by
 OPENDATA_CONTACT_EMAIL = env("OPENDATA_CONTACT_EMAIL", "walidata@localhost")
 OPENDATA_REFRESH_S = env_int("OPENDATA_REFRESH_S", 300)  # how often a dataset's data is compared
+# A demo installation: the booth can play the QRIS provider (confirm a top-up itself). Never in production.
+DEMO = env_bool("DEMO", False)
 DEMO_PASSWORD = env_secret("DEMO_PASSWORD")  # demo users' password; printed once by seed-demo when empty
 MQTT_URL = env("MQTT_URL", "mqtt://127.0.0.1:1883")
 MQTT_USERNAME = env("MQTT_USERNAME", "")
@@ -353,6 +355,9 @@ WALLET_SETTLEMENT_FEE_BPS = env_int("WALLET_SETTLEMENT_FEE_BPS", 0)  # MDR in ba
 WALLET_CASHOUT_FEE_IDR = env_int("WALLET_CASHOUT_FEE_IDR", 0)
 WALLET_QRIS_TOPUP_TTL_S = env_int("WALLET_QRIS_TOPUP_TTL_S", 15 * 60)
 WALLET_MAX_CARDS_PER_USER = env_int("WALLET_MAX_CARDS_PER_USER", 3)
+WALLET_PIN_MAX_ATTEMPTS = env_int("WALLET_PIN_MAX_ATTEMPTS", 5)  # wrong PINs/codes: charging by number locks
+WALLET_CARD_CODE_TTL_S = env_int("WALLET_CARD_CODE_TTL_S", 5 * 60)  # one-time code from the card page
+WALLET_AUDIT_MAX_LAG_S = env_int("WALLET_AUDIT_MAX_LAG_S", 10 * 60)  # /healthz unhealthy beyond this
 WALLET_QRIS_WEBHOOK_SECRET = env_secret("WALLET_QRIS_WEBHOOK_SECRET")  # empty: derived from SECRET_KEY (dev)
 # The city's own QRIS merchant that receives top-ups (the acquirer account of the city float).
 WALLET_QRIS_MERCHANT_NAME = env("WALLET_QRIS_MERCHANT_NAME", "Dompet Kota Pekalongan")  # tag 59, max 25

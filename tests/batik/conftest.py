@@ -76,6 +76,7 @@ def fake_wallet(monkeypatch: pytest.MonkeyPatch) -> FakeWallet:
     monkeypatch.setattr(wallet_port, "card_balance", lambda *, number: fw.balances[number])
     monkeypatch.setattr(wallet_port, "card_qr_token", lambda *, number: f"tok-{number}")
     monkeypatch.setattr(wallet_port, "card_history", lambda *, number, limit=20: [])
+    monkeypatch.setattr(wallet_port, "card_pin_state", lambda *, number: (False, False))
     monkeypatch.setattr(
         wallet_port, "card_secret_ok", lambda *, number, secret: number in fw.balances and secret == "rahasia"
     )

@@ -51,3 +51,28 @@ def test_turnover_comes_from_the_wallet_per_event(fake_wallet, event, db):
 
 def test_category_names_are_translated(fake_wallet, event, db):
     assert selectors.analytics().by_category[0][:2] == ("batik", "Batik")
+
+
+def test_the_chart_has_a_time_axis_and_points_per_event_only_on_their_days(
+    buy, staff, event, other_event, other_type, fake_wallet, login_client
+):
+    """Two events 40 days apart: each event's points sit on its own days (x = days since 1970), so the
+    gap keeps its length and no line or zero joins one event to the other."""
+    import json
+
+    from django.urls import reverse
+
+    _enter(staff, buy().ticket_codes[0], event, datetime(2026, 3, 5, 3, 0, tzinfo=UTC))
+    code = services.ticket_issue_free(
+        actor=staff,
+        event_code=other_event.code,
+        ticket_type_code=other_type.code,
+        card_number="6001000000000002",
+    ).ticket_codes[0]
+    _enter(staff, code, other_event, datetime(2026, 4, 14, 3, 0, tzinfo=UTC))
+    html = login_client(staff).get(reverse("batik:analytics")).content.decode()
+    chart = json.loads(html.split('id="chart-data" type="application/json">')[1].split("</script>")[0])
+    points = {s["label"]: s["data"] for s in chart["series"]}
+    first = (date(2026, 3, 5) - date(1970, 1, 1)).days
+    assert points[event.name_id] == [{"x": first, "y": 1}]
+    assert points[other_event.name_id] == [{"x": first + 40, "y": 1}]

@@ -97,6 +97,7 @@ def platform(
         actor=operator,
         merchant_code=merchant.code,
         card_number=card.number,
+        card_token=card.qr_token,  # the card scanned at the stall
         amount_idr=35_000,
         idempotency_key=str(uuid.uuid4()),
     )

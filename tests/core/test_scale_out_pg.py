@@ -139,8 +139,10 @@ def test_two_of_each_process_lose_nothing_when_one_of_each_is_killed(
         for i in range(4)
     ]
     start: dict[str, int] = {}
+    tokens: dict[str, str] = {}  # the POS scans each card's QR (a typed number needs the holder's PIN)
     for i in range(40):
         card = wallet_services.card_issue(actor=booth)
+        tokens[card.number] = card.qr_token
         start[card.number] = 20_000 if i % 10 == 0 else 2_000_000
         wallet_services.topup_cash(
             actor=booth,
@@ -252,6 +254,7 @@ def test_two_of_each_process_lose_nothing_when_one_of_each_is_killed(
             retry_fraction=0.10,
             amount_range=(1_000, 30_000),
             kill=(DURATION_S / 2, web[0]),
+            tokens=tokens,
         )
         for t in side:
             t.join(120)

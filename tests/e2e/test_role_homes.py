@@ -23,7 +23,18 @@ ROLE_QUEUES = {
     "merchant": ["merchant"],
     "bpbd": ["bpbd"],
     "walidata": ["walidata"],
-    "admin": ["admin", "opd", "mentor", "bappeda", "dewan", "signer", "tourism", "merchant", "bpbd", "walidata"],
+    "admin": [
+        "admin",
+        "opd",
+        "mentor",
+        "bappeda",
+        "dewan",
+        "signer",
+        "tourism",
+        "merchant",
+        "bpbd",
+        "walidata",
+    ],
 }
 SHOTS = Path(os.environ.get("KP_SCREENSHOT_DIR", "")) if os.environ.get("KP_SCREENSHOT_DIR") else None
 

@@ -14,6 +14,9 @@ from kotapintar.wallet import services
 from kotapintar.wallet.models import Merchant
 from kotapintar.wallet.types import CardInfo
 
+#: the PIN every `funded_card` is issued with (charging a typed card number needs it)
+PIN = "246810"
+
 
 @pytest.fixture
 def operator(make_user: Callable[..., User]) -> User:
@@ -45,9 +48,10 @@ def key() -> Callable[[], str]:
 
 @pytest.fixture
 def funded_card(operator: User, key: Callable[[], str]) -> Callable[..., CardInfo]:
-    """funded_card(50_000): a new anonymous card topped up in cash at the booth."""
+    """funded_card(50_000): a new anonymous card (PIN `PIN`) topped up in cash at the booth."""
 
     def _make(amount_idr: int = 100_000, **kwargs: Any) -> CardInfo:
+        kwargs.setdefault("pin", PIN)
         card = services.card_issue(actor=operator, **kwargs)
         if amount_idr:
             services.topup_cash(

@@ -225,9 +225,12 @@ def run_payments(
     kill: tuple[float, subprocess.Popen[bytes]] | None = None,
     seed: int = 5,
     keep_alive: bool = True,
+    tokens: dict[str, str] | None = None,
 ) -> LoadResult:
     """`clients` threads pay from random cards for `duration_s`; a `retry_fraction` of requests is
-    sent again with the same key; `kill=(after_s, proc)` SIGKILLs a server mid-run."""
+    sent again with the same key; `kill=(after_s, proc)` SIGKILLs a server mid-run. With `tokens`
+    (card number → its QR token) the POS scans the card instead of typing its number (which needs
+    the holder's PIN)."""
     result = LoadResult()
     lock = threading.Lock()
     start = time.monotonic()
@@ -247,6 +250,8 @@ def run_payments(
                     "card_number": card,
                     "amount_idr": amount,
                 }
+                if tokens is not None:
+                    body["card_token"] = tokens[card]
                 t0 = time.monotonic()
                 status, data, attempts = client.pay(key=key, body=body, stop_at=stop_at)
                 first = Outcome(

@@ -10,6 +10,7 @@ import pytest
 
 from kotapintar.wallet import selectors, services
 from kotapintar.wallet.models import Merchant, Payment, Transfer
+from tests.wallet.conftest import PIN
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/wallet/payments"
@@ -29,8 +30,8 @@ def test_retry_with_same_key_returns_first_result_and_moves_no_money(
 ) -> None:
     card = funded_card(50_000)
     key = str(uuid.uuid4())
-    first = _pay(pos, key, merchant_code=merchant.code, card_number=card.number, amount_idr=20_000)
-    again = _pay(pos, key, merchant_code=merchant.code, card_number=card.number, amount_idr=20_000)
+    first = _pay(pos, key, merchant_code=merchant.code, pin=PIN, card_number=card.number, amount_idr=20_000)
+    again = _pay(pos, key, merchant_code=merchant.code, pin=PIN, card_number=card.number, amount_idr=20_000)
     assert first.status_code == 201 and again.status_code == 201
     assert again.json() == first.json()
     assert selectors.card_balance(number=card.number) == 30_000
@@ -43,10 +44,12 @@ def test_same_key_with_other_amount_is_409(
     card = funded_card(50_000)
     key = str(uuid.uuid4())
     assert (
-        _pay(pos, key, merchant_code=merchant.code, card_number=card.number, amount_idr=1_000).status_code
+        _pay(
+            pos, key, merchant_code=merchant.code, pin=PIN, card_number=card.number, amount_idr=1_000
+        ).status_code
         == 201
     )
-    resp = _pay(pos, key, merchant_code=merchant.code, card_number=card.number, amount_idr=2_000)
+    resp = _pay(pos, key, merchant_code=merchant.code, pin=PIN, card_number=card.number, amount_idr=2_000)
     assert resp.status_code == 409
     assert resp.json()["code"] == "idempotency_key_reused"
     assert selectors.card_balance(number=card.number) == 49_000
@@ -82,7 +85,13 @@ def test_bad_payment_is_refused_and_moves_no_money(
     code: str,
 ) -> None:
     card = funded_card(50_000)
-    body = {"merchant_code": merchant.code, "card_number": card.number, "amount_idr": 10_000, **change}
+    body = {
+        "merchant_code": merchant.code,
+        "card_number": card.number,
+        "amount_idr": 10_000,
+        "pin": PIN,
+        **change,
+    }
     before = Transfer.objects.count()
     resp = _pay(pos, str(uuid.uuid4()), **body)
     assert resp.status_code == status, resp.json()
@@ -96,7 +105,9 @@ def test_blocked_card_is_refused(
 ) -> None:
     card = funded_card(50_000)
     services.card_block(actor=operator, number=card.number, reason="hilang")
-    resp = _pay(pos, "k-blocked", merchant_code=merchant.code, card_number=card.number, amount_idr=1_000)
+    resp = _pay(
+        pos, "k-blocked", merchant_code=merchant.code, pin=PIN, card_number=card.number, amount_idr=1_000
+    )
     assert resp.status_code == 409
     assert resp.json()["code"] == "card_blocked"
     assert selectors.card_balance(number=card.number) == 50_000

@@ -11,6 +11,7 @@ from kotapintar.lib.money import luhn_valid
 from kotapintar.wallet import cardtoken, selectors, services
 from kotapintar.wallet.errors import CardBlocked, InvalidCardToken
 from kotapintar.wallet.models import Merchant
+from tests.wallet.conftest import PIN
 
 pytestmark = pytest.mark.django_db
 
@@ -73,6 +74,7 @@ def test_replace_moves_balance_and_retires_old_card(
             actor=operator,
             merchant_code=merchant.code,
             card_number=old.number,
+            pin=PIN,
             amount_idr=1,
             idempotency_key="x",
         )
@@ -87,6 +89,7 @@ def test_history_is_signed_from_the_card_side(
         actor=operator,
         merchant_code=merchant.code,
         card_number=card.number,
+        pin=PIN,
         amount_idr=12_000,
         idempotency_key="h1",
         event_code="pbn-2025",

@@ -15,6 +15,7 @@ from django.utils import timezone
 from kotapintar.core.models import AuditEntry
 from kotapintar.wallet import services
 from kotapintar.wallet.models import Account, Merchant
+from tests.wallet.conftest import PIN
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +44,7 @@ def test_payments_enter_the_audit_chain_in_batches(
             actor=merchant_user,
             merchant_code=merchant.code,
             card_number=card.number,
+            pin=PIN,
             amount_idr=100,
             idempotency_key=f"a{i}",
         )

@@ -51,9 +51,10 @@ def test_concurrent_payments_survive_retries_and_a_killed_server(
             actor=operator, code=f"stan-{i}", name=f"Stan {i}", category="kuliner", owner=merchant_user
         )
         merchants.append(m.code)
-    cards, start = [], {}
+    cards, start, tokens = [], {}, {}
     for i in range(CARDS):
         card = services.card_issue(actor=operator)
+        tokens[card.number] = card.qr_token
         start[card.number] = POOR if i % 10 == 0 else RICH
         services.topup_cash(
             actor=operator, card_number=card.number, amount_idr=start[card.number], idempotency_key=key()
@@ -77,6 +78,7 @@ def test_concurrent_payments_survive_retries_and_a_killed_server(
             retry_fraction=0.10,
             amount_range=(1_000, 30_000),
             kill=(DURATION_S / 2, procs[0]),
+            tokens=tokens,
         )
     finally:
         for proc in procs:
@@ -123,6 +125,7 @@ def test_concurrent_first_uses_of_one_key_make_one_payment(
                     actor=merchant_user,
                     merchant_code=merchant.code,
                     card_number=card.number,
+                    card_token=card.qr_token,
                     amount_idr=30_000,
                     idempotency_key="same-key-everywhere",
                 )

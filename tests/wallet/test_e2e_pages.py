@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from kotapintar.wallet import selectors
 from kotapintar.wallet.models import Merchant, Payment
+from tests.wallet.conftest import PIN
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -60,6 +61,7 @@ def test_pos_resolves_a_payment_whose_answer_was_lost(
     page.goto(f"/dompet/kasir/{merchant.code}/")
     page.fill("#amount", "20000")
     page.fill("#card", card.number)
+    page.fill("#card-secret", PIN)  # a typed number needs the holder's PIN
     page.click("#pay")
     expect(page.locator("#result")).to_contain_text("Selesai setelah dicoba ulang", timeout=15_000)
     expect(page.locator("#result")).to_contain_text("Rp80.000")

@@ -13,6 +13,7 @@ from django.utils import timezone
 from kotapintar.wallet import selectors, services
 from kotapintar.wallet.errors import BalanceLimit
 from kotapintar.wallet.models import Account, Merchant
+from tests.wallet.conftest import PIN
 
 pytestmark = pytest.mark.django_db
 
@@ -56,6 +57,7 @@ def test_settlement_payout_once(
             actor=merchant_user,
             merchant_code=merchant.code,
             card_number=card.number,
+            pin=PIN,
             amount_idr=12_000,
             idempotency_key="p",
         )

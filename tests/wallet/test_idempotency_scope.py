@@ -17,6 +17,7 @@ from django.contrib.auth.models import AnonymousUser
 from kotapintar.core.models import Role
 from kotapintar.wallet import selectors, services
 from kotapintar.wallet.models import Merchant, Payment
+from tests.wallet.conftest import PIN
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/wallet/payments"
@@ -35,7 +36,7 @@ def test_a_stranger_replaying_a_merchants_key_does_not_get_its_response(
     funded_card: Callable[..., Any],
 ) -> None:
     card = funded_card(50_000)
-    body = {"merchant_code": merchant.code, "card_number": card.number, "amount_idr": 20_000}
+    body = {"merchant_code": merchant.code, "card_number": card.number, "amount_idr": 20_000, "pin": PIN}
     assert _pay(token_client(merchant_user), KEY, **body).status_code == 201
     stranger = token_client(make_user(username="orang_lain"))
     resp = _pay(stranger, KEY, **body)
@@ -57,10 +58,16 @@ def test_another_caller_reusing_a_key_makes_a_fresh_payment(
         KEY,
         merchant_code=merchant.code,
         card_number=mine.number,
+        pin=PIN,
         amount_idr=1_000,
     )
     other = _pay(
-        token_client(operator), KEY, merchant_code=merchant.code, card_number=theirs.number, amount_idr=2_000
+        token_client(operator),
+        KEY,
+        merchant_code=merchant.code,
+        card_number=theirs.number,
+        amount_idr=2_000,
+        pin=PIN,
     )
     assert first.status_code == 201 and other.status_code == 201, other.json()
     assert other.json()["card_number"] == theirs.number
@@ -77,7 +84,7 @@ def test_the_same_caller_replaying_gets_the_same_response(
 ) -> None:
     card = funded_card(50_000)
     pos = token_client(merchant_user)
-    body = {"merchant_code": merchant.code, "card_number": card.number, "amount_idr": 20_000}
+    body = {"merchant_code": merchant.code, "card_number": card.number, "amount_idr": 20_000, "pin": PIN}
     first = _pay(pos, KEY, **body)
     again = _pay(pos, KEY, **body)
     assert first.status_code == again.status_code == 201

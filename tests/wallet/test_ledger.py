@@ -10,6 +10,7 @@ import pytest
 from kotapintar.wallet import selectors, services
 from kotapintar.wallet.errors import InsufficientBalance
 from kotapintar.wallet.models import Merchant, Transfer
+from tests.wallet.conftest import PIN
 
 pytestmark = pytest.mark.django_db
 
@@ -22,6 +23,7 @@ def test_payment_moves_money_from_card_to_merchant(
         actor=merchant_user,
         merchant_code=merchant.code,
         card_number=card.number,
+        pin=PIN,
         amount_idr=35_000,
         idempotency_key=key(),
         event_code="pbn-2025",
@@ -46,6 +48,7 @@ def test_ledger_sums_to_zero_after_mixed_operations(
         actor=merchant_user,
         merchant_code=merchant.code,
         card_number=a.number,
+        pin=PIN,
         amount_idr=30_000,
         idempotency_key=key(),
     )
@@ -70,6 +73,7 @@ def test_payment_above_balance_is_refused_and_moves_nothing(
             actor=merchant_user,
             merchant_code=merchant.code,
             card_number=card.number,
+            pin=PIN,
             amount_idr=10_001,
             idempotency_key=key(),
         )

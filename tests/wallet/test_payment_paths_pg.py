@@ -25,6 +25,7 @@ from kotapintar.core.models import Role
 from kotapintar.wallet import services
 from kotapintar.wallet.models import Account, IdempotencyKey, Merchant, Payment, PaymentMethod, Transfer
 from kotapintar.wallet.services import payments
+from tests.wallet.conftest import PIN
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
@@ -65,6 +66,7 @@ def world(operator: Any, make_user: Callable[..., Any], funded_card: Callable[..
         actor=owner,
         merchant_code="toko",
         card_number=card.number,
+        pin=PIN,
         amount_idr=1_000,
         idempotency_key="used",
         reference=REFERENCE,

@@ -22,6 +22,7 @@ from kotapintar.wallet.errors import (
 )
 from kotapintar.wallet.models import IdempotencyKey, Merchant, Payment, Transfer
 from kotapintar.wallet.types import PaymentResult
+from tests.wallet.conftest import PIN
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +36,7 @@ def _pay(
         card_number=number,
         amount_idr=amount,
         idempotency_key=key,
-        **kwargs,
+        **{"pin": PIN if number else "", **kwargs},
     )
 
 

@@ -7,9 +7,11 @@ from typing import Any
 
 import pytest
 
+from kotapintar.lib import qris
 from kotapintar.wallet import selectors
 from kotapintar.wallet.models import Merchant, Payment
 from tests.lib.test_qris import QRIS_SAMPLES
+from tests.lib.test_qris_wild import PROMPTPAY
 
 pytestmark = pytest.mark.django_db
 
@@ -71,3 +73,30 @@ def test_qris_decode_endpoint(client: Any) -> None:
     assert ok.status_code == 200 and ok.json()["merchant_name"] == "Baznas"
     bad = client.post("/api/v1/wallet/qris/decode", {"payload": "000201"}, content_type="application/json")
     assert bad.status_code == 422 and bad.json()["detail"]["reason"] == "missing_tag"
+
+
+def test_a_city_merchant_qris_with_a_format_deviation_is_refused(
+    client: Any, merchant: Merchant, funded_card: Callable[..., Any]
+) -> None:
+    """The decoder takes deviations as warnings; a payment never does (the CRC is right, the amount
+    has three decimals)."""
+    card = funded_card(100_000)
+    payload = client.get(f"/api/v1/wallet/merchants/{merchant.code}/qris?amount_idr=45000").json()["payload"]
+    bent = qris.with_crc(payload[:-8].replace("540545000", "540945000.505", 1))
+    assert qris.decode(bent, lenient=True).warnings  # decodes with a warning ...
+    resp = _pay(client, "v9", payload=bent, card_token=card.qr_token)
+    assert resp.status_code == 422 and resp.json()["code"] == "invalid_qris"  # ... but does not pay
+    assert resp.json()["detail"]["tag"] == "54"
+    assert selectors.card_balance(number=card.number) == 100_000
+
+
+def test_the_decode_endpoint_reports_deviations_as_warnings(client: Any) -> None:
+    resp = client.post("/api/v1/wallet/qris/decode", {"payload": PROMPTPAY}, content_type="application/json")
+    assert resp.status_code == 200
+    assert [w.split(":")[0] for w in resp.json()["warnings"]] == ["52", "59", "60"]
+    strict = client.post(
+        "/api/v1/wallet/qris/decode",
+        {"payload": PROMPTPAY, "strict_qris": True},
+        content_type="application/json",
+    )
+    assert strict.status_code == 422 and strict.json()["code"] == "invalid_qris"

@@ -15,13 +15,19 @@ from kotapintar.wallet import selectors, services
 from kotapintar.wallet.errors import MerchantBalanceTooLow, RefundNotAllowed
 from kotapintar.wallet.models import Merchant
 from kotapintar.wallet.types import PaymentResult
+from tests.wallet.conftest import PIN
 
 pytestmark = pytest.mark.django_db
 
 
 def _pay(actor: Actor, merchant: Merchant, number: str, amount: int, key: str) -> PaymentResult:
     return services.payment_create(
-        actor=actor, merchant_code=merchant.code, card_number=number, amount_idr=amount, idempotency_key=key
+        actor=actor,
+        merchant_code=merchant.code,
+        card_number=number,
+        amount_idr=amount,
+        idempotency_key=key,
+        pin=PIN,
     )
 
 

@@ -6,3 +6,8 @@ class BatikConfig(AppConfig):
     name = "kotapintar.batik"
     label = "batik"
     verbose_name = _("Batik Fusion")
+
+    def ready(self) -> None:
+        from kotapintar.batik import wallet_port
+
+        wallet_port.event_catalogue_register()

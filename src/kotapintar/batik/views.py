@@ -4,6 +4,7 @@ the gate scanner, the visitor's phone wallet (PWA) and the tourism office's anal
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -196,12 +197,30 @@ def buy(request: HttpRequest, code: str) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, str(exc.message))
         return redirect(back)
-    messages.success(
+    count = len(result.ticket_codes)
+    values = {"amount": format_idr(result.amount_idr), "count": count}
+    if result.amount_idr == 0:
+        done = (
+            _("Free. Your ticket is ready: show its QR code at the gate.")
+            if count == 1
+            else _("Free. Your %(count)d tickets are ready: show their QR codes at the gate.") % values
+        )
+    elif count == 1:
+        done = _("Paid %(amount)s. Your ticket is ready: show its QR code at the gate.") % values
+    else:
+        done = (
+            _("Paid %(amount)s. Your %(count)d tickets are ready: show their QR codes at the gate.") % values
+        )
+    messages.success(request, done)
+    if count == 1:
+        return redirect("batik:ticket", code=result.ticket_codes[0])
+    # several tickets: every one of them on this answer (a reload repeats the key: the same order)
+    tickets = [selectors.ticket_get(code=c) for c in result.ticket_codes]
+    return render(
         request,
-        _("Paid %(amount)s. Your ticket is ready: show its QR code at the gate.")
-        % {"amount": format_idr(result.amount_idr)},
+        "batik/tickets.html",
+        {"tickets": [(t, qr_svg(t.code, scale=5)) for t in tickets], "event": tickets[0].event},
     )
-    return redirect("batik:ticket", code=result.ticket_codes[0])
 
 
 def ticket_detail(request: HttpRequest, code: str) -> HttpResponse:
@@ -257,9 +276,61 @@ def me(request: HttpRequest) -> HttpResponse:
             context["qr"] = qr_svg(wallet_port.card_qr_token(number=card), scale=5)
             context["balance"] = wallet_port.card_balance(number=card)
             context["history"] = wallet_port.card_history(number=card, limit=20)
+            context["pin_set"], context["pin_locked"] = wallet_port.card_pin_state(number=card)
         except DomainError as exc:
             context["wallet_error"] = str(exc.message)
     return render(request, "batik/me.html", context)
+
+
+def _my_card(request: HttpRequest) -> tuple[str, str]:
+    """(the card the visitor has open or holds, its QR secret when opened on this phone); ("", "")."""
+    number = str(request.POST.get("card", ""))
+    if number not in _visitor_cards(request):
+        return "", ""
+    opened = number == request.session.get(SESSION_CARD)
+    return number, wallet_port.card_qr_token(number=number) if opened else ""
+
+
+@require_POST
+def me_pin(request: HttpRequest) -> HttpResponse:
+    """Set or change the PIN a merchant asks for when the card's number is typed instead of scanned."""
+    number, secret = _my_card(request)
+    if not number:
+        messages.error(request, _("Open your city card first."))
+        return redirect("batik:me")
+    try:
+        wallet_port.card_pin_set(
+            actor=request.user,
+            number=number,
+            pin=str(request.POST.get("pin", ""))[:12],
+            current_pin=str(request.POST.get("current_pin", ""))[:12],
+            card_secret=secret,
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("PIN saved. A merchant who types your card number asks for it."))
+    return redirect("batik:me")
+
+
+@require_POST
+def me_code(request: HttpRequest) -> HttpResponse:
+    """A one-time code to give a merchant who types the card number (instead of the PIN)."""
+    number, secret = _my_card(request)
+    if not number:
+        messages.error(request, _("Open your city card first."))
+        return redirect("batik:me")
+    try:
+        code, expires = wallet_port.card_code_create(actor=request.user, number=number, card_secret=secret)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(
+            request,
+            _("One-time code %(code)s: valid for one payment until %(time)s WIB.")
+            % {"code": code, "time": timezone.localtime(expires).strftime("%H:%M")},
+        )
+    return redirect("batik:me")
 
 
 @require_POST
@@ -387,6 +458,10 @@ def _analytics_access(request: HttpRequest) -> HttpResponseBase | None:
     return None
 
 
+def _epoch_day(day: date) -> int:
+    return (day - date(1970, 1, 1)).days
+
+
 def analytics(request: HttpRequest) -> HttpResponseBase:
     denied = _analytics_access(request)
     if denied is not None:
@@ -399,9 +474,13 @@ def analytics(request: HttpRequest) -> HttpResponseBase:
     except DomainError as exc:
         raise Http404(str(exc.message)) from exc
     chart = {
-        "days": [d.isoformat() for d in data.days],
+        # a time axis (x: days since 1970-01-01, so gaps between events keep their length) and one
+        # set of points per event, only on the days it had visitors: no line joins separate events
         "series": [
-            {"label": f.name, "data": [f.by_day.get(d, 0) for d in data.days]}
+            {
+                "label": f.name,
+                "data": [{"x": _epoch_day(d), "y": n} for d, n in sorted(f.by_day.items()) if n],
+            }
             for f in data.events
             if f.by_day
         ],

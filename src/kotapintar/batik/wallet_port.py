@@ -11,10 +11,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import UUID
 
+from kotapintar.batik.models import Event
 from kotapintar.core.types import Actor
 from kotapintar.wallet import selectors as wallet_selectors
 from kotapintar.wallet import services as wallet_services
 from kotapintar.wallet.errors import CardNotFound
+from kotapintar.wallet.event_catalogue import EventInfo, event_lookup_register
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,12 @@ def card_balance(*, number: str) -> int:
     return wallet_selectors.card_balance(number=number)
 
 
+def card_pin_state(*, number: str) -> tuple[bool, bool]:
+    """(a PIN is set, charging by number is locked after wrong PINs or codes)."""
+    info = wallet_selectors.card_get(number=number)
+    return info.pin_set, info.pin_locked
+
+
 def card_qr_token(*, number: str) -> str:
     return wallet_selectors.card_qr_token(number=number)
 
@@ -131,3 +139,31 @@ def turnover_by_merchant(*, event_code: str | None = None) -> list[tuple[str, st
     """(merchant code, merchant name, turnover) sorted by turnover, largest first."""
     rows = wallet_selectors.turnover_by_merchant(event_code=event_code)
     return sorted(((r.merchant_code, r.name, r.amount_idr) for r in rows), key=lambda r: (-r[2], r[0]))
+
+
+def _describe_events(codes: list[str]) -> dict[str, EventInfo]:
+    """Names (in the reader's language) and dates of the batik events among `codes`."""
+    return {
+        e.code: EventInfo(
+            code=e.code, name=e.t("name"), starts_at=e.starts_at, ends_at=e.ends_at, ongoing=e.ongoing
+        )
+        for e in Event.objects.filter(code__in=codes)
+    }
+
+
+def event_catalogue_register() -> None:
+    """Tell the wallet the names and dates of batik events (its POS offers those running today)."""
+    event_lookup_register(_describe_events)
+
+
+def card_pin_set(*, actor: Actor, number: str, pin: str, current_pin: str, card_secret: str) -> None:
+    """The holder sets (or changes, with the current one) the PIN for charging the card by number."""
+    wallet_services.card_pin_set(
+        actor=actor, number=number, pin=pin, current_pin=current_pin, card_secret=card_secret
+    )
+
+
+def card_code_create(*, actor: Actor, number: str, card_secret: str) -> tuple[str, datetime]:
+    """A one-time code for one charge by card number, and when it expires."""
+    made = wallet_services.card_code_create(actor=actor, number=number, card_secret=card_secret)
+    return made.code, made.expires_at

@@ -13,6 +13,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from kotapintar.core.errors import CityMissing, NotFound, UserNotFound
+from kotapintar.core.health import health_checks_run
 from kotapintar.core.models import (
     OPD,
     ApiToken,
@@ -132,8 +133,9 @@ def notification_unread_count(*, user: Any) -> int:
 
 
 def health() -> dict[str, Any]:
-    """Database reachable and every migration applied. A database outage is reported (the reason in
-    `error`); anything else is a bug and raises."""
+    """Database reachable, every migration applied, no stale process heartbeat, and every check the apps
+    registered (`core.health`, e.g. the wallet's payment-audit lag) ok. A database outage is reported
+    (the reason in `error`); anything else is a bug and raises."""
     status: dict[str, Any] = {"database": False, "migrations": False}
     try:
         with connection.cursor() as cursor:
@@ -145,11 +147,15 @@ def health() -> dict[str, Any]:
         status["migrations"] = not plan
         status["pending_migrations"] = len(plan)
         status["processes"] = processes_health()
+        if status["migrations"]:
+            status["checks"] = health_checks_run()
     except DatabaseError as exc:
         status["error"] = type(exc).__name__
     stale = [p["name"] for p in status.get("processes", []) if p["stale"]]
     status["stale_processes"] = stale
-    status["ok"] = bool(status["database"] and status["migrations"] and not stale)
+    failing = [name for name, check in status.get("checks", {}).items() if not check["ok"]]
+    status["failing_checks"] = failing
+    status["ok"] = bool(status["database"] and status["migrations"] and not stale and not failing)
     return status
 
 

@@ -7,7 +7,9 @@ CRC-16/CCITT-FALSE) covers the UTF-8 bytes of everything before its value, inclu
 
 `decode()` raises `QrisError` with a stable `code` (`empty`, `too_long`, `bad_tag`, `bad_length`,
 `duplicate_tag`, `missing_tag`, `out_of_range`, `crc_mismatch`, `crc_not_last`, `bad_format`) and the
-tag path where it happened, so a scanner can say exactly what is wrong.
+tag path where it happened, so a scanner can say exactly what is wrong. `decode(lenient=True)` takes
+payloads as found in the wild: format deviations (`out_of_range`, `missing_tag` other than the CRC)
+become warnings with their tag; structure and CRC errors are refused in every mode.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import binascii
 import re
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 MAX_PAYLOAD_CHARS = 512
@@ -71,6 +74,7 @@ LANGUAGE_NAMES: dict[str, str] = {
 
 _DIGITS = re.compile(r"^[0-9]+$")
 _AMOUNT = re.compile(r"^(?:[0-9]+(?:\.[0-9]{1,2})?|\.[0-9]{1,2})$")
+_AMOUNT_ANY_DECIMALS = re.compile(r"^(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)$")
 
 
 def crc16_hex(text: str) -> str:
@@ -218,12 +222,12 @@ class Payload:
 
     @property
     def amount_idr(self) -> int | None:
-        """The amount in whole rupiah (QRIS amounts carry no cents); None when absent."""
+        """The amount in whole rupiah (QRIS amounts carry no cents), rounded half up; None when absent
+        or not a number (a lenient decode's warning says so)."""
         text = self.amount
-        if not text:
+        if not _AMOUNT_ANY_DECIMALS.match(text):
             return None
-        whole, _dot, frac = text.partition(".")
-        return int(whole or "0") + (1 if frac and int(frac) >= 50 else 0)
+        return int(Decimal(text).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
     @property
     def merchant_name(self) -> str:
@@ -260,57 +264,72 @@ class Payload:
         }
 
 
-def _check_text(obj: DataObject, path: str, *, max_len: int, min_len: int = 1) -> None:
-    if not (min_len <= obj.length <= max_len):
-        raise QrisError("out_of_range", f"length {obj.length} is outside {min_len}..{max_len}", tag=path)
+@dataclass
+class _Rules:
+    """Applies the format rules: a deviation raises QrisError, or, when `lenient`, becomes a warning
+    "<tag>: <message>" and decoding goes on. Structure (TLV) and CRC errors never pass through here."""
+
+    lenient: bool
+    warnings: list[str] = field(default_factory=list)
+
+    def deviation(self, code: str, message: str, *, tag: str) -> None:
+        if not self.lenient:
+            raise QrisError(code, message, tag=tag)
+        self.warnings.append(f"{tag}: {message}")
+
+    def text(self, obj: DataObject, path: str, *, max_len: int, min_len: int = 1) -> None:
+        if not (min_len <= obj.length <= max_len):
+            self.deviation("out_of_range", f"length {obj.length} is outside {min_len}..{max_len}", tag=path)
+
+    def amount(self, obj: DataObject, path: str, what: str) -> None:
+        value = obj.value
+        if len(value) > 13:
+            self.deviation("out_of_range", f"{what} has more than 13 characters", tag=path)
+        if _AMOUNT.match(value):
+            if not value.replace(".", "").strip("0"):
+                self.deviation("out_of_range", f"{what} must be greater than zero", tag=path)
+        elif _AMOUNT_ANY_DECIMALS.match(value) and value.replace(".", "").strip("0"):
+            self.deviation("out_of_range", f"{what} {value!r} has more than 2 decimals", tag=path)
+        else:
+            self.deviation("out_of_range", f"{what} {value!r} is not a decimal number", tag=path)
 
 
-def _validate_account(obj: DataObject, *, strict_qris: bool, warnings: list[str]) -> None:
+def _validate_account(obj: DataObject, *, strict_qris: bool, rules: _Rules) -> None:
     n = int(obj.tag)
     if n < 26:
         return  # card-network accounts are primitive values defined by each network
     gui = obj.child("00")
     if gui is None:
-        raise QrisError(
+        rules.deviation(
             "missing_tag", "merchant account template without a GUID (sub-tag 00)", tag=f"{obj.tag}.00"
         )
-    _check_text(gui, f"{obj.tag}.00", max_len=32)
+        return
+    rules.text(gui, f"{obj.tag}.00", max_len=32)
     if not (strict_qris or gui.value.upper().startswith("ID.")):
         return  # another country's scheme: sub-tags 01.. are defined by its GUID owner
     pan = obj.child("01")
     if pan is not None:
         if not _DIGITS.match(pan.value) or pan.length > 19:
-            raise QrisError("out_of_range", "merchant PAN must be up to 19 digits", tag=f"{obj.tag}.01")
-        if strict_qris and n != 51 and pan.length != 18:
-            warnings.append(f"{obj.tag}.01: QRIS merchant PAN is usually 18 digits")
+            rules.deviation("out_of_range", "merchant PAN must be up to 19 digits", tag=f"{obj.tag}.01")
+        elif strict_qris and n != 51 and pan.length != 18:
+            rules.warnings.append(f"{obj.tag}.01: QRIS merchant PAN is usually 18 digits")
     mid = obj.child("02")
     if mid is not None:
-        _check_text(mid, f"{obj.tag}.02", max_len=15)
+        rules.text(mid, f"{obj.tag}.02", max_len=15)
     crit = obj.child("03")
     if crit is not None and crit.value not in MERCHANT_CRITERIA:
-        raise QrisError(
+        rules.deviation(
             "out_of_range",
             f"merchant criteria {crit.value!r} is not one of {', '.join(MERCHANT_CRITERIA)}",
             tag=f"{obj.tag}.03",
         )
     if strict_qris and n == 51 and mid is None:
-        raise QrisError("missing_tag", "the national repository template carries the NMID", tag="51.02")
+        rules.deviation("missing_tag", "the national repository template carries the NMID", tag="51.02")
 
 
-def decode(payload: str, *, strict_qris: bool = False) -> Payload:
-    """Parse and validate an EMVCo MPM payload. With `strict_qris`, also apply the QRIS rules
-    (IDR currency, country ID, a QRIS national repository template, an amount on dynamic codes)."""
-    if not isinstance(payload, str) or not payload.strip():
-        raise QrisError("empty", "the payload is empty")
-    payload = payload.strip()
-    if len(payload) > MAX_PAYLOAD_CHARS:
-        raise QrisError("too_long", f"{len(payload)} characters; at most {MAX_PAYLOAD_CHARS}")
-    objects = _objects(payload)
+def _check_crc(payload: str, objects: tuple[DataObject, ...], warnings: list[str]) -> None:
+    """The CRC is present, last, 4 hex digits and right: refused in every mode."""
     tags = [o.tag for o in objects]
-    warnings: list[str] = []
-
-    if tags[0] != "00":
-        raise QrisError("bad_format", "the payload must start with the Payload Format Indicator", tag="00")
     if "63" not in tags:
         raise QrisError("missing_tag", "CRC (tag 63) is missing", tag="63")
     if tags[-1] != "63":
@@ -324,79 +343,102 @@ def decode(payload: str, *, strict_qris: bool = False) -> Payload:
     if crc_obj.value != crc_obj.value.upper():
         warnings.append("63: CRC should be uppercase hexadecimal")
 
+
+def decode(payload: str, *, strict_qris: bool = False, lenient: bool = False) -> Payload:
+    """Parse and validate an EMVCo MPM payload.
+
+    The structure (TLV: tags, lengths, no duplicates, the Payload Format Indicator first) and the CRC
+    are always enforced. The format rules (lengths and formats of values, mandatory tags) raise too,
+    unless `lenient`: then each deviation found in the wild (an amount with 3 decimals, a merchant city
+    longer than 15 characters, …) is reported in `warnings` with its tag and the rest is decoded.
+    With `strict_qris` (never lenient), also apply the QRIS rules (IDR currency, country ID, a QRIS
+    national repository template, an amount on dynamic codes): what a payment the city accepts needs."""
+    if not isinstance(payload, str) or not payload.strip():
+        raise QrisError("empty", "the payload is empty")
+    payload = payload.strip()
+    if len(payload) > MAX_PAYLOAD_CHARS:
+        raise QrisError("too_long", f"{len(payload)} characters; at most {MAX_PAYLOAD_CHARS}")
+    objects = _objects(payload)
+    tags = [o.tag for o in objects]
+    rules = _Rules(lenient=lenient and not strict_qris)
+
+    if tags[0] != "00":
+        raise QrisError("bad_format", "the payload must start with the Payload Format Indicator", tag="00")
+    _check_crc(payload, objects, rules.warnings)
+
     mandatory = ["00", "52", "53", "58", "59", "60"]
     if strict_qris:
         mandatory.insert(1, "01")
     for tag in mandatory:
         if tag not in tags:
-            raise QrisError("missing_tag", f"mandatory tag {tag} ({root_name(tag)}) is missing", tag=tag)
+            rules.deviation("missing_tag", f"mandatory tag {tag} ({root_name(tag)}) is missing", tag=tag)
     accounts = [o for o in objects if 2 <= int(o.tag) <= 51]
     if not accounts:
-        raise QrisError("missing_tag", "no merchant account information (tags 02–51)", tag="26")
+        rules.deviation("missing_tag", "no merchant account information (tags 02–51)", tag="26")
 
     by_tag = {o.tag: o for o in objects}
     if by_tag["00"].value != "01":
-        raise QrisError("out_of_range", "Payload Format Indicator must be 01", tag="00")
+        rules.deviation("out_of_range", "Payload Format Indicator must be 01", tag="00")
     if "01" in by_tag and by_tag["01"].value not in ("11", "12"):
-        raise QrisError("out_of_range", "Point of Initiation must be 11 (static) or 12 (dynamic)", tag="01")
-    mcc = by_tag["52"].value
-    if not (len(mcc) == 4 and _DIGITS.match(mcc)):
-        raise QrisError("out_of_range", "Merchant Category Code must be 4 digits", tag="52")
-    cur = by_tag["53"].value
-    if not (len(cur) == 3 and _DIGITS.match(cur)):
-        raise QrisError("out_of_range", "currency must be a 3-digit ISO 4217 code", tag="53")
-    if strict_qris and cur != "360":
-        raise QrisError("out_of_range", "QRIS currency must be 360 (IDR)", tag="53")
+        rules.deviation("out_of_range", "Point of Initiation must be 11 (static) or 12 (dynamic)", tag="01")
+    if "52" in by_tag:
+        mcc = by_tag["52"].value
+        if not (len(mcc) == 4 and _DIGITS.match(mcc)):
+            rules.deviation("out_of_range", "Merchant Category Code must be 4 digits", tag="52")
+    if "53" in by_tag:
+        cur = by_tag["53"].value
+        if not (len(cur) == 3 and _DIGITS.match(cur)):
+            rules.deviation("out_of_range", "currency must be a 3-digit ISO 4217 code", tag="53")
+        if strict_qris and cur != "360":
+            rules.deviation("out_of_range", "QRIS currency must be 360 (IDR)", tag="53")
     if "54" in by_tag:
-        amt = by_tag["54"].value
-        if len(amt) > 13:
-            raise QrisError("out_of_range", "amount has more than 13 characters", tag="54")
-        if not _AMOUNT.match(amt):
-            raise QrisError("out_of_range", f"amount {amt!r} is not a decimal number", tag="54")
-        if not amt.replace(".", "").strip("0"):
-            raise QrisError("out_of_range", "amount must be greater than zero", tag="54")
+        rules.amount(by_tag["54"], "54", "amount")
     elif strict_qris and by_tag.get("01") is not None and by_tag["01"].value == "12":
-        raise QrisError("missing_tag", "a dynamic QRIS must carry the amount (tag 54)", tag="54")
+        rules.deviation("missing_tag", "a dynamic QRIS must carry the amount (tag 54)", tag="54")
     if "55" in by_tag:
         tip = by_tag["55"].value
         if tip not in ("01", "02", "03"):
-            raise QrisError("out_of_range", "tip indicator must be 01, 02 or 03", tag="55")
+            rules.deviation("out_of_range", "tip indicator must be 01, 02 or 03", tag="55")
         if tip == "02" and "56" not in by_tag:
-            raise QrisError("missing_tag", "fixed convenience fee (56) missing for indicator 02", tag="56")
+            rules.deviation("missing_tag", "fixed convenience fee (56) missing for indicator 02", tag="56")
         if tip == "03" and "57" not in by_tag:
-            raise QrisError("missing_tag", "percentage fee (57) missing for indicator 03", tag="57")
+            rules.deviation("missing_tag", "percentage fee (57) missing for indicator 03", tag="57")
     if "56" in by_tag and not _AMOUNT.match(by_tag["56"].value):
-        raise QrisError("out_of_range", "fixed convenience fee is not a decimal number", tag="56")
+        rules.deviation("out_of_range", "fixed convenience fee is not a decimal number", tag="56")
     if "57" in by_tag:
         pct = by_tag["57"].value
-        whole = int(pct.partition(".")[0] or "0")
+        whole_text = pct.partition(".")[0]
+        whole = int(whole_text) if whole_text.isascii() and whole_text.isdigit() else 0
         if (
             not _AMOUNT.match(pct)
             or not pct.replace(".", "").strip("0")
             or whole > 100
             or (whole == 100 and pct.partition(".")[2].strip("0"))
         ):
-            raise QrisError("out_of_range", "percentage fee must be between 0 and 100", tag="57")
-    country = by_tag["58"].value
-    if not (len(country) == 2 and country.isascii() and country.isalpha() and country.isupper()):
-        raise QrisError("out_of_range", "country code must be 2 uppercase letters", tag="58")
-    if strict_qris and country != "ID":
-        raise QrisError("out_of_range", "QRIS country code must be ID", tag="58")
-    _check_text(by_tag["59"], "59", max_len=25)
-    _check_text(by_tag["60"], "60", max_len=15)
+            rules.deviation("out_of_range", "percentage fee must be between 0 and 100", tag="57")
+    if "58" in by_tag:
+        country = by_tag["58"].value
+        if not (len(country) == 2 and country.isascii() and country.isalpha() and country.isupper()):
+            rules.deviation("out_of_range", "country code must be 2 uppercase letters", tag="58")
+        if strict_qris and country != "ID":
+            rules.deviation("out_of_range", "QRIS country code must be ID", tag="58")
+    if "59" in by_tag:
+        rules.text(by_tag["59"], "59", max_len=25)
+    if "60" in by_tag:
+        rules.text(by_tag["60"], "60", max_len=15)
     if "61" in by_tag:
-        _check_text(by_tag["61"], "61", max_len=10)
+        rules.text(by_tag["61"], "61", max_len=10)
     if "62" in by_tag:
         for child in by_tag["62"].children:
             if child.tag in ADDITIONAL_NAMES and child.tag != "09":
-                _check_text(child, f"62.{child.tag}", max_len=25)
+                rules.text(child, f"62.{child.tag}", max_len=25)
     for acc in accounts:
-        _validate_account(acc, strict_qris=strict_qris, warnings=warnings)
+        _validate_account(acc, strict_qris=strict_qris, rules=rules)
     if strict_qris:
         qris = [a for a in accounts if (a.child("00") or DataObject("", "")).value == QRIS_GUI]
         if not qris:
-            raise QrisError("missing_tag", f"no merchant account with GUID {QRIS_GUI}", tag="51")
-    return Payload(raw=payload, objects=objects, warnings=tuple(warnings))
+            rules.deviation("missing_tag", f"no merchant account with GUID {QRIS_GUI}", tag="51")
+    return Payload(raw=payload, objects=objects, warnings=tuple(rules.warnings))
 
 
 def _tlv(tag: str, value: str) -> str:

@@ -27,10 +27,13 @@ from kotapintar.wallet import cardtoken, selectors, services
 from kotapintar.wallet.errors import InvalidCardToken, InvalidQris
 from kotapintar.wallet.schemas import (
     CardBlockIn,
+    CardCodeIn,
+    CardCodeOut,
     CardIssueIn,
     CardLinkIn,
     CardNumber,
     CardOut,
+    CardPinIn,
     CardReplaceIn,
     CashDepositIn,
     CashOutIn,
@@ -142,7 +145,11 @@ def verify_token(request: HttpRequest, payload: TokenVerifyIn) -> Any:
 def card_issue(request: HttpRequest, payload: CardIssueIn) -> Any:
     holder = _user_named(payload.holder_username)
     info = services.card_issue(
-        actor=_user(request), holder_user=holder, anonymous=payload.anonymous, nfc_uid=payload.nfc_uid
+        actor=_user(request),
+        holder_user=holder,
+        anonymous=payload.anonymous,
+        nfc_uid=payload.nfc_uid,
+        pin=payload.pin,
     )
     return Status(201, as_dict(info))
 
@@ -186,6 +193,37 @@ def card_unblock(request: HttpRequest, number: CardNumber) -> Any:
     return as_dict(services.card_unblock(actor=_user(request), number=_card_number(number)))
 
 
+@router.post("/cards/{number}/pin", response={204: None, **PUBLIC_ERRORS}, auth=PUBLIC)
+def card_pin_set(request: HttpRequest, number: CardNumber, payload: CardPinIn) -> Any:
+    """Set the PIN for charging the card by its typed number: booth staff, the signed-in holder, or
+    whoever holds the card (its QR token as `card_secret`); a PIN already set needs `current_pin`."""
+    services.card_pin_set(
+        actor=_user(request),
+        number=_card_number(number),
+        pin=payload.pin,
+        current_pin=payload.current_pin,
+        card_secret=payload.card_secret or "",
+    )
+    return Status(204, None)
+
+
+@router.post("/cards/{number}/pin/unlock", response={200: CardOut, **ERRORS}, auth=AUTH)
+def card_pin_unlock(request: HttpRequest, number: CardNumber) -> Any:
+    """Booth staff unlock charging by number after too many wrong PINs or codes."""
+    number = _card_number(number)
+    services.card_pin_unlock(actor=_user(request), number=number)
+    return as_dict(selectors.card_get(number=number))
+
+
+@router.post("/cards/{number}/codes", response={201: CardCodeOut, **PUBLIC_ERRORS}, auth=PUBLIC)
+def card_code_create(request: HttpRequest, number: CardNumber, payload: CardCodeIn) -> Any:
+    """A one-time code (6 digits, short-lived) for charging the card by its typed number once."""
+    code = services.card_code_create(
+        actor=_user(request), number=_card_number(number), card_secret=payload.card_secret or ""
+    )
+    return Status(201, {"code": code.code, "expires_at": code.expires_at})
+
+
 @router.post(
     "/cards/{number}/replace",
     response={201: CardOut, **ERRORS},
@@ -200,6 +238,7 @@ def card_replace(
         number=_card_number(number),
         idempotency_key=idempotency_key,
         nfc_uid=payload.nfc_uid,
+        onto=payload.onto or "",
     )
     return Status(201, as_dict(info))
 
@@ -290,6 +329,8 @@ def payment_create(request: HttpRequest, payload: PaymentIn, idempotency_key: Id
         event_code=payload.event_code,
         reference=payload.reference,
         card_token=payload.card_token,
+        pin=payload.pin,
+        one_time_code=payload.one_time_code,
     )
     return Status(201, as_dict(result))
 
@@ -476,7 +517,10 @@ def ledger_check(request: HttpRequest) -> Any:
 def qris_decode(request: HttpRequest, payload: QrisDecodeIn) -> Any:
     ratelimit.check(f"wallet-qris-decode:{client_key(request)}", limit=120, window_s=60)
     try:
-        decoded = qris.decode(payload.payload, strict_qris=payload.strict_qris)
+        # a tool for payloads as found in the wild: format deviations are warnings unless strict
+        decoded = qris.decode(
+            payload.payload, strict_qris=payload.strict_qris, lenient=not payload.strict_qris
+        )
     except qris.QrisError as exc:
         raise InvalidQris(
             f"{InvalidQris.default_message} ({exc.code}: {exc.message})",

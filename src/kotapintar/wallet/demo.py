@@ -20,7 +20,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from kotapintar.lib.money import format_idr
-from kotapintar.wallet import selectors, services
+from kotapintar.wallet import cardtoken, selectors, services
 from kotapintar.wallet.models import Card, Merchant, Payment, TopUp, Transfer
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -160,6 +160,7 @@ def seed(*, out: Callable[[str], None]) -> None:
                     actor=operator,
                     merchant_code=code,
                     card_number=number,
+                    card_token=cardtoken.sign(number),  # the visitor's card scanned at the stall
                     amount_idr=amount,
                     idempotency_key=f"demo-pay-{event_code}-{j}",
                     event_code=event_code,

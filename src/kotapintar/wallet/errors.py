@@ -26,6 +26,36 @@ TooManyCards = declare("too_many_cards", Conflict, _("You already have the maxim
 CardLinkedElsewhere = declare(
     "card_linked_elsewhere", Conflict, _("This card is already linked to another account.")
 )
+# charging by a typed card number: the holder's PIN or a one-time code from their card page
+CardAuthRequired = declare(
+    "card_auth_required",
+    PermissionDenied,
+    _("A typed card number needs the holder's PIN or a one-time code from their card page (or scan it)."),
+)
+WrongPin = declare("wrong_pin", PermissionDenied, _("The PIN is wrong."))
+PinNotSet = declare(
+    "pin_not_set", Conflict, _("This card has no PIN: scan the card, or use a one-time code from its page.")
+)
+PinLocked = declare(
+    "pin_locked",
+    Conflict,
+    _("Too many wrong PINs or codes: charging this card by its number is locked until a booth unlocks it."),
+)
+InvalidPin = declare("invalid_pin", ValidationFailed, _("The PIN must be 6 digits."))
+CodeWrong = declare("code_wrong", PermissionDenied, _("The one-time code is wrong or was already used."))
+CodeExpired = declare(
+    "code_expired", PermissionDenied, _("The one-time code has expired: make a new one on the card page.")
+)
+# replacing a lost card
+ReplacementHasMoney = declare(
+    "replacement_has_money",
+    Conflict,
+    _("The replacement card already holds money: use an empty card."),
+)
+ReplacementBlocked = declare(
+    "replacement_blocked", Conflict, _("The replacement card is blocked or replaced: use an active card.")
+)
+ReplacementSameCard = declare("replacement_same_card", ValidationFailed, _("A card cannot replace itself."))
 # money and idempotency
 InsufficientBalance = declare(
     "insufficient_balance", Conflict, _("The card balance is not enough for this amount.")

@@ -118,12 +118,37 @@ class Card(models.Model):
     block_reason = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     blocked_at = models.DateTimeField(null=True, blank=True)
+    # charging by the typed number: the holder's PIN as a slow hash (Django's password hashers),
+    # wrong PINs and codes counted, locked at WALLET_PIN_MAX_ATTEMPTS until a booth unlocks it
+    pin_hash = models.CharField(max_length=128, blank=True)
+    pin_failures = models.PositiveSmallIntegerField(default=0)
+    pin_locked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return self.number
+
+
+class CardCode(models.Model):
+    """A short-lived one-time code from the holder's card page, for one charge by the typed number.
+
+    Only its keyed digest is stored; it is used at most once (`used_at`) and expires at `expires_at`."""
+
+    card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="codes")
+    digest = models.CharField(max_length=64)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    # the Idempotency-Key (with its scope) of the charge that used it: a retry of that charge passes
+    used_for = models.CharField(max_length=330, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["card", "digest"])]
+
+    def __str__(self) -> str:
+        return f"{self.card_id}@{self.expires_at:%H:%M}"
 
 
 class MerchantCategory(models.TextChoices):
@@ -338,6 +363,9 @@ class SigningKey(models.Model):
 
     def __str__(self) -> str:
         return self.kid
+
+
+PAYMENT_AUDIT_MARK = "payments"  # the AuditMark of the batched payment audit
 
 
 class AuditMark(models.Model):

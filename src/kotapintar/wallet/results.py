@@ -6,7 +6,7 @@ apart from either.
 
 from __future__ import annotations
 
-from kotapintar.wallet import cardtoken
+from kotapintar.wallet import cardtoken, conf
 from kotapintar.wallet.models import Card, CashOut, Payment, Refund, Settlement, TopUp
 from kotapintar.wallet.types import CardInfo, CashOutResult, PaymentResult, SettlementRow, TopUpResult
 
@@ -23,6 +23,8 @@ def card_info(card: Card) -> CardInfo:
         qr_token=cardtoken.sign(card.number),
         created_at=card.created_at,
         replaced_by=card.replaced_by.number if card.replaced_by is not None else "",
+        pin_set=bool(card.pin_hash),
+        pin_locked=card.pin_failures >= conf.limit("WALLET_PIN_MAX_ATTEMPTS"),
     )
 
 

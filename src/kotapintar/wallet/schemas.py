@@ -39,10 +39,14 @@ class KeysOut(Schema):
     keys: list[KeyOut]
 
 
+Pin = Annotated[str, StringConstraints(pattern=r"^[0-9]{0,12}$")]
+
+
 class CardIssueIn(Schema):
     holder_username: Username | None = None
     anonymous: bool = True
     nfc_uid: NfcUid = ""
+    pin: Pin = Field("", description="the holder's PIN (6 digits) for charging the card by its number")
 
 
 class CardOut(Schema):
@@ -55,6 +59,23 @@ class CardOut(Schema):
     qr_token: str
     created_at: datetime
     replaced_by: str
+    pin_set: bool
+    pin_locked: bool = Field(description="too many wrong PINs or codes: charging by number is locked")
+
+
+class CardPinIn(Schema):
+    pin: Pin
+    current_pin: Pin = Field("", description="needed to change a PIN already set, unless booth staff")
+    card_secret: CardToken | None = Field(None, description="the card's QR token (whoever holds the card)")
+
+
+class CardCodeIn(Schema):
+    card_secret: CardToken | None = None
+
+
+class CardCodeOut(Schema):
+    code: str = Field(description="6 digits, used once, for charging the card by its typed number")
+    expires_at: datetime
 
 
 class CardLinkIn(Schema):
@@ -67,6 +88,9 @@ class CardBlockIn(Schema):
 
 class CardReplaceIn(Schema):
     nfc_uid: NfcUid = ""
+    onto: CardNumber | None = Field(
+        None, description="an empty active card from the booth's stock to move the balance onto"
+    )
 
 
 class TokenVerifyIn(Schema):
@@ -111,6 +135,8 @@ class PaymentIn(Schema):
     amount_idr: Amount
     card_number: Annotated[str, StringConstraints(pattern=r"^[0-9 -]{0,32}$")] = ""
     card_token: CardToken | None = None
+    pin: Pin = Field("", description="the holder's PIN, for a typed card number")
+    one_time_code: Pin = Field("", description="a one-time code from the holder's card page, instead")
     event_code: EventCode = ""
     reference: Reference = ""
 

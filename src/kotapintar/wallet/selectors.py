@@ -4,11 +4,14 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, F, Q, QuerySet, Sum
+from django.utils import timezone
 
 from kotapintar.core.permissions import is_signed_in
 from kotapintar.core.types import Actor
@@ -21,8 +24,11 @@ from kotapintar.wallet.errors import (
     PaymentNotFound,
     TopUpNotFound,
 )
+from kotapintar.wallet.event_catalogue import events_describe
 from kotapintar.wallet.models import (
+    PAYMENT_AUDIT_MARK,
     Account,
+    AuditMark,
     Card,
     CardStatus,
     Merchant,
@@ -168,6 +174,40 @@ def merchant_events(*, code: str) -> list[str]:
         .order_by("event_code")
         .values_list("event_code", flat=True)
     )
+
+
+@dataclass(frozen=True)
+class PosEvent:
+    code: str
+    name: str
+    selected: bool
+
+
+def pos_events(*, code: str, chosen: str = "", now: datetime | None = None) -> list[PosEvent]:
+    """The events the merchant's POS offers: those it is registered for that run today (city time),
+    by name, plus `chosen` (an event the booth picked for this POS, e.g. ?event= in the POS link).
+    Only the chosen one, or the single event running today, is preselected — never a past one.
+    Without an app that describes events, every registered code is offered, none preselected."""
+    registered = merchant_events(code=code)
+    today = (now or timezone.now()).astimezone(WIB).date()
+    described = events_describe(registered)
+    if described is None:
+        return [PosEvent(code=c, name=c, selected=c == chosen) for c in registered]
+    running = []
+    for c in registered:
+        info = described.get(c)
+        if info is None:
+            continue
+        on_today = info.ongoing or (
+            info.starts_at.astimezone(WIB).date() <= today <= info.ends_at.astimezone(WIB).date()
+        )
+        if on_today or c == chosen:
+            running.append(info)
+    running.sort(key=lambda i: (i.starts_at, i.name))
+    pick = chosen if any(i.code == chosen for i in running) else ""
+    if not pick and len([i for i in running if not i.ongoing]) == 1:
+        pick = next(i.code for i in running if not i.ongoing)
+    return [PosEvent(code=i.code, name=i.name, selected=i.code == pick) for i in running]
 
 
 def merchants_for_user(*, user: Actor) -> list[Merchant]:
@@ -325,3 +365,27 @@ def turnover_by_event_day() -> dict[tuple[str, date], int]:
         .order_by("event_code", "day")
     )
     return {(r["event_code"], r["day"]): int(r["total"] or 0) for r in rows}
+
+
+UNAUDITED_COUNT_CAP = 100_000
+
+
+def payment_audit_lag(*, now: datetime | None = None) -> dict[str, Any]:
+    """How far the batched payment audit (`wallet-audit-payments`) is behind, for /healthz: payments not
+    yet in the audit chain, the age of the oldest, and whether it is within WALLET_AUDIT_MAX_LAG_S.
+    Three indexed queries (the mark, the first payment after it, a capped count)."""
+    now = now or timezone.now()
+    last_pk = AuditMark.objects.filter(name=PAYMENT_AUDIT_MARK).values_list("last_pk", flat=True).first() or 0
+    oldest = (
+        Payment.objects.filter(pk__gt=last_pk).order_by("pk").values_list("created_at", flat=True).first()
+    )
+    limit = conf.limit("WALLET_AUDIT_MAX_LAG_S")
+    lag_s = 0.0 if oldest is None else max(0.0, (now - oldest).total_seconds())
+    unaudited = Payment.objects.filter(pk__gt=last_pk)[:UNAUDITED_COUNT_CAP].count()
+    return {
+        "ok": lag_s <= limit,
+        "lag_s": round(lag_s, 1),
+        "max_lag_s": limit,
+        "audited_up_to": last_pk,
+        "unaudited": unaudited,  # counted up to UNAUDITED_COUNT_CAP
+    }

@@ -42,6 +42,8 @@ class CardInfo:
     qr_token: str
     created_at: datetime
     replaced_by: str = ""
+    pin_set: bool = False
+    pin_locked: bool = False
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("loket/", views.booth, name="booth"),
     path("loket/kartu/<str:number>/", views.card_panel, name="card_panel"),
     path("loket/isi-ulang/<str:topup_id>/qris.svg", views.topup_qris_svg, name="topup_qris"),
+    path("loket/isi-ulang/<str:topup_id>/demo-konfirmasi/", views.topup_qris_demo_confirm, name="topup_demo"),
     path("kartu/<str:number>/qr.svg", views.card_qr, name="card_qr"),
     path("setelmen/", views.settlement, name="settlement"),
     path("setelmen.csv", views.settlement_csv, name="settlement_csv"),

@@ -9,13 +9,14 @@ from datetime import date, timedelta
 from uuid import UUID
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from kotapintar.core.errors import DomainError
 from kotapintar.core.models import Role
@@ -59,6 +60,13 @@ def _strings() -> dict[str, str]:
         "qris_waiting": _("Waiting for the payment provider to confirm the QRIS payment…"),
         "qris_posted": _("QRIS payment confirmed: balance topped up"),
         "qris_voided": _("QRIS payment failed or expired: nothing was added"),
+        "qris_demo_hint": _(
+            "Demo: no real provider is connected. Confirm the payment as the provider would; a real "
+            "top-up is confirmed only by the provider's signed notification."
+        ),
+        "qris_demo_confirm": _("Demo: confirm as the provider"),
+        "pin_unlocked": _("PIN unlocked"),
+        "pin_saved": _("PIN saved"),
     }
 
 
@@ -97,7 +105,7 @@ def pos(request: HttpRequest, code: str) -> HttpResponse:
         "wallet/pos.html",
         {
             "merchant": merchant,
-            "events": selectors.merchant_events(code=code),
+            "events": selectors.pos_events(code=code, chosen=request.GET.get("event", "")),
             "payments": selectors.payment_list(merchant_code=code, limit=15),
             "strings": _strings(),
             "max_payment": conf.limit("WALLET_MAX_PAYMENT_IDR"),
@@ -117,8 +125,24 @@ def booth(request: HttpRequest) -> HttpResponse:
             "max_topup": conf.limit("WALLET_MAX_TOPUP_IDR"),
             "max_topup_text": format_idr(conf.limit("WALLET_MAX_TOPUP_IDR")),
             "max_balance_text": format_idr(conf.limit("WALLET_MAX_BALANCE_IDR")),
+            "demo": settings.DEMO,
         },
     )
+
+
+@login_required
+@require_POST
+def topup_qris_demo_confirm(request: HttpRequest, topup_id: str) -> HttpResponse:
+    """Demo only (settings.DEMO): the booth plays the QRIS provider and confirms a pending top-up with
+    the signed notification the provider would send. A real top-up waits for the provider's own."""
+    if not settings.DEMO:
+        raise Http404()
+    _forbid_unless(has_role(request.user, OPERATOR))
+    try:
+        result = services.topup_qris_simulate(topup_id=UUID(topup_id))
+    except (DomainError, ValueError):
+        raise Http404() from None
+    return JsonResponse({"status": result.status, "card_balance_idr": result.card_balance_idr})
 
 
 @login_required

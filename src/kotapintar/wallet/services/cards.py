@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 import uuid
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -21,7 +22,11 @@ from kotapintar.wallet.errors import (
     CardNotFound,
     InvalidCardToken,
     InvalidNfcUid,
+    InvalidPin,
     NfcUidTaken,
+    ReplacementBlocked,
+    ReplacementHasMoney,
+    ReplacementSameCard,
     TooManyCards,
 )
 from kotapintar.wallet.models import Account, AccountKind, Card, CardStatus, TransferKind
@@ -31,6 +36,17 @@ from kotapintar.wallet.services.ledger import book
 from kotapintar.wallet.types import CardInfo
 
 CARD_PREFIX = "3375"  # Kemendagri code of Kota Pekalongan
+
+
+PIN_DIGITS = 6
+
+
+def pin_check_format(pin: str) -> str:
+    """A PIN is exactly 6 ASCII digits; InvalidPin otherwise."""
+    pin = (pin or "").strip()
+    if len(pin) != PIN_DIGITS or not pin.isascii() or not pin.isdigit():
+        raise InvalidPin()
+    return pin
 
 
 def card_number_new() -> str:
@@ -132,9 +148,15 @@ def _card_create(*, holder: User | None, nfc_uid: str) -> Card:
 
 
 def card_issue(
-    *, actor: Actor, holder_user: User | None = None, anonymous: bool = True, nfc_uid: str = ""
+    *,
+    actor: Actor,
+    holder_user: User | None = None,
+    anonymous: bool = True,
+    nfc_uid: str = "",
+    pin: str = "",
 ) -> CardInfo:
-    """A new card: anonymous (sold at a booth) or linked to `holder_user`.
+    """A new card: anonymous (sold at a booth) or linked to `holder_user`; with `pin` (6 digits, stored
+    as a slow hash) the holder's PIN for charging the card by its typed number.
 
     Booth operators issue any card; a signed-in visitor may issue a card for themselves (up to
     WALLET_MAX_CARDS_PER_USER active cards)."""
@@ -144,13 +166,22 @@ def card_issue(
         if holder is None or holder.pk != user.pk:
             raise PermissionDenied()
         _card_limit_check(holder)
+    pin_hash = make_password(pin_check_format(pin)) if pin else ""
     with transaction.atomic():
         card = _card_create(holder=holder, nfc_uid=_clean_nfc(nfc_uid))
+        if pin_hash:
+            card.pin_hash = pin_hash
+            card.save(update_fields=["pin_hash"])
         audit.record(
             action="wallet.card_issue",
             actor=user,
             obj=card,
-            data={"number": card.number, "anonymous": holder is None, "nfc_uid": card.nfc_uid},
+            data={
+                "number": card.number,
+                "anonymous": holder is None,
+                "nfc_uid": card.nfc_uid,
+                "pin": bool(pin_hash),
+            },
         )
     card.refresh_from_db()
     return card_info(card)
@@ -211,24 +242,60 @@ def card_unblock(*, actor: Actor, number: str) -> CardInfo:
     return card_info(card)
 
 
-def card_replace(*, actor: Actor, number: str, idempotency_key: str, nfc_uid: str = "") -> CardInfo:
-    """Issue a replacement card and move the whole balance to it; the old card becomes `replaced`."""
+def _replacement_target(old: Card, onto: str, nfc_uid: str, new_id: uuid.UUID) -> Card:
+    """The card that receives the balance: a fresh one (public id `new_id`), or `onto` (an empty active
+    card from the booth's stock)."""
+    if not onto:
+        card = _card_create(holder=old.holder, nfc_uid=_clean_nfc(nfc_uid))
+        Card.objects.filter(pk=card.pk).update(public_id=new_id)
+        card.public_id = new_id
+        return card
+    if onto == old.number:
+        raise ReplacementSameCard()
+    target = card_locked(onto)
+    if target.status != CardStatus.ACTIVE:
+        raise ReplacementBlocked(detail={"card_number": onto, "status": target.status})
+    if Account.objects.select_for_update().get(pk=target.account_id).balance_idr != 0:
+        raise ReplacementHasMoney(detail={"card_number": onto})
+    if target.holder_id is not None and target.holder_id != old.holder_id:
+        raise CardLinkedElsewhere()
+    if target.holder_id is None and old.holder_id is not None:
+        target.holder = old.holder
+        target.save(update_fields=["holder"])
+    return target
+
+
+def card_replace(
+    *, actor: Actor, number: str, idempotency_key: str, nfc_uid: str = "", onto: str = ""
+) -> CardInfo:
+    """Move a lost card's whole balance to a replacement, exactly once: a new card, or `onto` an empty
+    active card the booth hands out. The old card becomes `replaced` and is refused from then on (by
+    every payment path, the PostgreSQL function included); money arriving for it later (a refund, a
+    QRIS top-up) goes to the replacement (`card_current_locked`).
+
+    Raises CardNotFound, CardBlocked (already replaced), ReplacementSameCard, ReplacementBlocked,
+    ReplacementHasMoney, CardLinkedElsewhere, IdempotencyKeyReused; nothing moves on a refusal."""
     user = require_role(actor, *conf.OPERATOR_ROLES)
     key = key_check(idempotency_key)
-    new_card_id = uuid.uuid4()
+    onto = card_number_normalise(onto) if onto else ""
+    new_id = uuid.uuid4()
+    if onto:  # the result of this key is the existing card
+        new_id = Card.objects.filter(number=onto).values_list("public_id", flat=True).first() or new_id
     with transaction.atomic():
         first = idempotent_begin(
             scope=key_scope(actor),
             key=key,
             operation="card_replace",
-            params={"number": number, "nfc": nfc_uid},
-            new_id=new_card_id,
+            params={"number": number, "nfc": nfc_uid, "onto": onto},
+            new_id=new_id,
         )
         if first is not None:
             return card_info(Card.objects.select_related("account", "holder").get(public_id=first))
+        # both cards locked in id order (a payment locks one card, then the accounts)
+        for _row in Card.objects.select_for_update().filter(number__in=[number, onto]).order_by("pk"):
+            pass
         old = _not_replaced(card_locked(number))
-        new = _card_create(holder=old.holder, nfc_uid=_clean_nfc(nfc_uid))
-        Card.objects.filter(pk=new.pk).update(public_id=new_card_id)
+        new = _replacement_target(old, onto, nfc_uid, new_id)
         balance = Account.objects.select_for_update().get(pk=old.account_id).balance_idr
         if balance > 0:
             book(
@@ -237,7 +304,7 @@ def card_replace(*, actor: Actor, number: str, idempotency_key: str, nfc_uid: st
                 amount_idr=balance,
                 kind=TransferKind.CARD_MOVE,
                 ref_type="card",
-                ref_id=new_card_id,
+                ref_id=new.public_id,
                 memo=f"{old.number} -> {new.number}",
             )
         old.status = CardStatus.REPLACED
@@ -248,6 +315,6 @@ def card_replace(*, actor: Actor, number: str, idempotency_key: str, nfc_uid: st
             action="wallet.card_replace",
             actor=user,
             obj=old,
-            data={"old": old.number, "new": new.number, "moved_idr": balance},
+            data={"old": old.number, "new": new.number, "moved_idr": balance, "onto_existing": bool(onto)},
         )
-    return card_info(Card.objects.select_related("account", "holder").get(public_id=new_card_id))
+    return card_info(Card.objects.select_related("account", "holder").get(pk=new.pk))

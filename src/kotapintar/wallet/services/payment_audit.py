@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kotapintar.core import audit
-from kotapintar.wallet.models import AuditMark, Payment
+from kotapintar.wallet.models import PAYMENT_AUDIT_MARK, AuditMark, Payment
 
 PAYMENT_AUDIT_DELAY_S = 60
 
@@ -25,7 +25,7 @@ def payment_audit_batch(*, limit: int = 5000, now: datetime | None = None) -> in
     """
     now = now or timezone.now()
     with transaction.atomic():
-        mark, _created = AuditMark.objects.select_for_update().get_or_create(name="payments")
+        mark, _created = AuditMark.objects.select_for_update().get_or_create(name=PAYMENT_AUDIT_MARK)
         cutoff = now - timedelta(seconds=PAYMENT_AUDIT_DELAY_S)
         candidates = list(
             Payment.objects.filter(pk__gt=mark.last_pk)

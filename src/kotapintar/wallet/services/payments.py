@@ -56,6 +56,7 @@ from kotapintar.wallet.models import (
     TransferKind,
 )
 from kotapintar.wallet.results import payment_result
+from kotapintar.wallet.services.card_auth import ChargeGrant, charge_authorise
 from kotapintar.wallet.services.cards import resolve_card_number
 from kotapintar.wallet.services.idempotency import fingerprint, idempotent_begin, key_check, key_scope
 from kotapintar.wallet.services.ledger import amount_check, book
@@ -107,10 +108,18 @@ def payment_create(
     reference: str = "",
     card_token: str | None = None,
     method: str = PaymentMethod.CARD,
+    pin: str = "",
+    one_time_code: str = "",
+    grant: ChargeGrant | None = None,
 ) -> PaymentResult:
     """A posted payment from a card to a merchant (optionally at an event).
 
+    A scanned card (`card_token`) pays in one step; a typed `card_number` needs the holder's `pin` or a
+    `one_time_code` from their card page unless the actor is the card's holder (`card_auth`), or a
+    `grant` from `charge_authorise` made by a caller that runs this inside its own transaction.
+
     Raises: AmountOutOfRange (422), CardNotFound (404), InvalidCardToken (422), CardBlocked (409),
+    CardAuthRequired, WrongPin, CodeWrong, CodeExpired (403), PinNotSet, PinLocked (409),
     MerchantNotFound (404), MerchantNotRegistered (403), InsufficientBalance (409),
     IdempotencyKeyReused (409), PermissionDenied (403), NotAuthenticated (401).
     """
@@ -119,21 +128,26 @@ def payment_create(
     reference = (reference or "")[:64]
     event_code = event_code or ""
     number = resolve_card_number(card_number, card_token)
-    post = payment_post_pg if connection.vendor == "postgresql" else payment_post_python
-    return post(
-        PaymentRequest(
-            actor=actor,
-            key=key,
-            payment_id=uuid.uuid4(),
-            merchant_code=merchant_code,
-            number=number,
-            amount_idr=amount,
-            event_code=event_code,
-            reference=reference,
-            method=method,
-            token_presented=bool(card_token),
-        )
+    req = PaymentRequest(
+        actor=actor,
+        key=key,
+        payment_id=uuid.uuid4(),
+        merchant_code=merchant_code,
+        number=number,
+        amount_idr=amount,
+        event_code=event_code,
+        reference=reference,
+        method=method,
+        token_presented=bool(card_token),
     )
+    if not card_token and (grant is None or grant.number != number):
+        if not is_signed_in(actor):
+            raise NotAuthenticated()
+        charge_authorise(
+            actor=actor, number=number, pin=pin, one_time_code=one_time_code, used_for=f"{req.scope}|{key}"
+        )
+    post = payment_post_pg if connection.vendor == "postgresql" else payment_post_python
+    return post(req)
 
 
 # --- the rules, shared by both paths ----------------------------------------------------------------

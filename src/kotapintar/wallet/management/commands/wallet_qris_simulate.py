@@ -5,15 +5,13 @@ path as `POST /api/v1/wallet/topups/qris/notify`. Never needed in production."""
 
 from __future__ import annotations
 
-import json
-import secrets
 from typing import Any
 from uuid import UUID
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kotapintar.core.errors import DomainError
-from kotapintar.wallet import selectors, services
+from kotapintar.wallet import services
 
 
 class Command(BaseCommand):
@@ -25,16 +23,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            topup = selectors.topup_get(topup_id=options["topup_id"])
-            body = json.dumps(
-                {
-                    "topup_id": str(topup.topup_id),
-                    "status": "failed" if options["fail"] else "paid",
-                    "amount_idr": topup.amount_idr,
-                    "provider_reference": "SIM" + secrets.token_hex(6).upper(),
-                }
-            ).encode()
-            result = services.topup_qris_notify(body=body, signature=services.qris_notify_signature(body))
+            result = services.topup_qris_simulate(topup_id=options["topup_id"], paid=not options["fail"])
         except DomainError as exc:
             raise CommandError(str(exc.message)) from None
         self.stdout.write(f"{result.topup_id}: {result.status} (balance {result.card_balance_idr})")

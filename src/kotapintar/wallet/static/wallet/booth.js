@@ -44,9 +44,10 @@
     W.show(result, "wait", W.esc(S.sending));
     let res;
     try {
-      res = await W.send({ url: api + "cards", body: { anonymous: true, nfc_uid: $("nfc").value.trim() }, idempotent: false });
+      res = await W.send({ url: api + "cards", body: { anonymous: true, nfc_uid: $("nfc").value.trim(), pin: $("issue-pin").value.trim() }, idempotent: false });
     } catch (e) { W.show(result, "bad", W.esc(S.offline)); return; }
     report(res, S.card_issued, res.ok ? "<p>" + W.esc(S.number) + ': <strong id="issued-number">' + W.esc(res.data.number) + "</strong></p>" : "");
+    $("issue-pin").value = "";
     if (res.ok) { card.value = res.data.number; $("nfc").value = ""; refresh(); }
   });
 
@@ -68,10 +69,22 @@
     $("topup-qris-img").src = root.dataset.topupQris.replace("/0/", "/" + id + "/");
     box.hidden = false; result.hidden = true;
     status.textContent = S.qris_waiting; status.className = "small status amber";
+    const demo = $("topup-demo");
+    if (demo && root.dataset.topupDemo) {  // demo installations only: no real provider to wait for
+      $("topup-demo-hint").textContent = S.qris_demo_hint;
+      const confirm = $("topup-demo-confirm");
+      confirm.textContent = S.qris_demo_confirm; confirm.disabled = false; demo.hidden = false;
+      confirm.onclick = async () => {
+        confirm.disabled = true;
+        await fetch(root.dataset.topupDemo.replace("/0/", "/" + id + "/"), {
+          method: "POST", credentials: "same-origin", headers: { "X-CSRFToken": W.csrf() } });
+      };
+    }
     for (;;) {
       await new Promise((r) => setTimeout(r, 2000));
       let d;
       try { d = await (await fetch(api + "topups/" + id, { credentials: "same-origin" })).json(); } catch (e) { continue; }
+      if (d.status !== "pending" && demo) demo.hidden = true;
       if (d.status === "posted") { status.textContent = S.qris_posted + " (" + W.rupiah(d.card_balance_idr) + ")"; status.className = "small status green"; refresh(); break; }
       if (d.status === "voided") { status.textContent = S.qris_voided; status.className = "small status red"; break; }
     }
@@ -96,11 +109,28 @@
 
   $("replace").addEventListener("click", async () => {
     if (!number()) { W.show(result, "bad", W.esc(S.card_required)); return; }
-    const res = await money(api + "cards/" + number() + "/replace", { nfc_uid: $("new-nfc").value.trim() }, S.replaced);
+    const body = { nfc_uid: $("new-nfc").value.trim() };
+    const onto = $("onto").value.replace(/[^0-9]/g, "");
+    if (onto) body.onto = onto;
+    const res = await money(api + "cards/" + number() + "/replace", body, S.replaced);
     if (res) {
       report(res, S.replaced, res.ok ? "<p>" + W.esc(S.number) + ': <strong id="new-number">' + W.esc(res.data.number) + "</strong></p>" : "");
-      if (res.ok) { card.value = res.data.number; $("new-nfc").value = ""; refresh(); }
+      if (res.ok) { card.value = res.data.number; $("new-nfc").value = ""; $("onto").value = ""; refresh(); }
     }
+  });
+
+  async function pinCall(path, body, done) {
+    if (!number()) { W.show(result, "bad", W.esc(S.card_required)); return; }
+    let res;
+    try {
+      res = await W.send({ url: api + "cards/" + number() + path, body: body, idempotent: false });
+    } catch (e) { W.show(result, "bad", W.esc(S.offline)); return; }
+    report(res, done); if (res.ok) refresh();
+  }
+  $("pin-unlock").addEventListener("click", () => pinCall("/pin/unlock", {}, S.pin_unlocked));
+  $("pin-set").addEventListener("click", async () => {
+    await pinCall("/pin", { pin: $("new-pin").value.trim() }, S.pin_saved);
+    $("new-pin").value = "";
   });
 
   W.resume((rec, res) => { onState("done", 0, rec); report(res, rec.label); }, onState);

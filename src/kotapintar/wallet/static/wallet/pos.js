@@ -29,6 +29,8 @@
   }
   async function describeCard() {
     const v = card.value.trim();
+    // a typed number needs the holder's PIN or one-time code; a scanned card pays in one step
+    $("card-auth").hidden = !v || v.startsWith("KP1.");
     if (!v.startsWith("KP1.")) { note.textContent = ""; return; }
     const ok = await checkOffline(v);
     const num = v.split(".")[2] || "";
@@ -92,7 +94,11 @@
     if (!amt) { W.show(result, "bad", W.esc(S.amount_required)); return; }
     if (!v) { W.show(result, "bad", W.esc(S.card_required)); return; }
     const body = { merchant_code: merchant, amount_idr: amt, event_code: $("event").value };
-    if (v.startsWith("KP1.")) body.card_token = v; else body.card_number = v.replace(/[^0-9]/g, "");
+    if (v.startsWith("KP1.")) body.card_token = v;
+    else {
+      body.card_number = v.replace(/[^0-9]/g, "");
+      body[$("card-secret-kind").value] = $("card-secret").value.trim();
+    }
     const btn = $("pay"); btn.disabled = true;
     W.show(result, "wait", W.esc(S.sending));
     const res = await W.send({ url: api + "payments", body: body, label: W.rupiah(amt), onState: (s, n, rec) => {
@@ -102,7 +108,8 @@
     onState("done", 0, { key: res.key });
     btn.disabled = false;
     report(res, S.paid);
-    if (res.ok) { addRow(res.data); card.value = ""; amount.value = ""; note.textContent = ""; }
+    $("card-secret").value = "";
+    if (res.ok) { addRow(res.data); card.value = ""; amount.value = ""; note.textContent = ""; $("card-auth").hidden = true; }
   });
 
   $("show-qris").addEventListener("click", () => {
