@@ -40,6 +40,7 @@ class FakeWallet:
         event_code: str,
         reference: str,
         card_token: str | None = None,
+        grant: Any = None,
     ) -> wallet_port.Payment:
         if idempotency_key in self.payments:
             return self.payments[idempotency_key]
@@ -60,6 +61,15 @@ class FakeWallet:
         self.payments[idempotency_key] = p
         return p
 
+    def authorise(
+        self, *, actor: Actor, card_number: str, pin: str, one_time_code: str, used_for: str
+    ) -> Any:
+        """The fake cards have no PIN: any known card may be charged by number (the real check is
+        tested on the real wallet, tests/batik/test_wallet_integration.py)."""
+        if card_number not in self.balances:
+            raise CardNotFound(detail={"card_number": card_number})
+        return None
+
     def card_from_token(self, *, token: str) -> str:
         if not token.startswith("tok-") or token[4:] not in self.balances:
             raise InvalidCardToken()
@@ -70,6 +80,7 @@ class FakeWallet:
 def fake_wallet(monkeypatch: pytest.MonkeyPatch) -> FakeWallet:
     fw = FakeWallet(balances={"6001000000000001": 100_000, "6001000000000002": 5_000})
     monkeypatch.setattr(wallet_port, "pay", fw.pay)
+    monkeypatch.setattr(wallet_port, "authorise", fw.authorise)
     monkeypatch.setattr(wallet_port, "card_from_token", fw.card_from_token)
     monkeypatch.setattr(wallet_port, "card_exists", lambda *, number: number in fw.balances)
     monkeypatch.setattr(wallet_port, "cards_for_user", lambda *, user: fw.owners.get(user.pk, []))

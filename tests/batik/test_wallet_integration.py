@@ -155,3 +155,52 @@ def test_another_visitors_key_is_a_fresh_purchase(organiser, staff, card, adult)
     assert wallet_selectors.card_balance(number=card.number) == 43_000
     again = _buy(other, adult, key="same")  # their own retry: their order
     assert again.replayed and again.order_id == theirs.order_id
+
+
+@pytest.fixture
+def card_with_pin(staff):
+    info = wallet.card_issue(actor=staff, pin="246810")
+    wallet.topup_cash(
+        actor=staff, card_number=info.number, amount_idr=50_000, idempotency_key=str(uuid.uuid4())
+    )
+    return info
+
+
+def _box_office(staff, card, adult, **auth):
+    return batik.ticket_purchase(
+        actor=staff,
+        event_code=adult.event.code,
+        ticket_type_code=adult.code,
+        card_number=card.number,
+        idempotency_key=f"loket-{uuid.uuid4()}",
+        **auth,
+    )
+
+
+def test_the_box_office_sells_by_typed_number_with_the_holders_pin(organiser, staff, card_with_pin, adult):
+    _box_office(staff, card_with_pin, adult, pin="246810")
+    assert wallet_selectors.card_balance(number=card_with_pin.number) == 43_000
+    assert Ticket.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("auth", "code"),
+    [({}, "card_auth_required"), ({"pin": "111111"}, "wrong_pin")],
+    ids=["no-pin", "wrong-pin"],
+)
+def test_a_typed_number_without_the_right_pin_buys_nothing(
+    organiser, staff, card_with_pin, adult, auth, code
+):
+    with pytest.raises(DomainError) as exc:
+        _box_office(staff, card_with_pin, adult, **auth)
+    assert exc.value.code == code
+    assert wallet_selectors.card_balance(number=card_with_pin.number) == 50_000
+    assert not Ticket.objects.exists()
+    adult.refresh_from_db()
+    assert adult.sold == 0
+
+
+def test_the_box_office_sells_with_a_one_time_code(organiser, staff, card_with_pin, adult):
+    code = wallet.card_code_create(actor=staff, number=card_with_pin.number)
+    _box_office(staff, card_with_pin, adult, one_time_code=code.code)
+    assert Ticket.objects.count() == 1

@@ -236,6 +236,8 @@ def ticket_purchase(request: HttpRequest, payload: PurchaseIn, idempotency_key: 
         card_token=payload.card_token,
         quantity=payload.quantity,
         idempotency_key=idempotency_key,
+        pin=payload.pin,
+        one_time_code=payload.one_time_code,
     )
     return Status(200 if result.replayed else 201, _order(result))
 

@@ -113,6 +113,12 @@ class PurchaseIn(Schema):
     card_number: CardNumber
     card_token: CardToken | None = None
     quantity: int = Field(default=1, ge=1, le=10)
+    pin: str = Field(default="", max_length=12, description="the holder's PIN, for a typed card number")
+    one_time_code: str = Field(
+        default="",
+        max_length=12,
+        description="a one-time code from the holder's card page, instead of the PIN",
+    )
 
 
 class FreeTicketIn(Schema):

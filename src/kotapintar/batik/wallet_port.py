@@ -46,6 +46,7 @@ def pay(
     event_code: str,
     reference: str,
     card_token: str | None = None,
+    grant: wallet_services.ChargeGrant | None = None,
 ) -> Payment:
     result = wallet_services.payment_create(
         actor=actor,
@@ -56,6 +57,7 @@ def pay(
         event_code=event_code,
         reference=reference,
         card_token=card_token,
+        grant=grant,
     )
     return Payment(
         payment_id=str(result.payment_id),
@@ -64,6 +66,16 @@ def pay(
         card_number=result.card_number,
         card_balance_idr=result.card_balance_idr,
         created_at=result.created_at,
+    )
+
+
+def authorise(
+    *, actor: Actor, card_number: str, pin: str, one_time_code: str, used_for: str
+) -> wallet_services.ChargeGrant:
+    """May `actor` charge this typed card number (the holder's PIN or one-time code)? Its own transaction:
+    a wrong PIN counts even when the purchase that follows is rolled back."""
+    return wallet_services.charge_authorise(
+        actor=actor, number=card_number, pin=pin, one_time_code=one_time_code, used_for=used_for
     )
 
 

@@ -162,6 +162,11 @@ def _validate_key(key: str) -> str:
     return key
 
 
+def _is_replay(*, scope: str, key: str) -> bool:
+    """A retry of an order already made: it answers as before and needs no PIN again."""
+    return TicketOrder.objects.filter(key_scope=scope, idempotency_key=key).exists()
+
+
 def ticket_purchase(
     *,
     actor: Actor,
@@ -171,8 +176,14 @@ def ticket_purchase(
     idempotency_key: str,
     quantity: int = 1,
     card_token: str | None = None,
+    pin: str = "",
+    one_time_code: str = "",
 ) -> OrderResult:
     """Buy tickets with the city card: one wallet payment to the event's organiser merchant.
+
+    A scanned card (`card_token`) pays in one step; a typed number needs the holder's `pin` or a
+    `one_time_code` from their card page (the box office asks for it), unless the buyer is the card's
+    signed-in holder. Free tickets need neither.
 
     A retry with the same key returns the first result and pays nothing again; the same key with a
     different request is a 409. The quota never goes over, even under concurrent buyers.
@@ -184,6 +195,20 @@ def ticket_purchase(
     hkey = holder_key(card_number=card_number)
     check_holder_access(actor=actor, card_number=card_number, card_token=card_token)
     scope = key_scope(actor, card_number=card_number if card_token else "")
+    grant = None
+    price = (
+        TicketType.objects.filter(event__code=event_code, code=ticket_type_code)
+        .values_list("price_idr", flat=True)
+        .first()
+    )
+    if not card_token and price and not _is_replay(scope=scope, key=key):
+        grant = wallet_port.authorise(
+            actor=actor,
+            card_number=card_number,
+            pin=pin,
+            one_time_code=one_time_code,
+            used_for=f"{scope}:{key}",
+        )
     try:
         with transaction.atomic():
             tt = check_ticket_order(
@@ -204,6 +229,7 @@ def ticket_purchase(
                     event_code=tt.event.code,
                     reference=f"{tt.event.code}/{tt.code} x{quantity}",
                     card_token=card_token,
+                    grant=grant,
                 )
                 payment_id, balance = payment.payment_id, payment.card_balance_idr
             elif quantity != 1:
