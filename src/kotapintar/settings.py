@@ -296,7 +296,7 @@ if TESTING:
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 # --- Platform -----------------------------------------------------------------------------------------
-CITY_CODE = env("CITY_CODE", "33.75")  # Kemendagri code of the city this installation serves
+CITY_CODE = env("CITY_CODE", "")  # Kemendagri code of the city served; empty: the one set up (city-init)
 DEMO_PASSWORD = env_secret("DEMO_PASSWORD")  # demo users' password; printed once by seed-demo when empty
 MQTT_URL = env("MQTT_URL", "mqtt://127.0.0.1:1883")
 MQTT_USERNAME = env("MQTT_USERNAME", "")
@@ -342,14 +342,14 @@ WALLET_QRIS_TOPUP_TTL_S = env_int("WALLET_QRIS_TOPUP_TTL_S", 15 * 60)
 WALLET_MAX_CARDS_PER_USER = env_int("WALLET_MAX_CARDS_PER_USER", 3)
 WALLET_QRIS_WEBHOOK_SECRET = env_secret("WALLET_QRIS_WEBHOOK_SECRET")  # empty: derived from SECRET_KEY (dev)
 # The city's own QRIS merchant that receives top-ups (the acquirer account of the city float).
-WALLET_QRIS_MERCHANT_NAME = env("WALLET_QRIS_MERCHANT_NAME", "Dompet Kota Pekalongan")  # tag 59, max 25
-WALLET_QRIS_MERCHANT_CITY = env("WALLET_QRIS_MERCHANT_CITY", "PEKALONGAN")  # tag 60, max 15
+WALLET_QRIS_MERCHANT_NAME = env("WALLET_QRIS_MERCHANT_NAME", "")  # tag 59, max 25; empty: "Dompet <city>"
+WALLET_QRIS_MERCHANT_CITY = env("WALLET_QRIS_MERCHANT_CITY", "")  # tag 60, max 15; empty: the city's name
 WALLET_QRIS_MERCHANT_MCC = env("WALLET_QRIS_MERCHANT_MCC", "9399")  # tag 52
 WALLET_QRIS_MERCHANT_PAN = env("WALLET_QRIS_MERCHANT_PAN", "936000000000337500")  # 26.01, 16-19 digits
 WALLET_QRIS_MERCHANT_ID = env("WALLET_QRIS_MERCHANT_ID", "KPWALLET")  # 26.02
 WALLET_QRIS_MERCHANT_NMID = env("WALLET_QRIS_MERCHANT_NMID", "ID1026337500001")  # 51.02
 WALLET_QRIS_MERCHANT_CRITERIA = env("WALLET_QRIS_MERCHANT_CRITERIA", "BLU")  # UMI UKE UME UBE URE PSO BLU
-WALLET_QRIS_MERCHANT_POSTAL_CODE = env("WALLET_QRIS_MERCHANT_POSTAL_CODE", "51111")  # tag 61
+WALLET_QRIS_MERCHANT_POSTAL_CODE = env("WALLET_QRIS_MERCHANT_POSTAL_CODE", "")  # tag 61 (optional)
 
 LOGGING = {
     "version": 1,

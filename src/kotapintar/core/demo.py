@@ -14,6 +14,8 @@ from django.conf import settings
 from kotapintar.core import services
 from kotapintar.core.models import OPD, City, Role
 
+CITY_ADDRESS = "Jl. Mataram No. 1, Pekalongan 51111 · pekalongankota.go.id"
+BOUNDARIES_SOURCE = "BPN Kota Pekalongan / Permendagri (2017), via hendikaseptio/si-investa (MIT)"
 CITY_VISION = "Terwujudnya Kota Pekalongan yang sejahtera, mandiri, religius dan berbudaya"
 
 # OPD of Kota Pekalongan (Perda 5/2016 and amendments). The full list is not yet confirmed against
@@ -80,6 +82,8 @@ def seed(*, out: Any) -> City:
         folder=services.DATA_DIR / "pekalongan",
         prefix="pekalongan_",
         vision=CITY_VISION,
+        address=CITY_ADDRESS,
+        boundaries_source=BOUNDARIES_SOURCE,
     )
     out(f"  city {result.city.name}: {result.kecamatan} kecamatan, {result.kelurahan} kelurahan")
     services.roles_ensure()

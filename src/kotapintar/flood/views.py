@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
-from pathlib import Path
 from typing import Any, TypeVar
 
 from django.contrib import messages
@@ -20,18 +19,12 @@ from kotapintar.core.clientip import client_key
 from kotapintar.core.errors import DomainError
 from kotapintar.core.models import Role
 from kotapintar.core.permissions import has_role
-from kotapintar.core.selectors import city_get_or_none
-from kotapintar.core.services import DATA_DIR as CORE_DATA_DIR
+from kotapintar.core.selectors import city_get_or_none, city_layers
 from kotapintar.flood import cap, selectors, services
 from kotapintar.flood import sitrep as sitrep_report
 from kotapintar.flood.models import PARAMETER_SPECS, ReportStatus
 
 T = TypeVar("T")
-
-LAYERS = {
-    "rob": "pekalongan_Rob.geojson",
-    "sungai": "pekalongan_PerairanPolyline.geojson",
-}
 
 
 def _post(request: HttpRequest, key: str, default: str = "") -> str:
@@ -71,8 +64,10 @@ def index(request: HttpRequest) -> HttpResponse:
     summaries = selectors.station_summaries()
     alerts = [a for a in selectors.alert_list(active_only=True) if a.expires_at > timezone.now()]
     states = selectors.kelurahan_states()
+    city = city_get_or_none()
     context = {
-        "city": city_get_or_none(),
+        "city": city,
+        "layers": city_layers(city=city),
         "summaries": summaries,
         "alerts": alerts,
         "forecasts": selectors.rob_forecast_list()[:8],
@@ -90,10 +85,10 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def layer(request: HttpRequest, name: str) -> HttpResponse:
-    filename = LAYERS.get(name)
-    if filename is None:
+    layers = city_layers(city=city_get_or_none())
+    path = layers.files.get(name) if layers is not None else None
+    if path is None:
         raise Http404
-    path = Path(CORE_DATA_DIR) / "pekalongan" / filename
     response = HttpResponse(path.read_bytes(), content_type="application/geo+json")
     response["Cache-Control"] = "public, max-age=3600"
     return response

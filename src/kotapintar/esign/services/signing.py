@@ -25,6 +25,7 @@ from kotapintar.core import audit, ratelimit
 from kotapintar.core.errors import DomainError
 from kotapintar.core.notifications import notify
 from kotapintar.core.permissions import require_role
+from kotapintar.core.selectors import city_get_or_none
 from kotapintar.core.types import Actor, User
 from kotapintar.esign import fastsign, pki, selectors, verification
 from kotapintar.esign.backends import (
@@ -137,6 +138,7 @@ def _identity(user: User, cert: PkiCertificate | None) -> SignerIdentity:
         email=user.email or "",
         certificate_id=cert.pk if cert else None,
         reason="Menyetujui dokumen",
+        location=city.name if (city := city_get_or_none()) is not None else "",
     )
 
 
