@@ -257,7 +257,9 @@ LANGUAGES = [("id", _("Indonesian")), ("en", _("English"))]
 # Each app keeps its own catalogue in <app>/locale/; listing them here gives our wording precedence
 # over Django's own catalogues (e.g. "Kata sandi" rather than "Sandi").
 LOCALE_PATHS = sorted(p for p in BASE_DIR.glob("*/locale") if p.is_dir())
-TIME_ZONE = "Asia/Jakarta"
+TIME_ZONE = env(
+    "TIME_ZONE", "Asia/Jakarta"
+)  # the city's zone: Asia/Jakarta (WIB), Asia/Makassar (WITA), Asia/Jayapura (WIT)
 USE_I18N = True
 USE_TZ = True
 

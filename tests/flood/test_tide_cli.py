@@ -293,3 +293,17 @@ def test_predict_prints_utc_and_wib_without_json(tmp_path: Path) -> None:
     first = out.getvalue().splitlines()[0]
     assert first.startswith("2026-03-01T00:00:00Z  2026-03-01 07:00 WIB")
     assert first.endswith(" m")
+
+
+def test_predict_prints_the_configured_zone_for_a_city_in_wita(tmp_path: Path, settings: Any) -> None:
+    settings.TIME_ZONE = "Asia/Makassar"
+    out = io.StringIO()
+    call_command(
+        "tide_predict",
+        constituents=str(_model_file(tmp_path)),
+        start="2026-03-01T00:00:00Z",
+        end="2026-03-01T01:00:00Z",
+        interval=60,
+        stdout=out,
+    )
+    assert out.getvalue().splitlines()[0].startswith("2026-03-01T00:00:00Z  2026-03-01 08:00 WITA")

@@ -148,7 +148,12 @@ def _ical(request: HttpRequest, events: list[Event], name: str) -> HttpResponse:
                 )
             )
     body = calendar(
-        items, name=name, prodid="-//Kota Pintar//Batik Fusion//ID", stamp=timezone.now(), lang=lang
+        items,
+        name=name,
+        prodid="-//Kota Pintar//Batik Fusion//ID",
+        stamp=timezone.now(),
+        lang=lang,
+        time_zone=settings.TIME_ZONE,
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="batik.ics"'

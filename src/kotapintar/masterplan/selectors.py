@@ -18,6 +18,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from kotapintar.batik import selectors as batik_selectors
+from kotapintar.core import localtime
 from kotapintar.core.models import Role
 from kotapintar.core.permissions import has_role, is_signed_in, opd_scope, user_opd_id
 from kotapintar.core.types import Actor
@@ -766,7 +767,7 @@ def meeting_notulen(*, meeting: CouncilMeeting) -> str:
     local = timezone.localtime(meeting.held_at)
     lines = [
         f"NOTULEN RAPAT DEWAN SMART CITY — {meeting.title}",
-        f"Hari/tanggal: {local:%d-%m-%Y}, pukul {local:%H:%M} WIB",
+        f"Hari/tanggal: {local:%d-%m-%Y}, pukul {local:%H:%M} {localtime.abbreviation()}",
         f"Tempat: {meeting.location or '-'}",
         "",
         "Agenda:",

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
 from pyhanko.pdf_utils.reader import PdfFileReader
 
-from kotapintar.core import audit, ratelimit
+from kotapintar.core import audit, localtime, ratelimit
 from kotapintar.core.errors import DomainError
 from kotapintar.core.notifications import notify
 from kotapintar.core.permissions import require_role
@@ -112,7 +112,7 @@ def signing_level() -> str:
 
 
 def _stamp_for(step: WorkflowStep, doc: Document, identity: SignerIdentity) -> StampSpec:
-    when = timezone.localtime().strftime("%d-%m-%Y %H:%M WIB")
+    when = timezone.localtime().strftime("%d-%m-%Y %H:%M ") + localtime.abbreviation()
     lines = [identity.name]
     if identity.title:
         lines.append(identity.title)
