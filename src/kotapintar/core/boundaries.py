@@ -376,14 +376,14 @@ def wilayah_parse(
                 BoundaryKecamatanMissing,
                 n,
                 code,
-                _("the property \u201ckecamatan\u201d (its name) is missing"),
+                _("the property “kecamatan” (its name) is missing"),
             )
         elif kec_names.setdefault(kec_code, kec_name) != kec_name:
             problems.add(
                 BoundaryKecamatanMissing,
                 n,
                 code,
-                _("the kecamatan %(code)s is named both \u201c%(a)s\u201d and \u201c%(b)s\u201d")
+                _("the kecamatan %(code)s is named both “%(a)s” and “%(b)s”")
                 % {"code": kec_code, "a": kec_names[kec_code], "b": kec_name},
             )
         population = _count(props, "population", n, code, problems, low=0, high=20_000_000)

@@ -125,7 +125,7 @@ def city_init(
         plan = masterplan_services.plan_create(
             actor=None,
             city=city,
-            title=f"Masterplan Smart City {name} {plan_start_year}\u2013{plan_start_year + PLAN_YEARS - 1}",
+            title=f"Masterplan Smart City {name} {plan_start_year}–{plan_start_year + PLAN_YEARS - 1}",
             start_year=plan_start_year,
             end_year=plan_start_year + PLAN_YEARS - 1,
         )

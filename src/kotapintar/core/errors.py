@@ -242,7 +242,7 @@ CityCodeInvalid = declare(
     _("The Kemendagri code of a city is two groups of two digits, e.g. 33.76."),
 )
 CityNameInvalid = declare(
-    "city_name_invalid", ValidationFailed, _("Give the city's name, e.g. \u201cKota Tegal\u201d.")
+    "city_name_invalid", ValidationFailed, _("Give the city's name, e.g. “Kota Tegal”.")
 )
 CityExists = declare(
     "city_exists",
@@ -263,7 +263,7 @@ BoundaryRingOpen = declare(
 BoundaryOutsideRange = declare(
     "boundary_outside_range",
     ValidationFailed,
-    _("A boundary lies outside Indonesia (longitude 94\u2013142, latitude \u221211.5\u20136.5, WGS 84)."),
+    _("A boundary lies outside Indonesia (longitude 94–142, latitude −11.5–6.5, WGS 84)."),
 )
 BoundaryCodeInvalid = declare(
     "boundary_code_invalid",

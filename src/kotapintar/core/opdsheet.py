@@ -115,16 +115,13 @@ def opd_sheet_parse(*, data: bytes, filename: str) -> list[OpdIn]:
         if not CODE.match(code):
             reasons.append(
                 str(
-                    _("code \u201c%(code)s\u201d: use lowercase letters, digits and hyphens, up to 32")
+                    _("code “%(code)s”: use lowercase letters, digits and hyphens, up to 32")
                     % {"code": code[:40]}
                 )
             )
         elif code in seen:
             reasons.append(
-                str(
-                    _("code \u201c%(code)s\u201d is already used in row %(row)d")
-                    % {"code": code, "row": seen[code]}
-                )
+                str(_("code “%(code)s” is already used in row %(row)d") % {"code": code, "row": seen[code]})
             )
         seen.setdefault(code, n)
         for column in ("name", "short_name"):

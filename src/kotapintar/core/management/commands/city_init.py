@@ -40,7 +40,8 @@ def _error(exc: DomainError) -> CommandError:
             where = _("feature %(n)d") % {"n": p["feature"]} + (f" ({p['code']})" if p.get("code") else "")
             lines.append(f"  {where}: {p['reason']} [{p['error']}]")
         else:
-            lines.append(f"  {_('row %(n)d') % {'n': p['row']}}: {'; '.join(p['reasons'])}")
+            where = _("row %(n)d") % {"n": p["row"]}
+            lines.append(f"  {where}: {'; '.join(p['reasons'])}")
     return CommandError("\n".join(lines), returncode=1)
 
 
