@@ -1,6 +1,6 @@
 """`kotapintar city-init` sets up a second city (the synthetic Kota Teluk Uji, tests/core/data/teluk_uji)
 with nothing of Pekalongan in it, and refuses each bad input with the feature or row, the reason and a
-declared code, leaving the database as it was."""
+declared code, leaving the database as it was. Messages are checked in Indonesian, the first language."""
 
 from __future__ import annotations
 
@@ -195,7 +195,7 @@ def test_a_feature_collection_of_points_is_refused(tmp_path: Path) -> None:
         features[1]["geometry"] = {"type": "Point", "coordinates": [121.41, -1.04]}
 
     message = refused(boundaries=geojson_with(tmp_path, to_point))
-    assert "feature 2 (72.99.01.1002)" in message and "Point" in message
+    assert "fitur 2 (72.99.01.1002)" in message and "Point" in message
     assert "[boundary_geometry_invalid]" in message
 
 
@@ -204,7 +204,7 @@ def test_a_polygon_that_does_not_close_is_refused_with_its_feature(tmp_path: Pat
         features[3]["geometry"]["coordinates"][0].pop()
 
     message = refused(boundaries=geojson_with(tmp_path, open_ring))
-    assert "feature 4 (72.99.02.1001)" in message and "does not close" in message
+    assert "fitur 4 (72.99.02.1001)" in message and "tidak tertutup" in message
     assert "[boundary_ring_open]" in message
 
 
@@ -215,7 +215,7 @@ def test_a_self_intersecting_polygon_is_refused(tmp_path: Path) -> None:
         ]
 
     message = refused(boundaries=geojson_with(tmp_path, bow_tie))
-    assert "feature 1 (72.99.01.1001)" in message and "Self-intersection" in message
+    assert "fitur 1 (72.99.01.1001): poligon tidak valid: sisinya bersilangan (121.405 -1.045)" in message
     assert "[boundary_geometry_invalid]" in message
 
 
@@ -224,7 +224,7 @@ def test_duplicate_codes_are_refused(tmp_path: Path) -> None:
         features[2]["properties"]["code"] = features[1]["properties"]["code"]
 
     message = refused(boundaries=geojson_with(tmp_path, duplicate))
-    assert "feature 3 (72.99.01.1002)" in message and "[boundary_code_duplicate]" in message
+    assert "fitur 3 (72.99.01.1002)" in message and "[boundary_code_duplicate]" in message
 
 
 def test_the_same_kelurahan_twice_is_refused(tmp_path: Path) -> None:
@@ -234,7 +234,7 @@ def test_the_same_kelurahan_twice_is_refused(tmp_path: Path) -> None:
         features.append(extra)
 
     message = refused(boundaries=geojson_with(tmp_path, twice))
-    assert "feature 7 (72.99.01.1009)" in message and "[boundary_name_invalid]" in message
+    assert "fitur 7 (72.99.01.1009)" in message and "[boundary_name_invalid]" in message
 
 
 def test_codes_of_another_city_are_refused(tmp_path: Path) -> None:
@@ -242,7 +242,7 @@ def test_codes_of_another_city_are_refused(tmp_path: Path) -> None:
         features[0]["properties"]["code"] = "33.75.01.1002"
 
     message = refused(boundaries=geojson_with(tmp_path, other_city))
-    assert "feature 1 (33.75.01.1002)" in message and "[boundary_code_invalid]" in message
+    assert "fitur 1 (33.75.01.1002)" in message and "[boundary_code_invalid]" in message
 
 
 def test_coordinates_given_as_latitude_longitude_are_refused(tmp_path: Path) -> None:
@@ -251,7 +251,7 @@ def test_coordinates_given_as_latitude_longitude_are_refused(tmp_path: Path) -> 
         features[0]["geometry"]["coordinates"][0] = [[lat, lon] for lon, lat in ring]
 
     message = refused(boundaries=geojson_with(tmp_path, swapped))
-    assert "feature 1" in message and "[boundary_outside_range]" in message
+    assert "fitur 1" in message and "[boundary_outside_range]" in message
 
 
 def test_every_problem_is_listed_not_only_the_first(tmp_path: Path) -> None:
@@ -260,8 +260,8 @@ def test_every_problem_is_listed_not_only_the_first(tmp_path: Path) -> None:
         features[5]["properties"]["name"] = ""
 
     message = refused(boundaries=geojson_with(tmp_path, two_problems))
-    assert "and 1 more problems" in message
-    assert "feature 6 (72.99.02.1003): the kelurahan has no name [boundary_name_invalid]" in message
+    assert "dan 1 masalah lain" in message
+    assert "fitur 6 (72.99.02.1003): kelurahan tidak memiliki nama [boundary_name_invalid]" in message
 
 
 def test_a_bad_city_code_is_refused_before_any_file_is_read() -> None:
@@ -294,13 +294,13 @@ def test_a_bad_opd_row_is_refused_with_its_row_number(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     message = refused("--opd", str(path))
-    assert "opd.csv, row 3" in message and "short_name is empty" in message
+    assert "opd.csv, baris 3" in message and "short_name kosong" in message
     assert "[opd_sheet_row_invalid]" in message
 
 
 def test_a_second_city_in_the_same_database_is_refused() -> None:
     city_init()
-    with pytest.raises(CommandError, match=r"Kota Teluk Uji \(72\.99\) is already set up.*\[city_exists\]"):
+    with pytest.raises(CommandError, match=r"Kota Teluk Uji \(72\.99\) sudah disiapkan.*\[city_exists\]"):
         city_init()
     assert City.objects.count() == 1
 
@@ -324,5 +324,13 @@ def test_a_kelurahan_whose_kecamatan_is_not_in_the_kecamatan_file_is_refused(tmp
     kecamatan = tmp_path / "kecamatan.geojson"
     kecamatan.write_text(json.dumps(doc), encoding="utf-8")
     message = refused("--kecamatan", str(kecamatan))
-    assert "feature 4 (72.99.02.1001)" in message and "72.99.02" in message
+    assert "fitur 4 (72.99.02.1001)" in message and "72.99.02" in message
     assert "[boundary_kecamatan_missing]" in message
+
+
+def test_the_pekalongan_demo_is_not_seeded_into_another_citys_database() -> None:
+    city_init()
+    with pytest.raises(CommandError, match=r"\[city_exists\]"):
+        call_command("seed_demo", "--only", "core", stdout=io.StringIO())
+    assert list(City.objects.values_list("code", flat=True)) == [CODE]
+    assert not get_user_model().objects.exists()

@@ -48,7 +48,7 @@ def test_city_init_then_run_serves_the_new_city(tmp_path: Path) -> None:
         timeout=180,
     )
     assert init.returncode == 0, init.stderr
-    assert "Kota Teluk Uji (72.99) is set up: 2 kecamatan, 6 kelurahan, 5 OPD." in init.stdout
+    assert "Kota Teluk Uji (72.99) sudah disiapkan: 2 kecamatan, 6 kelurahan, 5 OPD." in init.stdout
 
     port = free_port()
     log = tmp_path / "run.log"

@@ -250,10 +250,33 @@ def _check_geometry(feature: Any, n: int, code: str, problems: _Problems) -> dic
             BoundaryGeometryInvalid,
             n,
             code,
-            _("the polygon is not valid: %(why)s") % {"why": explain_validity(shp)},
+            _("the polygon is not valid: %(why)s") % {"why": _why_invalid(explain_validity(shp))},
         )
         return None
     return {"type": geometry["type"], "coordinates": geometry["coordinates"]}
+
+
+#: GEOS's reasons (shapely.validation.explain_validity) in the reader's language; the place follows.
+GEOS_REASONS = {
+    "Ring Self-intersection": _("a ring crosses itself"),
+    "Self-intersection": _("its edges cross"),
+    "Too few points in geometry component": _("too few points"),
+    "Hole lies outside shell": _("a hole lies outside the outer ring"),
+    "Nested shells": _("one outer ring lies inside another"),
+    "Interior is disconnected": _("its inside is cut in two"),
+    "Duplicate Rings": _("a ring is repeated"),
+    "Nested holes": _("one hole lies inside another"),
+    "Invalid Coordinate": _("a coordinate is not a number"),
+}
+
+
+def _why_invalid(explanation: str) -> str:
+    """ "Self-intersection[121.405 -1.045]" → "its edges cross (121.405 -1.045)"."""
+    reason, _sep, place = explanation.partition("[")
+    text = GEOS_REASONS.get(reason.strip())
+    if text is None:
+        return explanation
+    return f"{text} ({place.rstrip(']')})" if place else str(text)
 
 
 def area_ha(geometry: dict[str, Any]) -> float:

@@ -12,8 +12,10 @@ from typing import Any
 from django.conf import settings
 
 from kotapintar.core import services
+from kotapintar.core.errors import CityExists
 from kotapintar.core.models import OPD, City, Role
 
+CITY_CODE = "33.75"
 CITY_ADDRESS = "Jl. Mataram No. 1, Pekalongan 51111 · pekalongankota.go.id"
 BOUNDARIES_SOURCE = "BPN Kota Pekalongan / Permendagri (2017), via hendikaseptio/si-investa (MIT)"
 CITY_VISION = "Terwujudnya Kota Pekalongan yang sejahtera, mandiri, religius dan berbudaya"
@@ -75,8 +77,11 @@ DEMO_USERS: list[tuple[str, str, str, str | None, str, str]] = [
 
 
 def seed(*, out: Any) -> City:
+    other = City.objects.exclude(code=CITY_CODE).order_by("pk").first()
+    if other is not None:  # a database set up by city-init for another city gets no Pekalongan demo
+        raise CityExists(detail={"code": other.code, "name": other.name})
     result = services.wilayah_import(
-        city_code="33.75",
+        city_code=CITY_CODE,
         city_name="Kota Pekalongan",
         province="Jawa Tengah",
         folder=services.DATA_DIR / "pekalongan",
