@@ -74,6 +74,17 @@ def geojson_with(tmp_path: Path, change: Any) -> Path:
     return path
 
 
+def workbook(tmp_path: Path, *rows: list[str]) -> Path:
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    for row in rows:
+        ws.append(row)
+    path = tmp_path / "opd.xlsx"
+    wb.save(path)
+    return path
+
+
 # --- A second city -------------------------------------------------------------------------------
 
 
@@ -137,14 +148,12 @@ def test_kecamatan_boundaries_default_to_the_union_of_their_kelurahan() -> None:
 
 
 def test_opd_list_from_an_xlsx_workbook(tmp_path: Path) -> None:
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.append(["code", "name", "short_name"])
-    ws.append(["bappeda", "Badan Perencanaan Pembangunan Daerah", "Bappeda"])
-    ws.append(["diskominfo", "Dinas Komunikasi dan Informatika", "Diskominfo"])
-    path = tmp_path / "opd.xlsx"
-    wb.save(path)
+    path = workbook(
+        tmp_path,
+        ["code", "name", "short_name"],
+        ["bappeda", "Badan Perencanaan Pembangunan Daerah", "Bappeda"],
+        ["diskominfo", "Dinas Komunikasi dan Informatika", "Diskominfo"],
+    )
     city_init("--opd", str(path))
     assert sorted(OPD.objects.values_list("short_name", flat=True)) == ["Bappeda", "Diskominfo"]
 
@@ -276,13 +285,7 @@ def test_an_opd_sheet_without_a_required_column_is_refused(tmp_path: Path) -> No
 
 
 def test_an_xlsx_opd_sheet_without_a_required_column_is_refused(tmp_path: Path) -> None:
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.append(["kode", "nama", "short_name"])
-    ws.append(["bappeda", "Badan Perencanaan", "Bappeda"])
-    path = tmp_path / "opd.xlsx"
-    wb.save(path)
+    path = workbook(tmp_path, ["kode", "nama", "short_name"], ["bappeda", "Badan Perencanaan", "Bappeda"])
     message = refused("--opd", str(path))
     assert "code, name" in message and "[opd_sheet_columns_missing]" in message
 
