@@ -77,6 +77,7 @@ SUBJECTS = [
 def setup_official() -> User:
     with open(os.devnull, "w") as sink:
         call_command("migrate", verbosity=0, stdout=sink)
+        call_command("seed_demo", "--only", "core", stdout=sink)  # the city the PKI is named for
     services.pki_init()
     group, _created = Group.objects.get_or_create(name="penandatangan")
     official, created = User.objects.get_or_create(

@@ -260,7 +260,9 @@ LANGUAGES = [("id", _("Indonesian")), ("en", _("English"))]
 # Each app keeps its own catalogue in <app>/locale/; listing them here gives our wording precedence
 # over Django's own catalogues (e.g. "Kata sandi" rather than "Sandi").
 LOCALE_PATHS = sorted(p for p in BASE_DIR.glob("*/locale") if p.is_dir())
-TIME_ZONE = "Asia/Jakarta"
+TIME_ZONE = env(
+    "TIME_ZONE", "Asia/Jakarta"
+)  # the city's zone: Asia/Jakarta (WIB), Asia/Makassar (WITA), Asia/Jayapura (WIT)
 USE_I18N = True
 USE_TZ = True
 
@@ -304,7 +306,7 @@ if EMAIL_FILE_PATH:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 
 # --- Platform -----------------------------------------------------------------------------------------
-CITY_CODE = env("CITY_CODE", "33.75")  # Kemendagri code of the city this installation serves
+CITY_CODE = env("CITY_CODE", "")  # Kemendagri code of the city served; empty: the one set up (city-init)
 
 # --- Open data (Satu Data): the CKAN Action API and the DCAT catalogue ---------------------------
 OPENDATA_LICENSE = env("OPENDATA_LICENSE", "cc-by")  # cc-by (CC BY 4.0), cc-zero, odc-odbl, odc-by
@@ -360,14 +362,14 @@ WALLET_CARD_CODE_TTL_S = env_int("WALLET_CARD_CODE_TTL_S", 5 * 60)  # one-time c
 WALLET_AUDIT_MAX_LAG_S = env_int("WALLET_AUDIT_MAX_LAG_S", 10 * 60)  # /healthz unhealthy beyond this
 WALLET_QRIS_WEBHOOK_SECRET = env_secret("WALLET_QRIS_WEBHOOK_SECRET")  # empty: derived from SECRET_KEY (dev)
 # The city's own QRIS merchant that receives top-ups (the acquirer account of the city float).
-WALLET_QRIS_MERCHANT_NAME = env("WALLET_QRIS_MERCHANT_NAME", "Dompet Kota Pekalongan")  # tag 59, max 25
-WALLET_QRIS_MERCHANT_CITY = env("WALLET_QRIS_MERCHANT_CITY", "PEKALONGAN")  # tag 60, max 15
+WALLET_QRIS_MERCHANT_NAME = env("WALLET_QRIS_MERCHANT_NAME", "")  # tag 59, max 25; empty: "Dompet <city>"
+WALLET_QRIS_MERCHANT_CITY = env("WALLET_QRIS_MERCHANT_CITY", "")  # tag 60, max 15; empty: the city's name
 WALLET_QRIS_MERCHANT_MCC = env("WALLET_QRIS_MERCHANT_MCC", "9399")  # tag 52
 WALLET_QRIS_MERCHANT_PAN = env("WALLET_QRIS_MERCHANT_PAN", "936000000000337500")  # 26.01, 16-19 digits
 WALLET_QRIS_MERCHANT_ID = env("WALLET_QRIS_MERCHANT_ID", "KPWALLET")  # 26.02
 WALLET_QRIS_MERCHANT_NMID = env("WALLET_QRIS_MERCHANT_NMID", "ID1026337500001")  # 51.02
 WALLET_QRIS_MERCHANT_CRITERIA = env("WALLET_QRIS_MERCHANT_CRITERIA", "BLU")  # UMI UKE UME UBE URE PSO BLU
-WALLET_QRIS_MERCHANT_POSTAL_CODE = env("WALLET_QRIS_MERCHANT_POSTAL_CODE", "51111")  # tag 61
+WALLET_QRIS_MERCHANT_POSTAL_CODE = env("WALLET_QRIS_MERCHANT_POSTAL_CODE", "")  # tag 61 (optional)
 
 LOGGING = {
     "version": 1,

@@ -85,7 +85,7 @@ def chain(settings: Any) -> None:
 
 
 @pytest.fixture
-def city_tsa(settings: Any) -> None:
+def city_tsa(city: Any, settings: Any) -> None:
     settings.KEY_ENCRYPTION_KEY = "kek-for-tests-only-0123456789"
     esign_services.pki_init()
 

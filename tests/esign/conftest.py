@@ -15,7 +15,7 @@ PASSPHRASE = "Frasa-Sandi-Uji-1"
 
 
 @pytest.fixture
-def pki(db: Any, settings: Any) -> services.PkiInitResult:
+def pki(city: Any, settings: Any) -> services.PkiInitResult:
     settings.KEY_ENCRYPTION_KEY = "kek-for-tests-only-0123456789"
     return services.pki_init()
 

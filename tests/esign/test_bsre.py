@@ -87,7 +87,7 @@ def pdf() -> bytes:
 
 def sign_kwargs(**overrides: Any) -> dict[str, Any]:
     kw: dict[str, Any] = {
-        "signer": SignerIdentity(name="Budi Santoso", nik=NIK),
+        "signer": SignerIdentity(name="Budi Santoso", nik=NIK, location="Kota Pekalongan"),
         "passphrase": PASS,
         "field_name": "Signature1",
         "certify": False,

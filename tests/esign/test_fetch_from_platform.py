@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def pki(live_server: Any, settings: Any) -> services.PkiInitResult:
+def pki(live_server: Any, city: Any, settings: Any) -> services.PkiInitResult:
     settings.KEY_ENCRYPTION_KEY = "kek-for-tests-only-0123456789"
     settings.SITE_URL = live_server.url
     return services.pki_init()

@@ -280,7 +280,7 @@ def test_fit_prints_a_table_without_json(tmp_path: Path) -> None:
     assert k1.split()[1:] == ["40.00", "120.00"]
 
 
-def test_predict_prints_utc_and_wib_without_json(tmp_path: Path) -> None:
+def _first_predicted_line(tmp_path: Path) -> str:
     out = io.StringIO()
     call_command(
         "tide_predict",
@@ -290,6 +290,15 @@ def test_predict_prints_utc_and_wib_without_json(tmp_path: Path) -> None:
         interval=60,
         stdout=out,
     )
-    first = out.getvalue().splitlines()[0]
+    return out.getvalue().splitlines()[0]
+
+
+def test_predict_prints_utc_and_wib_without_json(tmp_path: Path) -> None:
+    first = _first_predicted_line(tmp_path)
     assert first.startswith("2026-03-01T00:00:00Z  2026-03-01 07:00 WIB")
     assert first.endswith(" m")
+
+
+def test_predict_prints_the_configured_zone_for_a_city_in_wita(tmp_path: Path, settings: Any) -> None:
+    settings.TIME_ZONE = "Asia/Makassar"
+    assert _first_predicted_line(tmp_path).startswith("2026-03-01T00:00:00Z  2026-03-01 08:00 WITA")

@@ -16,9 +16,14 @@ from tests.wallet.conftest import PIN
 pytestmark = pytest.mark.django_db
 
 
-def test_card_number_has_a_valid_check_digit(operator: Any) -> None:
+def test_card_numbers_begin_with_the_citys_kemendagri_code(operator: Any, city: Any) -> None:
+    type(city).objects.filter(pk=city.pk).update(code="72.99")
+    assert services.card_issue(actor=operator).number.startswith("7299")
+
+
+def test_card_number_has_a_valid_check_digit(operator: Any, city: Any) -> None:
     card = services.card_issue(actor=operator)
-    assert len(card.number) == 16 and card.number.startswith("3375")
+    assert len(card.number) == 16 and card.number.startswith("3375")  # Kota Pekalongan, 33.75
     assert luhn_valid(card.number)
     wrong = card.number[:-1] + str((int(card.number[-1]) + 1) % 10)
     assert not luhn_valid(wrong)

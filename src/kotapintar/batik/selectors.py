@@ -3,7 +3,6 @@ office's analytics (turnover comes from the wallet's selectors)."""
 
 from __future__ import annotations
 
-import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -26,11 +25,10 @@ from kotapintar.batik.models import (
     Venue,
 )
 from kotapintar.batik.services.holders import normalise_code
+from kotapintar.core import localtime
 from kotapintar.core.permissions import is_signed_in
 from kotapintar.core.types import Actor
 from kotapintar.lib.idr_words import format_idr_short
-
-WIB = zoneinfo.ZoneInfo("Asia/Jakarta")
 
 #: the wallet's merchant categories, named for the tourism office's report
 CATEGORY_LABELS = {
@@ -185,12 +183,12 @@ class Analytics:
 
 
 def visitors_by_event_day(*, event_code: str | None = None) -> dict[str, dict[date, int]]:
-    """Distinct tickets that entered, per event and local (WIB) day."""
+    """Distinct tickets that entered, per event and local day (the city's time zone)."""
     qs = CheckIn.objects.filter(kind=CheckIn.Kind.ENTRY)
     if event_code:
         qs = qs.filter(event__code=event_code)
     rows = (
-        qs.annotate(day=TruncDate("scanned_at", tzinfo=WIB))
+        qs.annotate(day=TruncDate("scanned_at", tzinfo=localtime.zone()))
         .values("event__code", "day")
         .annotate(n=Count("ticket", distinct=True))
         .order_by("day")
@@ -245,7 +243,7 @@ def analytics(*, event_code: str | None = None) -> Analytics:
         # within one event: visitors who came back on another day
         holder_days = (
             CheckIn.objects.filter(kind=CheckIn.Kind.ENTRY, event__code=event_code)
-            .annotate(day=TruncDate("scanned_at", tzinfo=WIB))
+            .annotate(day=TruncDate("scanned_at", tzinfo=localtime.zone()))
             .values("ticket__holder_key")
             .annotate(n=Count("day", distinct=True))
         )

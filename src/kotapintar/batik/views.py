@@ -26,6 +26,7 @@ from kotapintar.core import ratelimit, siteurl
 from kotapintar.core.clientip import client_key
 from kotapintar.core.errors import DomainError, NotAuthenticated, PermissionDenied
 from kotapintar.core.permissions import has_role, require_role
+from kotapintar.core.selectors import city_get_or_none
 from kotapintar.lib import sheets
 from kotapintar.lib.ical import VEvent, calendar
 from kotapintar.lib.money import format_idr
@@ -148,7 +149,12 @@ def _ical(request: HttpRequest, events: list[Event], name: str) -> HttpResponse:
                 )
             )
     body = calendar(
-        items, name=name, prodid="-//Kota Pintar//Batik Fusion//ID", stamp=timezone.now(), lang=lang
+        items,
+        name=name,
+        prodid="-//Kota Pintar//Batik Fusion//ID",
+        stamp=timezone.now(),
+        lang=lang,
+        time_zone=settings.TIME_ZONE,
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="batik.ics"'
@@ -167,7 +173,9 @@ def event_ical(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def ical_all(request: HttpRequest) -> HttpResponse:
     events = list(selectors.event_list().prefetch_related("sessions__venue"))
-    return _ical(request, events, _("Pekalongan batik events"))
+    city = city_get_or_none()
+    name = _("%(city)s batik events") % {"city": city.place_name} if city is not None else _("Batik events")
+    return _ical(request, events, name)
 
 
 @require_POST
@@ -389,7 +397,7 @@ def manifest(request: HttpRequest) -> JsonResponse:
     data = {
         "name": _("Batik Fusion city card"),
         "short_name": _("Batik Card"),
-        "description": _("Your Pekalongan city card: balance, tickets and batik passport."),
+        "description": _("Your city card: balance, tickets and batik passport."),
         "lang": (translation.get_language() or "id")[:2],
         "start_url": reverse("batik:me"),
         "scope": reverse("batik:me"),

@@ -12,8 +12,12 @@ from typing import Any
 from django.conf import settings
 
 from kotapintar.core import services
+from kotapintar.core.errors import CityExists
 from kotapintar.core.models import OPD, City, Role
 
+CITY_CODE = "33.75"
+CITY_ADDRESS = "Jl. Mataram No. 1, Pekalongan 51111 · pekalongankota.go.id"
+BOUNDARIES_SOURCE = "BPN Kota Pekalongan / Permendagri (2017), via hendikaseptio/si-investa (MIT)"
 CITY_VISION = "Terwujudnya Kota Pekalongan yang sejahtera, mandiri, religius dan berbudaya"
 
 # OPD of Kota Pekalongan (Perda 5/2016 and amendments). The full list is not yet confirmed against
@@ -74,13 +78,18 @@ DEMO_USERS: list[tuple[str, str, str, str | None, str, str]] = [
 
 
 def seed(*, out: Any) -> City:
+    other = City.objects.exclude(code=CITY_CODE).order_by("pk").first()
+    if other is not None:  # a database set up by city-init for another city gets no Pekalongan demo
+        raise CityExists(detail={"code": other.code, "name": other.name})
     result = services.wilayah_import(
-        city_code="33.75",
+        city_code=CITY_CODE,
         city_name="Kota Pekalongan",
         province="Jawa Tengah",
         folder=services.DATA_DIR / "pekalongan",
         prefix="pekalongan_",
         vision=CITY_VISION,
+        address=CITY_ADDRESS,
+        boundaries_source=BOUNDARIES_SOURCE,
     )
     out(f"  city {result.city.name}: {result.kecamatan} kecamatan, {result.kelurahan} kelurahan")
     services.roles_ensure()

@@ -141,7 +141,11 @@ BadUpload = declare(
 )
 HttpError = declare("http_error", DomainError, _("The request could not be processed."))
 OtherOpd = declare("other_opd", PermissionDenied, _("You can only act on the work of your own OPD."))
-CityMissing = declare("city_missing", NotFound, _("No city is set up yet: run the city import first."))
+CityMissing = declare(
+    "city_missing",
+    NotFound,
+    _("No city is set up yet: run `kotapintar city-init` (or `seed-demo` for the demo)."),
+)
 IdempotencyKeyReused = declare(
     "idempotency_key_reused", Conflict, _("This Idempotency-Key was already used with different parameters.")
 )
@@ -266,3 +270,67 @@ PasswordLinkInvalid = declare(
 )
 NoEmail = declare("no_email", ValidationFailed, _("This user has no e-mail address to send the link to."))
 TokenNotFound = declare("token_not_found", NotFound, _("Token not found."))
+# Setting up a city (`kotapintar city-init`): the inputs are refused with the feature or row and the reason.
+CityCodeInvalid = declare(
+    "city_code_invalid",
+    ValidationFailed,
+    _("The Kemendagri code of a city is two groups of two digits, e.g. 33.76."),
+)
+CityNameInvalid = declare(
+    "city_name_invalid", ValidationFailed, _("Give the city's name, e.g. “Kota Tegal”.")
+)
+CityExists = declare(
+    "city_exists",
+    Conflict,
+    _("A city is already set up in this database: one installation serves one city."),
+)
+GeojsonInvalid = declare(
+    "geojson_invalid", ValidationFailed, _("The file is not a GeoJSON FeatureCollection of polygons.")
+)
+BoundaryGeometryInvalid = declare(
+    "boundary_geometry_invalid", ValidationFailed, _("A boundary is not a valid polygon.")
+)
+BoundaryRingOpen = declare(
+    "boundary_ring_open",
+    ValidationFailed,
+    _("A boundary polygon does not close: its last point must be its first."),
+)
+BoundaryOutsideRange = declare(
+    "boundary_outside_range",
+    ValidationFailed,
+    _("A boundary lies outside Indonesia (longitude 94–142, latitude −11.5–6.5, WGS 84)."),
+)
+BoundaryCodeInvalid = declare(
+    "boundary_code_invalid",
+    ValidationFailed,
+    _("A feature's Kemendagri code is missing or does not fit the city."),
+)
+BoundaryCodeDuplicate = declare(
+    "boundary_code_duplicate", ValidationFailed, _("Two features carry the same Kemendagri code.")
+)
+BoundaryNameInvalid = declare(
+    "boundary_name_invalid",
+    ValidationFailed,
+    _("A feature's name is missing, or repeats a name in its kecamatan."),
+)
+BoundaryKecamatanMissing = declare(
+    "boundary_kecamatan_missing",
+    ValidationFailed,
+    _("A kelurahan's kecamatan is not named or not in the kecamatan file."),
+)
+BoundaryValueInvalid = declare(
+    "boundary_value_invalid",
+    ValidationFailed,
+    _("A feature's population or area is not a number of the right kind."),
+)
+OpdSheetInvalid = declare(
+    "opd_sheet_invalid", ValidationFailed, _("The OPD list is not a readable .xlsx or .csv file.")
+)
+OpdSheetColumnsMissing = declare(
+    "opd_sheet_columns_missing",
+    ValidationFailed,
+    _("The OPD list lacks required columns: code, name and short_name."),
+)
+OpdSheetRowInvalid = declare(
+    "opd_sheet_row_invalid", ValidationFailed, _("A row of the OPD list is not valid.")
+)

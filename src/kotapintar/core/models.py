@@ -36,6 +36,10 @@ class City(models.Model):
     area_ha = models.FloatField(null=True, blank=True)
     population = models.PositiveIntegerField(null=True, blank=True)
     population_source = models.CharField(max_length=255, blank=True)
+    #: The city hall's postal address, printed under the letterhead of signed letters.
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    #: Where the boundaries come from, shown under every map (the data's attribution).
+    boundaries_source = models.CharField(_("source of the boundaries"), max_length=255, blank=True)
 
     class Meta:
         verbose_name = _("city")
@@ -47,6 +51,19 @@ class City(models.Model):
     @property
     def bbox(self) -> tuple[float, float, float, float]:
         return (self.min_lon, self.min_lat, self.max_lon, self.max_lat)
+
+    @property
+    def government_name(self) -> str:
+        """ "Pemerintah Kota …": the organisation named in letterheads and certificates."""
+        return f"Pemerintah {self.name}"
+
+    @property
+    def place_name(self) -> str:
+        """The name without "Kota"/"Kabupaten", as in the place line of a letter ("Tegal, 1 Mei")."""
+        for prefix in ("Kota ", "Kabupaten ", "Kab. "):
+            if self.name.startswith(prefix):
+                return self.name[len(prefix) :]
+        return self.name
 
     def contains_point(self, lon: float, lat: float) -> bool:
         return self.min_lon <= lon <= self.max_lon and self.min_lat <= lat <= self.max_lat

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+import json
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -27,6 +31,8 @@ from kotapintar.core.models import (
 )
 from kotapintar.lib import geo
 
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
 
 def city_get(*, code: str | None = None) -> City:
 
@@ -34,6 +40,36 @@ def city_get(*, code: str | None = None) -> City:
     if city is None:
         raise CityMissing()
     return city
+
+
+@dataclass(frozen=True)
+class CityLayers:
+    """Extra map layers shipped for a city: `core/data/<folder>/layers.json` names its city code,
+    the layer files (by name: `rob`, `sungai`), their source and whether they are demo data."""
+
+    city_code: str
+    files: dict[str, Path]
+    source: str
+    demo: bool
+
+
+@functools.cache
+def _layer_manifests() -> dict[str, CityLayers]:
+    found = {}
+    for manifest in sorted(DATA_DIR.glob("*/layers.json")):
+        doc = json.loads(manifest.read_text(encoding="utf-8"))
+        found[doc["city_code"]] = CityLayers(
+            city_code=doc["city_code"],
+            files={name: manifest.parent / file for name, file in doc["layers"].items()},
+            source=doc.get("source", ""),
+            demo=bool(doc.get("demo")),
+        )
+    return found
+
+
+def city_layers(*, city: City | None) -> CityLayers | None:
+    """The extra map layers of the city, if the platform ships any for it."""
+    return _layer_manifests().get(city.code) if city is not None else None
 
 
 def city_get_or_none() -> City | None:

@@ -18,7 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kotapintar.core import audit, siteurl
+from kotapintar.core import audit, selectors, siteurl
 from kotapintar.core.db import hot_cursor
 from kotapintar.core.errors import TokenNotFound, ValidationFailed
 from kotapintar.core.models import OPD, ApiToken, City, Kecamatan, Kelurahan, Notification, Profile, Role
@@ -26,7 +26,7 @@ from kotapintar.core.permissions import require_role
 from kotapintar.core.types import Actor
 from kotapintar.lib import geo
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
+DATA_DIR = selectors.DATA_DIR
 TOKEN_PREFIX = "kp_"  # noqa: S105 - a public prefix, not a secret
 
 
@@ -54,6 +54,8 @@ def wilayah_import(
     folder: Path,
     prefix: str,
     vision: str = "",
+    address: str = "",
+    boundaries_source: str = "",
 ) -> WilayahImportResult:
     """Load a city's kecamatan and kelurahan from its GeoJSON layers and `wilayah.csv` (idempotent).
 
@@ -83,6 +85,8 @@ def wilayah_import(
                 "name": city_name,
                 "province": province,
                 "vision": vision,
+                "address": address,
+                "boundaries_source": boundaries_source,
                 "min_lon": min_lon,
                 "min_lat": min_lat,
                 "max_lon": max_lon,

@@ -48,7 +48,7 @@ class SignerIdentity:
     certificate_id: int | None = None
     totp: str = ""
     reason: str = ""
-    location: str = "Kota Pekalongan"
+    location: str = ""  # the signing place: the city's name (services/signing.py)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from pyhanko.pdf_utils.reader import PdfFileReader
 
+from kotapintar.core.selectors import city_get_or_none
 from kotapintar.core.types import User
 from kotapintar.esign.errors import EmptyFile, FileTooLarge, NotPdf, PdfBroken, PdfEncrypted, PdfNoPages
 
@@ -123,6 +124,7 @@ def letter_render(letter: Letter, *, verify_url: str) -> bytes:
             "opd_name": letter.opd_name,
             "tanggal": formats.date_format(timezone.localdate(), "j F Y"),
             "verify_url": verify_url,
+            "city": city_get_or_none(),
         },
     )
     pdf = HTML(string=html).write_pdf()

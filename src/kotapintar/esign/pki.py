@@ -44,7 +44,6 @@ OFFICIAL_YEARS = 2
 CRL_VALID_HOURS = 24
 # An OID under the UUID arc 2.25 (ITU-T X.667): needs no registration, unique by construction.
 TSA_POLICY_OID = "2.25." + str(uuid.UUID("6f1b2a7e-4c1d-4f55-9a5e-6b0e7c3a1d42").int)
-ORG_NAME = "Pemerintah Kota Pekalongan"
 
 REVOCATION_REASONS = {
     "unspecified": x509.ReasonFlags.unspecified,
@@ -126,13 +125,36 @@ def fingerprint_sha256(der: bytes) -> str:
     return ":".join(f"{b:02X}" for b in hashlib.sha256(der).digest())
 
 
-def _name(common_name: str, *, ou: str = "", serial_number: str = "", title: str = "") -> x509.Name:
-    attrs = [
-        x509.NameAttribute(NameOID.COUNTRY_NAME, "ID"),
-        x509.NameAttribute(NameOID.STATE_OR_PROVINCE_NAME, "Jawa Tengah"),
-        x509.NameAttribute(NameOID.LOCALITY_NAME, "Kota Pekalongan"),
-        x509.NameAttribute(NameOID.ORGANIZATION_NAME, ORG_NAME),
-    ]
+#: The attributes a certificate's subject takes from its issuer: the city government it belongs to.
+PLACE_OIDS = (
+    NameOID.COUNTRY_NAME,
+    NameOID.STATE_OR_PROVINCE_NAME,
+    NameOID.LOCALITY_NAME,
+    NameOID.ORGANIZATION_NAME,
+)
+
+
+def city_place(*, city_name: str, province: str, organisation: str) -> list[x509.NameAttribute[str]]:
+    """C, ST, L and O of the city's certificates: set once in the root CA, copied into everything below."""
+    attrs = [x509.NameAttribute(NameOID.COUNTRY_NAME, "ID")]
+    if province:
+        attrs.append(x509.NameAttribute(NameOID.STATE_OR_PROVINCE_NAME, province[:128]))
+    if city_name:
+        attrs.append(x509.NameAttribute(NameOID.LOCALITY_NAME, city_name[:128]))
+    if organisation:
+        attrs.append(x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation[:64]))
+    return attrs
+
+
+def _name(
+    common_name: str,
+    *,
+    place: list[x509.NameAttribute[str]],
+    ou: str = "",
+    serial_number: str = "",
+    title: str = "",
+) -> x509.Name:
+    attrs = list(place)
     if ou:
         attrs.append(x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, ou[:64]))
     if title:
@@ -154,9 +176,12 @@ class Issued:
     serial: int
 
 
-def build_root(*, common_name: str, now: dt.datetime | None = None) -> Issued:
+def build_root(
+    *, common_name: str, place: list[x509.NameAttribute[str]] | None = None, now: dt.datetime | None = None
+) -> Issued:
+    """A self-signed root; `place` (see `city_place`) names the city government, inherited below."""
     key = new_key()
-    name = _name(common_name)
+    name = _name(common_name, place=place or city_place(city_name="", province="", organisation=""))
     start = (now or _now()) - dt.timedelta(hours=1)
     serial = x509.random_serial_number()
     cert = (
@@ -214,7 +239,17 @@ def build_issued(
     links = urls_for(issuer_public_id)
     builder = (
         x509.CertificateBuilder()
-        .subject_name(_name(common_name, ou=ou, serial_number=serial_number, title=title))
+        .subject_name(
+            _name(
+                common_name,
+                place=[
+                    x509.NameAttribute(a.oid, str(a.value)) for a in issuer.subject if a.oid in PLACE_OIDS
+                ],
+                ou=ou,
+                serial_number=serial_number,
+                title=title,
+            )
+        )
         .issuer_name(issuer.subject)
         .public_key(key.public_key())
         .serial_number(serial)

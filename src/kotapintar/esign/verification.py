@@ -32,6 +32,7 @@ from pyhanko.sign.validation.generic_cms import validate_tst_signed_data
 from pyhanko_certvalidator import CertificateValidator, ValidationContext
 from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError, ValidationError
 
+from kotapintar.core import localtime
 from kotapintar.esign import documents, pki, selectors
 from kotapintar.esign.errors import PdfBroken
 from kotapintar.esign.models import CrlState, PkiCertificate, Revocation
@@ -52,10 +53,10 @@ def _iso(value: dt.datetime | None) -> str | None:
 
 
 def _local(value: dt.datetime | None) -> str | None:
-    """The time as people in Pekalongan read it (WIB)."""
+    """The time as people in the city read it (its zone: WIB, WITA or WIT)."""
     if value is None:
         return None
-    return timezone.localtime(value).strftime("%d-%m-%Y %H:%M:%S WIB")
+    return timezone.localtime(value).strftime("%d-%m-%Y %H:%M:%S ") + localtime.abbreviation()
 
 
 def extra_trust_roots() -> list[asn1_x509.Certificate]:

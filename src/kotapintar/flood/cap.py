@@ -14,6 +14,7 @@ from shapely.geometry import shape
 
 from kotapintar.core import siteurl
 from kotapintar.core.models import Kelurahan
+from kotapintar.core.selectors import city_get_or_none
 from kotapintar.flood import selectors
 from kotapintar.flood.formatting import incident_step_message
 from kotapintar.flood.models import Alert, AlertKind, Incident, IncidentStep, RobForecast, Station, StepKind
@@ -47,13 +48,20 @@ def _rings(geometry: dict[str, Any]) -> list[list[tuple[float, float]]]:
     return [[(float(x), float(y)) for x, y in p.exterior.coords] for p in polys if hasattr(p, "exterior")]
 
 
+def _sender_name() -> str:
+    city = city_get_or_none()
+    return f"BPBD {city.name} (Kota Pintar)" if city is not None else "BPBD (Kota Pintar)"
+
+
 def _areas(station: Station) -> list[cap.Area]:
+    city = city_get_or_none()
+    where = f", {city.name}" if city is not None else ""
     codes = list(station.warns_kelurahan or [])
     if station.kelurahan and station.kelurahan.code not in codes:
         codes.insert(0, station.kelurahan.code)
     areas = [
         cap.Area(
-            description=f"Kelurahan {kel.name}, Kota Pekalongan",
+            description=f"Kelurahan {kel.name}{where}",
             polygons=_rings(kel.geometry),
             geocodes=[("kemendagri", kel.code)],
         )
@@ -78,7 +86,7 @@ def alert_info(alert: Alert) -> cap.Info:
         response_types=RESPONSE.get(alert.level, ()),
         effective=timezone.localtime(alert.created_at),
         expires=timezone.localtime(alert.expires_at),
-        sender_name="BPBD Kota Pekalongan (Kota Pintar)",
+        sender_name=_sender_name(),
         headline=f"{alert.level_name}: {station.name}",
         description=alert.text,
         language=language(),
@@ -100,7 +108,7 @@ def rob_info(fc: RobForecast) -> cap.Info:
         effective=timezone.localtime(fc.computed_at),
         onset=timezone.localtime(fc.starts_at),
         expires=timezone.localtime(fc.ends_at),
-        sender_name="BPBD Kota Pekalongan (Kota Pintar)",
+        sender_name=_sender_name(),
         headline=f"Rob {fc.level_name}: {', '.join(fc.kelurahan_names[:3])}",
         description=fc.text,
         language=language(),

@@ -389,12 +389,19 @@ def rob_forecast_list(*, now: datetime | None = None, station: Station | None = 
     return list(qs.order_by("starts_at"))
 
 
+def _tide_model(station: Station) -> tide.TideModel:
+    """The station's fitted constituents; a model fitted without a latitude takes the gauge's own."""
+    model = tide.TideModel.from_json(station.tide_constituents)
+    if model.latitude is None:
+        model.latitude = station.lat
+    return model
+
+
 def rob_predicted_cm(station: Station, times: Sequence[datetime]) -> list[float]:
     """Predicted sea level on the station's gauge (cm): harmonic tide plus subsidence since the fit."""
     if not station.tide_constituents:
         return []
-    model = tide.TideModel.from_json(station.tide_constituents)
-    heights = tide.predict(model, list(times))
+    heights = tide.predict(_tide_model(station), list(times))
     epoch = station.tide_epoch or station.created_at.date()
     out = []
     for t, h in zip(times, heights, strict=True):
@@ -408,8 +415,7 @@ def next_high_tide(*, station: Station, now: datetime | None = None) -> tuple[da
     if not station.tide_constituents:
         return None
     now = now or timezone.now()
-    model = tide.TideModel.from_json(station.tide_constituents)
-    for ext in tide.extremes(model, now, now + timedelta(hours=36)):
+    for ext in tide.extremes(_tide_model(station), now, now + timedelta(hours=36)):
         if ext.kind == "high":
             cm = rob_predicted_cm(station, [ext.time])[0]
             return ext.time, round(cm, 1)

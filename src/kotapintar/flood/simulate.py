@@ -20,7 +20,7 @@ from typing import Any
 from kotapintar.flood import selectors
 from kotapintar.flood.models import Parameter, Station, StationKind
 
-EVENT_HOUR_WIB = 15  # rain peaks mid-afternoon local time; rivers peak some hours later
+EVENT_HOUR_LOCAL = 15  # rain peaks mid-afternoon local time; rivers peak some hours later
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ WEEK_EVENTS = (0.0, 0.3, 0.0, 1.0, 0.15, 0.0, 0.65)
 
 def _hours_since_event(at: datetime) -> float:
     local = at + timedelta(hours=7)
-    return (local.hour + local.minute / 60 + local.second / 3600 - EVENT_HOUR_WIB) % 24
+    return (local.hour + local.minute / 60 + local.second / 3600 - EVENT_HOUR_LOCAL) % 24
 
 
 def event_scale(at: datetime) -> float:

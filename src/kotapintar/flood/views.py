@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
-from pathlib import Path
 from typing import Any, TypeVar
 
 from django.contrib import messages
@@ -20,19 +19,13 @@ from kotapintar.core.clientip import client_key
 from kotapintar.core.errors import DomainError
 from kotapintar.core.models import Role
 from kotapintar.core.permissions import has_role
-from kotapintar.core.selectors import city_get_or_none, kelurahan_list
-from kotapintar.core.services import DATA_DIR as CORE_DATA_DIR
+from kotapintar.core.selectors import city_get_or_none, city_layers, kelurahan_list
 from kotapintar.flood import cap, replay, selectors, services
 from kotapintar.flood import sitrep as sitrep_report
 from kotapintar.flood.formatting import duration_text, sparkline_points
 from kotapintar.flood.models import LEVEL_NAMES, PARAMETER_SPECS, Hazard, Incident, ReportStatus
 
 T = TypeVar("T")
-
-LAYERS = {
-    "rob": "pekalongan_Rob.geojson",
-    "sungai": "pekalongan_PerairanPolyline.geojson",
-}
 
 
 def _post(request: HttpRequest, key: str, default: str = "") -> str:
@@ -71,8 +64,10 @@ def _act(request: HttpRequest, action: Callable[[], object], done: str, page: st
 def index(request: HttpRequest) -> HttpResponse:
     sit = selectors.situation()
     operator = _is_operator(request)
+    city = city_get_or_none()
     context = {
-        "city": city_get_or_none(),
+        "city": city,
+        "layers": city_layers(city=city),
         "sit": sit,
         "figures": sit.figures(),
         "summaries": selectors.station_summaries(),
@@ -85,10 +80,10 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def layer(request: HttpRequest, name: str) -> HttpResponse:
-    filename = LAYERS.get(name)
-    if filename is None:
+    layers = city_layers(city=city_get_or_none())
+    path = layers.files.get(name) if layers is not None else None
+    if path is None:
         raise Http404
-    path = Path(CORE_DATA_DIR) / "pekalongan" / filename
     response = HttpResponse(path.read_bytes(), content_type="application/geo+json")
     response["Cache-Control"] = "public, max-age=3600"
     return response

@@ -62,7 +62,15 @@ class VEvent:
     categories: tuple[str, ...] = field(default_factory=tuple)
 
 
-def calendar(events: Iterable[VEvent], *, name: str, prodid: str, stamp: datetime, lang: str = "id") -> str:
+def calendar(
+    events: Iterable[VEvent],
+    *,
+    name: str,
+    prodid: str,
+    stamp: datetime,
+    lang: str = "id",
+    time_zone: str = "Asia/Jakarta",
+) -> str:
     """A complete VCALENDAR with one VEVENT per event."""
     lines = [
         "BEGIN:VCALENDAR",
@@ -71,7 +79,7 @@ def calendar(events: Iterable[VEvent], *, name: str, prodid: str, stamp: datetim
         "CALSCALE:GREGORIAN",
         "METHOD:PUBLISH",
         f"X-WR-CALNAME:{escape_text(name)}",
-        "X-WR-TIMEZONE:Asia/Jakarta",
+        f"X-WR-TIMEZONE:{time_zone}",
     ]
     dtstamp = format_utc(stamp)
     for ev in events:

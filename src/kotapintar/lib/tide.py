@@ -58,7 +58,7 @@ __all__ = [
 ]
 
 #: Latitude used for the latitude-dependent nodal/satellite factors when a model carries none
-#: (Kota Pekalongan, the platform's first city). It only changes a few small satellite terms.
+#: (the flood app always gives the gauge's own). It only changes a few small satellite terms.
 DEFAULT_LATITUDE = -6.89
 
 #: Shortest record :func:`fit` accepts (hours between first and last valid sample).

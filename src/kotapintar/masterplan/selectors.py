@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from kotapintar.core import metrics
+from kotapintar.core import localtime, metrics
 from kotapintar.core.models import Role
 from kotapintar.core.permissions import has_role, is_signed_in, opd_scope, user_opd_id
 from kotapintar.core.types import Actor
@@ -740,7 +740,7 @@ def meeting_notulen(*, meeting: CouncilMeeting) -> str:
     local = timezone.localtime(meeting.held_at)
     lines = [
         f"NOTULEN RAPAT DEWAN SMART CITY — {meeting.title}",
-        f"Hari/tanggal: {local:%d-%m-%Y}, pukul {local:%H:%M} WIB",
+        f"Hari/tanggal: {local:%d-%m-%Y}, pukul {local:%H:%M} {localtime.abbreviation()}",
         f"Tempat: {meeting.location or '-'}",
         "",
         "Agenda:",

@@ -7,6 +7,7 @@ from django.conf import settings
 
 from kotapintar.core.keys import configured_or_derived, key_encryption_key
 from kotapintar.core.models import Role
+from kotapintar.core.selectors import city_get_or_none
 from kotapintar.lib import qris
 
 #: who runs the wallet's booths and back office (issue and block cards, cash, refunds, settlement)
@@ -28,11 +29,27 @@ def key_passphrase() -> bytes:
     return key_encryption_key("wallet")
 
 
+def qris_city_name() -> str:
+    """QRIS tag 60 (merchant city, at most 15 characters): the configured city's name in capitals."""
+    city = city_get_or_none()
+    return city.place_name.upper()[:15] if city is not None else "INDONESIA"
+
+
+def card_prefix() -> str:
+    """The first four digits of the city's card numbers: its Kemendagri code without the dot."""
+    city = city_get_or_none()
+    digits = "".join(ch for ch in city.code if ch.isdigit())[:4] if city is not None else ""
+    return digits.ljust(4, "0")
+
+
 def city_qris_merchant() -> qris.Merchant:
-    """The city's own QRIS merchant that receives top-ups (WALLET_QRIS_MERCHANT_* settings)."""
+    """The city's own QRIS merchant that receives top-ups (WALLET_QRIS_MERCHANT_* settings; the name
+    and city default to the configured city's)."""
+    city = city_get_or_none()
+    default_name = f"Dompet {city.name}" if city is not None else "Dompet Kota Pintar"
     return qris.Merchant(
-        name=settings.WALLET_QRIS_MERCHANT_NAME,
-        city=settings.WALLET_QRIS_MERCHANT_CITY,
+        name=(settings.WALLET_QRIS_MERCHANT_NAME or default_name)[:25],
+        city=settings.WALLET_QRIS_MERCHANT_CITY or qris_city_name(),
         mcc=settings.WALLET_QRIS_MERCHANT_MCC,
         pan=settings.WALLET_QRIS_MERCHANT_PAN,
         merchant_id=settings.WALLET_QRIS_MERCHANT_ID,

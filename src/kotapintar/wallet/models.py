@@ -174,7 +174,7 @@ class Merchant(models.Model):
     nmid = models.CharField(max_length=15, blank=True)
     qris_mid = models.CharField(max_length=15, unique=True)
     criteria = models.CharField(max_length=3, default="UMI")
-    city = models.CharField(max_length=15, default="PEKALONGAN")
+    city = models.CharField(max_length=15, blank=True)  # QRIS tag 60; set from the city when created
     postal_code = models.CharField(max_length=10, blank=True)
     location = models.CharField(max_length=200, blank=True)
     active = models.BooleanField(default=True)

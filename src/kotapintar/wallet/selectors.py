@@ -231,7 +231,7 @@ def merchant_qris_payload(
         return qris.encode(
             qris.Merchant(
                 name=merchant.name[:25],
-                city=merchant.city[:15] or "PEKALONGAN",
+                city=merchant.city[:15] or conf.qris_city_name(),
                 mcc=merchant.mcc,
                 pan=merchant_qris_pan(merchant.code),
                 merchant_id=merchant.qris_mid,

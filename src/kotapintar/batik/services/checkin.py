@@ -20,7 +20,7 @@ from kotapintar.batik.models import (
 )
 from kotapintar.batik.services.holders import STAFF_ROLES, normalise_code
 from kotapintar.batik.services.passport import stamp_award
-from kotapintar.core import audit
+from kotapintar.core import audit, localtime
 from kotapintar.core.errors import BadKind, BatchTooLarge, Conflict, NotFound, ValidationFailed
 from kotapintar.core.permissions import is_signed_in, require_role
 from kotapintar.core.types import Actor
@@ -66,7 +66,7 @@ MAX_SCAN_AGE = timedelta(days=366)
 
 
 def _scan_time(value: datetime | None) -> datetime:
-    """The scanner's clock: naive times are WIB; older than a year or in the future is refused."""
+    """The scanner's clock: naive times are local; older than a year or in the future is refused."""
     now = timezone.now()
     if value is None:
         return now
@@ -106,8 +106,12 @@ def check_checkin(*, actor: Actor, code: str, event_code: str, kind: str, scanne
         first = ticket.checkins.filter(kind=CheckIn.Kind.ENTRY).order_by("scanned_at", "pk").first()
         if first is not None and (ticket.inside or not ticket.ticket_type.allow_reentry):
             raise errors.TicketAlreadyUsed(
-                gettext("Ticket already used: first entry at %(gate)s on %(time)s WIB.")
-                % {"gate": first.gate or gettext("an unnamed gate"), "time": _when(first.scanned_at)},
+                gettext("Ticket already used: first entry at %(gate)s on %(time)s %(zone)s.")
+                % {
+                    "gate": first.gate or gettext("an unnamed gate"),
+                    "time": _when(first.scanned_at),
+                    "zone": localtime.abbreviation(),
+                },
                 detail={
                     "first_used_at": first.scanned_at.isoformat(),
                     "gate": first.gate,

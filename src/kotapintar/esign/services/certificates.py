@@ -16,8 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
 
 from kotapintar.core import audit
-from kotapintar.core.models import OPD
+from kotapintar.core.models import OPD, City
 from kotapintar.core.permissions import require_role
+from kotapintar.core.selectors import city_get
 from kotapintar.core.types import Actor, User
 from kotapintar.esign import pki, selectors
 from kotapintar.esign.errors import (
@@ -71,8 +72,9 @@ class PkiInitResult:
     created: bool
 
 
-def pki_init(*, actor: Actor = None, city_name: str = "Kota Pekalongan") -> PkiInitResult:
-    """Create the root CA, the issuing CA, the TSA and the OCSP responder (idempotent)."""
+def pki_init(*, actor: Actor = None, city: City | None = None) -> PkiInitResult:
+    """Create the root CA, the issuing CA, the TSA and the OCSP responder (idempotent), named for
+    the city (the configured one unless given): "<city> Root CA", O = "Pemerintah <city>", L, ST."""
     with transaction.atomic():
         if selectors.pki_ready():
             return PkiInitResult(
@@ -82,8 +84,15 @@ def pki_init(*, actor: Actor = None, city_name: str = "Kota Pekalongan") -> PkiI
                 selectors.ca_get(CertKind.OCSP),
                 False,
             )
+        city = city or city_get()
+        city_name = city.name
         secret = pki.kek()
-        root_issued = pki.build_root(common_name=f"{city_name} Root CA")
+        root_issued = pki.build_root(
+            common_name=f"{city_name} Root CA",
+            place=pki.city_place(
+                city_name=city_name, province=city.province, organisation=city.government_name
+            ),
+        )
         root = _store_cert(
             kind=CertKind.ROOT,
             issued=root_issued,

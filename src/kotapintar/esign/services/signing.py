@@ -21,10 +21,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
 from pyhanko.pdf_utils.reader import PdfFileReader
 
-from kotapintar.core import audit, ratelimit
+from kotapintar.core import audit, localtime, ratelimit
 from kotapintar.core.errors import DomainError
 from kotapintar.core.notifications import notify
 from kotapintar.core.permissions import require_role
+from kotapintar.core.selectors import city_get_or_none
 from kotapintar.core.types import Actor, User
 from kotapintar.esign import fastsign, pki, selectors, verification
 from kotapintar.esign.backends import (
@@ -118,7 +119,7 @@ def signing_level() -> str:
 
 
 def _stamp_for(step: WorkflowStep, doc: Document, identity: SignerIdentity) -> StampSpec:
-    when = timezone.localtime().strftime("%d-%m-%Y %H:%M WIB")
+    when = timezone.localtime().strftime("%d-%m-%Y %H:%M ") + localtime.abbreviation()
     lines = [identity.name]
     if identity.title:
         lines.append(identity.title)
@@ -148,6 +149,7 @@ def _identity(user: User, cert: PkiCertificate | None, reason: str = "") -> Sign
         email=user.email or "",
         certificate_id=cert.pk if cert else None,
         reason=(reason or "").strip()[:MAX_REASON_CHARS] or DEFAULT_REASON,
+        location=city.name if (city := city_get_or_none()) is not None else "",
     )
 
 

@@ -35,9 +35,6 @@ from kotapintar.wallet.services.idempotency import idempotent_begin, key_check, 
 from kotapintar.wallet.services.ledger import book
 from kotapintar.wallet.types import CardInfo
 
-CARD_PREFIX = "3375"  # Kemendagri code of Kota Pekalongan
-
-
 PIN_DIGITS = 6
 
 
@@ -51,7 +48,7 @@ def pin_check_format(pin: str) -> str:
 
 def card_number_new() -> str:
     while True:
-        body = CARD_PREFIX + "".join(secrets.choice("0123456789") for _ in range(11))
+        body = conf.card_prefix() + "".join(secrets.choice("0123456789") for _ in range(11))
         number = body + luhn_check_digit(body)
         if not Card.objects.filter(number=number).exists():
             return number

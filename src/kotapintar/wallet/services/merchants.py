@@ -74,6 +74,7 @@ def merchant_create(
             nmid=nmid or f"ID20{merchant_qris_mid(code)[2:]}"[:15],
             criteria=criteria,
             postal_code=postal_code,
+            city=conf.qris_city_name(),
             qris_mid=merchant_qris_mid(code),
         )
         audit.record(

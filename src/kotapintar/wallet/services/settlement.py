@@ -1,4 +1,4 @@
-"""Merchant settlement: each merchant's takings of a business day (WIB), less refunds and the MDR fee,
+"""Merchant settlement: each merchant's takings of a business day (local), less refunds and the MDR fee,
 move to the settlement payable; the city's bank transfer to the merchant is then paid out of it."""
 
 from __future__ import annotations
@@ -6,13 +6,12 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime, timedelta
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from kotapintar.core import audit
+from kotapintar.core import audit, localtime
 from kotapintar.core.permissions import require_role
 from kotapintar.core.types import Actor, User
 from kotapintar.lib.money import fee_idr
@@ -23,22 +22,20 @@ from kotapintar.wallet.results import settlement_row
 from kotapintar.wallet.services.ledger import book, system_account
 from kotapintar.wallet.types import SettlementRow
 
-WIB = ZoneInfo("Asia/Jakarta")
-
 
 def wib_day_bounds(day: date) -> tuple[datetime, datetime]:
-    start = datetime(day.year, day.month, day.day, tzinfo=WIB)
+    start = datetime(day.year, day.month, day.day, tzinfo=localtime.zone())
     return start, start + timedelta(days=1)
 
 
 def settlement_run(
     *, actor: Actor, business_date: date, merchant_code: str | None = None
 ) -> list[SettlementRow]:
-    """Settle each merchant's takings of one business day (WIB): gross payments minus that day's
+    """Settle each merchant's takings of one business day (local): gross payments minus that day's
     refunds, minus the MDR fee (WALLET_SETTLEMENT_FEE_BPS), moved from the merchant account to the
     settlement payable (what the city's bank transfers to the merchant). Once per merchant and day."""
     user = require_role(actor, *conf.OPERATOR_ROLES)
-    if business_date >= timezone.now().astimezone(WIB).date():
+    if business_date >= timezone.now().astimezone(localtime.zone()).date():
         raise DayNotOver()
     merchants = Merchant.objects.select_related("account").order_by("pk")
     if merchant_code:

@@ -24,7 +24,11 @@
   });
   function fit() {
     if (points.length) { map.fitBounds(markers.getBounds(), { padding: [40, 40], maxZoom: 16 }); }
-    else { map.setView([-6.889, 109.675], 13); }
+    else {
+      var b = (el.dataset.bbox || "").split(",").map(Number);
+      if (b.length === 4 && !b.some(isNaN)) { map.fitBounds([[b[1], b[0]], [b[3], b[2]]]); }
+      else { map.setView([0, 118], 5); }  // no city set up yet: Indonesia
+    }
   }
   fit();
   fetch(el.dataset.geojson, { headers: { Accept: "application/json" } })

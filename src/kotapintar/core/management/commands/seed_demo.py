@@ -6,7 +6,9 @@ import importlib
 from typing import Any
 
 from django.apps import apps
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+
+from kotapintar.core.errors import DomainError
 
 
 class Command(BaseCommand):
@@ -27,5 +29,8 @@ class Command(BaseCommand):
                     raise
                 continue
             self.stdout.write(f"{config.verbose_name}:")
-            module.seed(out=self.stdout.write)
+            try:
+                module.seed(out=self.stdout.write)
+            except DomainError as exc:
+                raise CommandError(f"{exc.message} [{exc.code}]", returncode=1) from exc
         self.stdout.write(self.style.SUCCESS("Demo data ready."))

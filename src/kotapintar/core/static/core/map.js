@@ -8,6 +8,8 @@
   if (tileUrl) {
     L.tileLayer(tileUrl, { attribution: el.dataset.tileAttribution || "", maxZoom: 19 }).addTo(map);
   }
+  var b = (el.dataset.bbox || "").split(",").map(Number);  // the city's bounds, until its kelurahan load
+  if (b.length === 4 && !b.some(isNaN)) { map.fitBounds([[b[1], b[0]], [b[3], b[2]]]); }
   var status = document.getElementById("map-status");
   var palette = ["#d9f0e3", "#a9dcc0", "#6fc29a", "#3aa174", "#0b6e4f"];
   function colour(density) {

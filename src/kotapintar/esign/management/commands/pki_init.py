@@ -13,14 +13,16 @@ from kotapintar.esign import pki, pki_urls, services
 
 
 class Command(BaseCommand):
-    help = "Create the city PKI: root CA, issuing CA, timestamp authority and OCSP responder (idempotent)."
+    help = (
+        "Create the city PKI: root CA, issuing CA, timestamp authority and OCSP responder, named for the "
+        "configured city (idempotent; `city-init` runs it for a new city)."
+    )
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--city-name", default="Kota Pekalongan")
         parser.add_argument("--export-root", help="write the root certificate (PEM) to this file")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        result = services.pki_init(city_name=options["city_name"])
+        result = services.pki_init()
         verb = "created" if result.created else "already initialised"
         self.stdout.write(f"City PKI {verb}.")
         for label, cert in (

@@ -16,17 +16,16 @@ import math
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import numpy as np
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from kotapintar.core import localtime
 from kotapintar.flood.management.tide_files import load_model, parse_time
 from kotapintar.lib import tide
 
 MAX_POINTS = 200_000  # heights per call
 MAX_EXTREME_DAYS = 3660  # ten years of high and low waters
-WIB = ZoneInfo("Asia/Jakarta")
 
 
 def iso_utc(when: datetime) -> str:
@@ -94,8 +93,9 @@ class Command(BaseCommand):
             payload = {"heights": [{"time": iso_utc(t), "height_m": h} for t, h in rows]}
             self.stdout.write(json.dumps(payload, indent=1))
             return
+        zone, abbr = localtime.zone(), localtime.abbreviation()
         for t, h in rows:
-            self.stdout.write(f"{iso_utc(t)}  {t.astimezone(WIB):%Y-%m-%d %H:%M} WIB  {h:7.3f} m")
+            self.stdout.write(f"{iso_utc(t)}  {t.astimezone(zone):%Y-%m-%d %H:%M} {abbr}  {h:7.3f} m")
 
     def _extremes(
         self, model: tide.TideModel, start: datetime, end: datetime, interval: float, *, as_json: bool
@@ -113,7 +113,8 @@ class Command(BaseCommand):
             }
             self.stdout.write(json.dumps(payload, indent=1))
             return
+        zone, abbr = localtime.zone(), localtime.abbreviation()
         for e in found:
-            local = e.time.astimezone(WIB)
-            line = f"{iso_utc(e.time)}  {local:%Y-%m-%d %H:%M} WIB  {e.kind:<4}  {e.height_m:7.3f} m"
+            local = e.time.astimezone(zone)
+            line = f"{iso_utc(e.time)}  {local:%Y-%m-%d %H:%M} {abbr}  {e.kind:<4}  {e.height_m:7.3f} m"
             self.stdout.write(line)

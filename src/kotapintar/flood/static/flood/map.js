@@ -17,7 +17,9 @@
   var shelterLayer = L.layerGroup().addTo(map);
   var reportLayer = L.layerGroup().addTo(map);
   var overlays = {};
-  overlays[d.lKelurahan] = kelLayer; overlays[d.lRob] = robLayer; overlays[d.lRiver] = riverLayer;
+  overlays[d.lKelurahan] = kelLayer;
+  if (d.rob) { overlays[d.lRob] = robLayer; }  // rob zones and rivers only where the city ships them
+  if (d.rivers) { overlays[d.lRiver] = riverLayer; }
   overlays[d.lStations] = stationLayer; overlays[d.lShelters] = shelterLayer; overlays[d.lCitizen] = reportLayer;
   L.control.layers(null, overlays, { collapsed: true }).addTo(map);
   var fitted = false;
@@ -28,11 +30,11 @@
   function getJSON(url) { return fetch(url, { headers: { Accept: "application/json" } }).then(function (r) {
     if (!r.ok) { throw new Error(url + ": " + r.status); } return r.json(); }); }
 
-  getJSON(d.rob).then(function (fc) {
+  if (d.rob) getJSON(d.rob).then(function (fc) {
     L.geoJSON(fc, { style: { color: "#1971c2", weight: 0.5, fillColor: "#74c0fc", fillOpacity: 0.35, className: "rob-zone" },
       onEachFeature: function (f, l) { l.bindTooltip(d.lRob + ": " + esc(f.properties.Keterangan)); } }).addTo(robLayer);
   }).catch(function () {});
-  getJSON(d.rivers).then(function (fc) {
+  if (d.rivers) getJSON(d.rivers).then(function (fc) {
     L.geoJSON(fc, { style: { color: "#1864ab", weight: 2, className: "river" },
       onEachFeature: function (f, l) { if (f.properties.Nama_Sunga) { l.bindTooltip(esc(f.properties.Nama_Sunga)); } } }).addTo(riverLayer);
   }).catch(function () {});

@@ -18,7 +18,7 @@
     if (b.length === 4 && !b.some(isNaN)) {
       map.fitBounds([[b[1], b[0]], [b[3], b[2]]]);
       L.rectangle([[b[1], b[0]], [b[3], b[2]]], { color: "#1d2433", weight: 1, fill: false }).addTo(map);
-    } else { map.setView([-6.89, 109.675], 13); }
+    } else { map.setView([0, 118], 5); }  // no city set up yet: Indonesia
     fetch("/api/v1/core/kelurahan", { headers: { Accept: "application/json" } }).then(function (r) { return r.ok ? r.json() : null; })
       .then(function (fc) { if (fc) { L.geoJSON(fc, { style: { color: "#1d2433", weight: 1, fillOpacity: 0.05 } }).addTo(map); } })
       .catch(function () {});
