@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("wallet", "0005_idempotency_key_scope"),
+        ("wallet", "0006_card_pin"),
     ]
 
     operations = [
