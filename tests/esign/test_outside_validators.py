@@ -41,7 +41,7 @@ pytestmark = [
 
 
 @pytest.fixture
-def pki(live_server: Any, settings: Any) -> services.PkiInitResult:
+def pki(live_server: Any, settings: Any, city: Any) -> services.PkiInitResult:
     """The city PKI with CRL/OCSP/CA URLs on the live test server."""
     settings.KEY_ENCRYPTION_KEY = "kek-for-tests-only-0123456789"
     settings.SITE_URL = live_server.url
