@@ -172,6 +172,11 @@ def observation_series(
     )
 
 
+def latest_readings() -> list[Latest]:
+    """The newest reading of every datastream of every station (one query on the latest-value table)."""
+    return list(Latest.objects.select_related("datastream__station").order_by("datastream__station__code"))
+
+
 def trend(latest: Latest | None) -> str:
     if latest is None or latest.previous_value is None:
         return "steady"

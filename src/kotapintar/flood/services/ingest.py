@@ -442,8 +442,8 @@ def _readings_ingest(
         result.stored = len(inserted)
         result.duplicates = len(valid) - len(inserted)
         if inserted:
-            rollups_add(inserted)
             by_ds = by_datastream(inserted)
+            rollups_add(by_ds)
             _latest_upsert(inserted, now, by_ds)
             if evaluate:
                 result.alerts = alarms_evaluate(inserted, by_ds)
