@@ -262,10 +262,7 @@ def _daily(hours: Aggregates) -> Aggregates:
     return days
 
 
-def _upsert(table: str, aggregates: Aggregates, *, replace: bool = False) -> None:
-    """Add aggregates to their buckets (or, `replace`, overwrite them), in key order (no deadlock)."""
-    if not aggregates:
-        return
+def _upsert_sql(table: str, count: int, *, replace: bool) -> str:
     least, greatest = ("LEAST", "GREATEST") if connection.vendor == "postgresql" else ("MIN", "MAX")
     if replace:
         update = 'min = excluded.min, max = excluded.max, sum = excluded.sum, "count" = excluded."count"'
@@ -274,28 +271,60 @@ def _upsert(table: str, aggregates: Aggregates, *, replace: bool = False) -> Non
             f"min = {least}({table}.min, excluded.min), max = {greatest}({table}.max, excluded.max), "
             f'sum = {table}.sum + excluded.sum, "count" = {table}."count" + excluded."count"'
         )
+    values = ",".join(["(%s, %s, %s, %s, %s, %s)"] * count)
+    return (
+        f'INSERT INTO {table} (datastream_id, bucket, min, max, sum, "count") VALUES {values} '  # noqa: S608
+        f"ON CONFLICT (datastream_id, bucket) DO UPDATE SET {update}"
+    )
+
+
+def _params(aggregates: Aggregates, keys: list[tuple[int, int]]) -> list[Any]:
+    params: list[Any] = []
+    for key in keys:
+        low, high, total, count = aggregates[key]
+        params += [key[0], db_time(datetime.fromtimestamp(key[1], UTC)), low, high, total, int(count)]
+    return params
+
+
+def _upsert(table: str, aggregates: Aggregates, *, replace: bool = False) -> None:
+    """Add aggregates to their buckets (or, `replace`, overwrite them), in key order (no deadlock)."""
     keys = sorted(aggregates)
     with connection.cursor() as cursor:
         for start in range(0, len(keys), _UPSERT_CHUNK):
             chunk = keys[start : start + _UPSERT_CHUNK]
-            params: list[Any] = []
-            for key in chunk:
-                low, high, total, count = aggregates[key]
-                params += [key[0], db_time(datetime.fromtimestamp(key[1], UTC)), low, high, total, int(count)]
-            values = ",".join(["(%s, %s, %s, %s, %s, %s)"] * len(chunk))
-            cursor.execute(
-                f'INSERT INTO {table} (datastream_id, bucket, min, max, sum, "count") VALUES {values} '  # noqa: S608
-                f"ON CONFLICT (datastream_id, bucket) DO UPDATE SET {update}",
-                params,
-            )
+            cursor.execute(_upsert_sql(table, len(chunk), replace=replace), _params(aggregates, chunk))
 
 
 def rollups_add(by_ds: dict[int, list[Row]]) -> None:
     """Count newly stored readings (grouped and sorted by `by_datastream`) into their hourly and daily
-    rollups, in the caller's transaction."""
+    rollups, in the caller's transaction. On PostgreSQL a usual batch is one statement (the hourly
+    upsert in a WITH clause of the daily one): one round trip on the way to the alert."""
     hours = _hourly(by_ds)
+    days = _daily(hours)
+    if connection.vendor == "postgresql" and 0 < len(hours) <= _UPSERT_CHUNK:
+        hour_keys, day_keys = sorted(hours), sorted(days)
+        # The daily rows are inserted only after the hourly upsert has run to its end (the scalar
+        # subquery is evaluated once, before the first row): hourly, then daily, as in `_upsert`,
+        # so writers lock buckets in one order and cannot deadlock.
+        daily = (
+            _upsert_sql(DAILY_TABLE, len(day_keys), replace=False)
+            .replace(" VALUES ", " SELECT * FROM (VALUES ", 1)
+            .replace(
+                " ON CONFLICT ",
+                ") AS v (datastream_id, bucket, min, max, sum, n) "
+                "WHERE (SELECT count(*) FROM hourly) >= 0 ON CONFLICT ",
+                1,
+            )
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH hourly AS ({_upsert_sql(HOURLY_TABLE, len(hour_keys), replace=False)} RETURNING 1) "
+                + daily,
+                _params(hours, hour_keys) + _params(days, day_keys),
+            )
+        return
     _upsert(HOURLY_TABLE, hours)
-    _upsert(DAILY_TABLE, _daily(hours))
+    _upsert(DAILY_TABLE, days)
 
 
 @dataclass
