@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+import io
 import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.db import connection, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.test import override_settings
@@ -207,3 +209,16 @@ def test_the_migration_keeps_the_readings_and_fills_their_rollups(river: Station
     assert Observation.objects.count() == 3
     assert connection.vendor != "postgresql" or (2026, 1) in partition_months()
     assert hourly == [(ds_id, T0, 2), (ds_id, T0 + timedelta(hours=1), 1)]
+
+
+def test_the_rollups_command_rebuilds_the_days_asked_for(river: Station) -> None:
+    _store([(T0 + timedelta(minutes=m), 50.0) for m in (0, 10)])
+    HourlyRollup.objects.all().delete()
+    out = io.StringIO()
+    call_command(
+        "flood_rollups", "--since", "2026-01-01", "--until", "2026-01-01", "--station", "loji-1", stdout=out
+    )
+    assert (out.getvalue().split()[:3], HourlyRollup.objects.get().count) == (
+        ["days=1", "hours=1", "readings=2"],
+        2,
+    )
