@@ -286,6 +286,31 @@ def _params(aggregates: Aggregates, keys: list[tuple[int, int]]) -> list[Any]:
     return params
 
 
+def _upsert_unnest_sql(table: str, *, after: str = "true") -> str:
+    """PostgreSQL: add the rows of six arrays (see `_columns`) to their buckets."""
+    return (
+        f'INSERT INTO {table} (datastream_id, bucket, min, max, sum, "count") '  # noqa: S608
+        "SELECT * FROM unnest(%s::bigint[], %s::timestamptz[], %s::float8[], %s::float8[], %s::float8[], "
+        f"%s::int[]) WHERE {after} ON CONFLICT (datastream_id, bucket) DO UPDATE SET "
+        f"min = LEAST({table}.min, excluded.min), max = GREATEST({table}.max, excluded.max), "
+        f'sum = {table}.sum + excluded.sum, "count" = {table}."count" + excluded."count"'
+    )
+
+
+def _columns(aggregates: Aggregates) -> list[list[Any]]:
+    """The aggregates as six column arrays, in key order."""
+    keys = sorted(aggregates)
+    rows = [aggregates[key] for key in keys]
+    return [
+        [key[0] for key in keys],
+        [datetime.fromtimestamp(key[1], UTC) for key in keys],
+        [row[0] for row in rows],
+        [row[1] for row in rows],
+        [row[2] for row in rows],
+        [int(row[3]) for row in rows],
+    ]
+
+
 def _upsert(table: str, aggregates: Aggregates, *, replace: bool = False) -> None:
     """Add aggregates to their buckets (or, `replace`, overwrite them), in key order (no deadlock)."""
     keys = sorted(aggregates)
@@ -297,30 +322,20 @@ def _upsert(table: str, aggregates: Aggregates, *, replace: bool = False) -> Non
 
 def rollups_add(by_ds: dict[int, list[Row]]) -> None:
     """Count newly stored readings (grouped and sorted by `by_datastream`) into their hourly and daily
-    rollups, in the caller's transaction. On PostgreSQL a usual batch is one statement (the hourly
-    upsert in a WITH clause of the daily one): one round trip on the way to the alert."""
+    rollups, in the caller's transaction. On PostgreSQL this is one statement (the hourly upsert in a
+    WITH clause of the daily one): one round trip on the way to the alert."""
     hours = _hourly(by_ds)
     days = _daily(hours)
-    if connection.vendor == "postgresql" and 0 < len(hours) <= _UPSERT_CHUNK:
-        hour_keys, day_keys = sorted(hours), sorted(days)
-        # The daily rows are inserted only after the hourly upsert has run to its end (the scalar
+    if connection.vendor == "postgresql" and hours:
+        # One statement, six array parameters per table (no per-value placeholders to render). The
+        # daily rows are inserted only after the hourly upsert has run to its end (the scalar
         # subquery is evaluated once, before the first row): hourly, then daily, as in `_upsert`,
         # so writers lock buckets in one order and cannot deadlock.
-        daily = (
-            _upsert_sql(DAILY_TABLE, len(day_keys), replace=False)
-            .replace(" VALUES ", " SELECT * FROM (VALUES ", 1)
-            .replace(
-                " ON CONFLICT ",
-                ") AS v (datastream_id, bucket, min, max, sum, n) "
-                "WHERE (SELECT count(*) FROM hourly) >= 0 ON CONFLICT ",
-                1,
-            )
-        )
         with connection.cursor() as cursor:
             cursor.execute(
-                f"WITH hourly AS ({_upsert_sql(HOURLY_TABLE, len(hour_keys), replace=False)} RETURNING 1) "
-                + daily,
-                _params(hours, hour_keys) + _params(days, day_keys),
+                f"WITH hourly AS ({_upsert_unnest_sql(HOURLY_TABLE)} RETURNING 1) "  # noqa: S608 - table names
+                + _upsert_unnest_sql(DAILY_TABLE, after="(SELECT count(*) FROM hourly) >= 0"),
+                _columns(hours) + _columns(days),
             )
         return
     _upsert(HOURLY_TABLE, hours)
