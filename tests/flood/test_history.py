@@ -145,6 +145,19 @@ def test_a_reading_of_a_month_without_partition_creates_it(river: Station) -> No
 
 
 @pytest.mark.postgres
+def test_a_partition_dropped_behind_the_process_is_created_again(
+    river: Station, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):  # this process now knows March 1995
+        _store([(datetime(1995, 3, 10, tzinfo=UTC), 70.0)])
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("DROP TABLE flood_observation_p1995_03")
+    result = _store([(datetime(1995, 3, 11, tzinfo=UTC), 80.0)])
+    assert (result.stored, (1995, 3) in partition_months()) == (1, True)
+
+
+@pytest.mark.postgres
 def test_partitions_are_created_ahead(river: Station) -> None:
     created = services.partitions_ahead(now=datetime(2031, 11, 5, tzinfo=UTC), months=2)
     assert created == [

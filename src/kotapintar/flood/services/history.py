@@ -27,6 +27,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from psycopg import errors as pg_errors
 
 from kotapintar.flood.readings import Row, db_time, from_db_time
 
@@ -137,6 +138,17 @@ def partitions_ensure(first: datetime, last: datetime) -> list[str]:
     return created
 
 
+def partitions_forget() -> None:
+    """Forget the months this process believed partitioned (they are looked up again)."""
+    _known_months.clear()
+
+
+def partition_missing(exc: BaseException) -> bool:
+    """True when a write failed because its month has no partition (SQLSTATE 23514)."""
+    violation = exc if isinstance(exc, pg_errors.CheckViolation) else exc.__cause__
+    return isinstance(violation, pg_errors.CheckViolation) and "no partition" in str(violation)
+
+
 def partitions_ahead(*, now: datetime, months: int | None = None) -> list[str]:
     """Create the partitions of this month and the next `months` (FLOOD_PARTITIONS_AHEAD_MONTHS)."""
     if not partitioned():
@@ -190,7 +202,7 @@ def raw_retention_apply(*, now: datetime) -> RetentionResult:
                     if datetime(end_month[0], end_month[1], 1, tzinfo=UTC) <= cutoff:
                         cursor.execute(f"DROP TABLE {partition_name(month)}")
                         result.dropped_partitions.append(partition_name(month))
-            _known_months.clear()
+            partitions_forget()
         else:
             with connection.cursor() as cursor:
                 cursor.execute(
