@@ -322,6 +322,10 @@ MQTT_SHARE_GROUP = env("MQTT_SHARE_GROUP", "")  # consumers of one group share t
 MQTT_STORE_MAX_TRIES = env_int(
     "MQTT_STORE_MAX_TRIES", 5
 )  # then a message that cannot be stored is quarantined
+# Flood readings (docs/flood.md "History"): raw readings older than this many days are dropped (0: kept
+# for ever; at least 7; whole months on PostgreSQL); monthly partitions created this many months ahead.
+FLOOD_RAW_RETENTION_DAYS = env_int("FLOOD_RAW_RETENTION_DAYS", 0)
+FLOOD_PARTITIONS_AHEAD_MONTHS = env_int("FLOOD_PARTITIONS_AHEAD_MONTHS", 3)
 KEY_ENCRYPTION_KEY = env_secret("KEY_ENCRYPTION_KEY")  # protects CA and service keys at rest
 AUDIT_HMAC_KEY = env_secret("AUDIT_HMAC_KEY")  # keys the audit hash chain; empty: derived from SECRET_KEY
 AUDIT_ANCHOR_INTERVAL_H = env_int("AUDIT_ANCHOR_INTERVAL_H", 24)  # the city TSA timestamps the chain head

@@ -1,5 +1,7 @@
 """The live map and a citizen report in a real browser (Chromium, no internet)."""
 
+from datetime import timedelta
+
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -72,3 +74,14 @@ def test_clicking_the_map_fills_the_location(page, city):
     page.locator("#report-map").click(position={"x": 300, "y": 160})
     expect(page.locator("#id_lat")).not_to_have_value("")
     assert -7.0 < float(page.input_value("#id_lat")) < -6.8
+
+
+def test_the_station_chart_draws_a_month_of_hourly_averages(page, river):
+    now = timezone.now()
+    services.readings_ingest(
+        readings=[reading("loji-1", 60.0 + h, now - timedelta(hours=h)) for h in range(1, 49)], source="http"
+    )
+    page.goto("/banjir/stasiun/loji-1/?rentang=30d")
+    expect(page.locator("#station-chart")).to_have_attribute("data-points", "48")
+    expect(page.locator("#chart-ranges strong")).to_have_text("30 hari")
+    assert not page.console_errors

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -59,6 +59,7 @@ from kotapintar.flood.schemas import (
     ReportOut,
     ReviewIn,
     RobForecastOut,
+    SeriesOut,
     ShelterIn,
     ShelterOut,
     SituationOut,
@@ -449,6 +450,27 @@ def observations(
         {"time": o.phenomenon_time, "value": o.value, "quality": o.quality}
         for o in selectors.observation_list(station=st, parameter=parameter, since=since)
     ]
+
+
+@router.get(
+    "/stations/{code}/series",
+    auth=PUBLIC,
+    response={200: SeriesOut, **E},
+    summary="A station parameter for a chart: raw readings (short ranges) or hourly/daily rollups",
+)
+def series(
+    request: HttpRequest,
+    code: str,
+    parameter: Annotated[str, Query(max_length=40)] = "water_level",
+    days: Annotated[int, Query(ge=1, le=3660)] = 3,
+    resolution: Literal["raw", "hourly", "daily"] | None = None,
+) -> dict[str, Any]:
+    st = _station(code)
+    now = timezone.now()
+    found = selectors.observation_series(
+        station=st, parameter=parameter, since=now - timedelta(days=days), until=now, resolution=resolution
+    )
+    return {"resolution": found.resolution, "points": found.points}
 
 
 @router.get("/stations/{code}/thresholds", auth=PUBLIC, response={200: list[ThresholdOut], **E})

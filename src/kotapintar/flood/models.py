@@ -179,6 +179,10 @@ class ThresholdSet(models.Model):
 
 
 class Observation(models.Model):
+    """One reading. On PostgreSQL the table is partitioned by month of `phenomenon_time` and its
+    primary key is `(datastream, phenomenon_time)` (the constraint `flood_observation_unique`); `id`
+    is a row number without an index there (`services.history`, docs/flood.md "History")."""
+
     id = models.BigAutoField(primary_key=True)
     datastream = models.ForeignKey(Datastream, on_delete=models.CASCADE, related_name="observations")
     phenomenon_time = models.DateTimeField()
@@ -193,6 +197,54 @@ class Observation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.datastream_id} {self.phenomenon_time:%Y-%m-%d %H:%M} {self.value}"
+
+
+class Rollup(models.Model):
+    """Min, max, sum and count of one datastream's readings in one time bucket (kept as they arrive).
+
+    Ingestion adds every reading it stores (once: duplicates are not stored, so not counted) to its
+    hour and its local day in the same transaction; `kotapintar flood-rollups` rebuilds a range from
+    the raw readings. The average is `sum / count`.
+    """
+
+    #: No index of its own: the unique (datastream, bucket) serves every lookup.
+    datastream = models.ForeignKey(Datastream, on_delete=models.CASCADE, related_name="+", db_index=False)
+    bucket = models.DateTimeField()
+    min = models.FloatField()
+    max = models.FloatField()
+    sum = models.FloatField()
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def avg(self) -> float:
+        return self.sum / self.count if self.count else 0.0
+
+
+class HourlyRollup(Rollup):
+    """One hour (UTC hour, the same as the local hour in Indonesia's whole-hour zones)."""
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["datastream", "bucket"], name="flood_hourlyrollup_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.datastream_id} {self.bucket:%Y-%m-%d %H}h n={self.count}"
+
+
+class DailyRollup(Rollup):
+    """One local day (TIME_ZONE, Asia/Jakarta): `bucket` is the local midnight it starts at."""
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["datastream", "bucket"], name="flood_dailyrollup_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.datastream_id} {self.bucket:%Y-%m-%d} n={self.count}"
 
 
 class Latest(models.Model):

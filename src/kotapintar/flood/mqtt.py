@@ -45,6 +45,7 @@ from urllib.parse import urlparse
 
 import paho.mqtt.client as mqtt
 from django.db import DatabaseError, close_old_connections, connection, transaction
+from django.utils import timezone
 from paho.mqtt.enums import CallbackAPIVersion
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
@@ -469,6 +470,7 @@ class Consumer:
             services.silent_check()
             services.alerts_reissue()
             services.deliveries_retry_due()
+            services.history_maintain(now=timezone.now())
         except Exception:
             log.exception("periodic flood checks failed")
 

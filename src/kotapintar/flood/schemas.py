@@ -157,6 +157,19 @@ class ObservationOut(Schema):
     quality: str
 
 
+class SeriesPointOut(Schema):
+    time: datetime
+    value: float = Field(description="the reading, or the average of the hour/day")
+    min: float
+    max: float
+    count: int = Field(description="readings in the hour/day (1 for a raw reading)")
+
+
+class SeriesOut(Schema):
+    resolution: str = Field(description="raw, hourly or daily")
+    points: list[SeriesPointOut]
+
+
 class AlertOut(Schema):
     id: uuid.UUID
     station: str

@@ -21,9 +21,11 @@ from kotapintar.flood.models import (
     AlertState,
     Channel,
     CitizenReport,
+    DailyRollup,
     Datastream,
     DatumOffset,
     Delivery,
+    HourlyRollup,
     Incident,
     IncidentStep,
     Latest,
@@ -94,6 +96,92 @@ def observation_list(
 def reading_newest() -> Latest | None:
     """The reading received last, of any station (the console's system status)."""
     return Latest.objects.select_related("datastream__station").order_by("-received_at").first()
+
+
+def datastream_ids(*, station_codes: Sequence[str]) -> list[int]:
+    return list(Datastream.objects.filter(station__code__in=station_codes).values_list("id", flat=True))
+
+
+class Resolution:
+    RAW = "raw"
+    HOURLY = "hourly"
+    DAILY = "daily"
+
+
+#: The station chart reads raw readings up to RAW_MAX (≤ 4,320 points at one a minute), hourly
+#: rollups up to HOURLY_MAX (≤ 2,880 points), daily rollups beyond (3,653 points for a decade).
+RAW_MAX = timedelta(days=3)
+HOURLY_MAX = timedelta(days=120)
+SERIES_MAX_POINTS = 5000
+
+
+@dataclass
+class SeriesPoint:
+    time: datetime
+    value: float  # the reading, or the bucket's average
+    min: float
+    max: float
+    count: int
+
+
+@dataclass
+class Series:
+    resolution: str
+    points: list[SeriesPoint]
+
+
+def series_resolution(since: datetime, until: datetime) -> str:
+    span = until - since
+    if span <= RAW_MAX:
+        return Resolution.RAW
+    return Resolution.HOURLY if span <= HOURLY_MAX else Resolution.DAILY
+
+
+def observation_series(
+    *,
+    station: Station,
+    parameter: str,
+    since: datetime,
+    until: datetime | None = None,
+    resolution: str | None = None,
+) -> Series:
+    """One parameter of a station for a chart: raw readings for short ranges, rollups for long ones.
+
+    `resolution` forces raw/hourly/daily; by default it follows the length of the range. Rollup
+    points carry the bucket's average as value, with its min, max and count. Oldest first.
+    """
+    until = until or timezone.now()
+    resolution = resolution or series_resolution(since, until)
+    ds_id = (
+        Datastream.objects.filter(station=station, parameter=parameter).values_list("id", flat=True).first()
+    )
+    if ds_id is None:
+        return Series(resolution, [])
+    if resolution == Resolution.RAW:
+        rows = (
+            Observation.objects.filter(
+                datastream_id=ds_id, phenomenon_time__gte=since, phenomenon_time__lte=until
+            )
+            .order_by("phenomenon_time")
+            .values_list("phenomenon_time", "value")[:SERIES_MAX_POINTS]
+        )
+        return Series(resolution, [SeriesPoint(t, v, v, v, 1) for t, v in rows])
+    model = HourlyRollup if resolution == Resolution.HOURLY else DailyRollup
+    # A bucket is shown when it starts inside the range (a daily bucket starts at local midnight).
+    buckets = (
+        model.objects.filter(datastream_id=ds_id, bucket__gte=since, bucket__lte=until)
+        .order_by("bucket")
+        .values_list("bucket", "min", "max", "sum", "count")[:SERIES_MAX_POINTS]
+    )
+    return Series(
+        resolution,
+        [SeriesPoint(t, total / count, low, high, count) for t, low, high, total, count in buckets if count],
+    )
+
+
+def latest_readings() -> list[Latest]:
+    """The newest reading of every datastream of every station (one query on the latest-value table)."""
+    return list(Latest.objects.select_related("datastream__station").order_by("datastream__station__code"))
 
 
 def trend(latest: Latest | None) -> str:

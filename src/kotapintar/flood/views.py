@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kotapintar.core.clientip import client_key
@@ -89,18 +90,36 @@ def layer(request: HttpRequest, name: str) -> HttpResponse:
     return response
 
 
+#: The station chart's ranges (`?rentang=`): length and label. Up to three days the chart shows the
+#: raw readings, up to 120 days hourly averages with min–max, beyond that daily ones (selectors).
+CHART_RANGES = {
+    "3d": (timedelta(days=3), gettext_lazy("3 days")),
+    "30d": (timedelta(days=30), gettext_lazy("30 days")),
+    "1y": (timedelta(days=365), gettext_lazy("1 year")),
+    "10y": (timedelta(days=3653), gettext_lazy("10 years")),
+}
+
+
 @require_GET
 def station(request: HttpRequest, code: str) -> HttpResponse:
     st = _found(lambda: selectors.station_get(code=code[:40]))
     summary = selectors.station_summary(station=st)
-    since = timezone.now() - timedelta(days=3)
+    span = request.GET.get("rentang", "3d")
+    if span not in CHART_RANGES:
+        span = "3d"
+    now = timezone.now()
+    since = now - CHART_RANGES[span][0]
     series = {}
+    resolution = selectors.series_resolution(since, now)
     for ds in selectors.datastream_list(station=st):
-        obs = selectors.observation_list(station=st, parameter=ds.parameter, since=since)
+        found = selectors.observation_series(station=st, parameter=ds.parameter, since=since, until=now)
         series[ds.parameter] = {
             "label": f"{ds.get_parameter_display()} ({ds.unit})",
             "unit": ds.unit,
-            "points": [[timezone.localtime(o.phenomenon_time).isoformat(), o.value] for o in obs],
+            "points": [
+                [timezone.localtime(p.time).isoformat(), round(p.value, 3), p.min, p.max]
+                for p in found.points
+            ],
         }
     current = (
         selectors.threshold_set_current(station=st, parameter=summary.parameter)
@@ -109,6 +128,7 @@ def station(request: HttpRequest, code: str) -> HttpResponse:
     )
     chart = {
         "series": series,
+        "resolution": resolution,
         "parameter": summary.parameter,
         "thresholds": [
             {"label": current.level_name(i + 1), "value": v}
@@ -124,6 +144,8 @@ def station(request: HttpRequest, code: str) -> HttpResponse:
         "st": st,
         "summary": summary,
         "chart": chart,
+        "span": span,
+        "ranges": [(key, label) for key, (_length, label) in CHART_RANGES.items()],
         "thresholds": selectors.threshold_set_list(station=st),
         "datum": selectors.datum_offset_list(station=st),
         "alerts": selectors.alert_list(station=st, limit=20),

@@ -2,6 +2,7 @@
 
 - `stations`: stations, datastreams, threshold versions, datum offsets, tide constituents
 - `ingest`: the one path every reading takes (validate, store once, latest values), CSV back-fill
+- `history`: monthly partitions of the readings, hourly/daily rollups, raw retention
 - `alarms`: thresholds with hysteresis, rain and silent-sensor alarms, the alerts they raise
 - `incidents`: level changes grouped into incidents (opened … closed), their acknowledgement
 - `deliveries`: notification channels and the sending of each alert, with retries (its task too)
@@ -26,6 +27,12 @@ from kotapintar.flood.services.deliveries import (
     deliveries_retry_due,
     delivery_attempt,
     delivery_claim,
+)
+from kotapintar.flood.services.history import (
+    history_maintain,
+    partitions_ahead,
+    raw_retention_apply,
+    rollups_rebuild,
 )
 from kotapintar.flood.services.incidents import incidents_acknowledge
 from kotapintar.flood.services.ingest import (
@@ -75,12 +82,16 @@ __all__ = [
     "gc_paused",
     "heartbeat",
     "incidents_acknowledge",
+    "history_maintain",
     "maintenance_log_add",
+    "partitions_ahead",
     "pump_state_set",
     "quarantine_add",
+    "raw_retention_apply",
     "readings_csv_import",
     "readings_ingest",
     "rob_forecast_refresh",
+    "rollups_rebuild",
     "shelter_update",
     "silent_check",
     "station_create",

@@ -1,9 +1,10 @@
 """Ingestion: the one path every reading takes (HTTP batch, MQTT, CSV back-fill, the simulator).
 
 Validate, store once (INSERT … ON CONFLICT DO NOTHING on the unique datastream and phenomenon time;
-COPY on PostgreSQL), move the latest-value table forward, then evaluate the alarms of the readings
-that were new (`services.alarms`). A refused reading is reported with its reason (`REJECT_REASONS`)
-and, from MQTT, quarantined.
+COPY on PostgreSQL, into the month's partition, created if missing: `services.history`), count the
+new readings into the hourly and daily rollups, move the latest-value table forward, then evaluate
+the alarms of the readings that were new (`services.alarms`). A refused reading is reported with its
+reason (`REJECT_REASONS`) and, from MQTT, quarantined.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
@@ -34,6 +35,12 @@ from kotapintar.flood.errors import REJECT_REASONS, BadCsv, BadCsvHeader, TooMan
 from kotapintar.flood.models import PARAMETER_SPECS, Alert, Quarantine, Station
 from kotapintar.flood.readings import Row, Stream, by_datastream, db_time, from_db_time
 from kotapintar.flood.services.alarms import alarms_evaluate
+from kotapintar.flood.services.history import (
+    partition_missing,
+    partitions_ensure,
+    partitions_forget,
+    rollups_add,
+)
 from kotapintar.flood.services.stations import EARLIEST
 
 #: Readings further in the future than this are refused (clock skew allowance).
@@ -435,19 +442,38 @@ def _readings_ingest(
     for i, (code, detail) in refused:
         message = str(REJECT_REASONS[code]) + (f" ({detail})" if detail else "")
         result.rejected.append(Rejection(i, code, message, detail))
-    with transaction.atomic():
-        for rej in result.rejected if quarantine else []:
-            payload = raw_payloads[rej.index] if raw_payloads is not None else repr(readings[rej.index])
-            where = topics[rej.index] if topics is not None else topic
-            quarantine_add(source=source, payload=payload, code=rej.code, detail=rej.detail, topic=where)
-        inserted = _insert(valid, now) if valid else []
-        result.stored = len(inserted)
-        result.duplicates = len(valid) - len(inserted)
-        if inserted:
-            by_ds = by_datastream(inserted)
-            _latest_upsert(inserted, now, by_ds)
-            if evaluate:
-                result.alerts = alarms_evaluate(inserted, by_ds)
+    for attempt in (1, 2):
+        try:
+            with transaction.atomic():
+                for rej in result.rejected if quarantine else []:
+                    payload = (
+                        raw_payloads[rej.index] if raw_payloads is not None else repr(readings[rej.index])
+                    )
+                    where = topics[rej.index] if topics is not None else topic
+                    quarantine_add(
+                        source=source, payload=payload, code=rej.code, detail=rej.detail, topic=where
+                    )
+                if valid:
+                    epochs = [row.epoch for row in valid]
+                    partitions_ensure(
+                        datetime.fromtimestamp(min(epochs), UTC), datetime.fromtimestamp(max(epochs), UTC)
+                    )
+                inserted = _insert(valid, now) if valid else []
+                result.stored = len(inserted)
+                result.duplicates = len(valid) - len(inserted)
+                if inserted:
+                    by_ds = by_datastream(inserted)
+                    rollups_add(by_ds)
+                    _latest_upsert(inserted, now, by_ds)
+                    if evaluate:
+                        result.alerts = alarms_evaluate(inserted, by_ds)
+            return result
+        except (IntegrityError, pg_errors.IntegrityError) as exc:
+            # A month believed to have its partition lost it meanwhile (dropped by hand, or by the
+            # retention of another process): forget what this process knew and store once more.
+            if attempt == 2 or not partition_missing(exc):
+                raise
+            partitions_forget()
     return result
 
 

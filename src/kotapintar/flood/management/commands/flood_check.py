@@ -2,7 +2,8 @@
 
 Raises "sensor silent" for datastreams without data for k × their expected interval, re-issues active
 alerts before they expire (CAP consumers never hold a stale alert), retries due notification
-deliveries and refreshes the rob forecast of every tide gauge with constituents.
+deliveries, refreshes the rob forecast of every tide gauge with constituents, creates the readings'
+monthly partitions ahead (PostgreSQL) and drops raw readings past FLOOD_RAW_RETENTION_DAYS.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
 
 from kotapintar.flood import selectors, services
 
@@ -24,10 +26,13 @@ class Command(BaseCommand):
         silent = services.silent_check()
         reissued = services.alerts_reissue()
         retried = services.deliveries_retry_due()
+        created, retention = services.history_maintain(now=timezone.now())
         windows = 0
         if not options["no_rob"]:
             for station in selectors.tide_stations():
                 windows += len(services.rob_forecast_refresh(station=station))
         self.stdout.write(
-            f"silent={len(silent)} reissued={len(reissued)} retried={retried} rob_windows={windows}"
+            f"silent={len(silent)} reissued={len(reissued)} retried={retried} rob_windows={windows} "
+            f"partitions_created={len(created)} partitions_dropped={len(retention.dropped_partitions)} "
+            f"raw_rows_deleted={retention.deleted_rows}"
         )
