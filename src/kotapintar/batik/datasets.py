@@ -13,6 +13,7 @@ from django.db.models import Max, Min
 from kotapintar.batik import selectors, wallet_port
 from kotapintar.batik.models import Event
 from kotapintar.opendata.registry import (
+    KELURAHAN_CODE,
     LAT,
     LON,
     Column,
@@ -111,12 +112,7 @@ register(
                     Column("selesai", "datetime", "Selesai", "Ends"),
                     Column("berkelanjutan", "boolean", "Berkelanjutan", "Ongoing"),
                     Column("tempat", "string", "Tempat", "Venues"),
-                    Column(
-                        "kode_kelurahan",
-                        "string",
-                        "Kode kelurahan (Kemendagri)",
-                        "Kelurahan code (Kemendagri)",
-                    ),
+                    KELURAHAN_CODE,
                     LAT,
                     LON,
                 ),

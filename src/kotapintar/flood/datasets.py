@@ -10,18 +10,23 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Avg, Count, Max, Min
 from django.db.models.functions import TruncDate
+from django.utils import timezone
 
 from kotapintar.flood.models import (
     CitizenReport,
+    Hazard,
+    Incident,
     Observation,
     Parameter,
     ReportStatus,
+    RobForecast,
     Shelter,
     Station,
     StationKind,
     StationStatus,
 )
 from kotapintar.opendata.registry import (
+    KELURAHAN_CODE,
     LAT,
     LON,
     Column,
@@ -97,6 +102,35 @@ def _reports() -> Iterator[Row]:
         }
 
 
+def _incidents() -> Iterator[Row]:
+    """Incidents without the operators: who acknowledged them and their notes stay inside."""
+    qs = Incident.objects.select_related("station__kelurahan").order_by("opened_at", "pk")
+    for i in qs:
+        yield {
+            "stasiun": i.station.code,
+            "bahaya": i.hazard,
+            "kode_kelurahan": i.station.kelurahan.code if i.station.kelurahan else "",
+            "dibuka": timezone.localtime(i.opened_at).isoformat(timespec="minutes"),
+            "ditutup": timezone.localtime(i.closed_at).isoformat(timespec="minutes") if i.closed_at else None,
+            "tingkat_tertinggi": i.max_level_name,
+            "nilai_tertinggi": i.max_value,
+        }
+
+
+def _rob_forecasts() -> Iterator[Row]:
+    for f in RobForecast.objects.select_related("station").order_by("starts_at", "pk"):
+        yield {
+            "stasiun": f.station.code,
+            "tingkat": f.level_name,
+            "mulai": timezone.localtime(f.starts_at).isoformat(timespec="minutes"),
+            "selesai": timezone.localtime(f.ends_at).isoformat(timespec="minutes"),
+            "puncak": timezone.localtime(f.peak_at).isoformat(timespec="minutes"),
+            "puncak_cm": round(f.peak_cm, 1),
+            "kelurahan": "; ".join(f.kelurahan_names),
+            "dihitung": timezone.localtime(f.computed_at).isoformat(timespec="minutes"),
+        }
+
+
 def _temporal() -> tuple[date | None, date | None]:
     span = Observation.objects.aggregate(a=Min("phenomenon_time"), b=Max("phenomenon_time"))
     if span["a"] is None:
@@ -111,13 +145,15 @@ register(
         title_en="Floods and tidal floods: stations, daily readings, shelters and citizen reports",
         notes_id=(
             "Stasiun pemantauan muka air, pasang surut, hujan dan rumah pompa; ringkasan harian bacaan "
-            "sensornya (jumlah, minimum, maksimum, rata-rata); posko pengungsian dengan kapasitas dan "
+            "sensornya (jumlah, minimum, maksimum, rata-rata); insiden banjir dan rob; prakiraan rob; "
+            "posko pengungsian dengan kapasitas dan "
             "keterisian; laporan genangan warga yang sudah diverifikasi BPBD, tanpa data pribadi (tanpa "
             "teks, foto atau pelapor; lokasi dibulatkan sekitar 100 m)."
         ),
         notes_en=(
             "Water level, tide, rain and pump stations; a daily summary of their sensor readings (count, "
-            "minimum, maximum, mean); shelters with capacity and occupancy; citizen flood reports verified "
+            "minimum, maximum, mean); flood and rob incidents; rob forecasts; shelters with capacity and "
+            "occupancy; citizen flood reports verified "
             "by BPBD, without personal data (no text, photo or reporter; the place rounded to about 100 m)."
         ),
         opd="bpbd",
@@ -141,12 +177,7 @@ register(
                     Column("jenis", "string", "Jenis", "Kind", labels=StationKind),
                     Column("status", "string", "Status", "Status", labels=StationStatus),
                     Column("sungai", "string", "Sungai atau badan air", "River or water body"),
-                    Column(
-                        "kode_kelurahan",
-                        "string",
-                        "Kode kelurahan (Kemendagri)",
-                        "Kelurahan code (Kemendagri)",
-                    ),
+                    KELURAHAN_CODE,
                     LAT,
                     LON,
                 ),
@@ -177,12 +208,7 @@ register(
                     Column("kode", "string", "Kode posko", "Shelter code"),
                     Column("nama", "string", "Nama", "Name"),
                     Column("alamat", "string", "Alamat", "Address"),
-                    Column(
-                        "kode_kelurahan",
-                        "string",
-                        "Kode kelurahan (Kemendagri)",
-                        "Kelurahan code (Kemendagri)",
-                    ),
+                    KELURAHAN_CODE,
                     Column("kapasitas", "integer", "Kapasitas (orang)", "Capacity (people)"),
                     Column("terisi", "integer", "Terisi (orang)", "Occupancy (people)"),
                     Column("status", "string", "Status", "Status", labels=Shelter.Status),
@@ -193,17 +219,43 @@ register(
                 geometry=point,
             ),
             Resource(
+                name="insiden",
+                title_id="Insiden banjir dan rob",
+                title_en="Flood and rob incidents",
+                columns=(
+                    Column("stasiun", "string", "Kode stasiun", "Station code"),
+                    Column("bahaya", "string", "Bahaya", "Hazard", labels=Hazard),
+                    KELURAHAN_CODE,
+                    Column("dibuka", "datetime", "Dibuka", "Opened"),
+                    Column("ditutup", "datetime", "Ditutup", "Closed"),
+                    Column("tingkat_tertinggi", "string", "Tingkat tertinggi", "Highest level"),
+                    Column("nilai_tertinggi", "number", "Nilai tertinggi", "Highest value"),
+                ),
+                rows=_incidents,
+            ),
+            Resource(
+                name="prakiraan-rob",
+                title_id="Prakiraan rob",
+                title_en="Rob forecasts",
+                columns=(
+                    Column("stasiun", "string", "Kode stasiun pasang surut", "Tide gauge code"),
+                    Column("tingkat", "string", "Tingkat", "Level"),
+                    Column("mulai", "datetime", "Mulai", "Starts"),
+                    Column("selesai", "datetime", "Selesai", "Ends"),
+                    Column("puncak", "datetime", "Puncak", "Peak"),
+                    Column("puncak_cm", "number", "Tinggi puncak (cm)", "Peak height (cm)"),
+                    Column("kelurahan", "string", "Kelurahan terdampak", "Kelurahan affected"),
+                    Column("dihitung", "datetime", "Dihitung", "Computed"),
+                ),
+                rows=_rob_forecasts,
+            ),
+            Resource(
                 name="laporan-warga",
                 title_id="Laporan genangan warga terverifikasi",
                 title_en="Verified citizen flood reports",
                 columns=(
                     Column("waktu", "datetime", "Waktu (WIB)", "Time (WIB)"),
-                    Column(
-                        "kode_kelurahan",
-                        "string",
-                        "Kode kelurahan (Kemendagri)",
-                        "Kelurahan code (Kemendagri)",
-                    ),
+                    KELURAHAN_CODE,
                     Column("kedalaman_cm", "integer", "Kedalaman (cm)", "Depth (cm)"),
                     Column("lat", "number", "Lintang (±100 m)", "Latitude (±100 m)"),
                     Column("lon", "number", "Bujur (±100 m)", "Longitude (±100 m)"),

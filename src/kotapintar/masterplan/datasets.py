@@ -76,6 +76,22 @@ def _budget() -> Iterator[Row]:
         }
 
 
+def _progress() -> Iterator[Row]:
+    """The plan's progress items: each item's weight (its points of 100) and whether it is done."""
+    plan = selectors.plan_current_or_none()
+    if plan is None:
+        return
+    for item in selectors.plan_progress(plan=plan).items:
+        yield {
+            "jenis": item.kind,
+            "kode": item.code,
+            "butir": item.label,
+            "kelompok": item.group,
+            "bobot": item.points,
+            "selesai": item.done,
+        }
+
+
 def _temporal() -> tuple[date | None, date | None]:
     plan = selectors.plan_current_or_none()
     if plan is None:
@@ -145,6 +161,20 @@ register(
                     Column("realisasi", "number", "Realisasi", "Realisation"),
                 ),
                 rows=_indicators,
+            ),
+            Resource(
+                name="progres",
+                title_id="Progres penyusunan rencana induk",
+                title_en="Progress of the master plan",
+                columns=(
+                    Column("jenis", "string", "Jenis butir", "Item kind"),
+                    Column("kode", "string", "Kode", "Code"),
+                    Column("butir", "string", "Butir", "Item"),
+                    Column("kelompok", "string", "Tahap atau dimensi", "Stage or dimension"),
+                    Column("bobot", "number", "Bobot (poin dari 100)", "Weight (points of 100)"),
+                    Column("selesai", "boolean", "Selesai", "Done"),
+                ),
+                rows=_progress,
             ),
             Resource(
                 name="anggaran",
