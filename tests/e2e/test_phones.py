@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from kotapintar.batik import selectors as batik_selectors
 from kotapintar.core.models import Role
 from kotapintar.esign.models import Document, DocumentStatus
-from kotapintar.flood.models import Station
+from kotapintar.flood.models import Incident, Station
 from kotapintar.wallet import selectors as wallet_selectors
 from kotapintar.wallet.models import Card, CardStatus, Merchant
 from tests.e2e.conftest import sign_in
@@ -40,7 +40,8 @@ def demo_pages() -> dict[str | None, list[str]]:
     station = Station.objects.order_by("code").first()
     document = Document.objects.filter(status=DocumentStatus.SIGNED).order_by("created_at").first()
     merchant = Merchant.objects.get(owner__username="merchant")
-    assert station is not None and document is not None
+    incident = Incident.objects.order_by("-opened_at").first()
+    assert station is not None and document is not None and incident is not None
     public = [
         "/",
         "/banjir/",
@@ -53,14 +54,25 @@ def demo_pages() -> dict[str | None, list[str]]:
         "/masterplan/publik/",
         "/batik/saya/",
         "/masuk/",
+        "/data/",
+        "/data/banjir-rob/",
+        "/data/masterplan-smart-city/",
     ]
     return {
         None: public,
         "card": ["/batik/saya/"],
-        "bpbd": ["/", "/banjir/", "/banjir/operasi/", "/banjir/peringatan/", "/banjir/laporan/"],
+        "bpbd": [
+            "/",
+            "/banjir/",
+            "/banjir/operasi/",
+            "/banjir/peringatan/",
+            "/banjir/laporan/",
+            "/banjir/insiden/",
+            f"/banjir/insiden/{incident.public_id}/",
+        ],
         "merchant": ["/", f"/dompet/kasir/{merchant.code}/", "/dompet/"],
         "pariwisata": ["/", "/batik/gerbang/"],
-        "admin": ["/", "/dompet/loket/"],
+        "admin": ["/", "/dompet/loket/", "/kelola/", "/kelola/audit/", "/data/kelola/"],
     }
 
 

@@ -43,8 +43,8 @@ def _events() -> Iterator[Row]:
             "berkelanjutan": ev.ongoing,
             "tempat": "; ".join(v.name for v in venues),
             "kode_kelurahan": first.kelurahan_code if first else "",
-            "lat": first.lat if first else None,
-            "lon": first.lon if first else None,
+            "lat": round(first.lat, 6) if first else None,
+            "lon": round(first.lon, 6) if first else None,
         }
 
 

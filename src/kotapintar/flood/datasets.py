@@ -50,8 +50,8 @@ def _stations() -> Iterator[Row]:
             "status": s.status,
             "sungai": s.river,
             "kode_kelurahan": s.kelurahan.code if s.kelurahan else "",
-            "lat": s.lat,
-            "lon": s.lon,
+            "lat": round(s.lat, 6),
+            "lon": round(s.lon, 6),
         }
 
 
@@ -85,8 +85,8 @@ def _shelters() -> Iterator[Row]:
             "kapasitas": s.capacity,
             "terisi": s.occupancy,
             "status": s.status,
-            "lat": s.lat,
-            "lon": s.lon,
+            "lat": round(s.lat, 6),
+            "lon": round(s.lon, 6),
         }
 
 
