@@ -108,3 +108,12 @@ def test_the_api_refuses_an_unknown_incident(token_client, operator, two_inciden
 
 def test_the_api_refuses_a_bad_filter(client, two_incidents):
     assert client.get("/api/v1/flood/incidents?level=7").status_code == 422
+
+
+@pytest.mark.parametrize(
+    "since", ["2793-01-21T17:56:40+17:50", "2026-12-01T00:00:00", "2026-12-01T00:00:00-15:59"]
+)
+def test_incident_api_takes_any_iso_offset(client, since):
+    """ISO 8601 allows offsets PostgreSQL refuses (beyond ±15:59): the API answers, never a 500."""
+    r = client.get("/api/v1/flood/incidents", {"since": since, "until": since})
+    assert r.status_code == 200, r.content

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
@@ -543,6 +543,16 @@ def alert_ack(request: HttpRequest, alert_id: str) -> dict[str, Any]:
     return alert_out(services.alert_acknowledge(actor=_user(request), alert=alert))
 
 
+def _utc(value: datetime | None) -> datetime | None:
+    """A query's time in UTC: PostgreSQL refuses offsets beyond ±15:59 that ISO 8601 allows (+17:50);
+    a time without an offset is the city's."""
+    if value is None:
+        return None
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    return value.astimezone(UTC)
+
+
 @router.get("/incidents", auth=PUBLIC, response={200: list[IncidentOut], **E}, summary="Incidents")
 def incidents(
     request: HttpRequest,
@@ -556,7 +566,7 @@ def incidents(
 ) -> list[dict[str, Any]]:
     """Open incidents first (highest level first), then closed ones, newest first; filters combine."""
     flt = selectors.IncidentFilter(
-        station=station, kelurahan=kelurahan, level=level, since=since, until=until, state=state
+        station=station, kelurahan=kelurahan, level=level, since=_utc(since), until=_utc(until), state=state
     )
     return [incident_out(i) for i in selectors.incident_list(flt=flt, limit=limit)]
 
