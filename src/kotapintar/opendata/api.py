@@ -37,9 +37,7 @@ def _out(e: Entry) -> DatasetStateOut:
 )
 def dataset_states(request: HttpRequest) -> list[DatasetStateOut]:
     require_role(request.user, Role.WALIDATA)
-    stale = selectors.stale_names()
-    if stale:
-        services.states_refresh(names=stale)
+    services.states_refresh_stale()
     return [_out(e) for e in selectors.catalogue(public_only=False)]
 
 

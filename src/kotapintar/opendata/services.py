@@ -14,7 +14,7 @@ from kotapintar.core import audit
 from kotapintar.core.models import OPD, Role
 from kotapintar.core.permissions import require_role
 from kotapintar.core.types import Actor
-from kotapintar.opendata import errors, registry
+from kotapintar.opendata import errors, registry, selectors
 from kotapintar.opendata.models import DatasetState
 
 
@@ -58,6 +58,12 @@ def states_refresh(*, names: list[str] | None = None, now: datetime | None = Non
             state.checked_at = now
             state.save(update_fields=fields)
     return changed
+
+
+def states_refresh_stale(*, now: datetime | None = None) -> list[str]:
+    """Refresh only the datasets not checked for OPENDATA_REFRESH_S (what every catalogue read calls)."""
+    stale = selectors.stale_names(now=now)
+    return states_refresh(names=stale, now=now) if stale else []
 
 
 def publication_set(*, actor: Actor, name: str, public: bool, opd_code: str | None = None) -> DatasetState:

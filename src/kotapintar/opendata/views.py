@@ -22,13 +22,6 @@ from kotapintar.core.permissions import require_role
 from kotapintar.opendata import ckan, dcat, errors, registry, resources, selectors, services
 
 
-def _fresh() -> None:
-    """Compare the data of datasets not checked for OPENDATA_REFRESH_S with their digest."""
-    stale = selectors.stale_names()
-    if stale:
-        services.states_refresh(names=stale)
-
-
 @csrf_exempt  # read-only; `ckanapi` POSTs its parameters as JSON
 @require_http_methods(["GET", "POST"])
 def action(request: HttpRequest, name: str) -> JsonResponse:
@@ -53,7 +46,7 @@ def action(request: HttpRequest, name: str) -> JsonResponse:
                 params.update(body)
             else:
                 params.update(request.POST.items())
-        _fresh()
+        services.states_refresh_stale()
         result = handler(params)
     except errors.CkanError as exc:
         return JsonResponse({"help": help_url, "success": False, "error": exc.body()}, status=exc.status)
@@ -102,7 +95,7 @@ def catalog(request: HttpRequest, fmt: str) -> HttpResponse:
             since = ckan.parse_time(request.GET["modified_since"])
         except errors.CkanError:
             raise errors.BadModifiedSince() from None
-    _fresh()
+    services.states_refresh_stale()
     g, pages = dcat.catalog_graph(page=page, modified_since=since)
     total = len([e for e in selectors.catalogue() if since is None or e.modified >= since])
     dcat.paging(g, base=siteurl.absolute_url(request.path), page=page, pages=pages, total=total)
@@ -111,7 +104,7 @@ def catalog(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @require_GET
 def dataset_rdf(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
-    _fresh()
+    services.states_refresh_stale()
     found = selectors.entry(name)
     if found is None:
         raise Http404
@@ -120,7 +113,7 @@ def dataset_rdf(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
 
 @require_GET
 def dataset_list(request: HttpRequest) -> HttpResponse:
-    _fresh()
+    services.states_refresh_stale()
     entries = selectors.catalogue()
     q = request.GET.get("q", "").strip().lower()
     opd = request.GET.get("organisasi", "")
@@ -152,7 +145,7 @@ def dataset_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def dataset_page(request: HttpRequest, name: str) -> HttpResponse:
-    _fresh()
+    services.states_refresh_stale()
     found = selectors.entry(name)
     if found is None:
         raise Http404
@@ -190,6 +183,6 @@ def manage(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             messages.error(request, str(exc.message))
         return redirect("opendata:manage")
-    _fresh()
+    services.states_refresh_stale()
     context = {"entries": selectors.catalogue(public_only=False), "opds": OPD.objects.order_by("short_name")}
     return render(request, "opendata/manage.html", context)
