@@ -460,47 +460,51 @@ def _truthy(value: Any) -> bool:
     return str(value).lower() in ("1", "true", "yes", "on")
 
 
+def _members(entries: list[Entry], value: str, field: str) -> list[Entry]:
+    """The datasets whose `field` (organization, groups) holds `value`."""
+    return [e for e in entries if value in _facet_values(e, field)]
+
+
 def organization_list(params: dict[str, Any]) -> Any:
-    orgs = selectors.organisations(selectors.catalogue())
+    entries = selectors.catalogue()
+    orgs = selectors.organisations(entries)
     if _truthy(params.get("all_fields", False)):
-        return [organization_dict(o) | {"package_count": _count(o.code, "organization")} for o in orgs]
+        return [
+            organization_dict(o) | {"package_count": len(_members(entries, o.code, "organization"))}
+            for o in orgs
+        ]
     return [o.code for o in orgs]
-
-
-def _count(value: str, field: str) -> int:
-    return sum(1 for e in selectors.catalogue() if value in _facet_values(e, field))
 
 
 def organization_show(params: dict[str, Any]) -> Any:
     key = str(params.get("id") or "")
-    for opd in selectors.organisations(selectors.catalogue()):
+    entries = selectors.catalogue()
+    for opd in selectors.organisations(entries):
         if key in (opd.code, stable_id("organization", opd.code)):
-            out = organization_dict(opd) | {"package_count": _count(opd.code, "organization")}
+            members = _members(entries, opd.code, "organization")
+            out = organization_dict(opd) | {"package_count": len(members)}
             if _truthy(params.get("include_datasets", False)):
-                out["packages"] = [
-                    package_dict(e)
-                    for e in selectors.catalogue()
-                    if e.state.opd and e.state.opd.code == opd.code
-                ]
+                out["packages"] = [package_dict(e) for e in members]
             return out
     raise errors.CkanNotFound("Organization was not found.")
 
 
 def group_list(params: dict[str, Any]) -> Any:
     if _truthy(params.get("all_fields", False)):
-        return [group_dict(g) | {"package_count": _count(g.name, "groups")} for g in groups()]
+        entries = selectors.catalogue()
+        return [group_dict(g) | {"package_count": len(_members(entries, g.name, "groups"))} for g in groups()]
     return [g.name for g in groups()]
 
 
 def group_show(params: dict[str, Any]) -> Any:
     key = str(params.get("id") or "")
+    entries = selectors.catalogue()
     for g in groups():
         if key in (g.name, g.code, stable_id("group", g.code)):
-            out = group_dict(g) | {"package_count": _count(g.name, "groups")}
+            members = _members(entries, g.name, "groups")
+            out = group_dict(g) | {"package_count": len(members)}
             if _truthy(params.get("include_datasets", False)):
-                out["packages"] = [
-                    package_dict(e) for e in selectors.catalogue() if g.code in e.dataset.dimensions
-                ]
+                out["packages"] = [package_dict(e) for e in members]
             return out
     raise errors.CkanNotFound("Group was not found.")
 
