@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -10,6 +10,7 @@ import pytest
 from kotapintar.core.models import Role
 from kotapintar.esign import documents, services
 from kotapintar.esign.models import PkiCertificate
+from tests.esign.demo_pki import DemoPki, DemoPkiServer
 
 PASSPHRASE = "Frasa-Sandi-Uji-1"
 
@@ -88,3 +89,13 @@ def waiting(make_official: Any, letter_pdf: Any) -> tuple[Any, list[Any]]:
         )
         docs.append(doc)
     return official, docs
+
+
+@pytest.fixture(scope="module")
+def served_pki() -> Iterator[DemoPki]:
+    """A demo PKI whose CRLs and OCSP responder answer over HTTP on 127.0.0.1 (pdfsig reaches them)."""
+    server = DemoPkiServer()
+    pki = DemoPki.generate(crl_base_url=server.url)
+    server.pki = pki
+    yield pki
+    server.close()

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import io
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from pyhanko.pdf_utils import generic
@@ -47,3 +50,24 @@ def swap_page_content(pdf: bytes, text: bytes = b"DOKUMEN PALSU") -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def nss_db(tmp_path: Path, root_pem: bytes) -> str:
+    """A fresh NSS database (for pdfsig) trusting only ``root_pem``."""
+    db = tmp_path / "nss"
+    db.mkdir()
+    (tmp_path / "root.pem").write_bytes(root_pem)
+    run: Callable[..., subprocess.CompletedProcess[bytes]] = subprocess.run
+    run(["certutil", "-N", "-d", f"sql:{db}", "--empty-password"], check=True, capture_output=True)
+    run(
+        ["certutil", "-A", "-d", f"sql:{db}", "-n", "root", "-t", "CT,C,C", "-i", str(tmp_path / "root.pem")],
+        check=True,
+        capture_output=True,
+    )
+    return f"sql:{db}"
+
+
+def site_origin(url: str) -> str:
+    """scheme://host:port of ``url`` (the SITE_URL serving the PKI)."""
+    scheme, _, rest = url.partition("://")
+    return f"{scheme}://{rest.split('/', 1)[0]}"

@@ -76,10 +76,10 @@ def test_fast_batch_b_b_validates(waiting: Any, passphrase: str, caplog: Any) ->
 def test_fast_batch_lets_a_programming_error_through(waiting: Any, passphrase: str, monkeypatch: Any) -> None:
     official, docs = waiting
 
-    def broken(*args: Any, **kwargs: Any) -> list[bytes]:
+    def broken(*args: Any, **kwargs: Any) -> bytes:
         raise TypeError("a bug in the fast signer")
 
-    monkeypatch.setattr(fastsign, "sign_batch", broken)
+    monkeypatch.setattr(fastsign.BatchSigner, "sign", broken)
     with pytest.raises(TypeError):
         services.document_sign_batch(
             actor=official, documents_=docs, passphrase=passphrase, level="B-B", fast=True
@@ -94,10 +94,10 @@ def test_fast_batch_falls_back_to_pyhanko_when_the_fast_signer_refuses(
 ) -> None:
     official, docs = waiting
 
-    def refuses(*args: Any, **kwargs: Any) -> list[bytes]:
+    def refuses(*args: Any, **kwargs: Any) -> bytes:
         raise refusal()
 
-    monkeypatch.setattr(fastsign, "sign_batch", refuses)
+    monkeypatch.setattr(fastsign.BatchSigner, "sign", refuses)
     results = services.document_sign_batch(
         actor=official, documents_=docs[:1], passphrase=passphrase, level="B-B", fast=True
     )

@@ -6,7 +6,6 @@ import hashlib
 import io
 import shutil
 import subprocess
-from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -25,8 +24,9 @@ from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverage
 from pyhanko_certvalidator import ValidationContext
 
 from kotapintar.esign import fastsign
-from kotapintar.esign.errors import SigningError
+from kotapintar.esign.errors import PdfEncrypted, SigningError
 from tests.esign.demo_pki import DemoPki, DemoPkiServer
+from tests.esign.helpers import nss_db, site_origin
 from tests.lib import pdfmini
 
 
@@ -288,29 +288,6 @@ def test_unreachable_crl_is_a_signing_error(demo_pki: DemoPki) -> None:
     assert excinfo.value.code == "revocation_unavailable"
 
 
-def _nss_db(tmp_path: Path, root_pem: bytes) -> str:
-    db = tmp_path / "nss"
-    db.mkdir()
-    (tmp_path / "root.pem").write_bytes(root_pem)
-    run: Callable[..., subprocess.CompletedProcess[bytes]] = subprocess.run
-    run(["certutil", "-N", "-d", f"sql:{db}", "--empty-password"], check=True, capture_output=True)
-    run(
-        ["certutil", "-A", "-d", f"sql:{db}", "-n", "root", "-t", "CT,C,C", "-i", str(tmp_path / "root.pem")],
-        check=True,
-        capture_output=True,
-    )
-    return f"sql:{db}"
-
-
-@pytest.fixture(scope="module")
-def served_pki() -> Iterator[DemoPki]:
-    server = DemoPkiServer()
-    pki = DemoPki.generate(crl_base_url=server.url)
-    server.pki = pki
-    yield pki
-    server.close()
-
-
 @pytest.mark.skipif(
     not (shutil.which("pdfsig") and shutil.which("certutil")), reason="poppler/NSS tools missing"
 )
@@ -320,7 +297,7 @@ def test_pdfsig_reports_valid_and_trusted(
 ) -> None:
     # pdfsig checks the signer with the OCSP responder named in the certificate: a live one here.
     demo_pki = served_pki
-    settings.SITE_URL = _origin(demo_pki.crl_base_url)  # the city PKI is served by the platform
+    settings.SITE_URL = site_origin(demo_pki.crl_base_url)  # the city PKI is served by the platform
     revocation = fastsign.fetch_revocation([demo_pki.signer, demo_pki.ca, demo_pki.root, demo_pki.tsa])
     (pdf,) = fastsign.sign_batch(
         [make_letter(11)],
@@ -331,7 +308,7 @@ def test_pdfsig_reports_valid_and_trusted(
     )
     path = tmp_path / "signed.pdf"
     path.write_bytes(pdf)
-    nss = _nss_db(tmp_path, demo_pki.root.public_bytes(serialization.Encoding.PEM))
+    nss = nss_db(tmp_path, demo_pki.root.public_bytes(serialization.Encoding.PEM))
     result = subprocess.run(
         ["pdfsig", "-nssdir", nss, str(path)], capture_output=True, text=True, check=False
     )
@@ -394,16 +371,11 @@ class _TsaServer:
         self.httpd.server_close()
 
 
-def _origin(url: str) -> str:
-    scheme, _, rest = url.partition("://")
-    return f"{scheme}://{rest.split('/', 1)[0]}"
-
-
 def test_http_timestamper_against_an_rfc3161_endpoint(
     demo_pki: DemoPki, root: asn1_x509.Certificate, settings: Any
 ) -> None:
     server = _TsaServer(demo_pki.timestamper())
-    settings.OUTBOUND_ALLOW_HOSTS = [_origin(server.url).split("://")[1]]  # the city TSA, allow-listed
+    settings.OUTBOUND_ALLOW_HOSTS = [site_origin(server.url).split("://")[1]]  # the city TSA, allow-listed
     try:
         (pdf,) = fastsign.sign_batch(
             [make_letter(13)],
@@ -436,7 +408,7 @@ def test_http_timestamper_does_not_call_an_inside_tsa_nobody_allowed(
 
 def test_the_city_tsa_at_site_url_is_reached(demo_pki: DemoPki, settings: Any) -> None:
     server = _TsaServer(demo_pki.timestamper())
-    settings.SITE_URL = _origin(server.url)
+    settings.SITE_URL = site_origin(server.url)
     try:
         token = fastsign.HttpTimeStamper(server.url, timeout=5)(hashlib.sha256(b"x").digest())
     finally:
@@ -460,7 +432,7 @@ def test_revocation_is_not_fetched_from_an_inside_host_nobody_allowed(settings: 
 
 def test_http_timestamper_rejects_a_token_for_another_request(demo_pki: DemoPki, settings: Any) -> None:
     server = _TsaServer(demo_pki.timestamper(), tamper_nonce=True)
-    settings.SITE_URL = _origin(server.url)
+    settings.SITE_URL = site_origin(server.url)
     try:
         with pytest.raises(SigningError) as excinfo:
             fastsign.HttpTimeStamper(server.url, timeout=5)(hashlib.sha256(b"x").digest())
@@ -476,7 +448,7 @@ def test_broken_pdf_is_a_signing_error(demo_pki: DemoPki, payload: bytes) -> Non
     assert excinfo.value.code == "bad_pdf"
 
 
-def test_encrypted_pdf_is_a_signing_error(demo_pki: DemoPki) -> None:
+def test_encrypted_pdf_is_refused_as_encrypted(demo_pki: DemoPki) -> None:
     from pyhanko.pdf_utils.writer import copy_into_new_writer
 
     reader = PdfFileReader(io.BytesIO(make_letter(14)))
@@ -485,9 +457,9 @@ def test_encrypted_pdf_is_a_signing_error(demo_pki: DemoPki) -> None:
     encrypted = io.BytesIO()
     writer.write(encrypted)
     assert b"/Encrypt" in encrypted.getvalue()
-    with pytest.raises(SigningError) as excinfo:
+    with pytest.raises(PdfEncrypted) as excinfo:
         fastsign.sign_batch([encrypted.getvalue()], signer=demo_pki.signer_key_obj())
-    assert excinfo.value.code == "bad_pdf"
+    assert excinfo.value.code == "pdf_encrypted"
 
 
 @pytest.mark.skipif(
@@ -502,7 +474,7 @@ def test_pdfsig_sees_a_revocation_through_the_live_ocsp_responder(tmp_path: Path
         pki.revoke(pki.signer, datetime.now(UTC) - timedelta(hours=1))
         path = tmp_path / "signed.pdf"
         path.write_bytes(pdf)
-        nss = _nss_db(tmp_path, pki.root.public_bytes(serialization.Encoding.PEM))
+        nss = nss_db(tmp_path, pki.root.public_bytes(serialization.Encoding.PEM))
         result = subprocess.run(
             ["pdfsig", "-nssdir", nss, str(path)], capture_output=True, text=True, check=False
         )

@@ -47,6 +47,15 @@ PdfCertified = declare(
         "may be added to it. Sign the original before it was certified."
     ),
 )
+PdfaAccessible = declare(
+    "pdfa_accessible",
+    ValidationFailed,
+    _(
+        "This PDF declares PDF/A level A (accessible): a new signature field would have to be tagged "
+        "in its structure tree, which signing here does not do. Upload a PDF/A-2b or 3b copy, or a "
+        "plain PDF."
+    ),
+)
 TitleRequired = declare("title_required", ValidationFailed, _("A title is required."))
 TitleTooLong = declare(
     "title_too_long", ValidationFailed, _("The title is too long (at most 255 characters).")

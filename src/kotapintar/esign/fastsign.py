@@ -4,8 +4,10 @@ Why a separate path: pyHanko's default ``sign_pdf`` loop re-parses the private k
 per document (a size-estimation pass and the real one). For a batch of documents signed by one
 official the work that truly differs per document is small:
 
-1. pyHanko prepares the incremental update (a new signature field, or the empty one named
-   ``field_name``) with an exact ``bytes_reserved``, so there is no estimation pass;
+1. ``pdfincr`` appends the incremental update (a new invisible signature field, or the empty one
+   named ``field_name``) reading only the cross-reference chain, the catalog, the first page and
+   the AcroForm, with an exact reserved size, so there is no estimation pass and no full parse
+   (pyHanko's incremental writer prepares the few structures ``pdfincr`` declines);
 2. SHA-256 of the two byte ranges;
 3. the CMS SignedData from a template built once per batch: the certificates, the signer id and
    the signing-certificate-v2 attribute never change, only the message digest does (PAdES puts no
@@ -48,6 +50,7 @@ from pyhanko.sign.validation.dss import DocumentSecurityStore
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from kotapintar.core import net, siteurl
+from kotapintar.esign import pdfincr
 from kotapintar.esign.backends import LEVEL_BB, LEVEL_BLT, LEVEL_BT, LEVELS
 from kotapintar.esign.errors import (
     BadItem,
@@ -66,6 +69,7 @@ from kotapintar.esign.errors import (
 )
 
 __all__ = [
+    "BatchSigner",
     "HttpTimeStamper",
     "InProcessTimeStamper",
     "RevocationBundle",
@@ -556,6 +560,12 @@ class _PdfPreparer:
 
 
 def _append_dss(signed: bytes, revocation: RevocationBundle) -> bytes:
+    try:
+        return pdfincr.append_dss(
+            signed, certs=revocation.certs, crls=revocation.crls, ocsps=revocation.ocsps
+        )
+    except pdfincr.Unsupported:
+        pass
     out = BytesIO(signed)
     DocumentSecurityStore.add_dss(
         out,
@@ -565,6 +575,67 @@ def _append_dss(signed: bytes, revocation: RevocationBundle) -> bytes:
         ocsps=[asn1_ocsp.OCSPResponse.load(c) for c in revocation.ocsps],
     )
     return out.getvalue()
+
+
+class BatchSigner:
+    """One signer's fast path for a batch: the key checked, the CMS template, the timestamp engine and
+    the reserved size prepared once; :meth:`sign` signs one PDF (see :func:`sign_batch`)."""
+
+    def __init__(
+        self,
+        *,
+        signer: SignerKey,
+        level: str = LEVEL_BB,
+        timestamper: TimeStamper | None = None,
+        revocation: RevocationBundle | None = None,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        _check_level(level, timestamper, revocation)
+        self._now = clock or (lambda: datetime.now(UTC))
+        check_signer_usable(signer, revocation, at=self._now())
+        self._signer = signer
+        self._template = _CmsTemplate(signer.private_key, signer.certificate, signer.chain)
+        stamped = timestamper is not None and level != LEVEL_BB
+        self._unsigned = _signature_timestamp(timestamper) if stamped and timestamper else None
+        #: The largest CMS :meth:`cms_for` returns (bytes): the size of the ``/Contents`` placeholder.
+        self.reserve = _reserve(self._template, self._unsigned)
+        self._revocation = revocation if level == LEVEL_BLT else None
+
+    def cms_for(self, digest: bytes) -> bytes:
+        """The CMS SignedData over ``digest`` (SHA-256 of the signed byte ranges)."""
+        return self._template.content_info(digest, unsigned=self._unsigned)
+
+    def sign(
+        self,
+        pdf: bytes,
+        *,
+        field_name: str = "Signature1",
+        reason: str = "",
+        location: str = "",
+        certify: bool = False,
+    ) -> bytes:
+        try:
+            signed = pdfincr.sign_incremental(
+                pdf,
+                cms_for=self.cms_for,
+                reserve=self.reserve,
+                field_name=field_name,
+                certify=certify,
+                reason=reason,
+                location=location,
+                when=self._now(),
+            )
+        except pdfincr.Unsupported:
+            # A structure the fast writer does not handle: pyHanko prepares the update instead.
+            preparer = _PdfPreparer(self._signer, field_name, reason, location, certify=certify)
+            try:
+                signed = preparer.sign(pdf, self.reserve, self.cms_for)
+            except (PdfError, ValueError, KeyError, IndexError, TypeError, AttributeError) as exc:
+                # pyHanko's reader/writer on a broken or odd PDF (PdfReadError, a missing /Root…)
+                raise BadPdf(detail=str(exc)[:200]) from exc
+        if self._revocation is not None:
+            signed = _append_dss(signed, self._revocation)
+        return signed
 
 
 def sign_batch(
@@ -582,34 +653,23 @@ def sign_batch(
 ) -> list[bytes]:
     """Sign each PDF (bytes) and return the signed PDFs, in order.
 
-    pyHanko adds the signature field in an incremental update (or fills an empty one named
-    ``field_name``); the CMS is made here. ``level`` is ``B-B``, ``B-T`` (needs ``timestamper``) or
-    ``B-LT`` (also needs ``revocation``: its certificates, CRLs and OCSP responses are embedded in a
-    DSS of every document). ``certify`` makes each signature a certification signature (DocMDP P2:
-    later revisions may only fill form fields and add signatures), as the first signature of a
-    workflow should be.
+    ``pdfincr`` (or, for a structure it declines, pyHanko) adds the signature field in an incremental
+    update (or fills an empty one named ``field_name``); the CMS is made here. An encrypted PDF, one
+    without pages, one certified with "no changes" or declaring PDF/A level A is refused with its
+    declared error (``pdf_encrypted``, ``pdf_no_pages``, ``pdf_certified``, ``pdfa_accessible``).
+    ``level`` is ``B-B``, ``B-T`` (needs ``timestamper``) or ``B-LT`` (also needs ``revocation``: its
+    certificates, CRLs and OCSP responses are embedded in a DSS of every document). ``certify`` makes
+    each signature a certification signature (DocMDP P2: later revisions may only fill form fields and
+    add signatures), as the first signature of a workflow should be.
     """
-    _check_level(level, timestamper, revocation)
-    now = clock or (lambda: datetime.now(UTC))
-    check_signer_usable(signer, revocation, at=now())
-    template = _CmsTemplate(signer.private_key, signer.certificate, signer.chain)
-    unsigned = _signature_timestamp(timestamper) if timestamper is not None and level != LEVEL_BB else None
-    reserve = _reserve(template, unsigned)
-    preparer = _PdfPreparer(signer, field_name, reason, location, certify=certify)
-
-    def cms_for(digest: bytes) -> bytes:
-        return template.content_info(digest, unsigned=unsigned)
-
+    batch = BatchSigner(
+        signer=signer, level=level, timestamper=timestamper, revocation=revocation, clock=clock
+    )
     signed_pdfs: list[bytes] = []
     for item in items:
         if not isinstance(item, bytes | bytearray):
             raise BadItem()
-        try:
-            signed = preparer.sign(bytes(item), reserve, cms_for)
-        except (PdfError, ValueError) as exc:
-            # pyHanko's reader/writer on a broken, encrypted or odd PDF (PdfReadError, PdfWriteError…)
-            raise BadPdf(detail=str(exc)[:200]) from exc
-        if level == LEVEL_BLT and revocation is not None:
-            signed = _append_dss(signed, revocation)
-        signed_pdfs.append(signed)
+        signed_pdfs.append(
+            batch.sign(bytes(item), field_name=field_name, reason=reason, location=location, certify=certify)
+        )
     return signed_pdfs

@@ -27,7 +27,7 @@ from kotapintar.core.notifications import notify
 from kotapintar.core.permissions import require_role
 from kotapintar.core.selectors import city_get_or_none
 from kotapintar.core.types import Actor, User
-from kotapintar.esign import fastsign, pki, selectors, verification
+from kotapintar.esign import fastsign, pdfincr, pki, selectors, verification
 from kotapintar.esign.backends import (
     LEVEL_BB,
     LEVEL_BLT,
@@ -49,6 +49,7 @@ from kotapintar.esign.errors import (
     OutcomeUnknown,
     PassphraseLocked,
     PassphraseRequired,
+    PdfaAccessible,
     PdfBroken,
     PlaceholderTooSmall,
     UnknownBackend,
@@ -165,8 +166,15 @@ def _signer_certificate(user: User) -> PkiCertificate:
     return cert
 
 
-def _has_signatures(pdf: bytes) -> bool:
-    return bool(PdfFileReader(io.BytesIO(pdf), strict=False).embedded_signatures)
+def _inspect(pdf: bytes) -> tuple[bool, str]:
+    """Whether ``pdf`` already carries signatures, and its PDF/A declaration ("2B", "" if none).
+
+    ``pdfincr`` reads only the structures involved; pyHanko's full parse is the fallback."""
+    try:
+        info = pdfincr.inspect(pdf)
+    except pdfincr.Unsupported:
+        return bool(PdfFileReader(io.BytesIO(pdf), strict=False).embedded_signatures), ""
+    return bool(info.signed_fields) or info.docmdp is not None, info.pdfa
 
 
 def _check_level(level: str | None, backend: SigningBackend) -> str:
@@ -201,12 +209,15 @@ def _do_sign(
     reason: str = "",
 ) -> SignatureRecord:
     latest = selectors.revision_latest(doc)
+    signed_before, pdfa = _inspect(bytes(latest.pdf))
+    if pdfa.endswith("A"):
+        raise PdfaAccessible(detail={"pdfa": pdfa})
     # Certification must be the first signature of the file: an uploaded PDF that is already signed
     # elsewhere gets approval signatures only.
     certify = (
         backend.supports_certification
         and not SignatureRecord.objects.filter(document=doc).exists()
-        and not _has_signatures(bytes(latest.pdf))
+        and not signed_before
     )
     identity = _identity(user, cert, reason)
     new_pdf = sign_fn(
@@ -214,7 +225,9 @@ def _do_sign(
         signer=identity,
         field_name=step.field_name,
         certify=certify,
-        stamp=_stamp_for(step, doc, identity),
+        # A PDF/A file is signed without the visible stamp: pyHanko draws it with a font it does not
+        # embed, which PDF/A forbids; the invisible signature keeps PDF/A-1b/2b/3b conformance.
+        stamp=None if pdfa else _stamp_for(step, doc, identity),
         level=level,
     )
     rev = revision_add(document=doc, pdf=new_pdf, reason="signature", actor=user)
@@ -488,9 +501,10 @@ def document_sign_batch(
     """Sign N documents with one passphrase entry: the key is decrypted once and the TSA engine reused.
     Each document is its own transaction; one failure does not touch the others.
 
-    ``fast=True`` (B-B and B-T) signs with ``fastsign``: the same certification/approval logic, but
-    without a visible stamp appearance. B-LT uses the pyHanko path, as does a document the fast
-    signer refuses for a reason in ``FAST_FALLBACK``."""
+    ``fast=True`` signs with ``fastsign`` at any level (``pdfincr`` appends the update to the uploaded
+    file; B-LT embeds the validation data made once for the batch): the same certification/approval
+    logic, but without a visible stamp appearance. A document the fast signer refuses for a reason
+    in ``FAST_FALLBACK`` is signed on the pyHanko path."""
     user = require_role(actor, "penandatangan")
     backend = get_backend()
     level = _check_level(level, backend)
@@ -534,10 +548,20 @@ class FastSignFn(Protocol):
     ) -> bytes: ...
 
 
-def _fast_signer(loaded: LoadedSigner, level: str) -> FastSignFn | None:
-    """A sign function over ``fastsign`` for B-B and B-T (None for B-LT: the pyHanko path embeds it)."""
-    if level == LEVEL_BLT:
-        return None
+def _fast_revocation(loaded: LoadedSigner) -> fastsign.RevocationBundle:
+    """B-LT validation data for a batch, made once: the chain and the TSA's certificate, the CRLs of
+    both CAs and the OCSP response about the signer (as ``validation_context_for_signing`` uses)."""
+    root, issuing, tsa = (selectors.ca_get(kind) for kind in (CertKind.ROOT, CertKind.ISSUING, CertKind.TSA))
+    certs = [bytes(loaded.certificate.cert_der), *loaded.chain_der(), bytes(tsa.cert_der)]
+    return fastsign.RevocationBundle(
+        certs=tuple(dict.fromkeys(certs)),
+        crls=(pki.crl_current(ca=root), pki.crl_current(ca=issuing)),
+        ocsps=(pki.ocsp_for(loaded.certificate),),
+    )
+
+
+def _fast_signer(loaded: LoadedSigner, level: str) -> FastSignFn:
+    """A sign function over ``fastsign`` at ``level`` (B-LT: the DSS made once for the batch)."""
     chain = [pki.load_cert(der) for der in loaded.chain_der()]
     key = fastsign.SignerKey(
         private_key=loaded.key,
@@ -553,19 +577,13 @@ def _fast_signer(loaded: LoadedSigner, level: str) -> FastSignFn | None:
             tuple(chain),
             policy=pki.TSA_POLICY_OID,
         )
+    revocation = _fast_revocation(loaded) if level == LEVEL_BLT else None
+    batch = fastsign.BatchSigner(signer=key, level=level, timestamper=stamper, revocation=revocation)
 
     def sign(*, document_pdf: bytes, field_name: str, certify: bool, reason: str, location: str) -> bytes:
-        (signed,) = fastsign.sign_batch(
-            [document_pdf],
-            signer=key,
-            level=level,
-            timestamper=stamper,
-            field_name=field_name,
-            certify=certify,
-            reason=reason,
-            location=location,
+        return batch.sign(
+            document_pdf, field_name=field_name, certify=certify, reason=reason, location=location
         )
-        return signed
 
     return sign
 
