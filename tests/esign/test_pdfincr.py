@@ -121,12 +121,13 @@ def signed_by(pki: DemoPki, pdf: bytes, **meta: Any) -> bytes:
     signer = signers.SimpleSigner(
         signing_cert=asn1(pki.signer),
         signing_key=pki_key(pki),
-        cert_registry=SimpleCertificateStore.from_certs([asn1(pki.ca), asn1(pki.root)]),  # type: ignore[no-untyped-call]
+        cert_registry=SimpleCertificateStore.from_certs([asn1(pki.ca), asn1(pki.root)]),
     )
     metadata = signers.PdfSignatureMetadata(
         field_name="Lain", subfilter=fields.SigSeedSubFilter.PADES, **meta
     )
-    return signers.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf)), metadata, signer=signer).getvalue()
+    out = signers.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf)), metadata, signer=signer)
+    return bytes(out.getvalue())
 
 
 def pki_key(pki: DemoPki) -> Any:

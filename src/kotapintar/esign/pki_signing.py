@@ -13,7 +13,7 @@ import textwrap
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.views.decorators.debug import sensitive_variables
@@ -26,7 +26,7 @@ from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-from kotapintar.esign import pki, selectors
+from kotapintar.esign import fastsign, pdfincr, pki, selectors
 from kotapintar.esign.backends import (
     LEGAL_UNCERTIFIED,
     LEVEL_BB,
@@ -117,6 +117,13 @@ def validation_context_for_signing(certificate: PkiCertificate) -> ValidationCon
     )
 
 
+def _declares_pdfa(pdf: bytes) -> bool:
+    try:
+        return bool(pdfincr.inspect(pdf).pdfa)
+    except pdfincr.Unsupported:
+        return False
+
+
 def sign_loaded(
     *,
     document_pdf: bytes,
@@ -131,6 +138,17 @@ def sign_loaded(
     """Sign with pyHanko: a visible stamp with the QR code of the verification page, at ``level``."""
     if level not in LEVELS:
         raise BadLevel()
+    if stamp is None and _declares_pdfa(document_pdf):
+        # pyHanko would draw its default appearance (a font it does not embed) into the field;
+        # the fast writer fills the field and keeps its empty appearance: PDF/A stays valid.
+        sign = fast_signer(loaded, level)
+        return sign(
+            document_pdf=document_pdf,
+            field_name=field_name,
+            certify=certify,
+            reason=signer.reason,
+            location=signer.location,
+        )
     cert = loaded.certificate
     chain = [pki.to_asn1_cert(der) for der in loaded.chain_der()]
     simple = signers.SimpleSigner(
@@ -198,6 +216,54 @@ def sign_loaded(
     if not result.startswith(document_pdf):
         raise NotIncremental()
     return bytes(result)
+
+
+class FastSignFn(Protocol):
+    """Sign one PDF invisibly through ``fastsign`` (see :func:`fast_signer`)."""
+
+    def __call__(
+        self, *, document_pdf: bytes, field_name: str, certify: bool, reason: str, location: str
+    ) -> bytes: ...
+
+
+def fast_revocation(loaded: LoadedSigner) -> fastsign.RevocationBundle:
+    """B-LT validation data for a batch, made once: the chain and the TSA's certificate, the CRLs of
+    both CAs and the OCSP response about the signer (as ``validation_context_for_signing`` uses)."""
+    root, issuing, tsa = (selectors.ca_get(kind) for kind in (CertKind.ROOT, CertKind.ISSUING, CertKind.TSA))
+    certs = [bytes(loaded.certificate.cert_der), *loaded.chain_der(), bytes(tsa.cert_der)]
+    return fastsign.RevocationBundle(
+        certs=tuple(dict.fromkeys(certs)),
+        crls=(pki.crl_current(ca=root), pki.crl_current(ca=issuing)),
+        ocsps=(pki.ocsp_for(loaded.certificate),),
+    )
+
+
+def fast_signer(loaded: LoadedSigner, level: str) -> FastSignFn:
+    """A sign function over ``fastsign`` at ``level`` (B-LT: the DSS made once for the batch)."""
+    chain = [pki.load_cert(der) for der in loaded.chain_der()]
+    key = fastsign.SignerKey(
+        private_key=loaded.key,
+        certificate=pki.load_cert(bytes(loaded.certificate.cert_der)),
+        chain=tuple(chain),
+    )
+    stamper = None
+    if level != LEVEL_BB:
+        tsa = selectors.ca_get(CertKind.TSA)
+        stamper = fastsign.InProcessTimeStamper(
+            pki.service_key(bytes(tsa.key_pem)),
+            pki.load_cert(bytes(tsa.cert_der)),
+            tuple(chain),
+            policy=pki.TSA_POLICY_OID,
+        )
+    revocation = fast_revocation(loaded) if level == LEVEL_BLT else None
+    batch = fastsign.BatchSigner(signer=key, level=level, timestamper=stamper, revocation=revocation)
+
+    def sign(*, document_pdf: bytes, field_name: str, certify: bool, reason: str, location: str) -> bytes:
+        return batch.sign(
+            document_pdf, field_name=field_name, certify=certify, reason=reason, location=location
+        )
+
+    return sign
 
 
 class CityPkiBackend:

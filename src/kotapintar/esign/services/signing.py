@@ -27,7 +27,7 @@ from kotapintar.core.notifications import notify
 from kotapintar.core.permissions import require_role
 from kotapintar.core.selectors import city_get_or_none
 from kotapintar.core.types import Actor, User
-from kotapintar.esign import fastsign, pdfincr, pki, selectors, verification
+from kotapintar.esign import pdfincr, pki, selectors, verification
 from kotapintar.esign.backends import (
     LEVEL_BB,
     LEVEL_BLT,
@@ -65,7 +65,7 @@ from kotapintar.esign.models import (
     StepStatus,
     WorkflowStep,
 )
-from kotapintar.esign.pki_signing import CityPkiBackend, LoadedSigner, load_signer, sign_loaded
+from kotapintar.esign.pki_signing import CityPkiBackend, fast_signer, load_signer, sign_loaded
 from kotapintar.esign.services.documents import document_upload, revision_add, verify_url
 from kotapintar.esign.services.workflow import (
     StepSpec,
@@ -452,7 +452,7 @@ def _batch_sign_fn(
     cert = _signer_certificate(user)
     loaded = load_signer(certificate_id=cert.pk, passphrase=passphrase)
     stamper = pki.city_timestamper() if level != LEVEL_BB else None
-    fast_fn = _fast_signer(loaded, level) if fast else None
+    fast_fn = fast_signer(loaded, level) if fast else None
 
     def local(
         *,
@@ -540,52 +540,6 @@ def document_sign_batch(
         if progress is not None:
             progress(document)
     return results
-
-
-class FastSignFn(Protocol):
-    def __call__(
-        self, *, document_pdf: bytes, field_name: str, certify: bool, reason: str, location: str
-    ) -> bytes: ...
-
-
-def _fast_revocation(loaded: LoadedSigner) -> fastsign.RevocationBundle:
-    """B-LT validation data for a batch, made once: the chain and the TSA's certificate, the CRLs of
-    both CAs and the OCSP response about the signer (as ``validation_context_for_signing`` uses)."""
-    root, issuing, tsa = (selectors.ca_get(kind) for kind in (CertKind.ROOT, CertKind.ISSUING, CertKind.TSA))
-    certs = [bytes(loaded.certificate.cert_der), *loaded.chain_der(), bytes(tsa.cert_der)]
-    return fastsign.RevocationBundle(
-        certs=tuple(dict.fromkeys(certs)),
-        crls=(pki.crl_current(ca=root), pki.crl_current(ca=issuing)),
-        ocsps=(pki.ocsp_for(loaded.certificate),),
-    )
-
-
-def _fast_signer(loaded: LoadedSigner, level: str) -> FastSignFn:
-    """A sign function over ``fastsign`` at ``level`` (B-LT: the DSS made once for the batch)."""
-    chain = [pki.load_cert(der) for der in loaded.chain_der()]
-    key = fastsign.SignerKey(
-        private_key=loaded.key,
-        certificate=pki.load_cert(bytes(loaded.certificate.cert_der)),
-        chain=tuple(chain),
-    )
-    stamper = None
-    if level != LEVEL_BB:
-        tsa = selectors.ca_get(CertKind.TSA)
-        stamper = fastsign.InProcessTimeStamper(
-            pki.service_key(bytes(tsa.key_pem)),
-            pki.load_cert(bytes(tsa.cert_der)),
-            tuple(chain),
-            policy=pki.TSA_POLICY_OID,
-        )
-    revocation = _fast_revocation(loaded) if level == LEVEL_BLT else None
-    batch = fastsign.BatchSigner(signer=key, level=level, timestamper=stamper, revocation=revocation)
-
-    def sign(*, document_pdf: bytes, field_name: str, certify: bool, reason: str, location: str) -> bytes:
-        return batch.sign(
-            document_pdf, field_name=field_name, certify=certify, reason=reason, location=location
-        )
-
-    return sign
 
 
 def document_resolve_unknown(
