@@ -14,11 +14,29 @@ with one signature step, in a fresh database with the city PKI of `pki_init`. Pr
   default options, B-B, no stamp, no database) on the same prepared PDFs;
 - ``ratio_vs_pyhanko_default``: ``docs_per_s / pyhanko_default_docs_per_s``; ``fast_ratio_vs_pyhanko_default``.
 
+The users' path for uploaded files (issue 17 item 7): ``ESIGN_BENCH_PDF_DOCS`` uploaded PDFs of 1–3
+pages from several producers (WeasyPrint letters of one, two and three pages; a classic-xref letter
+of ``tests/lib/pdfmini``; a WeasyPrint letter re-written by pyHanko; one already changed by an
+incremental update), each through ``document_upload`` and ``workflow_start``, signed with
+``document_sign_batch(fast=True)`` as ``esign-batch --fast`` does (one passphrase entry per batch):
+
+- ``pdf_input_docs_per_s``: at B-B; ``blt_docs_per_s``: the same path at B-LT (city TSA, CRLs and
+  OCSP in a DSS);
+- ``pdf_input_pyhanko_default_docs_per_s``: pyHanko's default ``sign_pdf`` loop (one
+  ``SimpleSigner``, key opened once, B-B) on the SAME PDFs, in the same run;
+- ``ratio_vs_pyhanko_default``: ``pdf_input_docs_per_s / pdf_input_pyhanko_default_docs_per_s``
+  (before issue 17 this key compared the batch page's B-LT figure; that ratio is now
+  ``batch_ratio_vs_pyhanko_default``);
+- ``pdf_input_engine_docs_per_s`` / ``blt_engine_docs_per_s``: the signing engine alone
+  (``pki_signing.fast_signer``: ``pdfincr`` + CMS, the key opened once, no database, no audit entry)
+  on the same PDFs, and ``engine_ratio_vs_pyhanko_default``: where the service's own per-document work
+  (transactions, revision, audit chain, notification) is what remains.
+
 Beside them, where the time of one headline document goes (``share_*``) and a verification of a
 sample with ``verification.verify_pdf``; the script exits 1 if a sample does not verify.
 
 Usage: ``.venv/bin/python bench/esign.py`` (env: ESIGN_BENCH_RUNS=3, ESIGN_BENCH_DOCS=12,
-ESIGN_BENCH_SINGLE=4). Uses a fresh SQLite file in a temporary folder unless DATABASE_URL is set.
+ESIGN_BENCH_SINGLE=4, ESIGN_BENCH_PDF_DOCS=30). Uses a fresh SQLite file in a temporary folder unless DATABASE_URL is set.
 """
 
 from __future__ import annotations
@@ -35,6 +53,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+sys.path.insert(1, str(Path(__file__).resolve().parent.parent))  # tests.lib.pdfmini: another producer
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kotapintar.settings")
 if not os.environ.get("DATABASE_URL"):
     os.environ.setdefault(
@@ -51,19 +70,24 @@ for name in ("weasyprint", "fontTools", "kotapintar.esign"):
 
 from django.contrib.auth.models import Group, User  # noqa: E402
 from django.core.management import call_command  # noqa: E402
+from pyhanko.pdf_utils import generic  # noqa: E402
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter  # noqa: E402
+from pyhanko.pdf_utils.reader import PdfFileReader  # noqa: E402
+from pyhanko.pdf_utils.writer import copy_into_new_writer  # noqa: E402
 from pyhanko.sign import fields, signers  # noqa: E402
 from pyhanko_certvalidator.registry import SimpleCertificateStore  # noqa: E402
+from tests.lib import pdfmini  # noqa: E402
 
 from kotapintar.core import ratelimit  # noqa: E402
 from kotapintar.esign import pki, selectors, services, verification  # noqa: E402
-from kotapintar.esign.documents import Letter  # noqa: E402
+from kotapintar.esign.documents import Letter, letter_render  # noqa: E402
 from kotapintar.esign.models import Document  # noqa: E402
-from kotapintar.esign.pki_signing import load_signer  # noqa: E402
+from kotapintar.esign.pki_signing import fast_signer, load_signer  # noqa: E402
 
 RUNS = int(os.environ.get("ESIGN_BENCH_RUNS", "3"))
 DOCS = int(os.environ.get("ESIGN_BENCH_DOCS", "12"))
 SINGLE = int(os.environ.get("ESIGN_BENCH_SINGLE", "4"))
+PDF_DOCS = int(os.environ.get("ESIGN_BENCH_PDF_DOCS", "30"))
 PASSPHRASE = "frasa-sandi-bench-2026"
 
 SUBJECTS = [
@@ -123,8 +147,9 @@ def timed(fn: Callable[[], object]) -> float:
     return time.perf_counter() - start
 
 
-def pyhanko_default_loop(pdfs: list[bytes], official: User) -> None:
-    """The peer: pyHanko's default ``sign_pdf`` with one SimpleSigner of the same key."""
+def pyhanko_default_loop(pdfs: list[bytes], official: User, field_names: list[str] | None = None) -> None:
+    """The peer: pyHanko's default ``sign_pdf`` with one SimpleSigner of the same key (filling the
+    prepared field of each document when ``field_names`` is given)."""
     cert = selectors.certificate_for_user(official)
     assert cert is not None and cert.issuer is not None
     loaded = load_signer(certificate_id=cert.pk, passphrase=PASSPHRASE)
@@ -133,9 +158,119 @@ def pyhanko_default_loop(pdfs: list[bytes], official: User) -> None:
         signing_key=pki.to_asn1_key(loaded.key),
         cert_registry=SimpleCertificateStore.from_certs([pki.to_asn1_cert(bytes(cert.issuer.cert_der))]),
     )
-    meta = signers.PdfSignatureMetadata(field_name="Signature1", subfilter=fields.SigSeedSubFilter.PADES)
-    for pdf in pdfs:
+    for i, pdf in enumerate(pdfs):
+        name = field_names[i] if field_names else "Signature1"
+        meta = signers.PdfSignatureMetadata(field_name=name, subfilter=fields.SigSeedSubFilter.PADES)
         signers.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf)), meta, signer=signer)
+
+
+def _letter(i: int, pages: int) -> Letter:
+    body = "\n\n".join(
+        f"Paragraf {k + 1}: sehubungan dengan penanganan rob di pesisir utara (rujukan {i}), bersama ini "
+        "kami sampaikan rincian kegiatan, jadwal, lokasi, dan pembagian tugas perangkat daerah terkait. " * 3
+        for k in range(9 * (pages - 1) + 1)
+    )
+    return Letter(
+        nomor=f"000.1/{i}/Setda/2026",
+        perihal=SUBJECTS[i % len(SUBJECTS)],
+        tujuan="Kepala Dinas Komunikasi dan Informatika Kota Pekalongan",
+        isi=body,
+        penandatangan_nama="Budi Santoso",
+        penandatangan_jabatan="Sekretaris Daerah",
+    )
+
+
+def pdf_inputs() -> list[bytes]:
+    """Distinct uploaded PDFs of 1–3 pages from several producers (see the module docstring)."""
+    made = [
+        letter_render(_letter(i, pages), verify_url="https://example.invalid/v/")
+        for i, pages in enumerate((1, 2, 3))
+    ]
+    made.append(
+        pdfmini.plain_letter(
+            number="000.1/7/Setda/2026",
+            date_text="7 Desember 2026",
+            subject=SUBJECTS[0],
+            recipient="Kepala Dinas Komunikasi dan Informatika Kota Pekalongan",
+            paragraphs=(
+                "Dengan hormat, rapat koordinasi akan dilaksanakan di Ruang Rapat Sekretariat Daerah.",
+            ),
+            signer_name="Budi Santoso",
+            signer_title="Sekretaris Daerah",
+            signer_nip="197001011990031001",
+        )
+    )
+    rewritten = io.BytesIO()
+    copy_into_new_writer(PdfFileReader(io.BytesIO(made[0]))).write(rewritten)
+    made.append(rewritten.getvalue())
+    writer = IncrementalPdfFileWriter(io.BytesIO(made[1]))
+    writer.set_info(
+        generic.DictionaryObject({generic.NameObject("/Title"): generic.TextStringObject("Surat")})
+    )
+    updated = io.BytesIO()
+    writer.write(updated)
+    made.append(updated.getvalue())
+    return made
+
+
+def upload_inputs(official: User, inputs: list[bytes], count: int, tag: str) -> list[Document]:
+    docs = []
+    for i in range(count):
+        doc = services.document_upload(
+            actor=official, title=f"Unggahan {tag} {i}", data=inputs[i % len(inputs)]
+        )
+        services.workflow_start(
+            actor=official, document=doc, steps=[services.StepSpec(kind="sign", actor=official)]
+        )
+        docs.append(doc)
+    return docs
+
+
+def engine_loop(pdfs: list[bytes], official: User, field_names: list[str], level: str) -> None:
+    """The fast signing engine alone on ``pdfs``: the key opened once, no database work per document."""
+    cert = selectors.certificate_for_user(official)
+    assert cert is not None
+    sign = fast_signer(load_signer(certificate_id=cert.pk, passphrase=PASSPHRASE), level)
+    for pdf, name in zip(pdfs, field_names, strict=True):
+        sign(
+            document_pdf=pdf,
+            field_name=name,
+            certify=True,
+            reason="Menyetujui dokumen",
+            location="Kota Pekalongan",
+        )
+
+
+def pdf_input_run(official: User, inputs: list[bytes], run: int, figures: dict[str, list[float]]) -> int:
+    """Uploaded PDFs: fast batch at B-B and B-LT, and pyHanko's default loop on the same PDFs."""
+    bb_docs = upload_inputs(official, inputs, PDF_DOCS, f"bb{run}")
+    blt_docs = upload_inputs(official, inputs, PDF_DOCS, f"blt{run}")
+    same_pdfs = [bytes(selectors.revision_latest(d).pdf) for d in bb_docs]
+    field_names = [d.steps.get().field_name for d in bb_docs]
+    for label, docs, level in (("pdf_input", bb_docs, "B-B"), ("blt", blt_docs, "B-LT")):
+        ratelimit.reset(f"esign-sign:{official.pk}")
+        dt = timed(
+            lambda docs=docs, level=level: services.document_sign_batch(
+                actor=official, documents_=docs, passphrase=PASSPHRASE, level=level, fast=True
+            )
+        )
+        figures[label].append(len(docs) / dt)
+    dt = timed(lambda: pyhanko_default_loop(same_pdfs, official, field_names))
+    figures["pdf_input_pyhanko"].append(len(same_pdfs) / dt)
+    for label, level in (("pdf_input_engine", "B-B"), ("blt_engine", "B-LT")):
+        figures[label].append(
+            len(same_pdfs) / timed(lambda level=level: engine_loop(same_pdfs, official, field_names, level))
+        )
+    failures = 0
+    for doc in (*bb_docs[: len(inputs)], *blt_docs[: len(inputs)]):
+        failures += not verification.verify_pdf(bytes(selectors.revision_latest(doc).pdf))["valid"]
+    print(
+        f"# pdf input run {run + 1}: B-B={figures['pdf_input'][-1]:.1f} B-LT={figures['blt'][-1]:.1f} "
+        f"pyhanko_default={figures['pdf_input_pyhanko'][-1]:.1f} engine={figures['pdf_input_engine'][-1]:.1f} "
+        f"blt_engine={figures['blt_engine'][-1]:.1f} docs/s",
+        file=sys.stderr,
+    )
+    return failures
 
 
 def where_the_time_goes(official: User, doc: Document) -> dict[str, float]:
@@ -199,9 +334,22 @@ def one_run(official: User, run: int, figures: dict[str, list[float]]) -> int:
 
 def main() -> int:
     official = setup_official()
-    figures: dict[str, list[float]] = {k: [] for k in ("batch", "single", "fast", "pyhanko")}
-    failures = sum(one_run(official, run, figures) for run in range(RUNS))
-    checked = 4 * RUNS
+    keys = (
+        "batch",
+        "single",
+        "fast",
+        "pyhanko",
+        "pdf_input",
+        "blt",
+        "pdf_input_pyhanko",
+        "pdf_input_engine",
+        "blt_engine",
+    )
+    figures: dict[str, list[float]] = {k: [] for k in keys}
+    inputs = pdf_inputs()
+    failures = sum(pdf_input_run(official, inputs, run, figures) for run in range(RUNS))
+    failures += sum(one_run(official, run, figures) for run in range(RUNS))
+    checked = (4 + 2 * len(inputs)) * RUNS
     ratelimit.reset(f"esign-sign:{official.pk}")
     shares = where_the_time_goes(official, make_documents(official, 1, RUNS)[0])
     med = {k: statistics.median(v) for k, v in figures.items()}
@@ -213,7 +361,15 @@ def main() -> int:
     print(f"single_docs_per_s={med['single']:.1f}")
     print(f"fast_bt_docs_per_s={med['fast']:.1f}")
     print(f"pyhanko_default_docs_per_s={med['pyhanko']:.1f}")
-    print(f"ratio_vs_pyhanko_default={med['batch'] / med['pyhanko']:.2f}")
+    print(f"pdf_input_docs={PDF_DOCS}")
+    print(f"pdf_input_docs_per_s={med['pdf_input']:.1f}")
+    print(f"pdf_input_pyhanko_default_docs_per_s={med['pdf_input_pyhanko']:.1f}")
+    print(f"ratio_vs_pyhanko_default={med['pdf_input'] / med['pdf_input_pyhanko']:.2f}")
+    print(f"blt_docs_per_s={med['blt']:.1f}")
+    print(f"pdf_input_engine_docs_per_s={med['pdf_input_engine']:.1f}")
+    print(f"engine_ratio_vs_pyhanko_default={med['pdf_input_engine'] / med['pdf_input_pyhanko']:.2f}")
+    print(f"blt_engine_docs_per_s={med['blt_engine']:.1f}")
+    print(f"batch_ratio_vs_pyhanko_default={med['batch'] / med['pyhanko']:.2f}")
     print(f"fast_ratio_vs_pyhanko_default={med['fast'] / med['pyhanko']:.2f}")
     for label, share in shares.items():
         print(f"share_{label}={share:.2f}")

@@ -510,3 +510,24 @@ def test_certified_letter_rejects_a_later_content_change(
     out = io.BytesIO()
     writer.write(out)
     assert not validate(out.getvalue(), root).bottom_line
+
+
+@pytest.mark.parametrize("nonce", [None, 0, 2**62 + 5])
+@pytest.mark.parametrize("micro", [0, 120000, 5])
+def test_tst_info_is_the_der_asn1crypto_writes(nonce: int | None, micro: int) -> None:
+    from asn1crypto import tsp
+
+    when = datetime(2026, 12, 7, 12, 30, 5, micro, tzinfo=UTC)
+    digest = hashlib.sha256(b"tanda tangan").digest()
+    fields: dict[str, Any] = {
+        "version": "v1",
+        "policy": "1.3.6.1.4.1.99999.1.1",
+        "message_imprint": {"hash_algorithm": {"algorithm": "sha256"}, "hashed_message": digest},
+        "serial_number": (1 << 95) + 7,
+        "gen_time": when,
+    }
+    if nonce is not None:
+        fields["nonce"] = nonce
+    policy = bytes(asn1_x509.ObjectIdentifier("1.3.6.1.4.1.99999.1.1").dump())  # any OID writer
+    ours = fastsign.tst_info_der(policy=policy, digest=digest, serial=(1 << 95) + 7, when=when, nonce=nonce)
+    assert ours == tsp.TSTInfo(fields).dump()

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -526,12 +527,29 @@ def _unescape(m: re.Match[bytes]) -> bytes:
     return b""
 
 
+_recent: dict[bytes, _Reader] = {}
+_recent_lock = threading.Lock()
+
+
 def _read(pdf: bytes) -> _Reader:
-    """Read what signing needs; anything malformed the parser trips over is :class:`Unsupported`."""
+    """Read what signing needs; anything malformed the parser trips over is :class:`Unsupported`.
+
+    The last few files read are kept by digest (readers are never changed after reading): the service
+    inspects a revision and then signs it, and B-LT reads the signed file again for the DSS."""
+    key = hashlib.sha256(pdf).digest()
+    with _recent_lock:
+        hit = _recent.get(key)
+    if hit is not None:
+        return hit
     try:
-        return _Reader(pdf)
+        reader = _Reader(pdf)
     except (ValueError, IndexError, KeyError, TypeError, RecursionError, OverflowError) as exc:
         raise Unsupported(f"{type(exc).__name__}: {exc}"[:200]) from exc
+    with _recent_lock:
+        if len(_recent) >= 4:
+            _recent.pop(next(iter(_recent)))
+        _recent[key] = reader
+    return reader
 
 
 def inspect(pdf: bytes) -> Inspection:
@@ -726,19 +744,21 @@ def sign_incremental(
     if catalog_changed:
         upd.write(r.root_ref, dump(catalog))
     out = upd.finish(r.root_ref)
-    _read(bytes(out))  # the update reads back: its xref finds the catalog, the page and the fields
-
     ranges = b"0 %d %d %d" % (contents_start, contents_end, len(out) - contents_end)
     out[br_at : br_at + len(placeholder)] = ranges.ljust(len(placeholder))
-    view = memoryview(out)
-    digest = hashlib.sha256(view[:contents_start])
-    digest.update(view[contents_end:])
+    with memoryview(out) as view:
+        digest = hashlib.sha256(view[:contents_start])
+        digest.update(view[contents_end:])
     cms_der = cms_for(digest.digest())
     if len(cms_der) > reserve:
         raise PlaceholderTooSmall()
     hexed = cms_der.hex().encode("ascii")
     out[contents_start + 1 : contents_start + 1 + len(hexed)] = hexed
-    return bytes(out)
+    signed = bytes(out)
+    # Read the result back: its xref must lead to the catalog, the page and the field, now signed.
+    if not any(f.name == field_name and f.signed for f in _read(signed).fields):
+        raise Unsupported("the signed field is not found in the written update")
+    return signed
 
 
 _compressed: dict[bytes, bytes] = {}
@@ -747,11 +767,14 @@ _compressed: dict[bytes, bytes] = {}
 def _deflate(data: bytes) -> bytes:
     """Flate-compressed ``data``, kept per process: a batch embeds the same chain and CRLs every time."""
     key = hashlib.sha256(data).digest()
-    hit = _compressed.get(key)
+    with _recent_lock:
+        hit = _compressed.get(key)
     if hit is None:
-        if len(_compressed) > 256:
-            _compressed.clear()
-        hit = _compressed[key] = zlib.compress(data)
+        hit = zlib.compress(data)
+        with _recent_lock:
+            if len(_compressed) > 256:
+                _compressed.clear()
+            _compressed[key] = hit
     return hit
 
 
