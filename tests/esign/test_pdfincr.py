@@ -353,3 +353,13 @@ def test_pdfsig_validates_each_producer(
     assert "Signature is Valid." in ours and "Certificate is Trusted." in ours, result.stdout
     if producer == "signed_by_someone_else":
         assert result.stdout.count("Signature is Valid.") == 2, result.stdout
+
+
+def test_a_too_small_size_does_not_reuse_an_object_number(demo_pki: DemoPki) -> None:
+    pdf = classic_letter()
+    size = int(re.findall(rb"/Size (\d+)", pdf)[-1])
+    lying = pdf.replace(b"/Size %d" % size, b"/Size %d" % (size - 3))
+    signed = fast_sign(demo_pki, lying)
+    new_numbers = [int(n) for n in re.findall(rb"\n(\d+) 0 obj", signed[len(lying) :])]
+    assert all(n >= size or n in (1, 2, 3) for n in new_numbers)  # catalog/pages/page may be rewritten
+    assert last_status(signed, demo_pki.root, strict=False).bottom_line  # strict pyHanko: the input lies

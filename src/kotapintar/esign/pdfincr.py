@@ -573,7 +573,8 @@ class _Update:
         self.out = bytearray(pdf)
         if not pdf.endswith((b"\n", b"\r")):
             self.out += b"\n"
-        self.next_num = int(doc.trailer[b"/Size"])
+        # A /Size below an object in use would make the update overwrite it: never trust it alone.
+        self.next_num = max(int(doc.trailer[b"/Size"]), max(doc.xref, default=0) + 1)
         self.offsets: dict[int, tuple[int, int]] = {}
 
     def new_ref(self) -> Ref:
