@@ -71,3 +71,14 @@ def site_origin(url: str) -> str:
     """scheme://host:port of ``url`` (the SITE_URL serving the PKI)."""
     scheme, _, rest = url.partition("://")
     return f"{scheme}://{rest.split('/', 1)[0]}"
+
+
+def pdfsig_report(tmp_path: Path, pdf: bytes, root: Any) -> str:
+    """poppler's ``pdfsig`` output for ``pdf`` with only ``root`` (a cryptography certificate) trusted."""
+    from cryptography.hazmat.primitives import serialization
+
+    path = tmp_path / "signed.pdf"
+    path.write_bytes(pdf)
+    nss = nss_db(tmp_path, root.public_bytes(serialization.Encoding.PEM))
+    run: Callable[..., subprocess.CompletedProcess[str]] = subprocess.run
+    return run(["pdfsig", "-nssdir", nss, str(path)], capture_output=True, text=True, check=False).stdout

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import io
 import shutil
-import subprocess
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -26,7 +25,7 @@ from pyhanko_certvalidator import ValidationContext
 from kotapintar.esign import fastsign
 from kotapintar.esign.errors import PdfEncrypted, SigningError
 from tests.esign.demo_pki import DemoPki, DemoPkiServer
-from tests.esign.helpers import nss_db, site_origin
+from tests.esign.helpers import pdfsig_report, site_origin
 from tests.lib import pdfmini
 
 
@@ -306,14 +305,9 @@ def test_pdfsig_reports_valid_and_trusted(
         timestamper=demo_pki.timestamper(),
         revocation=revocation,
     )
-    path = tmp_path / "signed.pdf"
-    path.write_bytes(pdf)
-    nss = nss_db(tmp_path, demo_pki.root.public_bytes(serialization.Encoding.PEM))
-    result = subprocess.run(
-        ["pdfsig", "-nssdir", nss, str(path)], capture_output=True, text=True, check=False
-    )
-    assert "Signature is Valid." in result.stdout
-    assert "Certificate is Trusted." in result.stdout
+    report = pdfsig_report(tmp_path, pdf, demo_pki.root)
+    assert "Signature is Valid." in report
+    assert "Certificate is Trusted." in report
 
 
 def test_existing_empty_field_is_filled(demo_pki: DemoPki, root: asn1_x509.Certificate) -> None:
@@ -472,16 +466,11 @@ def test_pdfsig_sees_a_revocation_through_the_live_ocsp_responder(tmp_path: Path
         server.pki = pki
         (pdf,) = fastsign.sign_batch([make_letter(15)], signer=pki.signer_key_obj())
         pki.revoke(pki.signer, datetime.now(UTC) - timedelta(hours=1))
-        path = tmp_path / "signed.pdf"
-        path.write_bytes(pdf)
-        nss = nss_db(tmp_path, pki.root.public_bytes(serialization.Encoding.PEM))
-        result = subprocess.run(
-            ["pdfsig", "-nssdir", nss, str(path)], capture_output=True, text=True, check=False
-        )
+        report = pdfsig_report(tmp_path, pdf, pki.root)
     finally:
         server.close()
-    assert "Signature is Valid." in result.stdout
-    assert "Certificate has been Revoked." in result.stdout
+    assert "Signature is Valid." in report
+    assert "Certificate has been Revoked." in report
 
 
 def test_certified_then_approved_both_stay_valid(demo_pki: DemoPki, root: asn1_x509.Certificate) -> None:
