@@ -42,7 +42,12 @@ def test_a_long_configured_window_keeps_its_buckets(settings: Any) -> None:
 
 def test_the_worker_sweep_prunes_once_an_hour(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[int] = []
-    monkeypatch.setattr(ratelimit, "prune", lambda **_: calls.append(1) or 0)
+
+    def prune(**_: Any) -> int:
+        calls.append(1)
+        return 0
+
+    monkeypatch.setattr(ratelimit, "prune", prune)
     monkeypatch.setattr(ratelimit, "_pruned_at", 0.0)
 
     worker.worker_sweep()
