@@ -4,15 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('flood', '0005_observation_partitions_rollups'),
+        ("flood", "0005_observation_partitions_rollups"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='incidentstep',
-            name='kind',
-            field=models.CharField(choices=[('opened', 'Opened'), ('escalated', 'Escalated'), ('deescalated', 'De-escalated'), ('closed', 'Closed'), ('renewed', 'Renewed')], max_length=12),
+            model_name="incidentstep",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("opened", "Opened"),
+                    ("escalated", "Escalated"),
+                    ("deescalated", "De-escalated"),
+                    ("closed", "Closed"),
+                    ("renewed", "Renewed"),
+                ],
+                max_length=12,
+            ),
         ),
     ]
