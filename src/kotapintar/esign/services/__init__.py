@@ -12,6 +12,7 @@ from kotapintar.esign.services.certificates import (
     MIN_PASSPHRASE,
     PkiInitResult,
     certificate_issue,
+    certificate_issue_token,
     certificate_revoke,
     pki_init,
 )
@@ -54,6 +55,7 @@ __all__ = [
     "PkiInitResult",
     "StepSpec",
     "certificate_issue",
+    "certificate_issue_token",
     "certificate_revoke",
     "document_generate",
     "document_resolve_unknown",

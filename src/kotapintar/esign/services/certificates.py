@@ -10,6 +10,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +21,7 @@ from kotapintar.core.models import OPD, City
 from kotapintar.core.permissions import require_role
 from kotapintar.core.selectors import city_get
 from kotapintar.core.types import Actor, User
-from kotapintar.esign import pki, selectors
+from kotapintar.esign import pki, selectors, tokens
 from kotapintar.esign.errors import (
     AlreadyRevoked,
     BadReason,
@@ -149,6 +150,65 @@ def pki_init(*, actor: Actor = None, city: City | None = None) -> PkiInitResult:
         return PkiInitResult(root, issuing, services_made[CertKind.TSA], services_made[CertKind.OCSP], True)
 
 
+@dataclass(frozen=True)
+class _Official:
+    """Who an official's certificate names, with the defaults taken from the user's profile."""
+
+    user: User
+    full_name: str
+    nip: str
+    title: str
+    opd: OPD | None
+    years: int
+
+    def certificate_params(self, issuing: PkiCertificate) -> dict[str, Any]:
+        return {
+            "kind": "official",
+            "issuer_der": bytes(issuing.cert_der),
+            "issuer_key": pki.service_key(bytes(issuing.key_pem)),
+            "issuer_public_id": str(issuing.public_id),
+            "common_name": self.full_name,
+            "ou": self.opd.name if self.opd else "",
+            "serial_number": self.nip,
+            "title": self.title,
+            "years": self.years,
+        }
+
+    def record_fields(self) -> dict[str, Any]:
+        return {"nip": self.nip, "title": self.title, "opd": self.opd, "user": self.user}
+
+
+@sensitive_variables("passphrase")
+def _check_official(
+    *,
+    actor: Actor,
+    user: User,
+    passphrase: str,
+    full_name: str,
+    nip: str,
+    title: str,
+    opd: OPD | None,
+    years: int,
+) -> _Official:
+    if actor is not None:
+        require_role(actor, "admin_kota")
+    if len(passphrase) < MIN_PASSPHRASE:
+        raise PassphraseTooShort(
+            _("The passphrase must have at least %(n)d characters.") % {"n": MIN_PASSPHRASE}
+        )
+    if years < 1 or years > 5:
+        raise BadValidity()
+    profile = getattr(user, "profile", None)
+    return _Official(
+        user=user,
+        full_name=(full_name or user.get_full_name() or user.get_username()).strip(),
+        nip=(nip or getattr(profile, "nip", "") or "").strip(),
+        title=(title or getattr(profile, "jabatan", "") or "").strip(),
+        opd=opd or getattr(profile, "opd", None),
+        years=years,
+    )
+
+
 @sensitive_variables("passphrase")
 def certificate_issue(
     *,
@@ -163,49 +223,96 @@ def certificate_issue(
 ) -> PkiCertificate:
     """Issue an official's signing certificate. The key is encrypted with the official's passphrase,
     which is neither stored nor logged. ``actor=None`` is the platform itself (pki-init, the demo)."""
-    if actor is not None:
-        require_role(actor, "admin_kota")
-    if len(passphrase) < MIN_PASSPHRASE:
-        raise PassphraseTooShort(
-            _("The passphrase must have at least %(n)d characters.") % {"n": MIN_PASSPHRASE}
-        )
-    profile = getattr(user, "profile", None)
-    full_name = (full_name or user.get_full_name() or user.get_username()).strip()
-    nip = (nip or getattr(profile, "nip", "") or "").strip()
-    title = (title or getattr(profile, "jabatan", "") or "").strip()
-    opd = opd or getattr(profile, "opd", None)
-    if years < 1 or years > 5:
-        raise BadValidity()
+    official = _check_official(
+        actor=actor,
+        user=user,
+        passphrase=passphrase,
+        full_name=full_name,
+        nip=nip,
+        title=title,
+        opd=opd,
+        years=years,
+    )
     with transaction.atomic():
         issuing = selectors.ca_get(CertKind.ISSUING)
-        issued = pki.build_issued(
-            kind="official",
-            issuer_der=bytes(issuing.cert_der),
-            issuer_key=pki.service_key(bytes(issuing.key_pem)),
-            issuer_public_id=str(issuing.public_id),
-            common_name=full_name,
-            ou=opd.name if opd else "",
-            serial_number=nip,
-            title=title,
-            years=years,
-        )
         cert = _store_cert(
             kind=CertKind.OFFICIAL,
-            issued=issued,
+            issued=pki.build_issued(**official.certificate_params(issuing)),
             issuer=issuing,
-            common_name=full_name,
+            common_name=official.full_name,
             key_secret=passphrase.encode("utf-8"),
             protection=KeyProtection.PASSPHRASE,
-            nip=nip,
-            title=title,
-            opd=opd,
-            user=user,
+            **official.record_fields(),
         )
         audit.record(
             action="esign.certificate_issue",
             actor=actor,
             obj=cert,
             data={"serial": cert.serial, "subject": cert.subject, "user": user.get_username()},
+        )
+        return cert
+
+
+@sensitive_variables("passphrase")
+def certificate_issue_token(
+    *,
+    actor: Actor,
+    user: User,
+    passphrase: str,
+    full_name: str = "",
+    nip: str = "",
+    title: str = "",
+    opd: OPD | None = None,
+    years: int = pki.OFFICIAL_YEARS,
+) -> PkiCertificate:
+    """Issue an official's signing certificate for a key generated in the configured PKCS#11 token
+    (``kotapintar esign-token-keygen``). The key never leaves the token (not extractable); the record
+    keeps the token label, the key id and a hash of the official's passphrase, which every signature
+    still asks for. A token failure is one of the ``token_*`` codes; nothing is stored then."""
+    official = _check_official(
+        actor=actor,
+        user=user,
+        passphrase=passphrase,
+        full_name=full_name,
+        nip=nip,
+        title=title,
+        opd=opd,
+        years=years,
+    )
+    config = tokens.token_config()
+    issuing = selectors.ca_get(CertKind.ISSUING)
+    key_id, public_key = tokens.key_generate(config=config, label=f"kotapintar:{user.get_username()}")
+    der, serial = pki.build_certificate(public_key=public_key, **official.certificate_params(issuing))
+    x509_cert = pki.load_cert(der)
+    with transaction.atomic():
+        cert = PkiCertificate.objects.create(
+            kind=CertKind.OFFICIAL,
+            issuer=issuing,
+            serial=str(serial),
+            common_name=official.full_name,
+            subject=x509_cert.subject.rfc4514_string(),
+            cert_der=der,
+            key_pem=b"",
+            key_protection=KeyProtection.TOKEN,
+            token_label=config.label,
+            token_key_id=key_id.hex(),
+            passphrase_hash=make_password(passphrase),
+            not_before=x509_cert.not_valid_before_utc,
+            not_after=x509_cert.not_valid_after_utc,
+            **official.record_fields(),
+        )
+        audit.record(
+            action="esign.certificate_issue",
+            actor=actor,
+            obj=cert,
+            data={
+                "serial": cert.serial,
+                "subject": cert.subject,
+                "user": user.get_username(),
+                "key": "token",
+                "token": config.label,
+                "key_id": cert.token_key_id,
+            },
         )
         return cert
 
