@@ -69,7 +69,6 @@ from kotapintar.esign.errors import (
 __all__ = [
     "HttpTimeStamper",
     "InProcessTimeStamper",
-    "RawSigner",
     "RevocationBundle",
     "SignerKey",
     "TimeStamper",
