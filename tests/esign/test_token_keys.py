@@ -7,14 +7,15 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from cryptography.hazmat.primitives.asymmetric import padding
-from cryptography.x509.oid import ExtensionOID
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from django.core.management import CommandError, call_command
 from pkcs11 import Attribute, ObjectClass
 from pkcs11 import exceptions as p11
 
 from kotapintar.core.models import Role
-from kotapintar.esign import pki, services, tokens, verification
+from kotapintar.esign import services, tokens, verification
 from kotapintar.esign.errors import (
     TokenKeyMissing,
     TokenMissing,
@@ -55,22 +56,21 @@ def test_keygen_keeps_only_the_token_reference_in_the_database(official: Officia
     assert token_key(cert).attribute(Attribute.CLASS) == ObjectClass.PRIVATE_KEY
 
 
-def test_certificate_is_issued_by_the_city_ca_for_the_token_key(official: Official) -> None:
+def test_certificate_is_issued_by_the_city_ca_for_the_token_key(
+    official: Official, pki: services.PkiInitResult
+) -> None:
     _user, cert = official
-    x509_cert = pki.load_cert(bytes(cert.cert_der))
-    issuing = pki.load_cert(bytes(cert.issuer.cert_der))
-    issuing.public_key().verify(  # type: ignore[union-attr]
-        x509_cert.signature,
-        x509_cert.tbs_certificate_bytes,
-        padding.PKCS1v15(),
-        x509_cert.signature_hash_algorithm,  # type: ignore[arg-type]
-    )
-    usage = x509_cert.extensions.get_extension_for_oid(ExtensionOID.KEY_USAGE).value
+    x509_cert = x509.load_der_x509_certificate(bytes(cert.cert_der))
+    issuing = x509.load_der_x509_certificate(bytes(pki.issuing.cert_der))
+    assert cert.issuer == pki.issuing
+    x509_cert.verify_directly_issued_by(issuing)
+    usage = x509_cert.extensions.get_extension_for_class(x509.KeyUsage).value
     assert usage.digital_signature and usage.content_commitment
     # The certificate's key is the token's: a signature made in the token verifies with it.
-    data = b"surat"
-    signature = token_key(cert).sign(data, padding.PKCS1v15(), pki.hashes.SHA256())
-    x509_cert.public_key().verify(signature, data, padding.PKCS1v15(), pki.hashes.SHA256())  # type: ignore[union-attr, call-arg]
+    public_key = x509_cert.public_key()
+    assert isinstance(public_key, rsa.RSAPublicKey)
+    signature = token_key(cert).sign(b"surat", padding.PKCS1v15(), hashes.SHA256())
+    public_key.verify(signature, b"surat", padding.PKCS1v15(), hashes.SHA256())
 
 
 def test_private_key_is_sensitive_and_not_extractable(official: Official) -> None:

@@ -232,10 +232,6 @@ class _SerialPkcs11Signer(PKCS11Signer):
         super().__init__(session, key_id=key.key_id, other_certs_to_pull=(), **kwargs)
         self._token_key = key
 
-    async def ensure_objects_loaded(self) -> None:
-        with _session(self._token_key.config):
-            await super().ensure_objects_loaded()  # type: ignore[no-untyped-call]  # pyHanko leaves it unannotated
-
     async def async_sign_raw(self, data: bytes, digest_algorithm: str, dry_run: bool = False) -> bytes:
         if dry_run:
             return await super().async_sign_raw(data, digest_algorithm, dry_run=True)
@@ -248,4 +244,8 @@ def pyhanko_signer(
 ) -> PKCS11Signer:
     """A ``pyhanko.sign.pkcs11.PKCS11Signer`` for the token key (certificates given, none pulled)."""
     with _session(key.config) as session:
-        return _SerialPkcs11Signer(key, session, signing_cert=signing_cert, ca_chain=chain)
+        signer = _SerialPkcs11Signer(key, session, signing_cert=signing_cert, ca_chain=chain)
+        # pyHanko finds the key handle lazily, on the first use of ``signing_cert``: do it now, under
+        # the lock, so that only ``async_sign_raw`` (also under the lock) touches the session later.
+        _ = signer.signing_cert
+        return signer
