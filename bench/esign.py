@@ -218,7 +218,7 @@ def hsm_docs_per_s() -> str:
     )
     official = User.objects.create(username="bench-hsm", first_name="Sari", last_name="Token")
     official.groups.add(Group.objects.get(name="penandatangan"))
-    services.certificate_issue_token(actor=None, user=official, passphrase=PASSPHRASE)
+    services.certificate_issue(actor=None, user=official, passphrase=PASSPHRASE, in_token=True)
     rates = []
     for run in range(RUNS):
         letter = services.document_generate(

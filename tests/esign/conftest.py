@@ -134,7 +134,7 @@ def token_settings(softhsm: Path, settings: Any) -> Iterator[Any]:
 def make_token_official(
     token_settings: Any, pki: services.PkiInitResult, make_user: Callable[..., Any], opd: Any
 ) -> Callable[..., tuple[Any, PkiCertificate]]:
-    """An official whose key was generated in the test token (``certificate_issue_token``)."""
+    """An official whose key was generated in the test token (``certificate_issue(in_token=True)``)."""
     counter = {"n": 0}
 
     def _make() -> tuple[Any, PkiCertificate]:
@@ -143,8 +143,13 @@ def make_token_official(
         user = make_user(
             Role.PENANDATANGAN, opd=opd, username=f"pejabat_hsm{n}", first_name=f"Hsm{n}", last_name="Kota"
         )
-        cert = services.certificate_issue_token(
-            actor=None, user=user, passphrase=PASSPHRASE, nip=f"19800101200501200{n}", title="Kepala Dinas"
+        cert = services.certificate_issue(
+            actor=None,
+            user=user,
+            passphrase=PASSPHRASE,
+            in_token=True,
+            nip=f"19800101200501200{n}",
+            title="Kepala Dinas",
         )
         return user, cert
 

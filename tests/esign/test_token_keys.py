@@ -177,7 +177,7 @@ def test_keygen_without_a_loadable_module_is_token_unavailable(
     token_settings.ESIGN_PKCS11_MODULE = "/tidak/ada/libpkcs11.so"
     user = make_user(Role.PENANDATANGAN, username="pejabat_tanpa_modul")
     with pytest.raises(TokenUnavailable):
-        services.certificate_issue_token(actor=None, user=user, passphrase=PASSPHRASE)
+        services.certificate_issue(actor=None, user=user, passphrase=PASSPHRASE, in_token=True)
     assert not PkiCertificate.objects.filter(user=user).exists()
 
 

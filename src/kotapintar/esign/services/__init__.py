@@ -12,7 +12,6 @@ from kotapintar.esign.services.certificates import (
     MIN_PASSPHRASE,
     PkiInitResult,
     certificate_issue,
-    certificate_issue_token,
     certificate_revoke,
     pki_init,
 )
@@ -55,7 +54,6 @@ __all__ = [
     "PkiInitResult",
     "StepSpec",
     "certificate_issue",
-    "certificate_issue_token",
     "certificate_revoke",
     "document_generate",
     "document_resolve_unknown",

@@ -37,23 +37,25 @@ MIN_PASSPHRASE = 8
 def _store_cert(
     *,
     kind: str,
-    issued: pki.Issued,
+    cert_der: bytes,
     issuer: PkiCertificate | None,
     common_name: str,
-    key_secret: bytes,
     protection: str,
+    key_pem: bytes = b"",
     public_id: uuid.UUID | None = None,
     **extra: Any,
 ) -> PkiCertificate:
-    cert = pki.load_cert(issued.cert_der)
+    """Store a certificate with its encrypted key (``key_pem``); a key in a token passes its reference in
+    ``extra`` instead (``token_label``, ``token_key_id``)."""
+    cert = pki.load_cert(cert_der)
     fields: dict[str, Any] = {
         "kind": kind,
         "issuer": issuer,
-        "serial": str(issued.serial),
+        "serial": str(cert.serial_number),
         "common_name": common_name,
         "subject": cert.subject.rfc4514_string(),
-        "cert_der": issued.cert_der,
-        "key_pem": pki.encrypt_key(issued.key, key_secret),
+        "cert_der": cert_der,
+        "key_pem": key_pem,
         "key_protection": protection,
         "not_before": cert.not_valid_before_utc,
         "not_after": cert.not_valid_after_utc,
@@ -96,10 +98,10 @@ def pki_init(*, actor: Actor = None, city: City | None = None) -> PkiInitResult:
         )
         root = _store_cert(
             kind=CertKind.ROOT,
-            issued=root_issued,
+            cert_der=root_issued.cert_der,
             issuer=None,
             common_name=f"{city_name} Root CA",
-            key_secret=secret,
+            key_pem=pki.encrypt_key(root_issued.key, secret),
             protection=KeyProtection.KEK,
         )
         issuing_id = uuid.uuid4()
@@ -113,10 +115,10 @@ def pki_init(*, actor: Actor = None, city: City | None = None) -> PkiInitResult:
         )
         issuing = _store_cert(
             kind=CertKind.ISSUING,
-            issued=issuing_issued,
+            cert_der=issuing_issued.cert_der,
             issuer=root,
             common_name=f"{city_name} Issuing CA 1",
-            key_secret=secret,
+            key_pem=pki.encrypt_key(issuing_issued.key, secret),
             protection=KeyProtection.KEK,
             public_id=issuing_id,
         )
@@ -133,10 +135,10 @@ def pki_init(*, actor: Actor = None, city: City | None = None) -> PkiInitResult:
             )
             services_made[kind] = _store_cert(
                 kind=kind,
-                issued=issued,
+                cert_der=issued.cert_der,
                 issuer=issuing,
                 common_name=f"{city_name} {cn}",
-                key_secret=secret,
+                key_pem=pki.encrypt_key(issued.key, secret),
                 protection=KeyProtection.KEK,
             )
         for ca in (root, issuing):
@@ -220,9 +222,15 @@ def certificate_issue(
     title: str = "",
     opd: OPD | None = None,
     years: int = pki.OFFICIAL_YEARS,
+    in_token: bool = False,
 ) -> PkiCertificate:
-    """Issue an official's signing certificate. The key is encrypted with the official's passphrase,
-    which is neither stored nor logged. ``actor=None`` is the platform itself (pki-init, the demo)."""
+    """Issue an official's signing certificate. ``actor=None`` is the platform itself (pki-init, the demo).
+
+    By default the key is made here and stored encrypted with the official's passphrase, which is
+    neither stored nor logged. ``in_token=True`` (``kotapintar esign-token-keygen``) generates the key in
+    the configured PKCS#11 token instead, where it stays (not extractable): the record keeps the token
+    label, the key id and a hash of the passphrase, which every signature still asks for. A token
+    failure is one of the ``token_*`` codes; nothing is stored then."""
     official = _check_official(
         actor=actor,
         user=user,
@@ -233,87 +241,40 @@ def certificate_issue(
         opd=opd,
         years=years,
     )
+    config = tokens.token_config() if in_token else None
+    issuing = selectors.ca_get(CertKind.ISSUING)
+    key_fields: dict[str, Any]
+    if config is not None:
+        key_id, public_key = tokens.key_generate(config=config, label=f"kotapintar:{user.get_username()}")
+        cert_der, _serial = pki.build_certificate(
+            public_key=public_key, **official.certificate_params(issuing)
+        )
+        key_fields = {
+            "protection": KeyProtection.TOKEN,
+            "token_label": config.label,
+            "token_key_id": key_id.hex(),
+            "passphrase_hash": make_password(passphrase),
+        }
+    else:
+        issued = pki.build_issued(**official.certificate_params(issuing))
+        cert_der = issued.cert_der
+        key_fields = {
+            "protection": KeyProtection.PASSPHRASE,
+            "key_pem": pki.encrypt_key(issued.key, passphrase.encode("utf-8")),
+        }
     with transaction.atomic():
-        issuing = selectors.ca_get(CertKind.ISSUING)
         cert = _store_cert(
             kind=CertKind.OFFICIAL,
-            issued=pki.build_issued(**official.certificate_params(issuing)),
+            cert_der=cert_der,
             issuer=issuing,
             common_name=official.full_name,
-            key_secret=passphrase.encode("utf-8"),
-            protection=KeyProtection.PASSPHRASE,
+            **key_fields,
             **official.record_fields(),
         )
-        audit.record(
-            action="esign.certificate_issue",
-            actor=actor,
-            obj=cert,
-            data={"serial": cert.serial, "subject": cert.subject, "user": user.get_username()},
-        )
-        return cert
-
-
-@sensitive_variables("passphrase")
-def certificate_issue_token(
-    *,
-    actor: Actor,
-    user: User,
-    passphrase: str,
-    full_name: str = "",
-    nip: str = "",
-    title: str = "",
-    opd: OPD | None = None,
-    years: int = pki.OFFICIAL_YEARS,
-) -> PkiCertificate:
-    """Issue an official's signing certificate for a key generated in the configured PKCS#11 token
-    (``kotapintar esign-token-keygen``). The key never leaves the token (not extractable); the record
-    keeps the token label, the key id and a hash of the official's passphrase, which every signature
-    still asks for. A token failure is one of the ``token_*`` codes; nothing is stored then."""
-    official = _check_official(
-        actor=actor,
-        user=user,
-        passphrase=passphrase,
-        full_name=full_name,
-        nip=nip,
-        title=title,
-        opd=opd,
-        years=years,
-    )
-    config = tokens.token_config()
-    issuing = selectors.ca_get(CertKind.ISSUING)
-    key_id, public_key = tokens.key_generate(config=config, label=f"kotapintar:{user.get_username()}")
-    der, serial = pki.build_certificate(public_key=public_key, **official.certificate_params(issuing))
-    x509_cert = pki.load_cert(der)
-    with transaction.atomic():
-        cert = PkiCertificate.objects.create(
-            kind=CertKind.OFFICIAL,
-            issuer=issuing,
-            serial=str(serial),
-            common_name=official.full_name,
-            subject=x509_cert.subject.rfc4514_string(),
-            cert_der=der,
-            key_pem=b"",
-            key_protection=KeyProtection.TOKEN,
-            token_label=config.label,
-            token_key_id=key_id.hex(),
-            passphrase_hash=make_password(passphrase),
-            not_before=x509_cert.not_valid_before_utc,
-            not_after=x509_cert.not_valid_after_utc,
-            **official.record_fields(),
-        )
-        audit.record(
-            action="esign.certificate_issue",
-            actor=actor,
-            obj=cert,
-            data={
-                "serial": cert.serial,
-                "subject": cert.subject,
-                "user": user.get_username(),
-                "key": "token",
-                "token": config.label,
-                "key_id": cert.token_key_id,
-            },
-        )
+        data = {"serial": cert.serial, "subject": cert.subject, "user": user.get_username()}
+        if config is not None:
+            data.update(key="token", token=cert.token_label, key_id=cert.token_key_id)
+        audit.record(action="esign.certificate_issue", actor=actor, obj=cert, data=data)
         return cert
 
 

@@ -46,8 +46,8 @@ class Command(BaseCommand):
             raise CommandError(f"no such user: {options['signer']}")
         passphrase = self._passphrase(options["passphrase_env"], user.get_username())
         try:
-            cert = services.certificate_issue_token(
-                actor=None, user=user, passphrase=passphrase, years=options["years"]
+            cert = services.certificate_issue(
+                actor=None, user=user, passphrase=passphrase, in_token=True, years=options["years"]
             )
         except DomainError as exc:
             raise CommandError(f"{exc.code}: {exc.message}") from exc
