@@ -12,7 +12,8 @@ with one signature step, in a fresh database with the city PKI of `pki_init`. Pr
 - ``fast_bt_docs_per_s``: ``document_sign_batch(fast=True, level="B-T")``, as ``esign-batch --fast``;
 - ``pyhanko_default_docs_per_s``: the peer, pyHanko's default ``sign_pdf`` loop (one ``SimpleSigner``,
   default options, B-B, no stamp, no database) on the same prepared PDFs;
-- ``ratio_vs_pyhanko_default``: ``docs_per_s / pyhanko_default_docs_per_s``; ``fast_ratio_vs_pyhanko_default``.
+- ``ratio_vs_pyhanko_default``: ``docs_per_s / pyhanko_default_docs_per_s``; ``fast_ratio_vs_pyhanko_default``;
+- ``hsm_docs_per_s``: uploaded PDFs, B-B, the fast batch service, the key in a SoftHSM2 token.
 
 The users' path for uploaded files (issue 17 item 7): ``ESIGN_BENCH_PDF_DOCS`` uploaded PDFs of 1–3
 pages from several producers (WeasyPrint letters of one, two and three pages; a classic-xref letter
@@ -45,6 +46,7 @@ import cProfile
 import io
 import os
 import pstats
+import shutil
 import statistics
 import sys
 import tempfile
@@ -68,6 +70,7 @@ django.setup()
 for name in ("weasyprint", "fontTools", "kotapintar.esign"):
     logging.getLogger(name).setLevel(logging.ERROR)
 
+from django.conf import settings  # noqa: E402
 from django.contrib.auth.models import Group, User  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from pyhanko.pdf_utils import generic  # noqa: E402
@@ -79,7 +82,7 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore  # noqa: E402
 from tests.lib import pdfmini  # noqa: E402
 
 from kotapintar.core import ratelimit  # noqa: E402
-from kotapintar.esign import pki, selectors, services, verification  # noqa: E402
+from kotapintar.esign import pki, selectors, services, tokens, verification  # noqa: E402
 from kotapintar.esign.documents import Letter, letter_render  # noqa: E402
 from kotapintar.esign.models import Document  # noqa: E402
 from kotapintar.esign.pki_signing import fast_signer, load_signer  # noqa: E402
@@ -332,6 +335,59 @@ def one_run(official: User, run: int, figures: dict[str, list[float]]) -> int:
     return failures
 
 
+def hsm_docs_per_s() -> str:
+    """``hsm_docs_per_s``: uploaded PDFs signed through ``document_sign_batch(fast=True, level="B-B")`` (the
+    service ``esign-batch --fast`` runs) by an official whose key is in a SoftHSM2 token made for the
+    run (``esign-token-keygen``'s service); median of RUNS runs of DOCS documents. "n/a" without SoftHSM2."""
+    if not (Path(tokens.SOFTHSM_MODULE).exists() and shutil.which("softhsm2-util")):
+        return "n/a"
+    pin = "bench-pin-2026"
+    conf = tokens.softhsm_init(
+        Path(tempfile.mkdtemp(prefix="kp-bench-hsm-")), label="bench", pin=pin, so_pin=pin
+    )
+    os.environ["SOFTHSM2_CONF"] = str(conf)  # read when the module is first loaded, just below
+    settings.ESIGN_PKCS11_MODULE, settings.ESIGN_PKCS11_TOKEN, settings.ESIGN_PKCS11_PIN = (
+        tokens.SOFTHSM_MODULE,
+        "bench",
+        pin,
+    )
+    official = User.objects.create(username="bench-hsm", first_name="Sari", last_name="Token")
+    official.groups.add(Group.objects.get(name="penandatangan"))
+    services.certificate_issue(actor=None, user=official, passphrase=PASSPHRASE, in_token=True)
+    rates = []
+    for run in range(RUNS):
+        letter = services.document_generate(
+            actor=official,
+            letter=Letter(
+                nomor=f"000.1/{run}/HSM/2026",
+                perihal=SUBJECTS[run % len(SUBJECTS)],
+                tujuan="Kepala Dinas",
+                isi="Dengan hormat, bersama ini kami sampaikan undangan rapat.",
+                penandatangan_nama="Sari Token",
+                penandatangan_jabatan="Kepala Dinas",
+            ),
+        )
+        pdf = bytes(selectors.revision_latest(letter).pdf)
+        docs = [
+            services.document_upload(actor=official, title=f"Unggahan {run}-{i}", data=pdf)
+            for i in range(DOCS)
+        ]
+        for doc in docs:
+            services.workflow_start(
+                actor=official, document=doc, steps=[services.StepSpec(kind="sign", actor=official)]
+            )
+        dt = timed(
+            lambda docs=docs: services.document_sign_batch(
+                actor=official, documents_=docs, passphrase=PASSPHRASE, level="B-B", fast=True
+            )
+        )
+        if not verification.verify_pdf(bytes(selectors.revision_latest(docs[-1]).pdf))["valid"]:
+            raise SystemExit("hsm: a signed sample does not verify")
+        rates.append(len(docs) / dt)
+        print(f"# run {run + 1}: hsm={rates[-1]:.1f} docs/s", file=sys.stderr)
+    return f"{statistics.median(rates):.1f}"
+
+
 def main() -> int:
     official = setup_official()
     keys = (
@@ -373,6 +429,7 @@ def main() -> int:
     print(f"fast_ratio_vs_pyhanko_default={med['fast'] / med['pyhanko']:.2f}")
     for label, share in shares.items():
         print(f"share_{label}={share:.2f}")
+    print(f"hsm_docs_per_s={hsm_docs_per_s()}")
     print(f"verified_samples={checked}")
     print(f"verification_failures={failures}")
     return 1 if failures else 0

@@ -352,6 +352,11 @@ ESIGN_BACKEND = env("ESIGN_BACKEND", "citypki").strip().lower()  # citypki | bsr
 ESIGN_LEVEL = env("ESIGN_LEVEL", "B-LT").strip().upper()  # B-B | B-T | B-LT
 ESIGN_MAX_UPLOAD_BYTES = env_int("ESIGN_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 ESIGN_TRUST_ROOTS_FILE = env("ESIGN_TRUST_ROOTS_FILE", "")  # PEM bundle, e.g. the BSrE chain
+# Officials' keys in a PKCS#11 token (docs/esign.md "Keys in a token"): the module, the token's label,
+# its user PIN (ESIGN_PKCS11_PIN or ESIGN_PKCS11_PIN_FILE; never in the database or the repository).
+ESIGN_PKCS11_MODULE = env("ESIGN_PKCS11_MODULE", "")  # e.g. /usr/lib/softhsm/libsofthsm2.so
+ESIGN_PKCS11_TOKEN = env("ESIGN_PKCS11_TOKEN", "")
+ESIGN_PKCS11_PIN = env_secret("ESIGN_PKCS11_PIN")
 # Wallet (Batik Fusion city card): limits in integer rupiah, fees, QRIS acquirer callback secret.
 WALLET_MIN_AMOUNT_IDR = env_int("WALLET_MIN_AMOUNT_IDR", 1)
 WALLET_MAX_TOPUP_IDR = env_int("WALLET_MAX_TOPUP_IDR", 2_000_000)

@@ -76,7 +76,10 @@ def test_admin_walks_users_password_link_and_audit(
     page.fill('#audit-search input[name="action"]', "password_link")
     page.click("#audit-search button[type=submit]")
     actions = page.locator("#audit-table tbody tr td:nth-child(4)").all_inner_texts()
-    assert actions == ["core.password_link_redeem", "core.password_link_create"]
+    assert actions == [
+        "Tautan kata sandi sekali pakai dipakai core.password_link_redeem",
+        "Tautan kata sandi sekali pakai dibuat core.password_link_create",
+    ]
     assert fits(page)
     shot(page, "audit", width)
 

@@ -2,7 +2,7 @@
 close a Cancel; every message validates against the OASIS CAP 1.2 schema and carries an Indonesian and
 an English info."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
@@ -12,7 +12,7 @@ from django.utils import timezone
 
 import kotapintar.flood
 from kotapintar.flood import cap, services
-from kotapintar.flood.models import Incident
+from kotapintar.flood.models import Alert, Delivery, Incident
 from tests.flood.conftest import T0, reading
 
 pytestmark = pytest.mark.django_db
@@ -104,3 +104,50 @@ def test_the_atom_feed_links_each_incidents_latest_message(client, river, schema
     message = client.get("/banjir/" + links[0].split("/banjir/")[1]).content
     schema.validate(message)
     assert parse(message).findtext("cap:msgType", namespaces=NS) == "Update"
+
+
+@pytest.fixture
+def long_incident(river):
+    """Siaga since T0 and still there: the river does not go down."""
+    services.readings_ingest(
+        readings=[reading("loji-1", 160, T0 + timedelta(minutes=10 * i)) for i in range(3)], source="http"
+    )
+    return Incident.objects.get()
+
+
+def _alarm_expiry() -> datetime:
+    return Alert.objects.get(superseded_at__isnull=True, level__gt=0).expires_at
+
+
+def test_an_incident_open_longer_than_a_message_lives_is_renewed_before_it_expires(long_incident, schema):
+    before_expiry = _alarm_expiry() - timedelta(minutes=30)
+
+    services.alerts_reissue(now=before_expiry)
+
+    docs = [parse(d) for d in cap.incident_messages(long_incident)]
+    renewal = docs[-1]
+    assert renewal.findtext("cap:msgType", namespaces=NS) == "Update"
+    assert len(renewal.findtext("cap:references", default="", namespaces=NS).split()) == len(docs) - 1
+    expires = renewal.findtext("cap:info/cap:expires", default="", namespaces=NS)
+    assert datetime.fromisoformat(expires) > before_expiry + timedelta(hours=5)
+    schema.validate(cap.incident_messages(long_incident)[-1])
+
+
+def test_a_renewal_keeps_the_level_and_is_not_sent_to_channels(long_incident):
+    last = long_incident.steps.order_by("-seq").first()
+    deliveries_before = Delivery.objects.count()
+
+    services.alerts_reissue(now=_alarm_expiry() - timedelta(minutes=30))
+
+    renewed = long_incident.steps.order_by("-seq").first()
+    assert renewed.kind == "renewed"
+    assert (renewed.from_level, renewed.to_level) == (last.to_level, last.to_level)
+    assert Delivery.objects.count() == deliveries_before
+
+
+def test_no_renewal_while_the_last_message_is_fresh(long_incident):
+    steps = long_incident.steps.count()
+
+    services.alerts_reissue(now=_alarm_expiry() - timedelta(hours=2))
+
+    assert long_incident.steps.count() == steps

@@ -17,6 +17,7 @@ class CoreConfig(AppConfig):
         checks.register(net.check_settings, checks.Tags.security)
         checks.register(siteurl.check_allowed_hosts, checks.Tags.security, "site_url", deploy=True)
         autodiscover_modules("metrics")  # each app's live figures (kotapintar.core.metrics)
+        autodiscover_modules("audit_labels")  # each app's audit actions in words (core.audit_labels)
 
 
 class AdminConfig(admin_apps.AdminConfig):

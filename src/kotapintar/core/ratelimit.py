@@ -6,8 +6,10 @@ Keys name the limit and the client; the client address comes from kotapintar.cor
 from __future__ import annotations
 
 import math
-from datetime import timedelta
+import time
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -53,3 +55,31 @@ def check(key: str, *, limit: int, window_s: int, error: type[RateLimited] = Rat
 
 def reset(key: str) -> None:
     RateLimitBucket.objects.filter(key=key[:200]).delete()
+
+
+#: A bucket whose window started longer ago than this is over in every limit (the longest window is
+#: LOGIN_LONG_WINDOW_S, an hour by default); `prune` deletes it, so the table holds recent clients only.
+BUCKET_KEEP = timedelta(days=1)
+_PRUNE_EVERY_S = 3600.0
+_pruned_at = 0.0
+
+
+def buckets_keep() -> timedelta:
+    longest = max(settings.LOGIN_LONG_WINDOW_S, settings.LOGIN_RATE_WINDOW_S)
+    return max(BUCKET_KEEP, timedelta(seconds=2 * longest))
+
+
+def prune(*, now: datetime | None = None) -> int:
+    """Delete the buckets no window can still count (every client that ever knocked leaves one)."""
+    cutoff = (now or timezone.now()) - buckets_keep()
+    deleted, _ = RateLimitBucket.objects.filter(window_start__lt=cutoff).delete()
+    return deleted
+
+
+def prune_now_and_then() -> int:
+    """`prune` at most once an hour per process (the worker calls it at every beat)."""
+    global _pruned_at
+    if time.monotonic() - _pruned_at < _PRUNE_EVERY_S and _pruned_at:
+        return 0
+    _pruned_at = time.monotonic()
+    return prune()

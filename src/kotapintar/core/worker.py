@@ -25,6 +25,7 @@ from django.utils.crypto import get_random_string
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from kotapintar.core import ratelimit
 from kotapintar.core.heartbeats import heartbeats_forget_dead, process_host
 from kotapintar.core.models import Heartbeat
 
@@ -94,3 +95,4 @@ def worker_sweep() -> None:
     """What every worker does at start and at each heartbeat."""
     heartbeats_forget_dead()
     tasks_reclaim()
+    ratelimit.prune_now_and_then()

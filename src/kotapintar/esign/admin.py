@@ -10,7 +10,7 @@ class PkiCertificateAdmin(admin.ModelAdmin[PkiCertificate]):
     list_display = ("common_name", "kind", "serial", "not_after", "created_at")
     list_filter = ("kind",)
     search_fields = ("common_name", "nip", "serial")
-    exclude = ("key_pem",)
+    exclude = ("key_pem", "passphrase_hash")
     readonly_fields = (
         "kind",
         "issuer",
@@ -18,6 +18,8 @@ class PkiCertificateAdmin(admin.ModelAdmin[PkiCertificate]):
         "subject",
         "cert_der",
         "key_protection",
+        "token_label",
+        "token_key_id",
         "not_before",
         "not_after",
     )

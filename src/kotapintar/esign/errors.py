@@ -194,6 +194,19 @@ RevocationUnavailable = declare(
     "revocation_unavailable", SigningError, _("The revocation data (CRL or OCSP) cannot be fetched.")
 )
 
+# Keys in a PKCS#11 token (tokens.py): the platform's token configuration, not the signer's passphrase.
+TokenUnavailable = declare(
+    "token_unavailable",
+    SigningError,
+    _("The key token cannot be used: its PKCS#11 module is not configured or cannot be loaded."),
+)
+TokenMissing = declare("token_missing", SigningError, _("The key token is not present."))
+TokenPinWrong = declare("token_pin_wrong", SigningError, _("The key token refused the configured PIN."))
+TokenPinLocked = declare(
+    "token_pin_locked", SigningError, _("The key token's PIN is locked; an administrator must unlock it.")
+)
+TokenKeyMissing = declare("token_key_missing", SigningError, _("The signer's key is not in the key token."))
+
 # --- BSrE (certified TTE) ---------------------------------------------------------------------------------
 
 

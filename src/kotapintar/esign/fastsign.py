@@ -33,6 +33,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from io import BytesIO
+from typing import Protocol
 
 from asn1crypto import algos, cms, core, tsp
 from asn1crypto import crl as asn1_crl
@@ -41,6 +42,7 @@ from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives.asymmetric.padding import AsymmetricPadding
 from cryptography.x509 import ocsp
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfError
@@ -115,6 +117,16 @@ def _oid(dotted: str) -> bytes:
 # Signer key and CMS template
 
 
+class RawSigner(Protocol):
+    """What signs the signed attributes: a ``cryptography`` RSA private key, or anything that signs like
+    one (``tokens.TokenKey``: a key in a PKCS#11 token). Called with PKCS#1 v1.5 and SHA-256."""
+
+    @property
+    def key_size(self) -> int: ...
+
+    def sign(self, data: bytes, padding: AsymmetricPadding, algorithm: hashes.HashAlgorithm, /) -> bytes: ...
+
+
 @dataclass(frozen=True)
 class SignerKey:
     """A private key loaded once, its certificate and the chain above it (issuing CAs, root).
@@ -122,7 +134,7 @@ class SignerKey:
     ``chain`` goes into the CMS so that a validator can build the path without fetching.
     """
 
-    private_key: rsa.RSAPrivateKey
+    private_key: RawSigner
     certificate: x509.Certificate
     chain: tuple[x509.Certificate, ...] = ()
 
@@ -171,7 +183,7 @@ class _CmsTemplate:
 
     def __init__(
         self,
-        key: rsa.RSAPrivateKey,
+        key: RawSigner,
         cert: x509.Certificate,
         extra_certs: Sequence[x509.Certificate],
         *,

@@ -23,10 +23,14 @@ class CertKind(models.TextChoices):
 class KeyProtection(models.TextChoices):
     KEK = "kek", _("Key-encryption key of the platform")
     PASSPHRASE = "passphrase", _("Holder's passphrase")
+    TOKEN = "token", _("PKCS#11 token")
 
 
 class PkiCertificate(models.Model):
-    """A certificate of the city PKI with its private key, encrypted at rest (PKCS#8)."""
+    """A certificate of the city PKI with its private key, encrypted at rest (PKCS#8) — or, for an official
+    whose key lives in a PKCS#11 token (``key_protection`` "token"), the token's label and the key's
+    ``CKA_ID`` (hex) instead, with a hash of the holder's passphrase (Django's password hasher) that
+    each signature is checked against; ``key_pem`` is then empty."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     kind = models.CharField(_("kind"), max_length=16, choices=CertKind.choices)
@@ -47,6 +51,9 @@ class PkiCertificate(models.Model):
     cert_der = models.BinaryField()
     key_pem = models.BinaryField()
     key_protection = models.CharField(max_length=16, choices=KeyProtection.choices)
+    token_label = models.CharField(max_length=64, blank=True)
+    token_key_id = models.CharField(max_length=64, blank=True)
+    passphrase_hash = models.CharField(max_length=255, blank=True)
     not_before = models.DateTimeField()
     not_after = models.DateTimeField()
     created_at = models.DateTimeField(auto_now_add=True)

@@ -15,6 +15,7 @@ import hashlib
 import threading
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from asn1crypto import keys as asn1_keys
 from asn1crypto import tsp
@@ -216,9 +217,18 @@ def key_usage(*, sign_certs: bool, digital_signature: bool, non_repudiation: boo
     )
 
 
-def build_issued(
+def build_issued(*, key: rsa.RSAPrivateKey | None = None, **params: Any) -> Issued:
+    """Issue a certificate of ``kind`` (issuing, official, tsa, ocsp) under the given CA for ``key``
+    (a new one unless given); ``params`` as for :func:`build_certificate`."""
+    key = key or new_key()
+    der, serial = build_certificate(public_key=key.public_key(), **params)
+    return Issued(der, key, serial)
+
+
+def build_certificate(
     *,
     kind: str,
+    public_key: rsa.RSAPublicKey,
     issuer_der: bytes,
     issuer_key: rsa.RSAPrivateKey,
     issuer_public_id: str,
@@ -228,11 +238,10 @@ def build_issued(
     title: str = "",
     years: int,
     now: dt.datetime | None = None,
-    key: rsa.RSAPrivateKey | None = None,
-) -> Issued:
-    """Issue a certificate of ``kind`` (issuing, official, tsa, ocsp) under the given CA."""
+) -> tuple[bytes, int]:
+    """A certificate of ``kind`` for ``public_key`` under the given CA: (DER, serial number). The
+    private key may live elsewhere (a PKCS#11 token, ``tokens.key_generate``)."""
     issuer = load_cert(issuer_der)
-    key = key or new_key()
     start = (now or _now()) - dt.timedelta(minutes=5)
     end = min(start + dt.timedelta(days=365 * years), issuer.not_valid_after_utc)
     serial = x509.random_serial_number()
@@ -251,11 +260,11 @@ def build_issued(
             )
         )
         .issuer_name(issuer.subject)
-        .public_key(key.public_key())
+        .public_key(public_key)
         .serial_number(serial)
         .not_valid_before(start)
         .not_valid_after(end)
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
         .add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key.public_key()),
             critical=False,
@@ -316,7 +325,7 @@ def build_issued(
             raise ValueError(f"unknown certificate kind {kind}")
     builder = builder.add_extension(x509.AuthorityInformationAccess(aia), critical=False)
     cert = builder.sign(issuer_key, hashes.SHA256())
-    return Issued(cert.public_bytes(serialization.Encoding.DER), key, serial)
+    return cert.public_bytes(serialization.Encoding.DER), serial
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 from cryptography.hazmat.primitives.asymmetric import rsa
+from django.contrib.auth.hashers import check_password
 from django.views.decorators.debug import sensitive_variables
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.text import TextBoxStyle
@@ -26,7 +27,7 @@ from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-from kotapintar.esign import fastsign, pdfincr, pki, selectors
+from kotapintar.esign import fastsign, pdfincr, pki, selectors, tokens
 from kotapintar.esign.backends import (
     LEGAL_UNCERTIFIED,
     LEVEL_BB,
@@ -41,9 +42,10 @@ from kotapintar.esign.errors import (
     NoCertificate,
     NotIncremental,
     SigningError,
+    TokenMissing,
     WrongPassphrase,
 )
-from kotapintar.esign.models import CertKind, PkiCertificate
+from kotapintar.esign.models import CertKind, KeyProtection, PkiCertificate
 from kotapintar.esign.stamp import SegnoQRStampStyle
 
 T = TypeVar("T")
@@ -69,7 +71,7 @@ class LoadedSigner:
     """An official's certificate with its decrypted key, for one signing session (or one batch)."""
 
     certificate: PkiCertificate
-    key: rsa.RSAPrivateKey
+    key: rsa.RSAPrivateKey | tokens.TokenKey  # in memory, or a handle on the key in a PKCS#11 token
 
     def chain_der(self) -> list[bytes]:
         """The certificates above the official's: the issuing CA, then the root."""
@@ -83,11 +85,19 @@ class LoadedSigner:
 
 @sensitive_variables("passphrase")
 def load_signer(*, certificate_id: int, passphrase: str) -> LoadedSigner:
-    """The official's certificate, usable now, with its key opened by the passphrase."""
+    """The official's certificate, usable now, with its key opened by the passphrase; a key in a token
+    is found there once the passphrase matches the certificate's hash."""
     cert = PkiCertificate.objects.select_related("issuer", "issuer__issuer").filter(pk=certificate_id).first()
     if cert is None or cert.kind != "official":
         raise NoCertificate()
     pki.certificate_check_usable(cert)
+    if cert.key_protection == KeyProtection.TOKEN:
+        if not check_password(passphrase, cert.passphrase_hash):
+            raise WrongPassphrase()
+        config = tokens.token_config()
+        if config.label != cert.token_label:
+            raise TokenMissing(detail={"token": cert.token_label})
+        return LoadedSigner(cert, tokens.key_open(config=config, key_id=bytes.fromhex(cert.token_key_id)))
     try:
         key = pki.decrypt_key(bytes(cert.key_pem), passphrase.encode("utf-8"))
     except pki.KeyDecryptError:
@@ -151,11 +161,17 @@ def sign_loaded(
         )
     cert = loaded.certificate
     chain = [pki.to_asn1_cert(der) for der in loaded.chain_der()]
-    simple = signers.SimpleSigner(
-        signing_cert=pki.to_asn1_cert(bytes(cert.cert_der)),
-        signing_key=pki.to_asn1_key(loaded.key),
-        cert_registry=SimpleCertificateStore.from_certs(chain),  # type: ignore[no-untyped-call]  # pyHanko leaves it unannotated
-    )
+    simple: signers.Signer
+    if isinstance(loaded.key, tokens.TokenKey):
+        simple = tokens.pyhanko_signer(
+            loaded.key, signing_cert=pki.to_asn1_cert(bytes(cert.cert_der)), chain=chain
+        )
+    else:
+        simple = signers.SimpleSigner(
+            signing_cert=pki.to_asn1_cert(bytes(cert.cert_der)),
+            signing_key=pki.to_asn1_key(loaded.key),
+            cert_registry=SimpleCertificateStore.from_certs(chain),  # type: ignore[no-untyped-call]  # pyHanko leaves it unannotated
+        )
     meta = signers.PdfSignatureMetadata(
         field_name=field_name,
         certify=certify,

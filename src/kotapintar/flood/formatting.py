@@ -142,6 +142,7 @@ def incident_step_message(
         "closed": gettext(
             "Back to normal at %(station)s: %(what)s %(value)s; the incident since %(since)s is closed."
         ),
+        "renewed": gettext("Still %(level)s at %(station)s: %(what)s %(value)s (since %(since)s)."),
     }
     return texts.get(kind, texts["escalated"]) % values
 

@@ -375,6 +375,7 @@ class StepKind(models.TextChoices):
     ESCALATED = "escalated", _("Escalated")
     DEESCALATED = "deescalated", _("De-escalated")
     CLOSED = "closed", _("Closed")
+    RENEWED = "renewed", _("Renewed")  # same level, re-published before the last message expires
 
 
 class Incident(models.Model):

@@ -78,6 +78,17 @@ def threshold_set_current(
     )
 
 
+def threshold_sets_current(*, at: datetime | None = None) -> dict[tuple[int, str], ThresholdSet]:
+    """The threshold set in force for every (station id, parameter), in one query."""
+    at = at or timezone.now()
+    current: dict[tuple[int, str], ThresholdSet] = {}
+    in_force = ThresholdSet.objects.filter(valid_from__lte=at)
+    newest_first = in_force.order_by("station_id", "parameter", "-valid_from")
+    for ts in newest_first:
+        current.setdefault((ts.station_id, ts.parameter), ts)
+    return current
+
+
 def datum_offset_list(*, station: Station) -> list[DatumOffset]:
     return list(DatumOffset.objects.filter(station=station).order_by("-valid_from"))
 
@@ -224,6 +235,7 @@ def station_summaries() -> list[StationSummary]:
         StationKind.PUMP: "pump_flow",
         StationKind.GATE: "gate_opening",
     }
+    thresholds = threshold_sets_current()
     streams: dict[int, list[Datastream]] = {}
     for stream in Datastream.objects.select_related("latest").order_by("parameter"):
         streams.setdefault(stream.station_id, []).append(stream)
@@ -235,7 +247,7 @@ def station_summaries() -> list[StationSummary]:
         latest = getattr(ds, "latest", None) if ds is not None else None
         level = max(levels.get((station.pk, AlertKind.LEVEL), 0), levels.get((station.pk, AlertKind.RAIN), 0))
         silent = levels.get((station.pk, AlertKind.SILENT), 0) > 0
-        ts = threshold_set_current(station=station, parameter=ds.parameter) if ds is not None else None
+        ts = thresholds.get((station.pk, ds.parameter)) if ds is not None else None
         name = ts.level_name(level) if ts is not None else str(LEVEL_NAMES[level])
         out.append(
             StationSummary(

@@ -10,6 +10,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +21,7 @@ from kotapintar.core.models import OPD, City
 from kotapintar.core.permissions import require_role
 from kotapintar.core.selectors import city_get
 from kotapintar.core.types import Actor, User
-from kotapintar.esign import pki, selectors
+from kotapintar.esign import pki, selectors, tokens
 from kotapintar.esign.errors import (
     AlreadyRevoked,
     BadReason,
@@ -36,23 +37,25 @@ MIN_PASSPHRASE = 8
 def _store_cert(
     *,
     kind: str,
-    issued: pki.Issued,
+    cert_der: bytes,
     issuer: PkiCertificate | None,
     common_name: str,
-    key_secret: bytes,
     protection: str,
+    key_pem: bytes = b"",
     public_id: uuid.UUID | None = None,
     **extra: Any,
 ) -> PkiCertificate:
-    cert = pki.load_cert(issued.cert_der)
+    """Store a certificate with its encrypted key (``key_pem``); a key in a token passes its reference in
+    ``extra`` instead (``token_label``, ``token_key_id``)."""
+    cert = pki.load_cert(cert_der)
     fields: dict[str, Any] = {
         "kind": kind,
         "issuer": issuer,
-        "serial": str(issued.serial),
+        "serial": str(cert.serial_number),
         "common_name": common_name,
         "subject": cert.subject.rfc4514_string(),
-        "cert_der": issued.cert_der,
-        "key_pem": pki.encrypt_key(issued.key, key_secret),
+        "cert_der": cert_der,
+        "key_pem": key_pem,
         "key_protection": protection,
         "not_before": cert.not_valid_before_utc,
         "not_after": cert.not_valid_after_utc,
@@ -95,10 +98,10 @@ def pki_init(*, actor: Actor = None, city: City | None = None) -> PkiInitResult:
         )
         root = _store_cert(
             kind=CertKind.ROOT,
-            issued=root_issued,
+            cert_der=root_issued.cert_der,
             issuer=None,
             common_name=f"{city_name} Root CA",
-            key_secret=secret,
+            key_pem=pki.encrypt_key(root_issued.key, secret),
             protection=KeyProtection.KEK,
         )
         issuing_id = uuid.uuid4()
@@ -112,10 +115,10 @@ def pki_init(*, actor: Actor = None, city: City | None = None) -> PkiInitResult:
         )
         issuing = _store_cert(
             kind=CertKind.ISSUING,
-            issued=issuing_issued,
+            cert_der=issuing_issued.cert_der,
             issuer=root,
             common_name=f"{city_name} Issuing CA 1",
-            key_secret=secret,
+            key_pem=pki.encrypt_key(issuing_issued.key, secret),
             protection=KeyProtection.KEK,
             public_id=issuing_id,
         )
@@ -132,10 +135,10 @@ def pki_init(*, actor: Actor = None, city: City | None = None) -> PkiInitResult:
             )
             services_made[kind] = _store_cert(
                 kind=kind,
-                issued=issued,
+                cert_der=issued.cert_der,
                 issuer=issuing,
                 common_name=f"{city_name} {cn}",
-                key_secret=secret,
+                key_pem=pki.encrypt_key(issued.key, secret),
                 protection=KeyProtection.KEK,
             )
         for ca in (root, issuing):
@@ -149,6 +152,65 @@ def pki_init(*, actor: Actor = None, city: City | None = None) -> PkiInitResult:
         return PkiInitResult(root, issuing, services_made[CertKind.TSA], services_made[CertKind.OCSP], True)
 
 
+@dataclass(frozen=True)
+class _Official:
+    """Who an official's certificate names, with the defaults taken from the user's profile."""
+
+    user: User
+    full_name: str
+    nip: str
+    title: str
+    opd: OPD | None
+    years: int
+
+    def certificate_params(self, issuing: PkiCertificate) -> dict[str, Any]:
+        return {
+            "kind": "official",
+            "issuer_der": bytes(issuing.cert_der),
+            "issuer_key": pki.service_key(bytes(issuing.key_pem)),
+            "issuer_public_id": str(issuing.public_id),
+            "common_name": self.full_name,
+            "ou": self.opd.name if self.opd else "",
+            "serial_number": self.nip,
+            "title": self.title,
+            "years": self.years,
+        }
+
+    def record_fields(self) -> dict[str, Any]:
+        return {"nip": self.nip, "title": self.title, "opd": self.opd, "user": self.user}
+
+
+@sensitive_variables("passphrase")
+def _check_official(
+    *,
+    actor: Actor,
+    user: User,
+    passphrase: str,
+    full_name: str,
+    nip: str,
+    title: str,
+    opd: OPD | None,
+    years: int,
+) -> _Official:
+    if actor is not None:
+        require_role(actor, "admin_kota")
+    if len(passphrase) < MIN_PASSPHRASE:
+        raise PassphraseTooShort(
+            _("The passphrase must have at least %(n)d characters.") % {"n": MIN_PASSPHRASE}
+        )
+    if years < 1 or years > 5:
+        raise BadValidity()
+    profile = getattr(user, "profile", None)
+    return _Official(
+        user=user,
+        full_name=(full_name or user.get_full_name() or user.get_username()).strip(),
+        nip=(nip or getattr(profile, "nip", "") or "").strip(),
+        title=(title or getattr(profile, "jabatan", "") or "").strip(),
+        opd=opd or getattr(profile, "opd", None),
+        years=years,
+    )
+
+
 @sensitive_variables("passphrase")
 def certificate_issue(
     *,
@@ -160,53 +222,59 @@ def certificate_issue(
     title: str = "",
     opd: OPD | None = None,
     years: int = pki.OFFICIAL_YEARS,
+    in_token: bool = False,
 ) -> PkiCertificate:
-    """Issue an official's signing certificate. The key is encrypted with the official's passphrase,
-    which is neither stored nor logged. ``actor=None`` is the platform itself (pki-init, the demo)."""
-    if actor is not None:
-        require_role(actor, "admin_kota")
-    if len(passphrase) < MIN_PASSPHRASE:
-        raise PassphraseTooShort(
-            _("The passphrase must have at least %(n)d characters.") % {"n": MIN_PASSPHRASE}
+    """Issue an official's signing certificate. ``actor=None`` is the platform itself (pki-init, the demo).
+
+    By default the key is made here and stored encrypted with the official's passphrase, which is
+    neither stored nor logged. ``in_token=True`` (``kotapintar esign-token-keygen``) generates the key in
+    the configured PKCS#11 token instead, where it stays (not extractable): the record keeps the token
+    label, the key id and a hash of the passphrase, which every signature still asks for. A token
+    failure is one of the ``token_*`` codes; nothing is stored then."""
+    official = _check_official(
+        actor=actor,
+        user=user,
+        passphrase=passphrase,
+        full_name=full_name,
+        nip=nip,
+        title=title,
+        opd=opd,
+        years=years,
+    )
+    config = tokens.token_config() if in_token else None
+    issuing = selectors.ca_get(CertKind.ISSUING)
+    key_fields: dict[str, Any]
+    if config is not None:
+        key_id, public_key = tokens.key_generate(config=config, label=f"kotapintar:{user.get_username()}")
+        cert_der, _serial = pki.build_certificate(
+            public_key=public_key, **official.certificate_params(issuing)
         )
-    profile = getattr(user, "profile", None)
-    full_name = (full_name or user.get_full_name() or user.get_username()).strip()
-    nip = (nip or getattr(profile, "nip", "") or "").strip()
-    title = (title or getattr(profile, "jabatan", "") or "").strip()
-    opd = opd or getattr(profile, "opd", None)
-    if years < 1 or years > 5:
-        raise BadValidity()
+        key_fields = {
+            "protection": KeyProtection.TOKEN,
+            "token_label": config.label,
+            "token_key_id": key_id.hex(),
+            "passphrase_hash": make_password(passphrase),
+        }
+    else:
+        issued = pki.build_issued(**official.certificate_params(issuing))
+        cert_der = issued.cert_der
+        key_fields = {
+            "protection": KeyProtection.PASSPHRASE,
+            "key_pem": pki.encrypt_key(issued.key, passphrase.encode("utf-8")),
+        }
     with transaction.atomic():
-        issuing = selectors.ca_get(CertKind.ISSUING)
-        issued = pki.build_issued(
-            kind="official",
-            issuer_der=bytes(issuing.cert_der),
-            issuer_key=pki.service_key(bytes(issuing.key_pem)),
-            issuer_public_id=str(issuing.public_id),
-            common_name=full_name,
-            ou=opd.name if opd else "",
-            serial_number=nip,
-            title=title,
-            years=years,
-        )
         cert = _store_cert(
             kind=CertKind.OFFICIAL,
-            issued=issued,
+            cert_der=cert_der,
             issuer=issuing,
-            common_name=full_name,
-            key_secret=passphrase.encode("utf-8"),
-            protection=KeyProtection.PASSPHRASE,
-            nip=nip,
-            title=title,
-            opd=opd,
-            user=user,
+            common_name=official.full_name,
+            **key_fields,
+            **official.record_fields(),
         )
-        audit.record(
-            action="esign.certificate_issue",
-            actor=actor,
-            obj=cert,
-            data={"serial": cert.serial, "subject": cert.subject, "user": user.get_username()},
-        )
+        data = {"serial": cert.serial, "subject": cert.subject, "user": user.get_username()}
+        if config is not None:
+            data.update(key="token", token=cert.token_label, key_id=cert.token_key_id)
+        audit.record(action="esign.certificate_issue", actor=actor, obj=cert, data=data)
         return cert
 
 

@@ -38,7 +38,7 @@ from kotapintar.flood.models import (
 from kotapintar.flood.rain import RAIN_WINDOWS_H, rain_category, rain_level
 from kotapintar.flood.readings import Row, Stream, by_datastream, db_time
 from kotapintar.flood.services.deliveries import deliveries_plan
-from kotapintar.flood.services.incidents import incident_step
+from kotapintar.flood.services.incidents import incident_renew, incident_step
 from kotapintar.flood.services.locks import row_lock
 from kotapintar.flood.thresholds import limits_of as threshold_limits
 from kotapintar.lib import hysteresis
@@ -488,5 +488,6 @@ def alerts_reissue(*, now: datetime | None = None) -> list[Alert]:
                 acknowledged_at=locked.acknowledged_at,
                 acknowledged_by=locked.acknowledged_by,
             )
+            incident_renew(new, now=now)
             out.append(new)
     return out

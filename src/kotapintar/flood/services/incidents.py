@@ -27,6 +27,7 @@ from kotapintar.flood.models import (
     Incident,
     IncidentStep,
     Parameter,
+    StepKind,
 )
 from kotapintar.lib import incidents as logic
 
@@ -41,15 +42,23 @@ def hazard_of(kind: str, parameter: str) -> str:
     return Hazard.ROB if parameter == Parameter.TIDE_LEVEL else Hazard.FLOOD
 
 
+def _open_incident_locked(alert: Alert) -> Incident | None:
+    """The open incident of the alarm's station, kind and parameter, locked for the new step."""
+    return (
+        Incident.objects.select_for_update()
+        .filter(
+            station_id=alert.station_id, kind=alert.kind, parameter=alert.parameter, closed_at__isnull=True
+        )
+        .first()
+    )
+
+
 def incident_step(alert: Alert) -> IncidentStep | None:
     """Record a level change as a step of its station alarm's incident (opening or closing it)."""
     if alert.kind not in INCIDENT_KINDS or alert.reissue_of_id is not None:
         return None
     kind = logic.step_kind(alert.previous_level, alert.level)
-    open_q = Incident.objects.select_for_update().filter(
-        station_id=alert.station_id, kind=alert.kind, parameter=alert.parameter, closed_at__isnull=True
-    )
-    incident = open_q.first()
+    incident = _open_incident_locked(alert)
     if incident is None:
         if alert.level == 0:
             return None  # a close without an open incident (state from before incidents existed)
@@ -91,6 +100,30 @@ def incident_step(alert: Alert) -> IncidentStep | None:
             update_fields=["level", "level_name", "max_level", "max_level_name", "max_value", "closed_at"]
         )
     return step
+
+
+def incident_renew(alert: Alert, *, now: datetime) -> IncidentStep | None:
+    """Record the re-issue of a level alarm as a `renewed` step of its open incident (same level), so
+    the incident's CAP alert gets an `Update` before its last message expires (`cap.INCIDENT_TTL_H`)
+    and an incident open for days never drops out of the receivers' view. Not notified: channels hear
+    of level changes only."""
+    if alert.kind not in INCIDENT_KINDS or alert.reissue_of_id is None or alert.level == 0:
+        return None
+    incident = _open_incident_locked(alert)
+    if incident is None:
+        return None
+    return IncidentStep.objects.create(
+        incident=incident,
+        seq=incident.steps.count(),
+        kind=StepKind.RENEWED,
+        at=now,
+        from_level=incident.level,
+        to_level=incident.level,
+        level_name=incident.level_name,
+        value=alert.value,
+        alert=alert,
+        created_at=now,
+    )
 
 
 def incidents_acknowledge(
