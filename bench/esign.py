@@ -5,17 +5,17 @@ letter" page does) or an uploaded PDF (`services.document_upload`), put through 
 with one signature step, in a fresh database with the city PKI of `pki_init`. Prints one
 ``key=value`` line per figure (medians over ``ESIGN_BENCH_RUNS`` runs):
 
-- ``docs_per_s`` (the headline): ``services.document_sign_batch`` at the configured level (B-LT:
+- ``docs_per_s`` (the batch page): ``services.document_sign_batch`` at the configured level (B-LT:
   pyHanko with the visible QR stamp, the city TSA, CRLs and OCSP in the DSS), as the batch page runs;
 - ``single_docs_per_s``: ``services.document_sign`` one document at a time, as the document page
   runs it (each call opens the official's key: PBKDF2);
 - ``fast_bt_docs_per_s``: ``document_sign_batch(fast=True, level="B-T")``, as ``esign-batch --fast``;
 - ``pyhanko_default_docs_per_s``: the peer, pyHanko's default ``sign_pdf`` loop (one ``SimpleSigner``,
   default options, B-B, no stamp, no database) on the same prepared PDFs;
-- ``ratio_vs_pyhanko_default``: ``docs_per_s / pyhanko_default_docs_per_s``; ``fast_ratio_vs_pyhanko_default``;
+- ``batch_ratio_vs_pyhanko_default``: ``docs_per_s / pyhanko_default_docs_per_s``; ``fast_ratio_vs_pyhanko_default``;
 - ``hsm_docs_per_s``: uploaded PDFs, B-B, the fast batch service, the key in a SoftHSM2 token.
 
-The users' path for uploaded files (issue 17 item 7): ``ESIGN_BENCH_PDF_DOCS`` uploaded PDFs of 1–3
+The headline, the users' path for uploaded files (issue 17 item 7): ``ESIGN_BENCH_PDF_DOCS`` uploaded PDFs of 1–3
 pages from several producers (WeasyPrint letters of one, two and three pages; a classic-xref letter
 of ``tests/lib/pdfmini``; a WeasyPrint letter re-written by pyHanko; one already changed by an
 incremental update), each through ``document_upload`` and ``workflow_start``, signed with
@@ -35,7 +35,7 @@ incremental update), each through ``document_upload`` and ``workflow_start``, si
   the engine on a batch four times as long (the batch's fixed costs — opening the key, the validation
   data — spread thinner).
 
-Beside them, where the time of one headline document goes (``share_*``) and a verification of a
+Beside them, where the time of one batch-page document goes (``share_*``) and a verification of a
 sample with ``verification.verify_pdf``; the script exits 1 if a sample does not verify.
 
 Usage: ``.venv/bin/python bench/esign.py`` (env: ESIGN_BENCH_RUNS=3, ESIGN_BENCH_DOCS=12,
@@ -283,7 +283,7 @@ def pdf_input_run(official: User, inputs: list[bytes], run: int, figures: dict[s
 
 
 def where_the_time_goes(official: User, doc: Document) -> dict[str, float]:
-    """Profile one headline document: the shares of pyHanko's signing, validation data, TSA, the rest."""
+    """Profile one batch-page document: the shares of pyHanko's signing, validation data, TSA, the rest."""
     profile = cProfile.Profile()
     profile.enable()
     services.document_sign_batch(actor=official, documents_=[doc], passphrase=PASSPHRASE)
