@@ -225,26 +225,29 @@ def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
     )
 
 
-@admin_only
-@require_POST
-def user_deactivate(request: HttpRequest, user_id: int) -> HttpResponse:
+def _user_switch(
+    request: HttpRequest, user_id: int, action: Callable[..., object], done: str
+) -> HttpResponse:
+    """Run ``action(actor=, user_id=)`` from the user page: ``done`` or the refusal, then back there."""
     try:
-        useradmin.user_deactivate(actor=request.user, user_id=user_id)
-        messages.success(request, _("The user was deactivated: they can no longer sign in."))
+        action(actor=request.user, user_id=user_id)
+        messages.success(request, done)
     except DomainError as exc:
         _refused(request, exc)
     return redirect("kelola:user", user_id=user_id)
+
+
+@admin_only
+@require_POST
+def user_deactivate(request: HttpRequest, user_id: int) -> HttpResponse:
+    done = _("The user was deactivated: they can no longer sign in.")
+    return _user_switch(request, user_id, useradmin.user_deactivate, done)
 
 
 @admin_only
 @require_POST
 def user_reactivate(request: HttpRequest, user_id: int) -> HttpResponse:
-    try:
-        useradmin.user_reactivate(actor=request.user, user_id=user_id)
-        messages.success(request, _("The user was reactivated."))
-    except DomainError as exc:
-        _refused(request, exc)
-    return redirect("kelola:user", user_id=user_id)
+    return _user_switch(request, user_id, useradmin.user_reactivate, _("The user was reactivated."))
 
 
 @admin_only
