@@ -12,7 +12,7 @@ import io
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Protocol
+from typing import Protocol, TypedDict, Unpack
 
 from django.conf import settings
 from django.db import transaction
@@ -88,19 +88,21 @@ PASSPHRASE_WINDOW_S = 300
 FAST_FALLBACK: tuple[type[DomainError], ...] = (BadPdf, PlaceholderTooSmall)
 
 
+class SignArgs(TypedDict):
+    """What a sign function is given for one document (keywords)."""
+
+    document_pdf: bytes
+    signer: SignerIdentity
+    field_name: str
+    certify: bool
+    stamp: StampSpec | None
+    level: str
+
+
 class SignFn(Protocol):
     """Sign one document's current revision; returns the new revision (the whole file)."""
 
-    def __call__(
-        self,
-        *,
-        document_pdf: bytes,
-        signer: SignerIdentity,
-        field_name: str,
-        certify: bool,
-        stamp: StampSpec | None,
-        level: str,
-    ) -> bytes: ...
+    def __call__(self, **kw: Unpack[SignArgs]) -> bytes: ...
 
 
 def get_backend(name: str | None = None) -> SigningBackend:
@@ -306,24 +308,10 @@ def _sign_in_transaction(
 def _backend_sign_fn(backend: SigningBackend, passphrase: str, totp: str = "") -> SignFn:
     """Sign through the backend itself (BSrE, or the city PKI opening the key on each call)."""
 
-    def sign(
-        *,
-        document_pdf: bytes,
-        signer: SignerIdentity,
-        field_name: str,
-        certify: bool,
-        stamp: StampSpec | None,
-        level: str,
-    ) -> bytes:
-        return backend.sign(
-            document_pdf=document_pdf,
-            signer=replace(signer, totp=totp) if totp else signer,
-            passphrase=passphrase,
-            field_name=field_name,
-            certify=certify,
-            stamp=stamp,
-            level=level,
-        )
+    def sign(**kw: Unpack[SignArgs]) -> bytes:
+        if totp:
+            kw["signer"] = replace(kw["signer"], totp=totp)
+        return backend.sign(passphrase=passphrase, **kw)
 
     return sign
 
@@ -441,36 +429,19 @@ def _batch_sign_fn(
     stamper = pki.city_timestamper() if level != LEVEL_BB else None
     fast_fn = _fast_signer(loaded, level) if fast else None
 
-    def local(
-        *,
-        document_pdf: bytes,
-        signer: SignerIdentity,
-        field_name: str,
-        certify: bool,
-        stamp: StampSpec | None,
-        level: str,
-    ) -> bytes:
+    def local(**kw: Unpack[SignArgs]) -> bytes:
         if fast_fn is not None:
             try:
                 return fast_fn(
-                    document_pdf=document_pdf,
-                    field_name=field_name,
-                    certify=certify,
-                    reason=signer.reason,
-                    location=signer.location,
+                    document_pdf=kw["document_pdf"],
+                    field_name=kw["field_name"],
+                    certify=kw["certify"],
+                    reason=kw["signer"].reason,
+                    location=kw["signer"].location,
                 )
             except FAST_FALLBACK as exc:
                 logger.warning("fast batch signer refused (%s); signing with pyHanko", exc.code)
-        return sign_loaded(
-            loaded=loaded,
-            timestamper=stamper,
-            document_pdf=document_pdf,
-            signer=signer,
-            field_name=field_name,
-            certify=certify,
-            stamp=stamp,
-            level=level,
-        )
+        return sign_loaded(loaded=loaded, timestamper=stamper, **kw)
 
     return cert, local
 
