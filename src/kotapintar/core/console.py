@@ -152,6 +152,18 @@ def users(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _profile_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """The user form's cleaned data as the keywords of `useradmin.user_create` / `user_update`."""
+    return {
+        "full_name": data["full_name"],
+        "email": data["email"],
+        "roles": data["roles"],
+        "opd_id": data["opd"].pk if data["opd"] else None,
+        "nip": data["nip"],
+        "jabatan": data["jabatan"],
+    }
+
+
 @admin_only
 def user_new(request: HttpRequest) -> HttpResponse:
     form = NewUserForm(request.POST or None)
@@ -159,14 +171,7 @@ def user_new(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             user = useradmin.user_create(
-                actor=request.user,
-                username=data["username"],
-                full_name=data["full_name"],
-                email=data["email"],
-                roles=data["roles"],
-                opd_id=data["opd"].pk if data["opd"] else None,
-                nip=data["nip"],
-                jabatan=data["jabatan"],
+                actor=request.user, username=data["username"], **_profile_fields(data)
             )
         except DomainError as exc:
             _refused(request, exc, form)
@@ -195,16 +200,7 @@ def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            useradmin.user_update(
-                actor=request.user,
-                user_id=user.pk,
-                full_name=data["full_name"],
-                email=data["email"],
-                roles=data["roles"],
-                opd_id=data["opd"].pk if data["opd"] else None,
-                nip=data["nip"],
-                jabatan=data["jabatan"],
-            )
+            useradmin.user_update(actor=request.user, user_id=user.pk, **_profile_fields(data))
         except DomainError as exc:
             _refused(request, exc, form)
         else:
