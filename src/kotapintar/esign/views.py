@@ -77,18 +77,24 @@ class UploadForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("PDF file"))
 
 
+def _too_large(form: forms.Form, upload: Any) -> bool:
+    """Whether the uploaded PDF is over the size limit (then the form says so on its file field)."""
+    if upload.size <= documents.max_upload_bytes():
+        return False
+    form.add_error(
+        "file",
+        _("The file is larger than the limit of %(mb).0f MB.")
+        % {"mb": documents.max_upload_bytes() / 1048576},
+    )
+    return True
+
+
 @login_required
 def document_upload(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        if upload.size > documents.max_upload_bytes():
-            form.add_error(
-                "file",
-                _("The file is larger than the limit of %(mb).0f MB.")
-                % {"mb": documents.max_upload_bytes() / 1048576},
-            )
-        else:
+        if not _too_large(form, upload):
             try:
                 doc = services.document_upload(
                     actor=request.user,
@@ -390,13 +396,7 @@ def verify_upload(request: HttpRequest) -> HttpResponse:
     elif request.method == "POST" and form.is_valid():
         ratelimit.hit(_verify_key(request), limit=VERIFY_LIMIT, window_s=60)
         upload = form.cleaned_data["file"]
-        if upload.size > documents.max_upload_bytes():
-            form.add_error(
-                "file",
-                _("The file is larger than the limit of %(mb).0f MB.")
-                % {"mb": documents.max_upload_bytes() / 1048576},
-            )
-        else:
+        if not _too_large(form, upload):
             try:
                 report = verification.verify_pdf(upload.read())
             except DomainError as exc:
