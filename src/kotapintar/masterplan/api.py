@@ -119,20 +119,10 @@ def programme_out(p: Programme, totals: dict[int, int] | None = None) -> dict[st
     total = totals.get(p.pk, 0) if totals is not None else sum(b.amount_idr for b in p.budget_lines.all())
     return {
         "id": p.public_id,
-        "code": p.code,
-        "name_id": p.name_id,
-        "name_en": p.name_en,
+        **selectors.programme_fields(p),
         "dimension": p.worksheet.element.dimension.code,
         "element": p.worksheet.element.code,
         "worksheet": p.worksheet.public_id,
-        "horizon": p.horizon,
-        "is_quick_win": p.is_quick_win,
-        "lead_opd": p.lead_opd.code,
-        "supporting_opds": sorted(o.code for o in p.supporting_opds.all()),
-        "rpjmd_goal": p.rpjmd_goal,
-        "start_year": p.start_year,
-        "end_year": p.end_year,
-        "module_url": p.module_url,
         "budget_total_idr": total,
     }
 
