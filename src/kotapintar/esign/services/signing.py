@@ -12,7 +12,7 @@ import io
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Protocol, TypedDict, Unpack
+from typing import NotRequired, Protocol, TypedDict, Unpack
 
 from django.conf import settings
 from django.db import transaction
@@ -191,17 +191,31 @@ def _step_done(doc: Document, step: WorkflowStep, now: dt.datetime) -> None:
         doc.save(update_fields=["status", "updated_at"])
 
 
-def _do_sign(
+class SignJob(TypedDict):
+    """One signature to make: who signs which document, through what, at which level."""
+
+    user: User
+    document: Document
+    backend: SigningBackend
+    cert: PkiCertificate | None
+    sign_fn: SignFn
+    level: str
+    reason: NotRequired[str]
+
+
+def _sign_locked(
     *,
     user: User,
-    doc: Document,
-    step: WorkflowStep,
+    document: Document,
     backend: SigningBackend,
     cert: PkiCertificate | None,
     sign_fn: SignFn,
     level: str,
     reason: str = "",
 ) -> SignatureRecord:
+    """Lock the document, check it is the signer's turn and sign (inside the caller's transaction)."""
+    doc = Document.objects.select_for_update().get(pk=document.pk)
+    step = step_current_for(user, doc, StepKind.SIGN)
     latest = selectors.revision_latest(doc)
     # Certification must be the first signature of the file: an uploaded PDF that is already signed
     # elsewhere gets approval signatures only.
@@ -264,16 +278,7 @@ def _do_sign(
     return record
 
 
-def _sign_in_transaction(
-    *,
-    user: User,
-    document: Document,
-    backend: SigningBackend,
-    cert: PkiCertificate | None,
-    sign_fn: SignFn,
-    level: str,
-    reason: str = "",
-) -> SignatureRecord:
+def _sign_in_transaction(**job: Unpack[SignJob]) -> SignatureRecord:
     """Lock the document, check it is the signer's turn and sign: all or nothing.
 
     A call whose outcome is unknown (BSrE timed out) marks the document for an operator; a PDF the
@@ -281,19 +286,9 @@ def _sign_in_transaction(
     """
     try:
         with transaction.atomic():
-            doc = Document.objects.select_for_update().get(pk=document.pk)
-            step = step_current_for(user, doc, StepKind.SIGN)
-            return _do_sign(
-                user=user,
-                doc=doc,
-                step=step,
-                backend=backend,
-                cert=cert,
-                sign_fn=sign_fn,
-                level=level,
-                reason=reason,
-            )
+            return _sign_locked(**job)
     except OutcomeUnknown as exc:
+        user, document = job["user"], job["document"]
         with transaction.atomic():
             Document.objects.filter(pk=document.pk).update(status=DocumentStatus.UNKNOWN)
             audit.record(
