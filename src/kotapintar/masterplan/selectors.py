@@ -270,24 +270,31 @@ def worksheet_actions(user: Actor, ws: Worksheet) -> list[str]:
     return actions
 
 
+def programme_fields(p: Programme) -> dict[str, Any]:
+    """A programme's own fields as the API and the worksheet snapshot write them."""
+    return {
+        "code": p.code,
+        "name_id": p.name_id,
+        "name_en": p.name_en,
+        "horizon": p.horizon,
+        "is_quick_win": p.is_quick_win,
+        "lead_opd": p.lead_opd.code,
+        "supporting_opds": sorted(o.code for o in p.supporting_opds.all()),
+        "rpjmd_goal": p.rpjmd_goal,
+        "start_year": p.start_year,
+        "end_year": p.end_year,
+        "module_url": p.module_url,
+    }
+
+
 def worksheet_snapshot(*, worksheet: Worksheet) -> dict[str, Any]:
     """The worksheet's content in canonical form (what the XLSX carries); used to detect changes."""
     progs = []
     for p in worksheet_programmes(worksheet=worksheet):
         progs.append(
             {
-                "code": p.code,
-                "name_id": p.name_id,
-                "name_en": p.name_en,
+                **programme_fields(p),
                 "description": p.description,
-                "horizon": p.horizon,
-                "is_quick_win": p.is_quick_win,
-                "lead_opd": p.lead_opd.code,
-                "supporting_opds": sorted(o.code for o in p.supporting_opds.all()),
-                "rpjmd_goal": p.rpjmd_goal,
-                "start_year": p.start_year,
-                "end_year": p.end_year,
-                "module_url": p.module_url,
                 "activities": [a.name for a in sorted(p.activities.all(), key=lambda a: (a.order, a.pk))],
                 "budget": sorted(
                     (

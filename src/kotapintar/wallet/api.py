@@ -5,12 +5,13 @@ with a different body is 409 `idempotency_key_reused`."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
 
 from django.http import HttpRequest
-from ninja import Header, Query, Router, Status
+from ninja import Header, Query, Router, Schema, Status
 from pydantic import StringConstraints
 
 from kotapintar.core import ratelimit
@@ -19,7 +20,7 @@ from kotapintar.core.clientip import client_key
 from kotapintar.core.errors import PermissionDenied, UserNotFound
 from kotapintar.core.models import Role
 from kotapintar.core.permissions import has_role, require_login, require_role
-from kotapintar.core.schemas import ErrorOut
+from kotapintar.core.schemas import ERRORS, ErrorOut
 from kotapintar.core.types import Actor, User
 from kotapintar.lib import qris
 from kotapintar.middleware import raw_body
@@ -73,20 +74,19 @@ IdemKey = Annotated[
     StringConstraints(pattern=r"^[\x21-\x7e]{1,255}$"),
     Header(alias="Idempotency-Key", description="client-chosen key, 1-255 visible ASCII characters"),
 ]
-ERRORS: dict[int, Any] = {
-    400: ErrorOut,
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    409: ErrorOut,
-    422: ErrorOut,
-}
 PUBLIC_ERRORS: dict[int, Any] = {**ERRORS, 413: ErrorOut, 429: ErrorOut}
 OPERATOR = Role.DINAS_PARIWISATA.value
 
 
 def _user(request: HttpRequest) -> Actor:
     return request.user
+
+
+def _keyed(request: HttpRequest, service: Callable[..., Any], payload: Schema, idempotency_key: str) -> Any:
+    """A write under an idempotency key: the payload's fields are the service's keywords; 201 with its
+    result."""
+    result = service(actor=_user(request), idempotency_key=idempotency_key, **payload.model_dump())
+    return Status(201, as_dict(result))
 
 
 def _user_named(username: str | None) -> User | None:
@@ -248,13 +248,7 @@ def card_replace(
 
 @router.post("/topups/cash", response={201: TopUpOut, **ERRORS}, auth=AUTH, summary="Cash top-up at a booth")
 def topup_cash(request: HttpRequest, payload: TopUpIn, idempotency_key: IdemKey) -> Any:
-    result = services.topup_cash(
-        actor=_user(request),
-        card_number=payload.card_number,
-        amount_idr=payload.amount_idr,
-        idempotency_key=idempotency_key,
-    )
-    return Status(201, as_dict(result))
+    return _keyed(request, services.topup_cash, payload, idempotency_key)
 
 
 @router.post(
@@ -265,13 +259,7 @@ def topup_cash(request: HttpRequest, payload: TopUpIn, idempotency_key: IdemKey)
 )
 def topup_qris(request: HttpRequest, payload: TopUpIn, idempotency_key: IdemKey) -> Any:
     ratelimit.check(f"wallet-topup-qris:{client_key(request)}", limit=30, window_s=60)
-    result = services.topup_qris_create(
-        actor=_user(request),
-        card_number=payload.card_number,
-        amount_idr=payload.amount_idr,
-        idempotency_key=idempotency_key,
-    )
-    return Status(201, as_dict(result))
+    return _keyed(request, services.topup_qris_create, payload, idempotency_key)
 
 
 @router.get("/topups/{topup_id}", response={200: TopUpOut, **PUBLIC_ERRORS}, auth=PUBLIC)
@@ -304,13 +292,7 @@ def topup_qris_notify(
     "/cashouts", response={201: CashOutOut, **ERRORS}, auth=AUTH, summary="Pay out a card's balance in cash"
 )
 def cashout(request: HttpRequest, payload: CashOutIn, idempotency_key: IdemKey) -> Any:
-    result = services.cashout_create(
-        actor=_user(request),
-        card_number=payload.card_number,
-        idempotency_key=idempotency_key,
-        amount_idr=payload.amount_idr,
-    )
-    return Status(201, as_dict(result))
+    return _keyed(request, services.cashout_create, payload, idempotency_key)
 
 
 # --- payments -------------------------------------------------------------------------------------------
@@ -320,19 +302,7 @@ def cashout(request: HttpRequest, payload: CashOutIn, idempotency_key: IdemKey) 
     "/payments", response={201: PaymentOut, **ERRORS}, auth=AUTH, summary="Charge a card (merchant POS)"
 )
 def payment_create(request: HttpRequest, payload: PaymentIn, idempotency_key: IdemKey) -> Any:
-    result = services.payment_create(
-        actor=_user(request),
-        merchant_code=payload.merchant_code,
-        card_number=payload.card_number,
-        amount_idr=payload.amount_idr,
-        idempotency_key=idempotency_key,
-        event_code=payload.event_code,
-        reference=payload.reference,
-        card_token=payload.card_token,
-        pin=payload.pin,
-        one_time_code=payload.one_time_code,
-    )
-    return Status(201, as_dict(result))
+    return _keyed(request, services.payment_create, payload, idempotency_key)
 
 
 @router.post(
@@ -343,14 +313,7 @@ def payment_create(request: HttpRequest, payload: PaymentIn, idempotency_key: Id
 )
 def payment_qris(request: HttpRequest, payload: QrisPayIn, idempotency_key: IdemKey) -> Any:
     ratelimit.check(f"wallet-qris-pay:{client_key(request)}", limit=60, window_s=60)
-    result = services.payment_qris_pay(
-        actor=_user(request),
-        payload=payload.payload,
-        card_token=payload.card_token,
-        idempotency_key=idempotency_key,
-        amount_idr=payload.amount_idr,
-    )
-    return Status(201, as_dict(result))
+    return _keyed(request, services.payment_qris_pay, payload, idempotency_key)
 
 
 @router.get("/payments/{payment_id}", response={200: PaymentOut, **ERRORS}, auth=AUTH)
@@ -481,22 +444,13 @@ def settlement_payout(request: HttpRequest, settlement_id: UUID) -> Any:
 @router.post("/float/cash-deposits", response={201: FloatMoveOut, **ERRORS}, auth=AUTH)
 def cash_deposit(request: HttpRequest, payload: CashDepositIn, idempotency_key: IdemKey) -> Any:
     """The operator paid their booth cash into the city's bank: booth cash -> city float."""
-    result = services.cash_deposit(
-        actor=_user(request), amount_idr=payload.amount_idr, idempotency_key=idempotency_key
-    )
-    return Status(201, as_dict(result))
+    return _keyed(request, services.cash_deposit, payload, idempotency_key)
 
 
 @router.post("/float/qris-clearing", response={201: FloatMoveOut, **ERRORS}, auth=AUTH)
 def qris_clearing_settle(request: HttpRequest, payload: QrisClearingIn, idempotency_key: IdemKey) -> Any:
     """The acquirer paid QRIS top-ups into the city's bank: QRIS clearing -> city float."""
-    result = services.qris_clearing_settle(
-        actor=_user(request),
-        amount_idr=payload.amount_idr,
-        idempotency_key=idempotency_key,
-        reference=payload.reference,
-    )
-    return Status(201, as_dict(result))
+    return _keyed(request, services.qris_clearing_settle, payload, idempotency_key)
 
 
 @router.get("/ledger/check", response={200: LedgerCheckOut, **ERRORS}, auth=AUTH)
