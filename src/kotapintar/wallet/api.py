@@ -5,13 +5,12 @@ with a different body is 409 `idempotency_key_reused`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
 
 from django.http import HttpRequest
-from ninja import Header, Query, Router, Schema, Status
+from ninja import Header, Query, Router, Status
 from pydantic import StringConstraints
 
 from kotapintar.core import ratelimit
@@ -80,13 +79,6 @@ OPERATOR = Role.DINAS_PARIWISATA.value
 
 def _user(request: HttpRequest) -> Actor:
     return request.user
-
-
-def _keyed(request: HttpRequest, service: Callable[..., Any], payload: Schema, idempotency_key: str) -> Any:
-    """A write under an idempotency key: the payload's fields are the service's keywords; 201 with its
-    result."""
-    result = service(actor=_user(request), idempotency_key=idempotency_key, **payload.model_dump())
-    return Status(201, as_dict(result))
 
 
 def _user_named(username: str | None) -> User | None:
@@ -248,7 +240,13 @@ def card_replace(
 
 @router.post("/topups/cash", response={201: TopUpOut, **ERRORS}, auth=AUTH, summary="Cash top-up at a booth")
 def topup_cash(request: HttpRequest, payload: TopUpIn, idempotency_key: IdemKey) -> Any:
-    return _keyed(request, services.topup_cash, payload, idempotency_key)
+    result = services.topup_cash(
+        actor=_user(request),
+        card_number=payload.card_number,
+        amount_idr=payload.amount_idr,
+        idempotency_key=idempotency_key,
+    )
+    return Status(201, as_dict(result))
 
 
 @router.post(
@@ -259,7 +257,13 @@ def topup_cash(request: HttpRequest, payload: TopUpIn, idempotency_key: IdemKey)
 )
 def topup_qris(request: HttpRequest, payload: TopUpIn, idempotency_key: IdemKey) -> Any:
     ratelimit.check(f"wallet-topup-qris:{client_key(request)}", limit=30, window_s=60)
-    return _keyed(request, services.topup_qris_create, payload, idempotency_key)
+    result = services.topup_qris_create(
+        actor=_user(request),
+        card_number=payload.card_number,
+        amount_idr=payload.amount_idr,
+        idempotency_key=idempotency_key,
+    )
+    return Status(201, as_dict(result))
 
 
 @router.get("/topups/{topup_id}", response={200: TopUpOut, **PUBLIC_ERRORS}, auth=PUBLIC)
@@ -292,7 +296,13 @@ def topup_qris_notify(
     "/cashouts", response={201: CashOutOut, **ERRORS}, auth=AUTH, summary="Pay out a card's balance in cash"
 )
 def cashout(request: HttpRequest, payload: CashOutIn, idempotency_key: IdemKey) -> Any:
-    return _keyed(request, services.cashout_create, payload, idempotency_key)
+    result = services.cashout_create(
+        actor=_user(request),
+        card_number=payload.card_number,
+        idempotency_key=idempotency_key,
+        amount_idr=payload.amount_idr,
+    )
+    return Status(201, as_dict(result))
 
 
 # --- payments -------------------------------------------------------------------------------------------
@@ -302,7 +312,19 @@ def cashout(request: HttpRequest, payload: CashOutIn, idempotency_key: IdemKey) 
     "/payments", response={201: PaymentOut, **ERRORS}, auth=AUTH, summary="Charge a card (merchant POS)"
 )
 def payment_create(request: HttpRequest, payload: PaymentIn, idempotency_key: IdemKey) -> Any:
-    return _keyed(request, services.payment_create, payload, idempotency_key)
+    result = services.payment_create(
+        actor=_user(request),
+        merchant_code=payload.merchant_code,
+        card_number=payload.card_number,
+        amount_idr=payload.amount_idr,
+        idempotency_key=idempotency_key,
+        event_code=payload.event_code,
+        reference=payload.reference,
+        card_token=payload.card_token,
+        pin=payload.pin,
+        one_time_code=payload.one_time_code,
+    )
+    return Status(201, as_dict(result))
 
 
 @router.post(
@@ -313,7 +335,14 @@ def payment_create(request: HttpRequest, payload: PaymentIn, idempotency_key: Id
 )
 def payment_qris(request: HttpRequest, payload: QrisPayIn, idempotency_key: IdemKey) -> Any:
     ratelimit.check(f"wallet-qris-pay:{client_key(request)}", limit=60, window_s=60)
-    return _keyed(request, services.payment_qris_pay, payload, idempotency_key)
+    result = services.payment_qris_pay(
+        actor=_user(request),
+        payload=payload.payload,
+        card_token=payload.card_token,
+        idempotency_key=idempotency_key,
+        amount_idr=payload.amount_idr,
+    )
+    return Status(201, as_dict(result))
 
 
 @router.get("/payments/{payment_id}", response={200: PaymentOut, **ERRORS}, auth=AUTH)
@@ -444,13 +473,22 @@ def settlement_payout(request: HttpRequest, settlement_id: UUID) -> Any:
 @router.post("/float/cash-deposits", response={201: FloatMoveOut, **ERRORS}, auth=AUTH)
 def cash_deposit(request: HttpRequest, payload: CashDepositIn, idempotency_key: IdemKey) -> Any:
     """The operator paid their booth cash into the city's bank: booth cash -> city float."""
-    return _keyed(request, services.cash_deposit, payload, idempotency_key)
+    result = services.cash_deposit(
+        actor=_user(request), amount_idr=payload.amount_idr, idempotency_key=idempotency_key
+    )
+    return Status(201, as_dict(result))
 
 
 @router.post("/float/qris-clearing", response={201: FloatMoveOut, **ERRORS}, auth=AUTH)
 def qris_clearing_settle(request: HttpRequest, payload: QrisClearingIn, idempotency_key: IdemKey) -> Any:
     """The acquirer paid QRIS top-ups into the city's bank: QRIS clearing -> city float."""
-    return _keyed(request, services.qris_clearing_settle, payload, idempotency_key)
+    result = services.qris_clearing_settle(
+        actor=_user(request),
+        amount_idr=payload.amount_idr,
+        idempotency_key=idempotency_key,
+        reference=payload.reference,
+    )
+    return Status(201, as_dict(result))
 
 
 @router.get("/ledger/check", response={200: LedgerCheckOut, **ERRORS}, auth=AUTH)
