@@ -265,6 +265,8 @@ def worksheet_actions(user: Actor, ws: Worksheet) -> list[str]:
         actions += ["comment", "revise", "review"]
     if has_role(user, Role.BAPPEDA) and ws.status == WorksheetStatus.REVIEWED:
         actions.append("accept")
+    if has_role(user, Role.BAPPEDA) and ws.status in (WorksheetStatus.REVIEWED, WorksheetStatus.ACCEPTED):
+        actions.append("send_back")
     if has_role(user, Role.DEWAN) and ws.status == WorksheetStatus.ACCEPTED:
         actions.append("endorse")
     return actions
@@ -758,6 +760,14 @@ def meeting_notulen(*, meeting: CouncilMeeting) -> str:
     lines += ["", "Keputusan:"]
     lines += [f"  {i}. {d}" for i, d in enumerate(meeting.decisions, start=1)] or ["  -"]
     return "\n".join(lines)
+
+
+def clinic_slot_current(*, worksheet: Worksheet) -> MentorSlot | None:
+    """The slot of the worksheet's clinic that waits for the mentor's verdict."""
+    session = (
+        worksheet.clinics.filter(verdict="pending").select_related("slot").order_by("-created_at").first()
+    )
+    return session.slot if session is not None else None
 
 
 def slot_list_free(*, after: Any = None) -> QuerySet[MentorSlot]:

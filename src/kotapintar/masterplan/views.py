@@ -243,10 +243,13 @@ def worksheet_detail(request: HttpRequest, public_id: str) -> HttpResponseBase:
     user = request.user
     ws = selectors.worksheet_get(public_id=public_id, reader=user)
     actions = selectors.worksheet_actions(user, ws)
+    clinic_slot = selectors.clinic_slot_current(worksheet=ws) if "review" in actions else None
     return render(
         request,
         "masterplan/worksheet_detail.html",
         {
+            "clinic_slot": clinic_slot,
+            "slot_started": clinic_slot is None or clinic_slot.starts_at <= timezone.now(),
             "ws": ws,
             "plan": ws.plan,
             "programmes": selectors.worksheet_programmes(worksheet=ws),
@@ -388,6 +391,9 @@ def worksheet_action(request: HttpRequest, public_id: str, action: str) -> HttpR
         meeting = selectors.meeting_get(public_id=request.POST.get("meeting", ""))
         services.worksheet_endorse(actor=user, worksheet=ws, meeting=meeting, note=note)
         messages.success(request, _("Worksheet endorsed."))
+    elif action == "send-back":
+        services.worksheet_send_back(actor=user, worksheet=ws, note=note)
+        messages.success(request, _("Worksheet sent back to the OPD for revision."))
     else:
         raise NotFound()
     back = str(request.POST.get("next", ""))
@@ -542,9 +548,37 @@ def meeting(request: HttpRequest, public_id: str) -> HttpResponseBase:
             ),
             "is_dewan": has_role(request.user, Role.DEWAN),
             "can_record": has_role(request.user, Role.DEWAN, Role.BAPPEDA),
+            "started": m.held_at <= timezone.now(),
             "tab": "council",
         },
     )
+
+
+@login_required
+@require_POST
+@domain_errors
+def slot_reschedule_now(request: HttpRequest, public_id: str) -> HttpResponseBase:
+    """The audited "rescheduled to now" of a mentor slot (its mentor or Bappeda)."""
+    slot = selectors.slot_get(public_id=public_id)
+    services.slot_reschedule_now(
+        actor=request.user, slot=slot, reason=str(request.POST.get("reason", ""))[:500]
+    )
+    messages.success(request, _("The clinic slot now starts now."))
+    back = str(request.POST.get("next", ""))
+    return redirect(back if back.startswith("/masterplan/") and "//" not in back else "masterplan:clinic")
+
+
+@login_required
+@require_POST
+@domain_errors
+def meeting_reschedule_now(request: HttpRequest, public_id: str) -> HttpResponseBase:
+    """The audited "rescheduled to now" of a council meeting (Bappeda or the Dewan)."""
+    m = selectors.meeting_get(public_id=public_id)
+    services.meeting_reschedule_now(
+        actor=request.user, meeting=m, reason=str(request.POST.get("reason", ""))[:500]
+    )
+    messages.success(request, _("The council meeting now starts now."))
+    return redirect("masterplan:meeting", m.public_id)
 
 
 # --- roadmap, budget, monitoring, evaluation -----
