@@ -18,6 +18,7 @@ from kotapintar.lib.idr_words import format_idr_short
 from kotapintar.lib.money import format_idr
 from kotapintar.masterplan import selectors
 from kotapintar.masterplan.models import Horizon, Plan, Programme
+from kotapintar.masterplan.progress_method import Explanation, num, progress_explanation
 from kotapintar.masterplan.selectors import Reader
 from kotapintar.masterplan.xlsx import SHEETS
 
@@ -32,6 +33,7 @@ def juta(value: int) -> str:
 def document_data(*, plan: Plan, reader: Reader) -> dict[str, Any]:
     """Everything a plan document shows to `reader`, read once (shared by the DOCX and the PDF)."""
     progress = selectors.plan_progress(plan=plan)
+    explanation = progress_explanation(plan=plan, progress=progress)
     dims = selectors.dimension_progress(plan=plan, reader=reader)
     totals = selectors.programme_budget_totals(plan=plan)
     programmes = list(
@@ -84,6 +86,7 @@ def document_data(*, plan: Plan, reader: Reader) -> dict[str, Any]:
         "plan": plan,
         "city": plan.city,
         "progress": progress,
+        "explanation": explanation,
         "dimensions": dims,
         "sections": sections,
         "chapters": list(plan.chapters.order_by("order")),
@@ -143,6 +146,32 @@ def _bar_png(labels: list[str], values: list[float], title: str) -> bytes:
     return buf.getvalue()
 
 
+def _explanation_docx(doc: Any, ex: Explanation) -> None:
+    """The method of the progress figure, in the words of the public page (progress_method)."""
+    doc.add_paragraph().add_run(ex.headline).bold = True
+    for para in ex.paragraphs:
+        doc.add_paragraph(para)
+    heads = [_("Group"), _("Weight (bobot)"), _("Done"), _("Adds to the total")]
+    for title, parts in (
+        (_("Contribution per stage"), ex.parts),
+        (_("Contribution per dimension (worksheets)"), ex.dimensions),
+    ):
+        doc.add_paragraph().add_run(title).bold = True
+        t = doc.add_table(rows=1, cols=4)
+        t.style = "Light Grid Accent 1"
+        for cell, text in zip(t.rows[0].cells, heads, strict=True):
+            cell.text = text
+        for part in parts:
+            cells = t.add_row().cells
+            cells[0].text = part.name
+            cells[1].text = f"{num(part.weight, 2)}%"
+            cells[2].text = f"{part.items_done}/{part.items_total} · {num(part.percent)}%"
+            cells[3].text = num(part.done, 2)
+    for note in ex.dimension_notes:
+        doc.add_paragraph(note, style="List Bullet")
+    doc.add_paragraph(_("Method: %(url)s") % {"url": ex.method_url})
+
+
 def plan_docx(*, plan: Plan, reader: Reader, data: dict[str, Any] | None = None) -> bytes:
     from docx import Document
     from docx.enum.section import WD_ORIENT
@@ -189,18 +218,11 @@ def plan_docx(*, plan: Plan, reader: Reader, data: dict[str, Any] | None = None)
                 doc.add_paragraph(para.strip())
 
     doc.add_heading(_("Progress of the master plan"), level=1)
-    doc.add_paragraph(
-        _("%(pct)s%% complete: %(done)s of %(total)s items done.")
-        % {
-            "pct": d["progress"].percent,
-            "done": len(d["progress"].done_items),
-            "total": len(d["progress"].items),
-        }
-    )
+    _explanation_docx(doc, d["explanation"])
     t = doc.add_table(rows=1, cols=4)
     t.style = "Light Grid Accent 1"
     for cell, text in zip(
-        t.rows[0].cells, [_("Item"), _("Group"), _("Weight (%)"), _("Status")], strict=True
+        t.rows[0].cells, [_("Item"), _("Group"), _("Weight (bobot)"), _("Status")], strict=True
     ):
         cell.text = text
     for item in d["progress"].items:

@@ -339,9 +339,10 @@ class ProgressItem:
     code: str
     label: str
     group: str
-    points: float
+    points: float  # the item's weight (bobot): its share of the total, in percentage points
     done: bool
     status: str
+    dimension: str = ""  # a worksheet's smart-city dimension (code)
 
 
 @dataclass
@@ -369,7 +370,7 @@ def plan_progress(*, plan: Plan) -> Progress:
     )
     worksheets = list(
         Worksheet.objects.filter(plan=plan)
-        .select_related("opd", "element")
+        .select_related("opd", "element", "element__dimension")
         .order_by("element__dimension__order", "element__order", "opd__short_name")
     )
     d_total = sum(d.weight for d in deliverables)
@@ -407,6 +408,7 @@ def plan_progress(*, plan: Plan) -> Progress:
                 points=round(float(pts / total * 100), 2) if total else 0.0,
                 done=is_done,
                 status=str(ws.get_status_display()),
+                dimension=ws.element.dimension.code,
             )
         )
     percent = round(float(done / total * 100), 1) if total else 0.0

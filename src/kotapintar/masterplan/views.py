@@ -32,6 +32,7 @@ from kotapintar.masterplan.models import (
     WeightSet,
     WorksheetStatus,
 )
+from kotapintar.masterplan.progress_method import progress_explanation
 
 View = Callable[..., HttpResponseBase]
 
@@ -86,6 +87,7 @@ def public(request: HttpRequest) -> HttpResponse:
         {
             "plan": plan,
             "progress": progress,
+            "explanation": progress_explanation(plan=plan, progress=progress),
             "dimensions": selectors.dimension_progress(plan=plan, reader=request.user),
             "quick_wins": selectors.quick_wins(plan=plan, reader=request.user),
             "tab": "public",
