@@ -29,5 +29,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("anggaran/", views.budget, name="budget"),
     path("monitoring/", views.monitoring, name="monitoring"),
     path("evaluasi/", views.evaluation, name="evaluation"),
+    path("evaluasi/paket/", views.evaluation_pack, name="evaluation_pack"),
     path("unduh/<str:fmt>/", views.export, name="export"),
 ]

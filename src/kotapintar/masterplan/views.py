@@ -20,9 +20,11 @@ from django.views.decorators.http import require_POST
 
 from kotapintar.core.errors import DomainError, NotFound, ValidationFailed
 from kotapintar.core.models import Role
-from kotapintar.core.permissions import can_access_opd, has_role, user_opd_id
+from kotapintar.core.permissions import can_access_opd, has_role, require_role, user_opd_id
 from kotapintar.core.selectors import opd_get, opd_list
-from kotapintar.masterplan import exports, reference, selectors, services, xlsx
+from kotapintar.masterplan import evaluation as pack_reads
+from kotapintar.masterplan import evaluation_export, exports, reference, selectors, services, xlsx
+from kotapintar.masterplan.errors import EvaluationFormatInvalid
 from kotapintar.masterplan.models import (
     Dimension,
     Element,
@@ -663,6 +665,21 @@ def monitoring(request: HttpRequest) -> HttpResponseBase:
 def evaluation(request: HttpRequest) -> HttpResponseBase:
     plan = selectors.plan_current()
     cats = reference.EVALUATION_CATEGORIES
+    if request.method == "POST" and request.POST.get("what") == "weights":
+        created = services.weight_set_create(
+            actor=request.user,
+            code=str(request.POST.get("code", "")).strip()[:30] or "kominfo-kota",
+            name=str(request.POST.get("name", "")).strip()[:160] or _("City weight set"),
+            weights={
+                c: _int(request.POST.get(f"w-{c}"), str(reference.EVALUATION_CATEGORY_LABELS[c]))
+                for c in cats
+            },
+            source=str(request.POST.get("source", ""))[:300],
+        )
+        messages.success(
+            request, _("Weight set %(name)s v%(v)s saved.") % {"name": created.name, "v": created.version}
+        )
+        return redirect("masterplan:evaluation")
     if request.method == "POST":
         ws = WeightSet.objects.filter(code=request.POST.get("weight_set", "")).first()
         if ws is None:
@@ -700,9 +717,32 @@ def evaluation(request: HttpRequest) -> HttpResponseBase:
             ],
             "categories": [(c, str(reference.EVALUATION_CATEGORY_LABELS[c])) for c in cats],
             "can_edit": has_role(request.user, Role.BAPPEDA),
+            "pack_periods": pack_reads.period_choices(plan=plan, today=timezone.localdate()),
+            "pack_weight_set": pack_reads.weight_set_default_or_none(),
             "tab": "evaluation",
         },
     )
+
+
+@login_required
+@domain_errors
+def evaluation_pack(request: HttpRequest) -> HttpResponseBase:
+    """The evaluation pack of a half-year as XLSX or DOCX (Bappeda and admin_kota)."""
+    require_role(request.user, Role.BAPPEDA)
+    plan = selectors.plan_current()
+    fmt = str(request.GET.get("format", "xlsx"))
+    if fmt not in ("xlsx", "docx"):
+        raise EvaluationFormatInvalid()
+    pack = pack_reads.evaluation_pack(
+        plan=plan,
+        period=pack_reads.period_parse(str(request.GET.get("periode", ""))),
+        reader=request.user,
+        weight_set=pack_reads.weight_set_for_pack(request.GET.get("bobot") or None),
+    )
+    body, ctype = evaluation_export.pack_file(pack, fmt)
+    response = HttpResponse(body, content_type=ctype)
+    response["Content-Disposition"] = f'attachment; filename="{evaluation_export.filename(pack, fmt)}"'
+    return response
 
 
 # --- exports -----
