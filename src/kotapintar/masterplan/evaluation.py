@@ -174,10 +174,10 @@ def weight_set_default_or_none() -> WeightSet | None:
         return None
 
 
-def period_choices(*, plan: Plan, today: date) -> list[str]:
+def period_choices(*, start_year: int, end_year: int, today: date) -> list[str]:
     """The half-years of the plan up to the current one, newest first (the page's period picker)."""
     out = []
-    for year in range(plan.start_year, min(plan.end_year, today.year) + 1):
+    for year in range(start_year, min(end_year, today.year) + 1):
         for half in (1, 2):
             if (year, half) <= (today.year, 1 if today.month <= 6 else 2):
                 out.append(f"{year}-S{half}")

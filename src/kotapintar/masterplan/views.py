@@ -717,7 +717,9 @@ def evaluation(request: HttpRequest) -> HttpResponseBase:
             ],
             "categories": [(c, str(reference.EVALUATION_CATEGORY_LABELS[c])) for c in cats],
             "can_edit": has_role(request.user, Role.BAPPEDA),
-            "pack_periods": pack_reads.period_choices(plan=plan, today=timezone.localdate()),
+            "pack_periods": pack_reads.period_choices(
+                start_year=plan.start_year, end_year=plan.end_year, today=timezone.localdate()
+            ),
             "pack_weight_set": pack_reads.weight_set_default_or_none(),
             "tab": "evaluation",
         },
