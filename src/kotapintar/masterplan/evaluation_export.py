@@ -17,6 +17,7 @@ from kotapintar.lib import sheets
 from kotapintar.masterplan import reference, selectors
 from kotapintar.masterplan.errors import EvaluationFormatInvalid
 from kotapintar.masterplan.evaluation import DimensionScore, Pack
+from kotapintar.masterplan.exports import docx_table, new_docx
 from kotapintar.masterplan.progress_method import num
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -165,17 +166,6 @@ def pack_xlsx(pack: Pack) -> bytes:
 # --- DOCX -----
 
 
-def _table(doc: Any, heads: list[str], rows: list[list[str]]) -> None:
-    t = doc.add_table(rows=1, cols=len(heads))
-    t.style = "Light Grid Accent 1"
-    for cell, text in zip(t.rows[0].cells, heads, strict=True):
-        cell.text = text
-    for row in rows:
-        cells = t.add_row().cells
-        for cell, text in zip(cells, row, strict=True):
-            cell.text = text
-
-
 def _dimension_docx(doc: Any, d: DimensionScore, year: int) -> None:
     doc.add_heading(f"{d.label} · {_('weight')} {d.weight}%", level=2)
     p = doc.add_paragraph()
@@ -195,19 +185,11 @@ def _dimension_docx(doc: Any, d: DimensionScore, year: int) -> None:
                 "\n".join(link.url for link in r.evidence),
             ]
         )
-    _table(doc, [_("Indicator"), _("Value %(year)s") % {"year": year}, _("Method"), _("Evidence")], rows)
+    docx_table(doc, [_("Indicator"), _("Value %(year)s") % {"year": year}, _("Method"), _("Evidence")], rows)
 
 
 def pack_docx(pack: Pack) -> bytes:
-    from docx import Document
-    from docx.shared import Cm, Pt
-
-    doc = Document()
-    style = doc.styles["Normal"]
-    style.font.name = "Calibri"
-    style.font.size = Pt(10)
-    sec = doc.sections[0]
-    sec.left_margin = sec.right_margin = Cm(1.8)
+    doc = new_docx(font_pt=10, margin_cm=1.8)
     doc.add_heading(_title(pack), level=0)
     doc.add_paragraph(
         _(
@@ -222,7 +204,7 @@ def pack_docx(pack: Pack) -> bytes:
         }
     )
     doc.add_heading(_("Scores per dimension"), level=1)
-    _table(
+    docx_table(
         doc,
         [_("Dimension"), _("Weight (%)"), _("Score (0–5)"), _("Formula")],
         [[d.label, str(d.weight), _score_text(d.score, d.missing), d.formula] for d in pack.dimensions]
@@ -238,7 +220,7 @@ def pack_docx(pack: Pack) -> bytes:
     for d in pack.dimensions:
         _dimension_docx(doc, d, pack.period.year)
     doc.add_heading(_("Live metrics over the period"), level=1)
-    _table(
+    docx_table(
         doc,
         [_("Metric"), _("Value in the period"), _("Module")],
         [

@@ -146,6 +146,31 @@ def _bar_png(labels: list[str], values: list[float], title: str) -> bytes:
     return buf.getvalue()
 
 
+def new_docx(*, font_pt: float, margin_cm: float) -> Any:
+    """An empty Word document in the platform's style (Calibri, side margins)."""
+    from docx import Document
+    from docx.shared import Cm, Pt
+
+    doc = Document()
+    style = doc.styles["Normal"]
+    style.font.name = "Calibri"
+    style.font.size = Pt(font_pt)
+    sec = doc.sections[0]
+    sec.left_margin = sec.right_margin = Cm(margin_cm)
+    return doc
+
+
+def docx_table(doc: Any, heads: list[str], rows: list[list[str]]) -> None:
+    """A table with a header row, in the style of the plan's DOCX."""
+    t = doc.add_table(rows=1, cols=len(heads))
+    t.style = "Light Grid Accent 1"
+    for cell, text in zip(t.rows[0].cells, heads, strict=True):
+        cell.text = text
+    for row in rows:
+        for cell, text in zip(t.add_row().cells, row, strict=True):
+            cell.text = text
+
+
 def _explanation_docx(doc: Any, ex: Explanation) -> None:
     """The method of the progress figure, in the words of the public page (progress_method)."""
     doc.add_paragraph().add_run(ex.headline).bold = True
@@ -157,34 +182,32 @@ def _explanation_docx(doc: Any, ex: Explanation) -> None:
         (_("Contribution per dimension (worksheets)"), ex.dimensions),
     ):
         doc.add_paragraph().add_run(title).bold = True
-        t = doc.add_table(rows=1, cols=4)
-        t.style = "Light Grid Accent 1"
-        for cell, text in zip(t.rows[0].cells, heads, strict=True):
-            cell.text = text
-        for part in parts:
-            cells = t.add_row().cells
-            cells[0].text = part.name
-            cells[1].text = f"{num(part.weight, 2)}%"
-            cells[2].text = f"{part.items_done}/{part.items_total} · {num(part.percent)}%"
-            cells[3].text = num(part.done, 2)
+        docx_table(
+            doc,
+            heads,
+            [
+                [
+                    part.name,
+                    f"{num(part.weight, 2)}%",
+                    f"{part.items_done}/{part.items_total} · {num(part.percent)}%",
+                    num(part.done, 2),
+                ]
+                for part in parts
+            ],
+        )
     for note in ex.dimension_notes:
         doc.add_paragraph(note, style="List Bullet")
     doc.add_paragraph(_("Method: %(url)s") % {"url": ex.method_url})
 
 
 def plan_docx(*, plan: Plan, reader: Reader, data: dict[str, Any] | None = None) -> bytes:
-    from docx import Document
     from docx.enum.section import WD_ORIENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm, Pt
 
     d = data or document_data(plan=plan, reader=reader)
-    doc = Document()
-    style = doc.styles["Normal"]
-    style.font.name = "Calibri"
-    style.font.size = Pt(10.5)
+    doc = new_docx(font_pt=10.5, margin_cm=2)
     sec = doc.sections[0]
-    sec.left_margin = sec.right_margin = Cm(2)
 
     # Cover
     for _i in range(5):
@@ -203,7 +226,7 @@ def plan_docx(*, plan: Plan, reader: Reader, data: dict[str, Any] | None = None)
     p = doc.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     p.add_run(_("Progress: %(pct)s%%") % {"pct": d["progress"].percent})
-    doc.add_page_break()  # type: ignore[no-untyped-call]  # python-docx leaves it unannotated
+    doc.add_page_break()
 
     doc.add_heading(_("Vision and missions"), level=1)
     doc.add_paragraph(_("City vision: %(v)s") % {"v": plan.city_vision})
