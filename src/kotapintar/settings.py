@@ -70,6 +70,9 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The weight set the master plan's evaluation pack scores with (its newest version); Bappeda adds
+# versions on the evaluation page, and `kotapintar masterplan-evaluation --weight-set CODE` picks one.
+MASTERPLAN_EVALUATION_WEIGHT_SET = env("MASTERPLAN_EVALUATION_WEIGHT_SET", "kominfo-sleman")
 
 INSTALLED_APPS = [
     "kotapintar.core.apps.AdminConfig",  # django.contrib.admin, open to the admin_kota role

@@ -67,6 +67,7 @@ from kotapintar.masterplan.schemas import (
     ProgrammeIn,
     ProgrammeOut,
     ProgressOut,
+    RescheduleIn,
     ReviewOut,
     SlotIn,
     SlotOut,
@@ -694,6 +695,19 @@ def worksheet_endorse(request: HttpRequest, worksheet_id: UUID, payload: Endorse
     )
 
 
+@router.post(
+    "/worksheets/{worksheet_id}/send-back",
+    response={200: WorksheetOut, **ERR},
+    auth=AUTH,
+    summary="Send back to the OPD after the mentor's review (Bappeda; the note says why)",
+)
+def worksheet_send_back(request: HttpRequest, worksheet_id: UUID, payload: NoteIn) -> dict[str, Any]:
+    ws = services.worksheet_send_back(
+        actor=_user(request), worksheet=_ws(worksheet_id), note=payload.model_dump()["note"]
+    )
+    return worksheet_out(ws)
+
+
 @router.get(
     "/reviews",
     response={200: list[ReviewOut], **ERR},
@@ -739,6 +753,21 @@ def slot_create(request: HttpRequest, payload: SlotIn) -> Status[dict[str, Any]]
     return Status(201, slot_out(s))
 
 
+@router.post(
+    "/slots/{slot_id}/reschedule-now",
+    response={200: SlotOut, **ERR},
+    auth=AUTH,
+    summary="Reschedule a clinic slot to now (its mentor or Bappeda; audited)",
+)
+def slot_reschedule_now(request: HttpRequest, slot_id: UUID, payload: RescheduleIn) -> dict[str, Any]:
+    s = services.slot_reschedule_now(
+        actor=_user(request),
+        slot=selectors.slot_get(public_id=slot_id),
+        reason=payload.model_dump()["reason"],
+    )
+    return slot_out(s)
+
+
 @router.get("/meetings", response={200: list[MeetingOut], **ERR}, auth=PUBLIC, summary="Council meetings")
 def meetings(request: HttpRequest, plan: UUID | None = None) -> list[dict[str, Any]]:
     return [
@@ -774,5 +803,20 @@ def meeting_record(request: HttpRequest, meeting_id: UUID, payload: MeetingRecor
         meeting=selectors.meeting_get(public_id=meeting_id),
         attendance=data["attendance"],
         decisions=data["decisions"],
+    )
+    return meeting_out(m)
+
+
+@router.post(
+    "/meetings/{meeting_id}/reschedule-now",
+    response={200: MeetingOut, **ERR},
+    auth=AUTH,
+    summary="Reschedule a council meeting to now (Bappeda or the Dewan; audited)",
+)
+def meeting_reschedule_now(request: HttpRequest, meeting_id: UUID, payload: RescheduleIn) -> dict[str, Any]:
+    m = services.meeting_reschedule_now(
+        actor=_user(request),
+        meeting=selectors.meeting_get(public_id=meeting_id),
+        reason=payload.model_dump()["reason"],
     )
     return meeting_out(m)

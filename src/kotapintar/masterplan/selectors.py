@@ -265,6 +265,8 @@ def worksheet_actions(user: Actor, ws: Worksheet) -> list[str]:
         actions += ["comment", "revise", "review"]
     if has_role(user, Role.BAPPEDA) and ws.status == WorksheetStatus.REVIEWED:
         actions.append("accept")
+    if has_role(user, Role.BAPPEDA) and ws.status in (WorksheetStatus.REVIEWED, WorksheetStatus.ACCEPTED):
+        actions.append("send_back")
     if has_role(user, Role.DEWAN) and ws.status == WorksheetStatus.ACCEPTED:
         actions.append("endorse")
     return actions
@@ -344,9 +346,10 @@ class ProgressItem:
     code: str
     label: str
     group: str
-    points: float
+    points: float  # the item's weight (bobot): its share of the total, in percentage points
     done: bool
     status: str
+    dimension: str = ""  # a worksheet's smart-city dimension (code)
 
 
 @dataclass
@@ -374,7 +377,7 @@ def plan_progress(*, plan: Plan) -> Progress:
     )
     worksheets = list(
         Worksheet.objects.filter(plan=plan)
-        .select_related("opd", "element")
+        .select_related("opd", "element", "element__dimension")
         .order_by("element__dimension__order", "element__order", "opd__short_name")
     )
     d_total = sum(d.weight for d in deliverables)
@@ -412,6 +415,7 @@ def plan_progress(*, plan: Plan) -> Progress:
                 points=round(float(pts / total * 100), 2) if total else 0.0,
                 done=is_done,
                 status=str(ws.get_status_display()),
+                dimension=ws.element.dimension.code,
             )
         )
     percent = round(float(done / total * 100), 1) if total else 0.0
@@ -765,6 +769,14 @@ def meeting_notulen(*, meeting: CouncilMeeting) -> str:
     lines += ["", "Keputusan:"]
     lines += [f"  {i}. {d}" for i, d in enumerate(meeting.decisions, start=1)] or ["  -"]
     return "\n".join(lines)
+
+
+def clinic_slot_current(*, worksheet: Worksheet) -> MentorSlot | None:
+    """The slot of the worksheet's clinic that waits for the mentor's verdict."""
+    session = (
+        worksheet.clinics.filter(verdict="pending").select_related("slot").order_by("-created_at").first()
+    )
+    return session.slot if session is not None else None
 
 
 def slot_list_free(*, after: Any = None) -> QuerySet[MentorSlot]:
