@@ -9,25 +9,37 @@ pgbench) and drops them at the end. The API is served by gunicorn with the proje
 The 16 clients are wrk connections (a C load generator, like pgbench on the other side, so the
 client does not eat the server's two cores); each POSTs /api/v1/wallet/payments with a fresh
 Idempotency-Key, a random card out of 50 funded ones and one of 16 merchants (one stall per POS),
-signed in with the merchants' owner token. Runs alternate (pgbench, payments, pgbench, payments,
-...) and the medians are printed:
+signed in with the merchants' owner token and paying by the card's scanned QR token. Each round
+is a pgbench run, a saturation run and an open-loop run at half the saturation rate; the medians
+over the rounds are printed:
 
-    payments_per_s   acknowledged payments per second (HTTP 201) through the API, 16 clients
-    tpcb_tps         pgbench -c 16 -j 2 -T N (scale 16, TPC-B-like), same server, same run
-    ratio_vs_tpcb    payments_per_s / tpcb_tps      (goal >= 0.25 on 2 cores)
-    p99_ms           99th percentile payment latency at the client (goal < 50 ms)
+    payments_per_s       acknowledged payments per second (HTTP 201) through the API, 16 clients
+    tpcb_tps             pgbench -c 16 -j 2 -T N (scale 16, TPC-B-like), same server, same round
+    ratio_vs_tpcb        payments_per_s / tpcb_tps: web tier and database on the same 2 cores
+    p99_ms               99th percentile payment latency at saturation (goal < 50 ms)
+    p99_ms_at_half_load  99th percentile latency when payments arrive at a fixed rate of half this
+                         round's payments_per_s (goal < 25 ms): open loop, 16 connections each
+                         sending on its own schedule (bench/wallet_pay_open.lua, as wrk2 does),
+                         latency from when a payment was due, not when it went out, so a slow
+                         answer also counts against the payments queued behind it; a payment due
+                         and still unanswered at the end counts as (end - due)
+    db_ratio_vs_tpcb     cpu_ms_per_tpcb_tx_db / cpu_ms_per_payment_db: payments one database server
+                         sustains per TPC-B transaction once the web processes run elsewhere
+                         (goal >= 0.6)
 
-On Linux it also prints where the machine's CPU went, from /proc and the clients' rusage, medians
-of the same runs (steal time excluded):
+On Linux it also prints where the CPU went, medians of the same rounds:
 
     cpu_ms_per_payment      CPU of the whole machine per acknowledged payment, wrk included
     cpu_ms_per_payment_web  of which the gunicorn workers (Django, ninja, psycopg, HTTP)
-    cpu_ms_per_payment_db   of which everything but the web workers and wrk: PostgreSQL, kernel
+    cpu_ms_per_payment_db   the PostgreSQL backends serving the app's database, per payment
     cpu_ms_per_tpcb_tx      CPU of the whole machine per TPC-B transaction, pgbench included
+    cpu_ms_per_tpcb_tx_db   the PostgreSQL backends serving pgbench, per TPC-B transaction
 
-When both kinds of run keep the two cores busy, ratio_vs_tpcb is close to
-cpu_ms_per_tpcb_tx / cpu_ms_per_payment, so the goal of 0.25 is a budget: a payment may cost the
-machine four TPC-B transactions.
+The *_db figures come from the /proc counters of the processes pg_stat_activity lists for that
+database (its client backends and autovacuum workers; BackendCpu), not from the machine's total,
+which on a shared machine also counts everyone else's work; the cluster's WAL writer, checkpointer
+and background writer are left out on both sides. The machine-wide figures are exact
+only on an otherwise idle machine (`uptime` before and after says how idle it was).
 
 After every run the bench checks that every answer was a 201 and that the ledger holds the
 acknowledged payments (plus at most one per connection still in flight when wrk stopped); at the
@@ -217,10 +229,10 @@ class BackendCpu:
         self.seconds = sum(self._last[pid] - start for pid, start in self._start.items())
 
 
-def pgbench_tps(url: str, db: str, seconds: int) -> tuple[float, int]:
+def pgbench_tps(url: str, db: str, seconds: int, *script: str) -> tuple[float, int]:
     """pgbench's tps (without connection time) and the transactions it processed."""
     out = subprocess.run(
-        ["pgbench", "-c", str(CLIENTS), "-j", "2", "-T", str(seconds), "-n", db],
+        ["pgbench", "-c", str(CLIENTS), "-j", "2", "-T", str(seconds), "-n", *script, db],
         env=_pg_env(url),
         capture_output=True,
         text=True,
@@ -235,6 +247,38 @@ def pgbench_tps(url: str, db: str, seconds: int) -> tuple[float, int]:
     if not processed:
         raise RuntimeError(f"pgbench output not understood:\n{out}")
     return float(match.group(1)), int(processed.group(1))
+
+
+def direct_script(owner_id: int, token: str, cards: list[str]) -> str:
+    """A pgbench script sending what the web tier sends the database for one payment: the token
+    lookup (the same SQL, core.services) and the call of wallet_payment_post, each prepared."""
+    from kotapintar.core.services import _token_hash, _token_user_query
+
+    lookup, _converters = _token_user_query("postgresql")
+    lookup = lookup.replace("%s", "now() - interval '60 seconds'", 1).replace(
+        "%s", f"'{_token_hash(token)}'", 1
+    )
+    numbers = ",".join(f"'{card.split('.')[2]}'" for card in cards)  # KP1.<kid>.<number>.<signature>
+    return (
+        f"\\set c random(1, {len(cards)})\n"
+        f"\\set m random(0, {CLIENTS - 1})\n"
+        "\\set a random(100, 1000)\n"
+        f"{lookup};\n"
+        "SELECT r_outcome, r_id, r_balance, r_merchant_name FROM wallet_payment_post("
+        f"'user:{owner_id}', 'pgb-' || gen_random_uuid(), repeat('f', 64), "
+        "gen_random_uuid(), gen_random_uuid(), "
+        f"(ARRAY[{numbers}])[:c], 'bench-' || :m, :a, '', '', 'card', {owner_id}, NULL, NULL, now());\n"
+    )
+
+
+def pgbench_direct(url: str, db: str, script: str, seconds: int) -> tuple[float, int]:
+    """pgbench -c 16 -j 2 -M prepared running `script` against the app's database."""
+    import tempfile
+
+    with tempfile.NamedTemporaryFile("w", suffix=".sql", prefix="kp-wallet-") as f:
+        f.write(script)
+        f.flush()
+        return pgbench_tps(url, db, seconds, "-M", "prepared", "-f", f.name)
 
 
 def seed_app(cards: int) -> tuple[str, list[str], list[str]]:
@@ -398,9 +442,13 @@ PRINTED = (
     "p99_ms",
     "p99_ms_at_half_load",
     "db_ratio_vs_tpcb",
+    "db_ratio_vs_tpcb_in_http",
+    "db_payments_per_s",
+    "db_tps_ratio_vs_tpcb",
     "cpu_ms_per_payment",
     "cpu_ms_per_payment_web",
     "cpu_ms_per_payment_db",
+    "cpu_ms_per_payment_db_direct",
     "cpu_ms_per_tpcb_tx",
     "cpu_ms_per_tpcb_tx_db",
 )
@@ -416,12 +464,16 @@ def one_round(
     merchants: list[str],
     cards: list[str],
     stored: Callable[[], int],
+    direct: str,
     args: argparse.Namespace,
     run: int,
 ) -> dict[str, float]:
-    """One TPC-B run, one saturation run and one open-loop run at half the saturation rate."""
+    """One TPC-B run, one run of the payment statements straight into the database, one saturation
+    run through the API and one open-loop run at half the saturation rate."""
     with CpuMeter() as tpcb_meter, BackendCpu(base_url, tpcb_db) as tpcb_db_cpu:
         tps, tx = pgbench_tps(base_url, tpcb_db, args.seconds)
+    with BackendCpu(base_url, app_db) as direct_db_cpu:
+        direct_tps, direct_tx = pgbench_direct(base_url, app_db, direct, args.seconds)
     before = stored()
     with CpuMeter(web_pgid=web_pgid) as pay_meter, BackendCpu(base_url, app_db) as pay_db_cpu:
         result = wrk_payments(port, token, merchants, cards, args.seconds, seed=run + 11)
@@ -439,10 +491,14 @@ def one_round(
         got["cpu_ms_per_payment"] = paid.machine * 1000 / result.acked
         got["cpu_ms_per_payment_web"] = paid.web * 1000 / result.acked
         got["cpu_ms_per_tpcb_tx"] = tpcb_meter.split.machine * 1000 / tx
-    if tpcb_db_cpu.seconds and pay_db_cpu.seconds and result.acked:
-        got["cpu_ms_per_payment_db"] = pay_db_cpu.seconds * 1000 / result.acked
+    got["db_payments_per_s"] = direct_tps
+    got["db_tps_ratio_vs_tpcb"] = direct_tps / tps
+    if tpcb_db_cpu.seconds and pay_db_cpu.seconds and direct_db_cpu.seconds and result.acked:
         got["cpu_ms_per_tpcb_tx_db"] = tpcb_db_cpu.seconds * 1000 / tx
-        got["db_ratio_vs_tpcb"] = got["cpu_ms_per_tpcb_tx_db"] / got["cpu_ms_per_payment_db"]
+        got["cpu_ms_per_payment_db"] = pay_db_cpu.seconds * 1000 / result.acked
+        got["cpu_ms_per_payment_db_direct"] = direct_db_cpu.seconds * 1000 / direct_tx
+        got["db_ratio_vs_tpcb"] = got["cpu_ms_per_tpcb_tx_db"] / got["cpu_ms_per_payment_db_direct"]
+        got["db_ratio_vs_tpcb_in_http"] = got["cpu_ms_per_tpcb_tx_db"] / got["cpu_ms_per_payment_db"]
     time.sleep(1)
     rate = got["payments_per_s"] / 2
     before = stored()
@@ -514,6 +570,10 @@ def main() -> int:
 
         call_command("migrate", verbosity=0)
         token, merchants, cards = seed_app(args.cards)
+        from django.contrib.auth import get_user_model
+
+        owner_id = get_user_model().objects.get(username="bench_merchant").pk
+        direct = direct_script(owner_id, token, cards)
 
         port = loadgen.free_port()
         env = loadgen.server_env(app_url, SECRET_KEY=settings.SECRET_KEY)
@@ -528,7 +588,18 @@ def main() -> int:
         stored = Payment.objects.count
         for run in range(args.runs):
             got = one_round(
-                base_url, tpcb_db, app_db, port, server.pid, token, merchants, cards, stored, args, run
+                base_url,
+                tpcb_db,
+                app_db,
+                port,
+                server.pid,
+                token,
+                merchants,
+                cards,
+                stored,
+                direct,
+                args,
+                run,
             )
             for key, value in got.items():
                 figures.setdefault(key, []).append(value)
