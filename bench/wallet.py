@@ -330,45 +330,49 @@ class WrkRun:
     max_ms: float
 
 
-def wrk_payments(
-    port: int, token: str, merchants: list[str], cards: list[str], seconds: int, seed: int
-) -> WrkRun:
-    """16 connections (2 wrk threads) paying for `seconds`; the Lua script counts the answers."""
+def run_wrk(
+    script: str, threads: int, seconds: int, port: int, args: list[str], first_key: str
+) -> dict[str, int]:
+    """Run wrk with 16 connections and a script under bench/; the key=value line the script's
+    done() prints (its first key `first_key`), as integers."""
     out = subprocess.run(
         [
             "wrk",
-            "-t2",
+            f"-t{threads}",
             f"-c{CLIENTS}",
             f"-d{seconds}s",
             "--timeout",
             "10s",
             "-s",
-            str(ROOT / "bench" / "wallet_pay.lua"),
+            str(ROOT / "bench" / script),
             f"http://127.0.0.1:{port}",
             "--",
-            token,
-            ",".join(merchants),
-            ",".join(cards),
-            str(seed),
+            *args,
         ],
         capture_output=True,
         text=True,
         check=True,
     ).stdout
-    line = next((ln for ln in out.splitlines() if ln.startswith("acked=")), None)
+    line = next((ln for ln in out.splitlines() if ln.startswith(f"{first_key}=")), None)
     if line is None:
         raise RuntimeError(f"wrk output not understood:\n{out}")
-    f = {k: int(v) for k, v in (item.split("=") for item in line.split())}
-    return WrkRun(
-        acked=f["acked"],
-        refused=f["refused"],
-        other=f["other"],
-        errors=f["errors"],
-        seconds=f["duration_us"] / 1e6,
-        p50_ms=f["p50_us"] / 1000,
-        p99_ms=f["p99_us"] / 1000,
-        max_ms=f["max_us"] / 1000,
+    return {k: int(v) for k, v in (item.split("=") for item in line.split())}
+
+
+def _answers(f: dict[str, int]) -> dict[str, Any]:
+    """The answer counts and latencies both Lua scripts print."""
+    counts = {key: f[key] for key in ("acked", "refused", "other", "errors")}
+    return counts | {f"{key}_ms": f[f"{key}_us"] / 1000 for key in ("p50", "p99", "max")}
+
+
+def wrk_payments(
+    port: int, token: str, merchants: list[str], cards: list[str], seconds: int, seed: int
+) -> WrkRun:
+    """16 connections (2 wrk threads) paying for `seconds`; the Lua script counts the answers."""
+    f = run_wrk(
+        "wallet_pay.lua", 2, seconds, port, [token, ",".join(merchants), ",".join(cards), str(seed)], "acked"
     )
+    return WrkRun(seconds=f["duration_us"] / 1e6, **_answers(f))
 
 
 @dataclass
@@ -391,47 +395,30 @@ def wrk_open_loop(
 ) -> OpenRun:
     """Payments arriving at `rate` per second whatever the answers do (wallet_pay_open.lua): 16
     connections, one per wrk thread, each sending its share on a fixed schedule; latency counted
-    from when each payment was due."""
-    out = subprocess.run(
+    from when each payment was due. The window is the first `seconds`; wrk runs one more."""
+    per_connection = f"{rate / CLIENTS:.6f}"
+    f = run_wrk(
+        "wallet_pay_open.lua",
+        CLIENTS,
+        seconds + 1,
+        port,
         [
-            "wrk",
-            f"-t{CLIENTS}",
-            f"-c{CLIENTS}",
-            f"-d{seconds + 1}s",
-            "--timeout",
-            "10s",
-            "-s",
-            str(ROOT / "bench" / "wallet_pay_open.lua"),
-            f"http://127.0.0.1:{port}",
-            "--",
             token,
             ",".join(merchants),
             ",".join(cards),
             str(seed),
-            f"{rate / CLIENTS:.6f}",
+            per_connection,
             str(CLIENTS),
             str(seconds + 1),
         ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    line = next((ln for ln in out.splitlines() if ln.startswith("due=")), None)
-    if line is None:
-        raise RuntimeError(f"wrk output not understood:\n{out}")
-    f = {k: int(v) for k, v in (item.split("=") for item in line.split())}
+        "due",
+    )
     return OpenRun(
         due=f["due"],
         answered=f["answered"],
         unanswered=f["unanswered"],
-        acked=f["acked"],
-        refused=f["refused"],
-        other=f["other"],
-        errors=f["errors"],
         window_s=f["window_us"] / 1e6,
-        p50_ms=f["p50_us"] / 1000,
-        p99_ms=f["p99_us"] / 1000,
-        max_ms=f["max_us"] / 1000,
+        **_answers(f),
     )
 
 

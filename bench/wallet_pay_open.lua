@@ -4,10 +4,10 @@
 -- Arguments (after --): TOKEN MERCHANTS CARDS SEED RATE CONNECTIONS SECONDS, where RATE is the
 -- requests per second of each connection and SECONDS the length wrk was given.
 --
--- Request n of a connection is due at t0 + phase + n / RATE whatever happened before: delay() waits
--- only until it is due (not at all when the connection is behind), and its latency is measured from
--- when it was due, not from when it was sent, so a slow answer also counts against the requests
--- queued behind it (coordinated omission corrected). The measurement window is the requests due in
+-- Request n of connection k is due at t0 + (k - 1) / (RATE * CONNECTIONS) + n / RATE, whatever
+-- happened before: delay() waits only until it is due (not at all when the connection is behind),
+-- and its latency is measured from when it was due, not from when it was sent, so a slow answer
+-- also counts against the requests queued behind it (coordinated omission corrected). The measurement window is the requests due in
 -- the first SECONDS - 1 seconds: an answered one counts its latency; one still unanswered when wrk
 -- stops counts as (stop - due), a lower bound of at least a second, so a stalled server cannot hide.
 -- done() prints one line: due=N answered=N unanswered=N window_us=N p50_us=N p99_us=N max_us=N
@@ -44,9 +44,9 @@ end
 
 function delay()
   local now = now_us()
-  if t0 == nil then
-    t0 = now + phase_us
-    next_due = t0
+  if t0 == nil then  -- the window starts with the first delay(); this connection's turn comes later
+    t0 = now
+    next_due = t0 + phase_us
   end
   local wait = next_due - now
   if wait <= 0 then
@@ -80,8 +80,10 @@ function done(summary, latency, requests)
     if start ~= nil then
       window = t:get("length_us") - 1000000
       local window_end, stop = start + window, start + window + 1000000
-      local n_due = math.ceil((window_end - start) / step)
-      due = due + n_due
+      local first_due = start + t:get("phase_us")
+      if first_due < window_end then
+        due = due + math.ceil((window_end - first_due) / step)
+      end
       for _, v in ipairs(t:get("latencies")) do
         table.insert(all, v)
         answered = answered + 1
