@@ -145,6 +145,10 @@ if DATABASE_URL:
     if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         DATABASES["default"]["OPTIONS"] = dict(SQLITE_OPTIONS)
     else:
+        # Django's backend, but a connection that served a request less than a second ago is not
+        # pinged again before the next one (kotapintar.core.pgbackend: one round trip less per request)
+        if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+            DATABASES["default"]["ENGINE"] = "kotapintar.core.pgbackend"
         DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
         # Server-binding cursors (core.db.hot_cursor: the token lookup and the POS payment) prepare
         # a statement once it has run this many times on a connection; Django's own cursors bind
