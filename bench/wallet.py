@@ -9,25 +9,37 @@ pgbench) and drops them at the end. The API is served by gunicorn with the proje
 The 16 clients are wrk connections (a C load generator, like pgbench on the other side, so the
 client does not eat the server's two cores); each POSTs /api/v1/wallet/payments with a fresh
 Idempotency-Key, a random card out of 50 funded ones and one of 16 merchants (one stall per POS),
-signed in with the merchants' owner token. Runs alternate (pgbench, payments, pgbench, payments,
-...) and the medians are printed:
+signed in with the merchants' owner token and paying by the card's scanned QR token. Each round
+is a pgbench run, a saturation run and an open-loop run at half the saturation rate; the medians
+over the rounds are printed:
 
-    payments_per_s   acknowledged payments per second (HTTP 201) through the API, 16 clients
-    tpcb_tps         pgbench -c 16 -j 2 -T N (scale 16, TPC-B-like), same server, same run
-    ratio_vs_tpcb    payments_per_s / tpcb_tps      (goal >= 0.25 on 2 cores)
-    p99_ms           99th percentile payment latency at the client (goal < 50 ms)
+    payments_per_s       acknowledged payments per second (HTTP 201) through the API, 16 clients
+    tpcb_tps             pgbench -c 16 -j 2 -T N (scale 16, TPC-B-like), same server, same round
+    ratio_vs_tpcb        payments_per_s / tpcb_tps: web tier and database on the same 2 cores
+    p99_ms               99th percentile payment latency at saturation (goal < 50 ms)
+    p99_ms_at_half_load  99th percentile latency when payments arrive at a fixed rate of half this
+                         round's payments_per_s (goal < 25 ms): open loop, 16 connections each
+                         sending on its own schedule (bench/wallet_pay_open.lua, as wrk2 does),
+                         latency from when a payment was due, not when it went out, so a slow
+                         answer also counts against the payments queued behind it; a payment due
+                         and still unanswered at the end counts as (end - due)
+    db_ratio_vs_tpcb     cpu_ms_per_tpcb_tx_db / cpu_ms_per_payment_db: payments one database server
+                         sustains per TPC-B transaction once the web processes run elsewhere
+                         (goal >= 0.6)
 
-On Linux it also prints where the machine's CPU went, from /proc and the clients' rusage, medians
-of the same runs (steal time excluded):
+On Linux it also prints where the CPU went, medians of the same rounds:
 
     cpu_ms_per_payment      CPU of the whole machine per acknowledged payment, wrk included
     cpu_ms_per_payment_web  of which the gunicorn workers (Django, ninja, psycopg, HTTP)
-    cpu_ms_per_payment_db   of which everything but the web workers and wrk: PostgreSQL, kernel
+    cpu_ms_per_payment_db   the PostgreSQL backends serving the app's database, per payment
     cpu_ms_per_tpcb_tx      CPU of the whole machine per TPC-B transaction, pgbench included
+    cpu_ms_per_tpcb_tx_db   the PostgreSQL backends serving pgbench, per TPC-B transaction
 
-When both kinds of run keep the two cores busy, ratio_vs_tpcb is close to
-cpu_ms_per_tpcb_tx / cpu_ms_per_payment, so the goal of 0.25 is a budget: a payment may cost the
-machine four TPC-B transactions.
+The *_db figures come from the /proc counters of the processes pg_stat_activity lists for that
+database (its client backends and autovacuum workers; BackendCpu), not from the machine's total,
+which on a shared machine also counts everyone else's work; the cluster's WAL writer, checkpointer
+and background writer are left out on both sides. The machine-wide figures are exact
+only on an otherwise idle machine (`uptime` before and after says how idle it was).
 
 After every run the bench checks that every answer was a 201 and that the ledger holds the
 acknowledged payments (plus at most one per connection still in flight when wrk stopped); at the
@@ -45,9 +57,12 @@ import shutil
 import statistics
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -148,9 +163,76 @@ class CpuMeter:
             self.split = CpuSplit(*(b - a for a, b in zip(self._start, end, strict=True)))
 
 
-def pgbench_tps(url: str, db: str, seconds: int) -> float:
+class BackendCpu:
+    """CPU seconds of the PostgreSQL backends serving one database over a block (Linux /proc).
+
+    On a shared machine the machine-wide figures also count everyone else's work; this counts only
+    the server processes of `db`. A thread asks pg_stat_activity for the backends' pids every
+    `poll_s` and reads their /proc/<pid>/stat; a backend that started during the block counts from
+    zero, one that ends during it counts up to its last reading (at most `poll_s` of it is lost)."""
+
+    def __init__(self, url: str, db: str, poll_s: float = 0.1) -> None:
+        self.url, self.db, self.poll_s = url, db, poll_s
+        self.seconds: float | None = None
+        self._start: dict[int, float] = {}
+        self._last: dict[int, float] = {}
+        self._first = True
+        self._ready, self._stop = threading.Event(), threading.Event()
+        self._thread: threading.Thread | None = None
+
+    @staticmethod
+    def _cpu(pid: int) -> float | None:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            return None
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def _pids(self, conn: Any) -> list[int]:
+        rows = conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [self.db]
+        ).fetchall()
+        return [int(r[0]) for r in rows]
+
+    def _poll(self) -> None:
+        import psycopg
+
+        with psycopg.connect(_with_db(self.url, "postgres"), autocommit=True) as conn:
+            while True:
+                for pid in self._pids(conn):
+                    cpu = self._cpu(pid)
+                    if cpu is None:
+                        continue
+                    if pid not in self._start:
+                        self._start[pid] = cpu if self._first else 0.0
+                    self._last[pid] = cpu
+                self._first = False
+                self._ready.set()
+                if self._stop.wait(self.poll_s):
+                    return
+
+    def __enter__(self) -> BackendCpu:
+        self._start, self._last, self._first = {}, {}, True
+        self._ready.clear()
+        self._stop.clear()
+        if Path("/proc/self/stat").exists():
+            self._thread = threading.Thread(target=self._poll, daemon=True)
+            self._thread.start()
+            self._ready.wait(10)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._thread is None:
+            return
+        self._stop.set()
+        self._thread.join()
+        self.seconds = sum(self._last[pid] - start for pid, start in self._start.items())
+
+
+def pgbench_tps(url: str, db: str, seconds: int, *script: str) -> tuple[float, int]:
+    """pgbench's tps (without connection time) and the transactions it processed."""
     out = subprocess.run(
-        ["pgbench", "-c", str(CLIENTS), "-j", "2", "-T", str(seconds), "-n", db],
+        ["pgbench", "-c", str(CLIENTS), "-j", "2", "-T", str(seconds), "-n", *script, db],
         env=_pg_env(url),
         capture_output=True,
         text=True,
@@ -161,7 +243,42 @@ def pgbench_tps(url: str, db: str, seconds: int) -> float:
     )
     if not match:
         raise RuntimeError(f"pgbench output not understood:\n{out}")
-    return float(match.group(1))
+    processed = re.search(r"number of transactions actually processed: (\d+)", out)
+    if not processed:
+        raise RuntimeError(f"pgbench output not understood:\n{out}")
+    return float(match.group(1)), int(processed.group(1))
+
+
+def direct_script(owner_id: int, token: str, cards: list[str]) -> str:
+    """A pgbench script sending what the web tier sends the database for one payment: the token
+    lookup (the same SQL, core.services) and the call of wallet_payment_post, each prepared."""
+    from kotapintar.core.services import _token_hash, _token_user_query
+
+    lookup, _converters = _token_user_query("postgresql")
+    lookup = lookup.replace("%s", "now() - interval '60 seconds'", 1).replace(
+        "%s", f"'{_token_hash(token)}'", 1
+    )
+    numbers = ",".join(f"'{card.split('.')[2]}'" for card in cards)  # KP1.<kid>.<number>.<signature>
+    return (
+        f"\\set c random(1, {len(cards)})\n"
+        f"\\set m random(0, {CLIENTS - 1})\n"
+        "\\set a random(100, 1000)\n"
+        f"{lookup};\n"
+        "SELECT r_outcome, r_id, r_balance, r_merchant_name FROM wallet_payment_post("
+        f"'user:{owner_id}', 'pgb-' || gen_random_uuid(), repeat('f', 64), "
+        "gen_random_uuid(), gen_random_uuid(), "
+        f"(ARRAY[{numbers}])[:c], 'bench-' || :m, :a, '', '', 'card', {owner_id}, NULL, NULL, now());\n"
+    )
+
+
+def pgbench_direct(url: str, db: str, script: str, seconds: int) -> tuple[float, int]:
+    """pgbench -c 16 -j 2 -M prepared running `script` against the app's database."""
+    import tempfile
+
+    with tempfile.NamedTemporaryFile("w", suffix=".sql", prefix="kp-wallet-") as f:
+        f.write(script)
+        f.flush()
+        return pgbench_tps(url, db, seconds, "-M", "prepared", "-f", f.name)
 
 
 def seed_app(cards: int) -> tuple[str, list[str], list[str]]:
@@ -213,45 +330,180 @@ class WrkRun:
     max_ms: float
 
 
-def wrk_payments(
-    port: int, token: str, merchants: list[str], cards: list[str], seconds: int, seed: int
-) -> WrkRun:
-    """16 connections (2 wrk threads) paying for `seconds`; the Lua script counts the answers."""
+def run_wrk(
+    script: str, threads: int, seconds: int, port: int, args: list[str], first_key: str
+) -> dict[str, int]:
+    """Run wrk with 16 connections and a script under bench/; the key=value line the script's
+    done() prints (its first key `first_key`), as integers."""
     out = subprocess.run(
         [
             "wrk",
-            "-t2",
+            f"-t{threads}",
             f"-c{CLIENTS}",
             f"-d{seconds}s",
             "--timeout",
             "10s",
             "-s",
-            str(ROOT / "bench" / "wallet_pay.lua"),
+            str(ROOT / "bench" / script),
             f"http://127.0.0.1:{port}",
             "--",
-            token,
-            ",".join(merchants),
-            ",".join(cards),
-            str(seed),
+            *args,
         ],
         capture_output=True,
         text=True,
         check=True,
     ).stdout
-    line = next((ln for ln in out.splitlines() if ln.startswith("acked=")), None)
+    line = next((ln for ln in out.splitlines() if ln.startswith(f"{first_key}=")), None)
     if line is None:
         raise RuntimeError(f"wrk output not understood:\n{out}")
-    f = {k: int(v) for k, v in (item.split("=") for item in line.split())}
-    return WrkRun(
-        acked=f["acked"],
-        refused=f["refused"],
-        other=f["other"],
-        errors=f["errors"],
-        seconds=f["duration_us"] / 1e6,
-        p50_ms=f["p50_us"] / 1000,
-        p99_ms=f["p99_us"] / 1000,
-        max_ms=f["max_us"] / 1000,
+    return {k: int(v) for k, v in (item.split("=") for item in line.split())}
+
+
+def _answers(f: dict[str, int]) -> dict[str, Any]:
+    """The answer counts and latencies both Lua scripts print."""
+    counts = {key: f[key] for key in ("acked", "refused", "other", "errors")}
+    return counts | {f"{key}_ms": f[f"{key}_us"] / 1000 for key in ("p50", "p99", "max")}
+
+
+def wrk_payments(
+    port: int, token: str, merchants: list[str], cards: list[str], seconds: int, seed: int
+) -> WrkRun:
+    """16 connections (2 wrk threads) paying for `seconds`; the Lua script counts the answers."""
+    f = run_wrk(
+        "wallet_pay.lua", 2, seconds, port, [token, ",".join(merchants), ",".join(cards), str(seed)], "acked"
     )
+    return WrkRun(seconds=f["duration_us"] / 1e6, **_answers(f))
+
+
+@dataclass
+class OpenRun:
+    due: int
+    answered: int
+    unanswered: int
+    acked: int
+    refused: int
+    other: int
+    errors: int
+    window_s: float
+    p50_ms: float
+    p99_ms: float
+    max_ms: float
+
+
+def wrk_open_loop(
+    port: int, token: str, merchants: list[str], cards: list[str], rate: float, seconds: int, seed: int
+) -> OpenRun:
+    """Payments arriving at `rate` per second whatever the answers do (wallet_pay_open.lua): 16
+    connections, one per wrk thread, each sending its share on a fixed schedule; latency counted
+    from when each payment was due. The window is the first `seconds`; wrk runs one more."""
+    per_connection = f"{rate / CLIENTS:.6f}"
+    f = run_wrk(
+        "wallet_pay_open.lua",
+        CLIENTS,
+        seconds + 1,
+        port,
+        [
+            token,
+            ",".join(merchants),
+            ",".join(cards),
+            str(seed),
+            per_connection,
+            str(CLIENTS),
+            str(seconds + 1),
+        ],
+        "due",
+    )
+    return OpenRun(
+        due=f["due"],
+        answered=f["answered"],
+        unanswered=f["unanswered"],
+        window_s=f["window_us"] / 1e6,
+        **_answers(f),
+    )
+
+
+PRINTED = (
+    "payments_per_s",
+    "tpcb_tps",
+    "ratio_vs_tpcb",
+    "p99_ms",
+    "p99_ms_at_half_load",
+    "db_ratio_vs_tpcb",
+    "db_ratio_vs_tpcb_in_http",
+    "db_payments_per_s",
+    "db_tps_ratio_vs_tpcb",
+    "cpu_ms_per_payment",
+    "cpu_ms_per_payment_web",
+    "cpu_ms_per_payment_db",
+    "cpu_ms_per_payment_db_direct",
+    "cpu_ms_per_tpcb_tx",
+    "cpu_ms_per_tpcb_tx_db",
+)
+
+
+def one_round(
+    base_url: str,
+    tpcb_db: str,
+    app_db: str,
+    port: int,
+    web_pgid: int,
+    token: str,
+    merchants: list[str],
+    cards: list[str],
+    stored: Callable[[], int],
+    direct: str,
+    args: argparse.Namespace,
+    run: int,
+) -> dict[str, float]:
+    """One TPC-B run, one run of the payment statements straight into the database, one saturation
+    run through the API and one open-loop run at half the saturation rate."""
+    with CpuMeter() as tpcb_meter, BackendCpu(base_url, tpcb_db) as tpcb_db_cpu:
+        tps, tx = pgbench_tps(base_url, tpcb_db, args.seconds)
+    with BackendCpu(base_url, app_db) as direct_db_cpu:
+        direct_tps, direct_tx = pgbench_direct(base_url, app_db, direct, args.seconds)
+    before = stored()
+    with CpuMeter(web_pgid=web_pgid) as pay_meter, BackendCpu(base_url, app_db) as pay_db_cpu:
+        result = wrk_payments(port, token, merchants, cards, args.seconds, seed=run + 11)
+    # wrk stops at the deadline with up to one request per connection in flight: those are
+    # stored but never counted, so the ledger may hold up to CLIENTS more than acknowledged.
+    ledger_check(result.acked, result.refused + result.other + result.errors, stored() - before, result)
+    got = {
+        "payments_per_s": result.acked / result.seconds,
+        "tpcb_tps": tps,
+        "ratio_vs_tpcb": result.acked / result.seconds / tps,
+        "p99_ms": result.p99_ms,
+    }
+    paid = pay_meter.split
+    if tpcb_meter.split and paid and result.acked:
+        got["cpu_ms_per_payment"] = paid.machine * 1000 / result.acked
+        got["cpu_ms_per_payment_web"] = paid.web * 1000 / result.acked
+        got["cpu_ms_per_tpcb_tx"] = tpcb_meter.split.machine * 1000 / tx
+    got["db_payments_per_s"] = direct_tps
+    got["db_tps_ratio_vs_tpcb"] = direct_tps / tps
+    if tpcb_db_cpu.seconds and pay_db_cpu.seconds and direct_db_cpu.seconds and result.acked:
+        got["cpu_ms_per_tpcb_tx_db"] = tpcb_db_cpu.seconds * 1000 / tx
+        got["cpu_ms_per_payment_db"] = pay_db_cpu.seconds * 1000 / result.acked
+        got["cpu_ms_per_payment_db_direct"] = direct_db_cpu.seconds * 1000 / direct_tx
+        got["db_ratio_vs_tpcb"] = got["cpu_ms_per_tpcb_tx_db"] / got["cpu_ms_per_payment_db_direct"]
+        got["db_ratio_vs_tpcb_in_http"] = got["cpu_ms_per_tpcb_tx_db"] / got["cpu_ms_per_payment_db"]
+    time.sleep(1)
+    rate = got["payments_per_s"] / 2
+    before = stored()
+    half = wrk_open_loop(port, token, merchants, cards, rate, args.seconds, seed=run + 51)
+    ledger_check(half.acked, half.refused + half.other + half.errors, stored() - before, half)
+    got["p99_ms_at_half_load"] = half.p99_ms
+    got["half_load_per_s"] = half.answered / half.window_s
+    if half.unanswered:
+        print(
+            f"# run {run + 1}: {half.unanswered} of {half.due} payments due unanswered at the end",
+            file=sys.stderr,
+        )
+    return got
+
+
+def ledger_check(acked: int, not_acked: int, stored: int, result: object) -> None:
+    if not_acked or not 0 <= stored - acked <= CLIENTS:
+        raise RuntimeError(f"payments and answers do not match: {result}, stored={stored}")
 
 
 def main() -> int:
@@ -305,6 +557,10 @@ def main() -> int:
 
         call_command("migrate", verbosity=0)
         token, merchants, cards = seed_app(args.cards)
+        from django.contrib.auth import get_user_model
+
+        owner_id = get_user_model().objects.get(username="bench_merchant").pk
+        direct = direct_script(owner_id, token, cards)
 
         port = loadgen.free_port()
         env = loadgen.server_env(app_url, SECRET_KEY=settings.SECRET_KEY)
@@ -315,52 +571,39 @@ def main() -> int:
         # warm-up: every worker connects to the database and runs the payment path
         wrk_payments(port, token, merchants, cards, args.warmup, seed=99)
 
-        tps_runs: list[float] = []
-        pay_runs: list[float] = []
-        p99_runs: list[float] = []
-        cpu: dict[str, list[float]] = {}
+        figures: dict[str, list[float]] = {}
+        stored = Payment.objects.count
         for run in range(args.runs):
-            with CpuMeter() as tpcb_meter:
-                tps_runs.append(pgbench_tps(base_url, tpcb_db, args.seconds))
-            before = Payment.objects.count()
-            with CpuMeter(web_pgid=server.pid) as pay_meter:  # gunicorn runs in its own session
-                result = wrk_payments(port, token, merchants, cards, args.seconds, seed=run + 11)
-            stored = Payment.objects.count() - before
-            # wrk stops at the deadline with up to one request per connection in flight: those are
-            # stored but never counted, so the ledger may hold up to CLIENTS more than acknowledged.
-            if result.refused or result.other or result.errors or not 0 <= stored - result.acked <= CLIENTS:
-                raise RuntimeError(f"payments and answers do not match: {result}, stored={stored}")
-            pay_runs.append(result.acked / result.seconds)
-            p99_runs.append(result.p99_ms)
-            if tpcb_meter.split and pay_meter.split and result.acked:
-                tx, paid = tps_runs[-1] * args.seconds, pay_meter.split
-                for key, seconds, count in (
-                    ("cpu_ms_per_payment", paid.machine, result.acked),
-                    ("cpu_ms_per_payment_web", paid.web, result.acked),
-                    ("cpu_ms_per_payment_db", paid.machine - paid.web - paid.client, result.acked),
-                    ("cpu_ms_per_tpcb_tx", tpcb_meter.split.machine, tx),
-                ):
-                    cpu.setdefault(key, []).append(seconds * 1000 / count)
-            print(
-                f"# run {run + 1}: tpcb_tps={tps_runs[-1]:.0f} payments_per_s={pay_runs[-1]:.0f} "
-                f"p50_ms={result.p50_ms:.1f} p99_ms={result.p99_ms:.1f} max_ms={result.max_ms:.1f} "
-                + " ".join(f"{key}={values[-1]:.2f}" for key, values in cpu.items()),
-                file=sys.stderr,
+            got = one_round(
+                base_url,
+                tpcb_db,
+                app_db,
+                port,
+                server.pid,
+                token,
+                merchants,
+                cards,
+                stored,
+                direct,
+                args,
+                run,
             )
+            for key, value in got.items():
+                figures.setdefault(key, []).append(value)
+            print(f"# run {run + 1}: " + " ".join(f"{k}={v:.2f}" for k, v in got.items()), file=sys.stderr)
             time.sleep(1)
 
         check = selectors.ledger_check()
-        payments = statistics.median(pay_runs)
-        tps = statistics.median(tps_runs)
-        print(f"payments_per_s={payments:.1f}")
-        print(f"tpcb_tps={tps:.1f}")
-        print(f"ratio_vs_tpcb={payments / tps:.3f}")
-        print(f"p99_ms={statistics.median(p99_runs):.1f}")
-        for key, values in cpu.items():
-            print(f"{key}={statistics.median(values):.2f}")
+        med = {key: statistics.median(values) for key, values in figures.items()}
+        for key in PRINTED:
+            if key in med:
+                print(f"{key}={med[key]:.{3 if 'ratio' in key else 2 if key.startswith('cpu') else 1}f}")
         print(f"ledger_ok={str(check.ok).lower()}")
         kind = f"gthread-{args.workers}x{args.threads}" if args.threads > 1 else f"sync-{args.workers}"
-        print(f"server=gunicorn-{kind} client=wrk clients={CLIENTS} runs={args.runs} seconds={args.seconds}")
+        print(
+            f"server=gunicorn-{kind} client=wrk clients={CLIENTS} runs={args.runs} seconds={args.seconds} "
+            f"half_load_per_s={med['half_load_per_s']:.1f}"
+        )
         return 0 if check.ok else 1
     finally:
         if server is not None:

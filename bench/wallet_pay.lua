@@ -2,7 +2,7 @@
 -- Arguments (after --): TOKEN MERCHANTS CARDS SEED, the lists comma-separated.
 -- done() prints one line: acked=N refused=N other=N errors=N duration_us=N p50_us=N p99_us=N max_us=N
 
-local threads = {}
+threads = {}  -- global: wallet_pay_open.lua reads it too
 local counter = 0
 
 function setup(thread)

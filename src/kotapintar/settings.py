@@ -70,6 +70,9 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The weight set the master plan's evaluation pack scores with (its newest version); Bappeda adds
+# versions on the evaluation page, and `kotapintar masterplan-evaluation --weight-set CODE` picks one.
+MASTERPLAN_EVALUATION_WEIGHT_SET = env("MASTERPLAN_EVALUATION_WEIGHT_SET", "kominfo-sleman")
 
 INSTALLED_APPS = [
     "kotapintar.core.apps.AdminConfig",  # django.contrib.admin, open to the admin_kota role
@@ -142,6 +145,10 @@ if DATABASE_URL:
     if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         DATABASES["default"]["OPTIONS"] = dict(SQLITE_OPTIONS)
     else:
+        # Django's backend, but a connection that served a request less than a second ago is not
+        # pinged again before the next one (kotapintar.core.pgbackend: one round trip less per request)
+        if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+            DATABASES["default"]["ENGINE"] = "kotapintar.core.pgbackend"
         DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
         # Server-binding cursors (core.db.hot_cursor: the token lookup and the POS payment) prepare
         # a statement once it has run this many times on a connection; Django's own cursors bind

@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -109,6 +110,12 @@ def meeting(plan: Plan, bappeda_user: Any) -> CouncilMeeting:
     )
 
 
+def after(when: Any) -> Any:
+    """Pin "now" five minutes after `when` (a slot's or a meeting's start): verdicts, endorsements and
+    minutes wait for their slot or meeting (services.schedule)."""
+    return time_machine.travel(when + timedelta(minutes=5), tick=False)
+
+
 def advance(
     ws: Worksheet,
     to: str,
@@ -120,7 +127,8 @@ def advance(
     slot: MentorSlot,
     meeting: CouncilMeeting,
 ) -> Worksheet:
-    """Walk a worksheet through the flow up to the status `to`."""
+    """Walk a worksheet through the flow up to the status `to`; the verdict and acceptance happen
+    once the slot has started, the endorsement once the meeting has started."""
     order = ["draft", "submitted", "clinic", "reviewed", "accepted", "endorsed"]
     steps = {
         "submitted": lambda w: services.worksheet_submit(actor=opd_user, worksheet=w),
@@ -129,6 +137,7 @@ def advance(
         "accepted": lambda w: services.worksheet_accept(actor=bappeda_user, worksheet=w),
         "endorsed": lambda w: services.worksheet_endorse(actor=dewan_user, worksheet=w, meeting=meeting),
     }
+    waits_for = {"reviewed": slot.starts_at, "accepted": slot.starts_at, "endorsed": meeting.held_at}
     if to == "revision":
         advance(
             ws,
@@ -140,12 +149,17 @@ def advance(
             slot=slot,
             meeting=meeting,
         )
-        services.clinic_verdict(actor=mentor_user, worksheet=ws, verdict="revision")
+        with after(slot.starts_at):
+            services.clinic_verdict(actor=mentor_user, worksheet=ws, verdict="revision")
     else:
         ws.refresh_from_db()
         current = order.index(ws.status) if ws.status in order else 0
         for status in order[current + 1 : order.index(to) + 1]:
-            steps[status](ws)
+            if status in waits_for:
+                with after(waits_for[status]):
+                    steps[status](ws)
+            else:
+                steps[status](ws)
     ws.refresh_from_db()
     return ws
 

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from kotapintar.masterplan.models import Worksheet
+from tests.masterplan.conftest import after
 
 pytestmark = pytest.mark.django_db
 
@@ -74,20 +75,22 @@ def test_full_flow_through_the_api(
         content_type="application/json",
     )
     assert r.status_code == 201
-    r = mentor.post(
-        f"{base}/verdict", data=json.dumps({"verdict": "accepted"}), content_type="application/json"
-    )
-    assert r.json()["status"] == "reviewed"
-    assert (
-        bappeda.post(f"{base}/accept", data="{}", content_type="application/json").json()["status"]
-        == "accepted"
-    )
-    r = dewan.post(
-        f"{base}/endorse",
-        data=json.dumps({"meeting": str(meeting.public_id)}),
-        content_type="application/json",
-    )
-    assert r.json()["status"] == "endorsed"
+    with after(slot.starts_at):
+        r = mentor.post(
+            f"{base}/verdict", data=json.dumps({"verdict": "accepted"}), content_type="application/json"
+        )
+        assert r.json()["status"] == "reviewed"
+        assert (
+            bappeda.post(f"{base}/accept", data="{}", content_type="application/json").json()["status"]
+            == "accepted"
+        )
+    with after(meeting.held_at):
+        r = dewan.post(
+            f"{base}/endorse",
+            data=json.dumps({"meeting": str(meeting.public_id)}),
+            content_type="application/json",
+        )
+        assert r.json()["status"] == "endorsed"
     detail = opd.get(base).json()
     assert [e["to_status"] for e in detail["events"]] == [
         "submitted",

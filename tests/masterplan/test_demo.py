@@ -38,3 +38,27 @@ def test_seed_twice_changes_nothing(demo, settings):
     with open("/dev/null", "w") as sink:
         call_command("seed_demo", "--only", "core", "masterplan", stdout=sink)
     assert (Programme.objects.count(), AuditEntry.objects.count()) == before
+
+
+def test_demo_story_follows_the_time_rules(demo):
+    """Each verdict after its clinic slot started, each endorsement after its meeting started, and the
+    events of a worksheet in the order they happened."""
+    from kotapintar.masterplan.models import ClinicSession, WorksheetEvent
+
+    slots = {c.worksheet_id: c.slot.starts_at for c in ClinicSession.objects.select_related("slot")}
+    meetings = {
+        ws.pk: ws.endorsed_meeting.held_at
+        for ws in Worksheet.objects.select_related("endorsed_meeting")
+        if ws.endorsed_meeting is not None
+    }
+    events = list(WorksheetEvent.objects.order_by("pk"))
+    verdicts = [e for e in events if e.to_status in ("reviewed", "revision")]
+    endorsements = [e for e in events if e.to_status == "endorsed"]
+    assert verdicts and endorsements
+    assert all(e.at >= slots[e.worksheet_id] for e in verdicts)
+    assert all(e.at >= meetings[e.worksheet_id] for e in endorsements)
+    for ws in Worksheet.objects.filter(plan=demo):
+        times = [e.at for e in events if e.worksheet_id == ws.pk]
+        assert times == sorted(times), ws
+    endorsed = Worksheet.objects.exclude(endorsed_at=None)
+    assert all(ws.endorsed_at is not None and ws.endorsed_at >= meetings[ws.pk] for ws in endorsed)

@@ -12,6 +12,7 @@ from kotapintar.core.errors import Conflict, NotAuthenticated, PermissionDenied
 from kotapintar.core.models import AuditEntry, Notification
 from kotapintar.masterplan import services
 from kotapintar.masterplan.models import WorksheetStatus
+from tests.masterplan.conftest import after
 
 pytestmark = pytest.mark.django_db
 
@@ -28,17 +29,23 @@ TRANSITIONS = {
 
 
 def _do(action: str, user: Any, ws: Any, slot: Any, meeting: Any) -> Any:
+    """The transition, at a moment its slot or meeting has started (test_schedule covers before)."""
+    if action in ("revise", "review"):
+        with after(slot.starts_at):
+            return services.clinic_verdict(
+                actor=user,
+                worksheet=ws,
+                verdict="revision" if action == "revise" else "accepted",
+                summary="Perbaiki" if action == "revise" else "",
+            )
+    if action == "endorse":
+        with after(meeting.held_at):
+            return services.worksheet_endorse(actor=user, worksheet=ws, meeting=meeting)
     if action == "submit":
         return services.worksheet_submit(actor=user, worksheet=ws)
     if action == "book":
         return services.clinic_book(actor=user, worksheet=ws, slot=slot)
-    if action == "revise":
-        return services.clinic_verdict(actor=user, worksheet=ws, verdict="revision", summary="Perbaiki")
-    if action == "review":
-        return services.clinic_verdict(actor=user, worksheet=ws, verdict="accepted")
-    if action == "accept":
-        return services.worksheet_accept(actor=user, worksheet=ws)
-    return services.worksheet_endorse(actor=user, worksheet=ws, meeting=meeting)
+    return services.worksheet_accept(actor=user, worksheet=ws)
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -48,7 +55,7 @@ def test_role_on_transition(action, role, worksheet, walk, role_users, slot, mee
     ws = walk(worksheet, start)
     user = role_users[role]
     if role in allowed:
-        _do(action, user, ws, slot if action == "book" else None, meeting)
+        _do(action, user, ws, slot, meeting)
         ws.refresh_from_db()
         assert ws.status == end
         assert AuditEntry.objects.filter(

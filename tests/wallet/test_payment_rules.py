@@ -166,3 +166,15 @@ def test_posted_payment_reads_back_as_returned(
     card = funded_card(20_000)
     result = _pay(merchant_user, merchant, card.number, 3_000, key())
     assert selectors.payment_get(payment_id=result.payment_id) == result
+
+
+def test_deleting_the_user_who_rang_up_a_payment_keeps_the_payment_without_them(
+    make_user: Callable[..., Any], merchant: Merchant, funded_card: Callable[..., Any], key: Callable[[], str]
+) -> None:
+    # Payment.created_by has no database constraint since wallet 0008; Django still nulls it.
+    cashier = make_user(Role.DINAS_PARIWISATA, username="kasir_booth")
+    card = funded_card(10_000)
+    paid = _pay(cashier, merchant, card.number, 2_500, key())
+    cashier.delete()
+    payment = Payment.objects.get(public_id=paid.payment_id)
+    assert (payment.created_by_id, payment.amount_idr) == (None, 2_500)

@@ -50,19 +50,11 @@ from kotapintar.batik.schemas import (
 from kotapintar.core.auth import AUTH, PUBLIC
 from kotapintar.core.errors import PermissionDenied
 from kotapintar.core.permissions import has_role, require_role
-from kotapintar.core.schemas import ErrorOut
+from kotapintar.core.schemas import ERRORS
 from kotapintar.lib.idr_words import format_idr_short
 
 router = Router(tags=["batik"])
 
-ERRORS: dict[int, Any] = {
-    400: ErrorOut,
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    409: ErrorOut,
-    422: ErrorOut,
-}
 PATH_SLUG = Path(..., pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=60)
 IdemKey = Annotated[str, Header(alias="Idempotency-Key", pattern=r"^[\x21-\x7e]{1,200}$")]
 STAFF = services.STAFF_ROLES

@@ -8,7 +8,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from kotapintar.batik.models import CheckIn, Event
-from kotapintar.core.metrics import Metric, register
+from kotapintar.core.metrics import Metric, last_days, register
 
 DAY = 86_400
 
@@ -38,7 +38,7 @@ register(
         unit="kunjungan",
         update_every_s=60,
         stale_after_s=30 * DAY,
-        current=lambda: _visits(timezone.now() - timedelta(days=30), timezone.now() + timedelta(seconds=1)),
+        current=last_days(30, _visits),
         in_period=_visits,
         as_of=lambda: CheckIn.objects.aggregate(t=Max("scanned_at"))["t"],
     )

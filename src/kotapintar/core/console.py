@@ -152,6 +152,18 @@ def users(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _profile_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """The user form's cleaned data as the keywords of `useradmin.user_create` / `user_update`."""
+    return {
+        "full_name": data["full_name"],
+        "email": data["email"],
+        "roles": data["roles"],
+        "opd_id": data["opd"].pk if data["opd"] else None,
+        "nip": data["nip"],
+        "jabatan": data["jabatan"],
+    }
+
+
 @admin_only
 def user_new(request: HttpRequest) -> HttpResponse:
     form = NewUserForm(request.POST or None)
@@ -159,14 +171,7 @@ def user_new(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             user = useradmin.user_create(
-                actor=request.user,
-                username=data["username"],
-                full_name=data["full_name"],
-                email=data["email"],
-                roles=data["roles"],
-                opd_id=data["opd"].pk if data["opd"] else None,
-                nip=data["nip"],
-                jabatan=data["jabatan"],
+                actor=request.user, username=data["username"], **_profile_fields(data)
             )
         except DomainError as exc:
             _refused(request, exc, form)
@@ -195,16 +200,7 @@ def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            useradmin.user_update(
-                actor=request.user,
-                user_id=user.pk,
-                full_name=data["full_name"],
-                email=data["email"],
-                roles=data["roles"],
-                opd_id=data["opd"].pk if data["opd"] else None,
-                nip=data["nip"],
-                jabatan=data["jabatan"],
-            )
+            useradmin.user_update(actor=request.user, user_id=user.pk, **_profile_fields(data))
         except DomainError as exc:
             _refused(request, exc, form)
         else:
@@ -225,26 +221,29 @@ def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
     )
 
 
-@admin_only
-@require_POST
-def user_deactivate(request: HttpRequest, user_id: int) -> HttpResponse:
+def _user_switch(
+    request: HttpRequest, user_id: int, action: Callable[..., object], done: str
+) -> HttpResponse:
+    """Run ``action(actor=, user_id=)`` from the user page: ``done`` or the refusal, then back there."""
     try:
-        useradmin.user_deactivate(actor=request.user, user_id=user_id)
-        messages.success(request, _("The user was deactivated: they can no longer sign in."))
+        action(actor=request.user, user_id=user_id)
+        messages.success(request, done)
     except DomainError as exc:
         _refused(request, exc)
     return redirect("kelola:user", user_id=user_id)
+
+
+@admin_only
+@require_POST
+def user_deactivate(request: HttpRequest, user_id: int) -> HttpResponse:
+    done = _("The user was deactivated: they can no longer sign in.")
+    return _user_switch(request, user_id, useradmin.user_deactivate, done)
 
 
 @admin_only
 @require_POST
 def user_reactivate(request: HttpRequest, user_id: int) -> HttpResponse:
-    try:
-        useradmin.user_reactivate(actor=request.user, user_id=user_id)
-        messages.success(request, _("The user was reactivated."))
-    except DomainError as exc:
-        _refused(request, exc)
-    return redirect("kelola:user", user_id=user_id)
+    return _user_switch(request, user_id, useradmin.user_reactivate, _("The user was reactivated."))
 
 
 @admin_only

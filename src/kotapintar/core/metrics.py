@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import DatabaseError, transaction
 from django.utils import timezone
@@ -44,6 +44,18 @@ class Reading:
     age_s: float | None
     stale: bool
     error: bool = False  # the database did not answer
+
+
+def last_days(
+    days: int, in_period: Callable[[datetime, datetime], float | None]
+) -> Callable[[], float | None]:
+    """A metric's `current`: `in_period` over the last `days` days, up to and including now."""
+
+    def current() -> float | None:
+        now = timezone.now()
+        return in_period(now - timedelta(days=days), now + timedelta(seconds=1))
+
+    return current
 
 
 _REGISTRY: dict[str, Metric] = {}

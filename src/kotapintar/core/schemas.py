@@ -16,6 +16,17 @@ class ErrorOut(Schema):
     detail: Any = None
 
 
+# The error answers most endpoints declare (`response={200: X, **ERRORS}`).
+ERRORS: dict[int, Any] = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+    422: ErrorOut,
+}
+
+
 class GeometryOut(Schema):
     type: str
     coordinates: list[Any]

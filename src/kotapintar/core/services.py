@@ -10,7 +10,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -154,36 +154,26 @@ def roles_ensure() -> None:
         Group.objects.get_or_create(name=role.value)
 
 
+class UserExtras(TypedDict, total=False):
+    """The optional keywords of `user_insert` (and so of `user_ensure`)."""
+
+    full_name: str
+    email: str
+    opd: OPD | None
+    nip: str
+    jabatan: str
+    is_staff: bool
+    actor: Actor
+
+
 def user_ensure(
-    *,
-    username: str,
-    password: str,
-    roles: list[str],
-    full_name: str = "",
-    email: str = "",
-    opd: OPD | None = None,
-    nip: str = "",
-    jabatan: str = "",
-    is_staff: bool = False,
-    actor: Actor = None,
+    *, username: str, password: str, roles: list[str], **extras: Unpack[UserExtras]
 ) -> tuple[Any, bool]:
     """Create a user with roles and profile if absent; an existing user is left as it is."""
     existing = get_user_model().objects.filter(username=username).first()
     if existing is not None:
         return existing, False
-    user = user_insert(
-        username=username,
-        password=password,
-        roles=roles,
-        full_name=full_name,
-        email=email,
-        opd=opd,
-        nip=nip,
-        jabatan=jabatan,
-        is_staff=is_staff,
-        actor=actor,
-    )
-    return user, True
+    return user_insert(username=username, password=password, roles=roles, **extras), True
 
 
 def user_insert(

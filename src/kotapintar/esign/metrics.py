@@ -8,7 +8,7 @@ from statistics import median
 from django.db.models import Max
 from django.utils import timezone
 
-from kotapintar.core.metrics import Metric, register
+from kotapintar.core.metrics import Metric, last_days, register
 from kotapintar.esign.models import Document, DocumentStatus, SignatureRecord
 
 DAY = 86_400
@@ -67,9 +67,7 @@ register(
         unit="jam",
         update_every_s=60,
         stale_after_s=30 * DAY,
-        current=lambda: _turnaround_h(
-            timezone.now() - timedelta(days=30), timezone.now() + timedelta(seconds=1)
-        ),
+        current=last_days(30, _turnaround_h),
         in_period=_turnaround_h,
         as_of=_last_signature,
     )

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
 from kotapintar.core.permissions import has_role, is_signed_in, user_opd_id
@@ -96,6 +97,17 @@ def certificate_for_user(user: Actor) -> PkiCertificate | None:
 def signed_document_count() -> int:
     """How many city documents are fully signed (a figure of the TTE quick win; counts only)."""
     return Document.objects.filter(status=DocumentStatus.SIGNED).count()
+
+
+def documents_signed_in_period(*, start: datetime, end: datetime, limit: int = 50) -> list[Document]:
+    """Fully signed documents whose last signature falls in [start, end), newest first (evidence for
+    the master plan's evaluation pack: their public verification pages)."""
+    return list(
+        Document.objects.filter(status=DocumentStatus.SIGNED)
+        .annotate(last=Max("signatures__signed_at"))
+        .filter(last__gte=start, last__lt=end)
+        .order_by("-last", "-pk")[:limit]
+    )
 
 
 def document_visible_qs(user: Actor) -> QuerySet[Document]:

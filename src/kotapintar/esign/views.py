@@ -36,10 +36,14 @@ from kotapintar.middleware import raw_body
 MAX_PASSPHRASE = 256
 
 
-def _act(request: HttpRequest, doc: Document, action: Callable[[], object], done: str) -> HttpResponse:
-    """Run one service call for the document page: its error or ``done`` as a message, then back."""
+def _act(
+    request: HttpRequest, public_id: uuid.UUID, action: Callable[..., object], done: str, **fields: Any
+) -> HttpResponse:
+    """Run one service call ``action(actor=, document=, **fields)`` for the document page: its error or
+    ``done`` as a message, then back to the page."""
+    doc = _doc_or_404(request, public_id)
     try:
-        action()
+        action(actor=request.user, document=doc, **fields)
     except DomainError as exc:
         messages.error(request, str(exc.message))
     else:
@@ -73,18 +77,24 @@ class UploadForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("PDF file"))
 
 
+def _too_large(form: forms.Form, upload: Any) -> bool:
+    """Whether the uploaded PDF is over the size limit (then the form says so on its file field)."""
+    if upload.size <= documents.max_upload_bytes():
+        return False
+    form.add_error(
+        "file",
+        _("The file is larger than the limit of %(mb).0f MB.")
+        % {"mb": documents.max_upload_bytes() / 1048576},
+    )
+    return True
+
+
 @login_required
 def document_upload(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        if upload.size > documents.max_upload_bytes():
-            form.add_error(
-                "file",
-                _("The file is larger than the limit of %(mb).0f MB.")
-                % {"mb": documents.max_upload_bytes() / 1048576},
-            )
-        else:
+        if not _too_large(form, upload):
             try:
                 doc = services.document_upload(
                     actor=request.user,
@@ -217,65 +227,40 @@ def _step_specs(request: HttpRequest) -> list[services.StepSpec]:
 @login_required
 @require_POST
 def workflow_start(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    doc = _doc_or_404(request, public_id)
-    return _act(
-        request,
-        doc,
-        lambda: services.workflow_start(actor=request.user, document=doc, steps=_step_specs(request)),
-        _("The workflow has started; the first person has been notified."),
-    )
+    def start(*, actor: Any, document: Document) -> object:
+        return services.workflow_start(actor=actor, document=document, steps=_step_specs(request))
+
+    return _act(request, public_id, start, _("The workflow has started; the first person has been notified."))
 
 
 @login_required
 @require_POST
 def paraf(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    doc = _doc_or_404(request, public_id)
     note = str(request.POST.get("note", ""))
-    return _act(
-        request,
-        doc,
-        lambda: services.paraf_approve(actor=request.user, document=doc, note=note),
-        _("Your initials were recorded."),
-    )
+    return _act(request, public_id, services.paraf_approve, _("Your initials were recorded."), note=note)
 
 
 @login_required
 @require_POST
 def send_back(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    doc = _doc_or_404(request, public_id)
     reason = str(request.POST.get("reason", ""))
-    return _act(
-        request,
-        doc,
-        lambda: services.document_send_back(actor=request.user, document=doc, reason=reason),
-        _("The document was sent back to its creator."),
-    )
+    done = _("The document was sent back to its creator.")
+    return _act(request, public_id, services.document_send_back, done, reason=reason)
 
 
 @login_required
 @require_POST
 def restart(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    doc = _doc_or_404(request, public_id)
-    return _act(
-        request,
-        doc,
-        lambda: services.workflow_restart(actor=request.user, document=doc),
-        _("The document was resubmitted."),
-    )
+    return _act(request, public_id, services.workflow_restart, _("The document was resubmitted."))
 
 
 @login_required
 @require_POST
 def resolve_unknown(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    doc = _doc_or_404(request, public_id)
     upload = request.FILES.get("file")
     signed_pdf = upload.read() if upload is not None else None
-    return _act(
-        request,
-        doc,
-        lambda: services.document_resolve_unknown(actor=request.user, document=doc, signed_pdf=signed_pdf),
-        _("The signing call was settled."),
-    )
+    done = _("The signing call was settled.")
+    return _act(request, public_id, services.document_resolve_unknown, done, signed_pdf=signed_pdf)
 
 
 @never_cache
@@ -283,15 +268,10 @@ def resolve_unknown(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 @login_required
 @require_POST
 def sign(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    doc = _doc_or_404(request, public_id)
     passphrase = str(request.POST.get("passphrase", ""))[:MAX_PASSPHRASE]
     totp = str(request.POST.get("totp", "")).strip()[:16]
-    return _act(
-        request,
-        doc,
-        lambda: services.document_sign(actor=request.user, document=doc, passphrase=passphrase, totp=totp),
-        _("The document was signed."),
-    )
+    done = _("The document was signed.")
+    return _act(request, public_id, services.document_sign, done, passphrase=passphrase, totp=totp)
 
 
 @login_required
@@ -416,13 +396,7 @@ def verify_upload(request: HttpRequest) -> HttpResponse:
     elif request.method == "POST" and form.is_valid():
         ratelimit.hit(_verify_key(request), limit=VERIFY_LIMIT, window_s=60)
         upload = form.cleaned_data["file"]
-        if upload.size > documents.max_upload_bytes():
-            form.add_error(
-                "file",
-                _("The file is larger than the limit of %(mb).0f MB.")
-                % {"mb": documents.max_upload_bytes() / 1048576},
-            )
-        else:
+        if not _too_large(form, upload):
             try:
                 report = verification.verify_pdf(upload.read())
             except DomainError as exc:

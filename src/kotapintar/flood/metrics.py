@@ -10,7 +10,7 @@ from statistics import median
 from django.db.models import Max
 from django.utils import timezone
 
-from kotapintar.core.metrics import Metric, register
+from kotapintar.core.metrics import Metric, last_days, register
 from kotapintar.flood import selectors
 from kotapintar.flood.models import CitizenReport, Latest, Station, StationKind, StationStatus
 
@@ -86,9 +86,7 @@ register(
         unit="menit",
         update_every_s=600,
         stale_after_s=30 * DAY,
-        current=lambda: _verify_minutes(
-            timezone.now() - timedelta(days=30), timezone.now() + timedelta(seconds=1)
-        ),
+        current=last_days(30, _verify_minutes),
         in_period=_verify_minutes,
         as_of=lambda: CitizenReport.objects.aggregate(t=Max("reviewed_at"))["t"],
     )

@@ -67,6 +67,7 @@ from kotapintar.masterplan.schemas import (
     ProgrammeIn,
     ProgrammeOut,
     ProgressOut,
+    RescheduleIn,
     ReviewOut,
     SlotIn,
     SlotOut,
@@ -119,20 +120,10 @@ def programme_out(p: Programme, totals: dict[int, int] | None = None) -> dict[st
     total = totals.get(p.pk, 0) if totals is not None else sum(b.amount_idr for b in p.budget_lines.all())
     return {
         "id": p.public_id,
-        "code": p.code,
-        "name_id": p.name_id,
-        "name_en": p.name_en,
+        **selectors.programme_fields(p),
         "dimension": p.worksheet.element.dimension.code,
         "element": p.worksheet.element.code,
         "worksheet": p.worksheet.public_id,
-        "horizon": p.horizon,
-        "is_quick_win": p.is_quick_win,
-        "lead_opd": p.lead_opd.code,
-        "supporting_opds": sorted(o.code for o in p.supporting_opds.all()),
-        "rpjmd_goal": p.rpjmd_goal,
-        "start_year": p.start_year,
-        "end_year": p.end_year,
-        "module_url": p.module_url,
         "budget_total_idr": total,
     }
 
@@ -242,6 +233,26 @@ def meeting_out(m: Any) -> dict[str, Any]:
     }
 
 
+def _element_out(e: Any) -> dict[str, Any]:
+    return {"code": e.code, "name_id": e.name_id, "name_en": e.name_en, "is_local": e.is_local}
+
+
+def _chapter_out(c: Any) -> dict[str, Any]:
+    return {"key": c.key, "book": c.book, "title_id": c.title_id, "title_en": c.title_en, "body": c.body}
+
+
+def _deliverable_out(d: Any) -> dict[str, Any]:
+    return {
+        "code": d.code,
+        "name_id": d.name_id,
+        "name_en": d.name_en,
+        "weight": d.weight,
+        "owner": d.owner_opd.code if d.owner_opd else d.owner_label,
+        "due_date": d.due_date,
+        "status": d.status,
+    }
+
+
 # --- taxonomy and plans -----
 
 
@@ -257,10 +268,7 @@ def dimensions(request: HttpRequest) -> list[dict[str, Any]]:
             "code": d.code,
             "name_id": d.name_id,
             "name_en": d.name_en,
-            "elements": [
-                {"code": e.code, "name_id": e.name_id, "name_en": e.name_en, "is_local": e.is_local}
-                for e in d.elements.all()
-            ],
+            "elements": [_element_out(e) for e in d.elements.all()],
         }
         for d in selectors.dimension_list()
     ]
@@ -282,9 +290,7 @@ def element_create(request: HttpRequest, code: str, payload: ElementIn) -> Statu
         name_id=data["name_id"],
         name_en=data["name_en"],
     )
-    return Status(
-        201, {"code": el.code, "name_id": el.name_id, "name_en": el.name_en, "is_local": el.is_local}
-    )
+    return Status(201, _element_out(el))
 
 
 @router.get("/plans", response={200: list[PlanOut], **ERR}, auth=PUBLIC, summary="Master plans")
@@ -317,10 +323,7 @@ def plan_detail(request: HttpRequest, plan_id: UUID) -> dict[str, Any]:
         "rpjmd_goals": [
             {"code": str(g.get("code", "")), "text": str(g.get("text", ""))} for g in p.rpjmd_goals
         ],
-        "chapters": [
-            {"key": c.key, "book": c.book, "title_id": c.title_id, "title_en": c.title_en, "body": c.body}
-            for c in p.chapters.order_by("order")
-        ],
+        "chapters": [_chapter_out(c) for c in p.chapters.order_by("order")],
         "stages": [
             {
                 "code": s.code,
@@ -330,18 +333,7 @@ def plan_detail(request: HttpRequest, plan_id: UUID) -> dict[str, Any]:
                 "end_date": s.end_date,
                 "venue": s.venue,
                 "status": s.status,
-                "deliverables": [
-                    {
-                        "code": d.code,
-                        "name_id": d.name_id,
-                        "name_en": d.name_en,
-                        "weight": d.weight,
-                        "owner": d.owner_opd.code if d.owner_opd else d.owner_label,
-                        "due_date": d.due_date,
-                        "status": d.status,
-                    }
-                    for d in s.deliverables.all()
-                ],
+                "deliverables": [_deliverable_out(d) for d in s.deliverables.all()],
             }
             for s in selectors.stage_list(plan=p)
         ],
@@ -367,7 +359,7 @@ def chapter_update(request: HttpRequest, plan_id: UUID, key: str, payload: Chapt
     if ch is None:
         raise ChapterNotFound()
     ch = services.chapter_update(actor=_user(request), chapter=ch, body=payload.body)
-    return {"key": ch.key, "book": ch.book, "title_id": ch.title_id, "title_en": ch.title_en, "body": ch.body}
+    return _chapter_out(ch)
 
 
 @router.patch(
@@ -392,15 +384,7 @@ def deliverable_update(
         weight=payload.weight,
         due_date=payload.due_date,
     )
-    return {
-        "code": d.code,
-        "name_id": d.name_id,
-        "name_en": d.name_en,
-        "weight": d.weight,
-        "owner": d.owner_opd.code if d.owner_opd else d.owner_label,
-        "due_date": d.due_date,
-        "status": d.status,
-    }
+    return _deliverable_out(d)
 
 
 def _evaluation_out(row: dict[str, Any]) -> dict[str, Any]:
@@ -549,6 +533,11 @@ def _ws(worksheet_id: UUID) -> Worksheet:
     return selectors.worksheet_get(public_id=worksheet_id)
 
 
+def _ws_act(request: HttpRequest, worksheet_id: UUID, action: Any, **fields: Any) -> dict[str, Any]:
+    """Run a worksheet service `action(actor=, worksheet=, **fields)` and return the worksheet it answers."""
+    return worksheet_out(action(actor=_user(request), worksheet=_ws(worksheet_id), **fields))
+
+
 @router.get(
     "/worksheets", response={200: list[WorksheetOut], **ERR}, auth=PUBLIC, summary="Worksheets (kertas kerja)"
 )
@@ -597,11 +586,9 @@ def worksheet_detail(request: HttpRequest, worksheet_id: UUID) -> dict[str, Any]
     summary="Edit problem and goal",
 )
 def worksheet_update(request: HttpRequest, worksheet_id: UUID, payload: WorksheetUpdateIn) -> dict[str, Any]:
-    data = payload.model_dump()
-    ws = services.worksheet_update(
-        actor=_user(request), worksheet=_ws(worksheet_id), problem=data["problem"], goal=data["goal"]
+    return _ws_act(
+        request, worksheet_id, services.worksheet_update, problem=payload.problem, goal=payload.goal
     )
-    return worksheet_out(ws)
 
 
 @router.put(
@@ -643,7 +630,7 @@ def programme_delete(request: HttpRequest, worksheet_id: UUID, code: str) -> Sta
     summary="Submit (OPD)",
 )
 def worksheet_submit(request: HttpRequest, worksheet_id: UUID) -> dict[str, Any]:
-    return worksheet_out(services.worksheet_submit(actor=_user(request), worksheet=_ws(worksheet_id)))
+    return _ws_act(request, worksheet_id, services.worksheet_submit)
 
 
 @router.post(
@@ -679,11 +666,9 @@ def worksheet_comment(request: HttpRequest, worksheet_id: UUID, payload: Comment
     summary="Clinic verdict: revision or accepted (mentor)",
 )
 def worksheet_verdict(request: HttpRequest, worksheet_id: UUID, payload: VerdictIn) -> dict[str, Any]:
-    data = payload.model_dump()
-    ws = services.clinic_verdict(
-        actor=_user(request), worksheet=_ws(worksheet_id), verdict=data["verdict"], summary=data["summary"]
+    return _ws_act(
+        request, worksheet_id, services.clinic_verdict, verdict=payload.verdict, summary=payload.summary
     )
-    return worksheet_out(ws)
 
 
 @router.post(
@@ -693,10 +678,7 @@ def worksheet_verdict(request: HttpRequest, worksheet_id: UUID, payload: Verdict
     summary="Accept (Bappeda)",
 )
 def worksheet_accept(request: HttpRequest, worksheet_id: UUID, payload: NoteIn) -> dict[str, Any]:
-    data = payload.model_dump()
-    return worksheet_out(
-        services.worksheet_accept(actor=_user(request), worksheet=_ws(worksheet_id), note=data["note"])
-    )
+    return _ws_act(request, worksheet_id, services.worksheet_accept, note=payload.note)
 
 
 @router.post(
@@ -706,12 +688,22 @@ def worksheet_accept(request: HttpRequest, worksheet_id: UUID, payload: NoteIn) 
     summary="Endorse in a council meeting (Dewan)",
 )
 def worksheet_endorse(request: HttpRequest, worksheet_id: UUID, payload: EndorseIn) -> dict[str, Any]:
-    data = payload.model_dump()
-    ws = services.worksheet_endorse(
-        actor=_user(request),
-        worksheet=_ws(worksheet_id),
-        meeting=selectors.meeting_get(public_id=data["meeting"]),
-        note=data["note"],
+    ws = _ws(worksheet_id)
+    meeting = selectors.meeting_get(public_id=payload.meeting)
+    return worksheet_out(
+        services.worksheet_endorse(actor=_user(request), worksheet=ws, meeting=meeting, note=payload.note)
+    )
+
+
+@router.post(
+    "/worksheets/{worksheet_id}/send-back",
+    response={200: WorksheetOut, **ERR},
+    auth=AUTH,
+    summary="Send back to the OPD after the mentor's review (Bappeda; the note says why)",
+)
+def worksheet_send_back(request: HttpRequest, worksheet_id: UUID, payload: NoteIn) -> dict[str, Any]:
+    ws = services.worksheet_send_back(
+        actor=_user(request), worksheet=_ws(worksheet_id), note=payload.model_dump()["note"]
     )
     return worksheet_out(ws)
 
@@ -761,6 +753,21 @@ def slot_create(request: HttpRequest, payload: SlotIn) -> Status[dict[str, Any]]
     return Status(201, slot_out(s))
 
 
+@router.post(
+    "/slots/{slot_id}/reschedule-now",
+    response={200: SlotOut, **ERR},
+    auth=AUTH,
+    summary="Reschedule a clinic slot to now (its mentor or Bappeda; audited)",
+)
+def slot_reschedule_now(request: HttpRequest, slot_id: UUID, payload: RescheduleIn) -> dict[str, Any]:
+    s = services.slot_reschedule_now(
+        actor=_user(request),
+        slot=selectors.slot_get(public_id=slot_id),
+        reason=payload.model_dump()["reason"],
+    )
+    return slot_out(s)
+
+
 @router.get("/meetings", response={200: list[MeetingOut], **ERR}, auth=PUBLIC, summary="Council meetings")
 def meetings(request: HttpRequest, plan: UUID | None = None) -> list[dict[str, Any]]:
     return [
@@ -796,5 +803,20 @@ def meeting_record(request: HttpRequest, meeting_id: UUID, payload: MeetingRecor
         meeting=selectors.meeting_get(public_id=meeting_id),
         attendance=data["attendance"],
         decisions=data["decisions"],
+    )
+    return meeting_out(m)
+
+
+@router.post(
+    "/meetings/{meeting_id}/reschedule-now",
+    response={200: MeetingOut, **ERR},
+    auth=AUTH,
+    summary="Reschedule a council meeting to now (Bappeda or the Dewan; audited)",
+)
+def meeting_reschedule_now(request: HttpRequest, meeting_id: UUID, payload: RescheduleIn) -> dict[str, Any]:
+    m = services.meeting_reschedule_now(
+        actor=_user(request),
+        meeting=selectors.meeting_get(public_id=meeting_id),
+        reason=payload.model_dump()["reason"],
     )
     return meeting_out(m)

@@ -22,6 +22,8 @@ register(
         "masterplan.realisation_record": _("Indicator realisation recorded"),
         "masterplan.reference_load": _("Reference taxonomy loaded"),
         "masterplan.slot_create": _("Mentor slot created"),
+        "masterplan.slot_reschedule_now": _("Mentor slot rescheduled to now"),
+        "masterplan.meeting_reschedule_now": _("Council meeting rescheduled to now"),
         "masterplan.stage_update": _("Stage (Bimtek) changed"),
         "masterplan.weightset_create": _("Progress weights set"),
         "masterplan.worksheet_comment": _("Worksheet commented on"),

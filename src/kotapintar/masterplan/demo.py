@@ -27,6 +27,7 @@ from kotapintar.core.models import OPD
 from kotapintar.core.selectors import city_get
 from kotapintar.masterplan import selectors, services
 from kotapintar.masterplan.models import (
+    ClinicSession,
     Deliverable,
     DeliverableStatus,
     Dimension,
@@ -1260,17 +1261,37 @@ def seed(*, out: Callable[[str], None]) -> None:
                 "Bappeda memfinalkan ringkasan dan dokumen untuk dipaparkan di Jakarta.",
             ],
         )
-        # The review flow ran in 2018: put its visible history on the dates of the stages.
+        # The review flow ran in 2018: put its visible history on the dates of the stages, in the
+        # order the time rules ask for (services.schedule): submitted and booked on 25 Sep, the
+        # mentor's comment and verdict during the clinic slot, accepted on 15 Oct, endorsed during
+        # the Tahap IV council meeting.
         base = _at(date(2018, 9, 25), 8)
-        for i, ev in enumerate(WorksheetEvent.objects.filter(worksheet__plan=plan).order_by("pk")):
-            when = base + timedelta(hours=2 * i) if ev.to_status != "endorsed" else _at(t4[0], 11)
-            WorksheetEvent.objects.filter(pk=ev.pk).update(at=when)
-        ReviewComment.objects.filter(worksheet__plan=plan).update(created_at=_at(date(2018, 9, 27), 10))
+        slot_of = {
+            c.worksheet_id: c.slot.starts_at
+            for c in ClinicSession.objects.filter(worksheet__plan=plan).select_related("slot")
+        }
+        when_by_status = {
+            "submitted": lambda ws_id: base,
+            "clinic": lambda ws_id: base + timedelta(hours=1),
+            "reviewed": lambda ws_id: slot_of[ws_id] + timedelta(hours=1),
+            "revision": lambda ws_id: slot_of[ws_id] + timedelta(hours=1),
+            "accepted": lambda ws_id: _at(date(2018, 10, 15)),
+            "endorsed": lambda ws_id: meeting.held_at + timedelta(hours=2),
+        }
+        for ev in WorksheetEvent.objects.filter(worksheet__plan=plan).order_by("pk"):
+            WorksheetEvent.objects.filter(pk=ev.pk).update(at=when_by_status[ev.to_status](ev.worksheet_id))
+        ClinicSession.objects.filter(worksheet__plan=plan).update(created_at=base + timedelta(hours=1))
+        for ws_id, starts_at in slot_of.items():
+            ReviewComment.objects.filter(worksheet_id=ws_id).update(
+                created_at=starts_at + timedelta(minutes=30)
+            )
         Worksheet.objects.filter(plan=plan, submitted_at__isnull=False).update(submitted_at=base)
         Worksheet.objects.filter(plan=plan, accepted_at__isnull=False).update(
             accepted_at=_at(date(2018, 10, 15))
         )
-        Worksheet.objects.filter(plan=plan, endorsed_at__isnull=False).update(endorsed_at=_at(t4[0], 11))
+        Worksheet.objects.filter(plan=plan, endorsed_at__isnull=False).update(
+            endorsed_at=meeting.held_at + timedelta(hours=2)
+        )
 
         aspects = list(ReadinessAspect.objects.order_by("order"))
         for dim in Dimension.objects.all():

@@ -63,6 +63,20 @@ VerdictInvalid = declare("verdict_invalid", ValidationFailed, _("The verdict mus
 MeetingNotFound = declare("meeting_not_found", NotFound, _("Meeting not found."))
 MeetingInvalid = declare("meeting_invalid", ValidationFailed, _("A meeting needs a title."))
 MeetingOtherPlan = declare("meeting_other_plan", ValidationFailed, _("The meeting belongs to another plan."))
+# workflow respects time: a verdict after the slot has started, endorsement and minutes after the meeting
+SlotNotStarted = declare(
+    "slot_not_started",
+    Conflict,
+    _("The clinic slot has not started yet; the verdict waits for it (or reschedule it to now)."),
+)
+MeetingNotStarted = declare(
+    "meeting_not_started",
+    Conflict,
+    _("The council meeting has not started yet (or reschedule it to now)."),
+)
+SendBackNoteRequired = declare(
+    "send_back_note_required", ValidationFailed, _("Say why the worksheet goes back to the OPD.")
+)
 # readiness and evaluation
 ScoreInvalid = declare("score_invalid", ValidationFailed, _("The score must be between 1 and 5."))
 WeightSetNotFound = declare("weight_set_not_found", NotFound, _("Unknown weight set."))
@@ -77,6 +91,14 @@ ScoresInvalid = declare(
     "scores_invalid", ValidationFailed, _("Give a score for each of the five categories.")
 )
 YearInvalid = declare("year_invalid", ValidationFailed, _("The year is not valid."))
+EvaluationPeriodInvalid = declare(
+    "evaluation_period_invalid",
+    ValidationFailed,
+    _("The period must read YYYY-S1 or YYYY-S2 (for example 2020-S2)."),
+)
+EvaluationFormatInvalid = declare(
+    "evaluation_format_invalid", ValidationFailed, _("The evaluation pack is written as xlsx or docx.")
+)
 # the worksheet workbook (XLSX round trip)
 XlsxInvalid = declare("xlsx_invalid", ValidationFailed, _("The file is not an Excel workbook (.xlsx)."))
 XlsxTooLarge = declare(

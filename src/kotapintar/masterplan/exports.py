@@ -18,6 +18,7 @@ from kotapintar.lib.idr_words import format_idr_short
 from kotapintar.lib.money import format_idr
 from kotapintar.masterplan import selectors
 from kotapintar.masterplan.models import Horizon, Plan, Programme
+from kotapintar.masterplan.progress_method import Explanation, num, progress_explanation
 from kotapintar.masterplan.selectors import Reader
 from kotapintar.masterplan.xlsx import SHEETS
 
@@ -32,6 +33,7 @@ def juta(value: int) -> str:
 def document_data(*, plan: Plan, reader: Reader) -> dict[str, Any]:
     """Everything a plan document shows to `reader`, read once (shared by the DOCX and the PDF)."""
     progress = selectors.plan_progress(plan=plan)
+    explanation = progress_explanation(plan=plan, progress=progress)
     dims = selectors.dimension_progress(plan=plan, reader=reader)
     totals = selectors.programme_budget_totals(plan=plan)
     programmes = list(
@@ -84,6 +86,7 @@ def document_data(*, plan: Plan, reader: Reader) -> dict[str, Any]:
         "plan": plan,
         "city": plan.city,
         "progress": progress,
+        "explanation": explanation,
         "dimensions": dims,
         "sections": sections,
         "chapters": list(plan.chapters.order_by("order")),
@@ -143,19 +146,68 @@ def _bar_png(labels: list[str], values: list[float], title: str) -> bytes:
     return buf.getvalue()
 
 
-def plan_docx(*, plan: Plan, reader: Reader, data: dict[str, Any] | None = None) -> bytes:
+def new_docx(*, font_pt: float, margin_cm: float) -> Any:
+    """An empty Word document in the platform's style (Calibri, side margins)."""
     from docx import Document
+    from docx.shared import Cm, Pt
+
+    doc = Document()
+    style = doc.styles["Normal"]
+    style.font.name = "Calibri"
+    style.font.size = Pt(font_pt)
+    sec = doc.sections[0]
+    sec.left_margin = sec.right_margin = Cm(margin_cm)
+    return doc
+
+
+def docx_table(doc: Any, heads: list[str], rows: list[list[str]]) -> None:
+    """A table with a header row, in the style of the plan's DOCX."""
+    t = doc.add_table(rows=1, cols=len(heads))
+    t.style = "Light Grid Accent 1"
+    for cell, text in zip(t.rows[0].cells, heads, strict=True):
+        cell.text = text
+    for row in rows:
+        for cell, text in zip(t.add_row().cells, row, strict=True):
+            cell.text = text
+
+
+def _explanation_docx(doc: Any, ex: Explanation) -> None:
+    """The method of the progress figure, in the words of the public page (progress_method)."""
+    doc.add_paragraph().add_run(ex.headline).bold = True
+    for para in ex.paragraphs:
+        doc.add_paragraph(para)
+    heads = [_("Group"), _("Weight (bobot)"), _("Done"), _("Adds to the total")]
+    for title, parts in (
+        (_("Contribution per stage"), ex.parts),
+        (_("Contribution per dimension (worksheets)"), ex.dimensions),
+    ):
+        doc.add_paragraph().add_run(title).bold = True
+        docx_table(
+            doc,
+            heads,
+            [
+                [
+                    part.name,
+                    f"{num(part.weight, 2)}%",
+                    f"{part.items_done}/{part.items_total} · {num(part.percent)}%",
+                    num(part.done, 2),
+                ]
+                for part in parts
+            ],
+        )
+    for note in ex.dimension_notes:
+        doc.add_paragraph(note, style="List Bullet")
+    doc.add_paragraph(_("Method: %(url)s") % {"url": ex.method_url})
+
+
+def plan_docx(*, plan: Plan, reader: Reader, data: dict[str, Any] | None = None) -> bytes:
     from docx.enum.section import WD_ORIENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm, Pt
 
     d = data or document_data(plan=plan, reader=reader)
-    doc = Document()
-    style = doc.styles["Normal"]
-    style.font.name = "Calibri"
-    style.font.size = Pt(10.5)
+    doc = new_docx(font_pt=10.5, margin_cm=2)
     sec = doc.sections[0]
-    sec.left_margin = sec.right_margin = Cm(2)
 
     # Cover
     for _i in range(5):
@@ -174,7 +226,7 @@ def plan_docx(*, plan: Plan, reader: Reader, data: dict[str, Any] | None = None)
     p = doc.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     p.add_run(_("Progress: %(pct)s%%") % {"pct": d["progress"].percent})
-    doc.add_page_break()  # type: ignore[no-untyped-call]  # python-docx leaves it unannotated
+    doc.add_page_break()
 
     doc.add_heading(_("Vision and missions"), level=1)
     doc.add_paragraph(_("City vision: %(v)s") % {"v": plan.city_vision})
@@ -189,18 +241,11 @@ def plan_docx(*, plan: Plan, reader: Reader, data: dict[str, Any] | None = None)
                 doc.add_paragraph(para.strip())
 
     doc.add_heading(_("Progress of the master plan"), level=1)
-    doc.add_paragraph(
-        _("%(pct)s%% complete: %(done)s of %(total)s items done.")
-        % {
-            "pct": d["progress"].percent,
-            "done": len(d["progress"].done_items),
-            "total": len(d["progress"].items),
-        }
-    )
+    _explanation_docx(doc, d["explanation"])
     t = doc.add_table(rows=1, cols=4)
     t.style = "Light Grid Accent 1"
     for cell, text in zip(
-        t.rows[0].cells, [_("Item"), _("Group"), _("Weight (%)"), _("Status")], strict=True
+        t.rows[0].cells, [_("Item"), _("Group"), _("Weight (bobot)"), _("Status")], strict=True
     ):
         cell.text = text
     for item in d["progress"].items:

@@ -264,6 +264,10 @@ class NoteIn(Schema):
     note: str = Field(default="", max_length=5000)
 
 
+class RescheduleIn(Schema):
+    reason: str = Field(default="", max_length=500)
+
+
 class EndorseIn(Schema):
     meeting: UUID
     note: str = Field(default="", max_length=5000)

@@ -265,9 +265,28 @@ def worksheet_actions(user: Actor, ws: Worksheet) -> list[str]:
         actions += ["comment", "revise", "review"]
     if has_role(user, Role.BAPPEDA) and ws.status == WorksheetStatus.REVIEWED:
         actions.append("accept")
+    if has_role(user, Role.BAPPEDA) and ws.status in (WorksheetStatus.REVIEWED, WorksheetStatus.ACCEPTED):
+        actions.append("send_back")
     if has_role(user, Role.DEWAN) and ws.status == WorksheetStatus.ACCEPTED:
         actions.append("endorse")
     return actions
+
+
+def programme_fields(p: Programme) -> dict[str, Any]:
+    """A programme's own fields as the API and the worksheet snapshot write them."""
+    return {
+        "code": p.code,
+        "name_id": p.name_id,
+        "name_en": p.name_en,
+        "horizon": p.horizon,
+        "is_quick_win": p.is_quick_win,
+        "lead_opd": p.lead_opd.code,
+        "supporting_opds": sorted(o.code for o in p.supporting_opds.all()),
+        "rpjmd_goal": p.rpjmd_goal,
+        "start_year": p.start_year,
+        "end_year": p.end_year,
+        "module_url": p.module_url,
+    }
 
 
 def worksheet_snapshot(*, worksheet: Worksheet) -> dict[str, Any]:
@@ -276,18 +295,8 @@ def worksheet_snapshot(*, worksheet: Worksheet) -> dict[str, Any]:
     for p in worksheet_programmes(worksheet=worksheet):
         progs.append(
             {
-                "code": p.code,
-                "name_id": p.name_id,
-                "name_en": p.name_en,
+                **programme_fields(p),
                 "description": p.description,
-                "horizon": p.horizon,
-                "is_quick_win": p.is_quick_win,
-                "lead_opd": p.lead_opd.code,
-                "supporting_opds": sorted(o.code for o in p.supporting_opds.all()),
-                "rpjmd_goal": p.rpjmd_goal,
-                "start_year": p.start_year,
-                "end_year": p.end_year,
-                "module_url": p.module_url,
                 "activities": [a.name for a in sorted(p.activities.all(), key=lambda a: (a.order, a.pk))],
                 "budget": sorted(
                     (
@@ -337,9 +346,10 @@ class ProgressItem:
     code: str
     label: str
     group: str
-    points: float
+    points: float  # the item's weight (bobot): its share of the total, in percentage points
     done: bool
     status: str
+    dimension: str = ""  # a worksheet's smart-city dimension (code)
 
 
 @dataclass
@@ -367,7 +377,7 @@ def plan_progress(*, plan: Plan) -> Progress:
     )
     worksheets = list(
         Worksheet.objects.filter(plan=plan)
-        .select_related("opd", "element")
+        .select_related("opd", "element", "element__dimension")
         .order_by("element__dimension__order", "element__order", "opd__short_name")
     )
     d_total = sum(d.weight for d in deliverables)
@@ -405,6 +415,7 @@ def plan_progress(*, plan: Plan) -> Progress:
                 points=round(float(pts / total * 100), 2) if total else 0.0,
                 done=is_done,
                 status=str(ws.get_status_display()),
+                dimension=ws.element.dimension.code,
             )
         )
     percent = round(float(done / total * 100), 1) if total else 0.0
@@ -758,6 +769,14 @@ def meeting_notulen(*, meeting: CouncilMeeting) -> str:
     lines += ["", "Keputusan:"]
     lines += [f"  {i}. {d}" for i, d in enumerate(meeting.decisions, start=1)] or ["  -"]
     return "\n".join(lines)
+
+
+def clinic_slot_current(*, worksheet: Worksheet) -> MentorSlot | None:
+    """The slot of the worksheet's clinic that waits for the mentor's verdict."""
+    session = (
+        worksheet.clinics.filter(verdict="pending").select_related("slot").order_by("-created_at").first()
+    )
+    return session.slot if session is not None else None
 
 
 def slot_list_free(*, after: Any = None) -> QuerySet[MentorSlot]:

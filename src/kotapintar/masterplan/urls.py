@@ -17,11 +17,18 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("opd/<slug:opd_code>/kertas-kerja.xlsx", views.worksheet_xlsx, name="worksheet_xlsx"),
     path("opd/<slug:opd_code>/unggah/", views.worksheet_upload, name="worksheet_upload"),
     path("klinik/", views.clinic, name="clinic"),
+    path(
+        "klinik/slot/<uuid:public_id>/mulai-sekarang/", views.slot_reschedule_now, name="slot_reschedule_now"
+    ),
     path("dewan/", views.council, name="council"),
     path("dewan/<uuid:public_id>/", views.meeting, name="meeting"),
+    path(
+        "dewan/<uuid:public_id>/mulai-sekarang/", views.meeting_reschedule_now, name="meeting_reschedule_now"
+    ),
     path("roadmap/", views.roadmap, name="roadmap"),
     path("anggaran/", views.budget, name="budget"),
     path("monitoring/", views.monitoring, name="monitoring"),
     path("evaluasi/", views.evaluation, name="evaluation"),
+    path("evaluasi/paket/", views.evaluation_pack, name="evaluation_pack"),
     path("unduh/<str:fmt>/", views.export, name="export"),
 ]

@@ -20,9 +20,11 @@ from django.views.decorators.http import require_POST
 
 from kotapintar.core.errors import DomainError, NotFound, ValidationFailed
 from kotapintar.core.models import Role
-from kotapintar.core.permissions import can_access_opd, has_role, user_opd_id
+from kotapintar.core.permissions import can_access_opd, has_role, require_role, user_opd_id
 from kotapintar.core.selectors import opd_get, opd_list
-from kotapintar.masterplan import exports, reference, selectors, services, xlsx
+from kotapintar.masterplan import evaluation as pack_reads
+from kotapintar.masterplan import evaluation_export, exports, reference, selectors, services, xlsx
+from kotapintar.masterplan.errors import EvaluationFormatInvalid
 from kotapintar.masterplan.models import (
     Dimension,
     Element,
@@ -32,6 +34,7 @@ from kotapintar.masterplan.models import (
     WeightSet,
     WorksheetStatus,
 )
+from kotapintar.masterplan.progress_method import progress_explanation
 
 View = Callable[..., HttpResponseBase]
 
@@ -86,6 +89,7 @@ def public(request: HttpRequest) -> HttpResponse:
         {
             "plan": plan,
             "progress": progress,
+            "explanation": progress_explanation(plan=plan, progress=progress),
             "dimensions": selectors.dimension_progress(plan=plan, reader=request.user),
             "quick_wins": selectors.quick_wins(plan=plan, reader=request.user),
             "tab": "public",
@@ -243,10 +247,13 @@ def worksheet_detail(request: HttpRequest, public_id: str) -> HttpResponseBase:
     user = request.user
     ws = selectors.worksheet_get(public_id=public_id, reader=user)
     actions = selectors.worksheet_actions(user, ws)
+    clinic_slot = selectors.clinic_slot_current(worksheet=ws) if "review" in actions else None
     return render(
         request,
         "masterplan/worksheet_detail.html",
         {
+            "clinic_slot": clinic_slot,
+            "slot_started": clinic_slot is None or clinic_slot.starts_at <= timezone.now(),
             "ws": ws,
             "plan": ws.plan,
             "programmes": selectors.worksheet_programmes(worksheet=ws),
@@ -388,6 +395,9 @@ def worksheet_action(request: HttpRequest, public_id: str, action: str) -> HttpR
         meeting = selectors.meeting_get(public_id=request.POST.get("meeting", ""))
         services.worksheet_endorse(actor=user, worksheet=ws, meeting=meeting, note=note)
         messages.success(request, _("Worksheet endorsed."))
+    elif action == "send-back":
+        services.worksheet_send_back(actor=user, worksheet=ws, note=note)
+        messages.success(request, _("Worksheet sent back to the OPD for revision."))
     else:
         raise NotFound()
     back = str(request.POST.get("next", ""))
@@ -542,9 +552,37 @@ def meeting(request: HttpRequest, public_id: str) -> HttpResponseBase:
             ),
             "is_dewan": has_role(request.user, Role.DEWAN),
             "can_record": has_role(request.user, Role.DEWAN, Role.BAPPEDA),
+            "started": m.held_at <= timezone.now(),
             "tab": "council",
         },
     )
+
+
+@login_required
+@require_POST
+@domain_errors
+def slot_reschedule_now(request: HttpRequest, public_id: str) -> HttpResponseBase:
+    """The audited "rescheduled to now" of a mentor slot (its mentor or Bappeda)."""
+    slot = selectors.slot_get(public_id=public_id)
+    services.slot_reschedule_now(
+        actor=request.user, slot=slot, reason=str(request.POST.get("reason", ""))[:500]
+    )
+    messages.success(request, _("The clinic slot now starts now."))
+    back = str(request.POST.get("next", ""))
+    return redirect(back if back.startswith("/masterplan/") and "//" not in back else "masterplan:clinic")
+
+
+@login_required
+@require_POST
+@domain_errors
+def meeting_reschedule_now(request: HttpRequest, public_id: str) -> HttpResponseBase:
+    """The audited "rescheduled to now" of a council meeting (Bappeda or the Dewan)."""
+    m = selectors.meeting_get(public_id=public_id)
+    services.meeting_reschedule_now(
+        actor=request.user, meeting=m, reason=str(request.POST.get("reason", ""))[:500]
+    )
+    messages.success(request, _("The council meeting now starts now."))
+    return redirect("masterplan:meeting", m.public_id)
 
 
 # --- roadmap, budget, monitoring, evaluation -----
@@ -627,6 +665,21 @@ def monitoring(request: HttpRequest) -> HttpResponseBase:
 def evaluation(request: HttpRequest) -> HttpResponseBase:
     plan = selectors.plan_current()
     cats = reference.EVALUATION_CATEGORIES
+    if request.method == "POST" and request.POST.get("what") == "weights":
+        created = services.weight_set_create(
+            actor=request.user,
+            code=str(request.POST.get("code", "")).strip()[:30] or "kominfo-kota",
+            name=str(request.POST.get("name", "")).strip()[:160] or _("City weight set"),
+            weights={
+                c: _int(request.POST.get(f"w-{c}"), str(reference.EVALUATION_CATEGORY_LABELS[c]))
+                for c in cats
+            },
+            source=str(request.POST.get("source", ""))[:300],
+        )
+        messages.success(
+            request, _("Weight set %(name)s v%(v)s saved.") % {"name": created.name, "v": created.version}
+        )
+        return redirect("masterplan:evaluation")
     if request.method == "POST":
         ws = WeightSet.objects.filter(code=request.POST.get("weight_set", "")).first()
         if ws is None:
@@ -664,9 +717,34 @@ def evaluation(request: HttpRequest) -> HttpResponseBase:
             ],
             "categories": [(c, str(reference.EVALUATION_CATEGORY_LABELS[c])) for c in cats],
             "can_edit": has_role(request.user, Role.BAPPEDA),
+            "pack_periods": pack_reads.period_choices(
+                start_year=plan.start_year, end_year=plan.end_year, today=timezone.localdate()
+            ),
+            "pack_weight_set": pack_reads.weight_set_default_or_none(),
             "tab": "evaluation",
         },
     )
+
+
+@login_required
+@domain_errors
+def evaluation_pack(request: HttpRequest) -> HttpResponseBase:
+    """The evaluation pack of a half-year as XLSX or DOCX (Bappeda and admin_kota)."""
+    require_role(request.user, Role.BAPPEDA)
+    plan = selectors.plan_current()
+    fmt = str(request.GET.get("format", "xlsx"))
+    if fmt not in ("xlsx", "docx"):
+        raise EvaluationFormatInvalid()
+    pack = pack_reads.evaluation_pack(
+        plan=plan,
+        period=pack_reads.period_parse(str(request.GET.get("periode", ""))),
+        reader=request.user,
+        weight_set=pack_reads.weight_set_for_pack(request.GET.get("bobot") or None),
+    )
+    body, ctype = evaluation_export.pack_file(pack, fmt)
+    response = HttpResponse(body, content_type=ctype)
+    response["Content-Disposition"] = f'attachment; filename="{evaluation_export.filename(pack, fmt)}"'
+    return response
 
 
 # --- exports -----

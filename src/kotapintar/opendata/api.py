@@ -11,13 +11,13 @@ from kotapintar.core import siteurl
 from kotapintar.core.auth import AUTH
 from kotapintar.core.models import Role
 from kotapintar.core.permissions import require_role
-from kotapintar.core.schemas import ErrorOut
+from kotapintar.core.schemas import ERRORS
 from kotapintar.opendata import selectors, services
 from kotapintar.opendata.schemas import DatasetStateOut, PublicationIn
 from kotapintar.opendata.selectors import Entry
 
 router = Router(tags=["opendata"])
-E4 = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+E4 = ERRORS
 
 
 def _out(e: Entry) -> DatasetStateOut:

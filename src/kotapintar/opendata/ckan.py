@@ -476,16 +476,20 @@ def organization_list(params: dict[str, Any]) -> Any:
     return [o.code for o in orgs]
 
 
+def _shown(out: dict[str, Any], members: list[Entry], params: dict[str, Any]) -> dict[str, Any]:
+    """An organisation or group as *_show answers it: its package count, and its packages when asked."""
+    out = out | {"package_count": len(members)}
+    if _truthy(params.get("include_datasets", False)):
+        out["packages"] = [package_dict(e) for e in members]
+    return out
+
+
 def organization_show(params: dict[str, Any]) -> Any:
     key = str(params.get("id") or "")
     entries = selectors.catalogue()
     for opd in selectors.organisations(entries):
         if key in (opd.code, stable_id("organization", opd.code)):
-            members = _members(entries, opd.code, "organization")
-            out = organization_dict(opd) | {"package_count": len(members)}
-            if _truthy(params.get("include_datasets", False)):
-                out["packages"] = [package_dict(e) for e in members]
-            return out
+            return _shown(organization_dict(opd), _members(entries, opd.code, "organization"), params)
     raise errors.CkanNotFound("Organization was not found.")
 
 
@@ -501,11 +505,7 @@ def group_show(params: dict[str, Any]) -> Any:
     entries = selectors.catalogue()
     for g in groups():
         if key in (g.name, g.code, stable_id("group", g.code)):
-            members = _members(entries, g.name, "groups")
-            out = group_dict(g) | {"package_count": len(members)}
-            if _truthy(params.get("include_datasets", False)):
-                out["packages"] = [package_dict(e) for e in members]
-            return out
+            return _shown(group_dict(g), _members(entries, g.name, "groups"), params)
     raise errors.CkanNotFound("Group was not found.")
 
 

@@ -19,7 +19,7 @@ from kotapintar.core.clientip import client_key
 from kotapintar.core.errors import PermissionDenied, UserNotFound
 from kotapintar.core.models import Role
 from kotapintar.core.permissions import has_role, require_login, require_role
-from kotapintar.core.schemas import ErrorOut
+from kotapintar.core.schemas import ERRORS, ErrorOut
 from kotapintar.core.types import Actor, User
 from kotapintar.lib import qris
 from kotapintar.middleware import raw_body
@@ -73,14 +73,6 @@ IdemKey = Annotated[
     StringConstraints(pattern=r"^[\x21-\x7e]{1,255}$"),
     Header(alias="Idempotency-Key", description="client-chosen key, 1-255 visible ASCII characters"),
 ]
-ERRORS: dict[int, Any] = {
-    400: ErrorOut,
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    409: ErrorOut,
-    422: ErrorOut,
-}
 PUBLIC_ERRORS: dict[int, Any] = {**ERRORS, 413: ErrorOut, 429: ErrorOut}
 OPERATOR = Role.DINAS_PARIWISATA.value
 

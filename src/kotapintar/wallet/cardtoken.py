@@ -14,6 +14,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.db import IntegrityError, transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 
 from kotapintar.wallet.conf import key_passphrase
 from kotapintar.wallet.errors import InvalidCardToken
@@ -24,6 +26,16 @@ FIRST_KID = "k1"
 _lock = threading.Lock()
 _private: dict[str, Ed25519PrivateKey] = {}
 _public: dict[str, Ed25519PublicKey] = {}
+# kid -> public key: a card token is verified on every scanned payment, and a key, once made, is never
+# changed or deleted by the application, so it is read once per process. Saving or deleting a
+# SigningKey empties it (a test database made anew meets its own keys).
+_by_kid: dict[str, Ed25519PublicKey] = {}
+
+
+@receiver([post_save, post_delete], sender=SigningKey)
+def _forget_keys(**_kwargs: object) -> None:
+    with _lock:
+        _by_kid.clear()
 
 
 def b64url(data: bytes) -> str:
@@ -69,18 +81,22 @@ def signing_key() -> tuple[str, Ed25519PrivateKey]:
 
 
 def public_key(kid: str) -> Ed25519PublicKey | None:
+    with _lock:
+        known = _by_kid.get(kid)
+    if known is not None:
+        return known
     pem = SigningKey.objects.filter(kid=kid).values_list("public_pem", flat=True).first()
     if pem is None:
         return None
     with _lock:
         cached = _public.get(pem)
-    if cached is not None:
-        return cached
-    loaded = serialization.load_pem_public_key(pem.encode())
-    assert isinstance(loaded, Ed25519PublicKey)
+    if cached is None:
+        loaded = serialization.load_pem_public_key(pem.encode())
+        assert isinstance(loaded, Ed25519PublicKey)
+        cached = loaded
     with _lock:
-        _public[pem] = loaded
-    return loaded
+        _public[pem] = _by_kid[kid] = cached
+    return cached
 
 
 def public_keys() -> list[dict[str, str]]:

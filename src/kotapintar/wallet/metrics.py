@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db.models import F, Max, Sum
 from django.utils import timezone
 
-from kotapintar.core.metrics import Metric, register
+from kotapintar.core.metrics import Metric, last_days, register
 from kotapintar.wallet.models import Payment
 from kotapintar.wallet.selectors import cards_active_count
 
@@ -48,7 +48,7 @@ register(
         unit="Rp",
         update_every_s=60,
         stale_after_s=30 * DAY,
-        current=lambda: _turnover(timezone.now() - timedelta(days=30), timezone.now() + timedelta(seconds=1)),
+        current=last_days(30, _turnover),
         in_period=_turnover,
         as_of=_last_payment,
     )

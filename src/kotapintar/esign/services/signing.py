@@ -12,7 +12,7 @@ import io
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Protocol
+from typing import NotRequired, Protocol, TypedDict, Unpack
 
 from django.conf import settings
 from django.db import transaction
@@ -89,19 +89,21 @@ PASSPHRASE_WINDOW_S = 300
 FAST_FALLBACK: tuple[type[DomainError], ...] = (BadPdf, PlaceholderTooSmall)
 
 
+class SignArgs(TypedDict):
+    """What a sign function is given for one document (keywords)."""
+
+    document_pdf: bytes
+    signer: SignerIdentity
+    field_name: str
+    certify: bool
+    stamp: StampSpec | None
+    level: str
+
+
 class SignFn(Protocol):
     """Sign one document's current revision; returns the new revision (the whole file)."""
 
-    def __call__(
-        self,
-        *,
-        document_pdf: bytes,
-        signer: SignerIdentity,
-        field_name: str,
-        certify: bool,
-        stamp: StampSpec | None,
-        level: str,
-    ) -> bytes: ...
+    def __call__(self, **kw: Unpack[SignArgs]) -> bytes: ...
 
 
 def get_backend(name: str | None = None) -> SigningBackend:
@@ -197,17 +199,31 @@ def _step_done(doc: Document, step: WorkflowStep, now: dt.datetime) -> None:
         doc.save(update_fields=["status", "updated_at"])
 
 
-def _do_sign(
+class SignJob(TypedDict):
+    """One signature to make: who signs which document, through what, at which level."""
+
+    user: User
+    document: Document
+    backend: SigningBackend
+    cert: PkiCertificate | None
+    sign_fn: SignFn
+    level: str
+    reason: NotRequired[str]
+
+
+def _sign_locked(
     *,
     user: User,
-    doc: Document,
-    step: WorkflowStep,
+    document: Document,
     backend: SigningBackend,
     cert: PkiCertificate | None,
     sign_fn: SignFn,
     level: str,
     reason: str = "",
 ) -> SignatureRecord:
+    """Lock the document, check it is the signer's turn and sign (inside the caller's transaction)."""
+    doc = Document.objects.select_for_update().get(pk=document.pk)
+    step = step_current_for(user, doc, StepKind.SIGN)
     latest = selectors.revision_latest(doc)
     signed_before, pdfa = _inspect(bytes(latest.pdf))
     if pdfa.endswith("A"):
@@ -275,16 +291,7 @@ def _do_sign(
     return record
 
 
-def _sign_in_transaction(
-    *,
-    user: User,
-    document: Document,
-    backend: SigningBackend,
-    cert: PkiCertificate | None,
-    sign_fn: SignFn,
-    level: str,
-    reason: str = "",
-) -> SignatureRecord:
+def _sign_in_transaction(**job: Unpack[SignJob]) -> SignatureRecord:
     """Lock the document, check it is the signer's turn and sign: all or nothing.
 
     A call whose outcome is unknown (BSrE timed out) marks the document for an operator; a PDF the
@@ -292,19 +299,9 @@ def _sign_in_transaction(
     """
     try:
         with transaction.atomic():
-            doc = Document.objects.select_for_update().get(pk=document.pk)
-            step = step_current_for(user, doc, StepKind.SIGN)
-            return _do_sign(
-                user=user,
-                doc=doc,
-                step=step,
-                backend=backend,
-                cert=cert,
-                sign_fn=sign_fn,
-                level=level,
-                reason=reason,
-            )
+            return _sign_locked(**job)
     except OutcomeUnknown as exc:
+        user, document = job["user"], job["document"]
         with transaction.atomic():
             Document.objects.filter(pk=document.pk).update(status=DocumentStatus.UNKNOWN)
             audit.record(
@@ -319,24 +316,10 @@ def _sign_in_transaction(
 def _backend_sign_fn(backend: SigningBackend, passphrase: str, totp: str = "") -> SignFn:
     """Sign through the backend itself (BSrE, or the city PKI opening the key on each call)."""
 
-    def sign(
-        *,
-        document_pdf: bytes,
-        signer: SignerIdentity,
-        field_name: str,
-        certify: bool,
-        stamp: StampSpec | None,
-        level: str,
-    ) -> bytes:
-        return backend.sign(
-            document_pdf=document_pdf,
-            signer=replace(signer, totp=totp) if totp else signer,
-            passphrase=passphrase,
-            field_name=field_name,
-            certify=certify,
-            stamp=stamp,
-            level=level,
-        )
+    def sign(**kw: Unpack[SignArgs]) -> bytes:
+        if totp:
+            kw["signer"] = replace(kw["signer"], totp=totp)
+        return backend.sign(passphrase=passphrase, **kw)
 
     return sign
 
@@ -454,36 +437,19 @@ def _batch_sign_fn(
     stamper = pki.city_timestamper() if level != LEVEL_BB else None
     fast_fn = fast_signer(loaded, level) if fast else None
 
-    def local(
-        *,
-        document_pdf: bytes,
-        signer: SignerIdentity,
-        field_name: str,
-        certify: bool,
-        stamp: StampSpec | None,
-        level: str,
-    ) -> bytes:
+    def local(**kw: Unpack[SignArgs]) -> bytes:
         if fast_fn is not None:
             try:
                 return fast_fn(
-                    document_pdf=document_pdf,
-                    field_name=field_name,
-                    certify=certify,
-                    reason=signer.reason,
-                    location=signer.location,
+                    document_pdf=kw["document_pdf"],
+                    field_name=kw["field_name"],
+                    certify=kw["certify"],
+                    reason=kw["signer"].reason,
+                    location=kw["signer"].location,
                 )
             except FAST_FALLBACK as exc:
                 logger.warning("fast batch signer refused (%s); signing with pyHanko", exc.code)
-        return sign_loaded(
-            loaded=loaded,
-            timestamper=stamper,
-            document_pdf=document_pdf,
-            signer=signer,
-            field_name=field_name,
-            certify=certify,
-            stamp=stamp,
-            level=level,
-        )
+        return sign_loaded(loaded=loaded, timestamper=stamper, **kw)
 
     return cert, local
 

@@ -141,54 +141,6 @@ def check_threshold_edit(*, actor: Actor, station: Station) -> Station:
     return row_lock(Station.objects.all(), station.pk)
 
 
-def do_threshold_set_create(
-    *,
-    actor: Actor,
-    station: Station,
-    parameter: str,
-    valid_from: datetime,
-    waspada: float,
-    siaga: float,
-    awas: float,
-    deadband: float,
-    off_delay_s: int,
-    aliases: Sequence[str],
-    reason: str,
-    on_readings: int = 2,
-    on_delay_s: int = 0,
-) -> ThresholdSet:
-    ts = ThresholdSet.objects.create(
-        on_readings=on_readings,
-        on_delay_s=on_delay_s,
-        station=station,
-        parameter=parameter,
-        valid_from=valid_from,
-        waspada=waspada,
-        siaga=siaga,
-        awas=awas,
-        deadband=deadband,
-        off_delay_s=off_delay_s,
-        aliases=list(aliases),
-        reason=reason,
-        created_by=actor if is_signed_in(actor) else None,
-    )
-    audit.record(
-        action="flood.threshold_set_create",
-        actor=actor,
-        obj=station,
-        data={
-            "parameter": parameter,
-            "valid_from": valid_from,
-            "limits": [waspada, siaga, awas],
-            "deadband": deadband,
-            "off_delay_s": off_delay_s,
-            "aliases": list(aliases),
-            "reason": reason,
-        },
-    )
-    return ts
-
-
 def threshold_set_create(
     *,
     actor: Actor,
@@ -224,8 +176,9 @@ def threshold_set_create(
         locked = check_threshold_edit(actor=actor, station=station)
         if ThresholdSet.objects.filter(station=locked, parameter=parameter, valid_from=valid_from).exists():
             raise ThresholdExists()
-        return do_threshold_set_create(
-            actor=actor,
+        ts = ThresholdSet.objects.create(
+            on_readings=on_readings,
+            on_delay_s=on_delay_s,
             station=locked,
             parameter=parameter,
             valid_from=valid_from,
@@ -234,11 +187,25 @@ def threshold_set_create(
             awas=awas,
             deadband=deadband,
             off_delay_s=off_delay_s,
-            aliases=aliases,
+            aliases=list(aliases),
             reason=reason,
-            on_readings=on_readings,
-            on_delay_s=on_delay_s,
+            created_by=actor if is_signed_in(actor) else None,
         )
+        audit.record(
+            action="flood.threshold_set_create",
+            actor=actor,
+            obj=locked,
+            data={
+                "parameter": parameter,
+                "valid_from": valid_from,
+                "limits": [waspada, siaga, awas],
+                "deadband": deadband,
+                "off_delay_s": off_delay_s,
+                "aliases": list(aliases),
+                "reason": reason,
+            },
+        )
+    return ts
 
 
 def datum_offset_create(

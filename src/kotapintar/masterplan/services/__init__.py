@@ -9,6 +9,8 @@
 - `clinics`: mentor slots, booking, comments and the mentor's verdict
 - `council`: council meetings, Dewan endorsement, minutes (notulen)
 - `evaluations`: readiness scores, weight sets and the yearly evaluation
+- `schedule`: the time rules (verdicts after the slot starts, endorsements and minutes after the
+  meeting starts) and the audited "rescheduled to now" of a slot or a meeting
 
 Every write runs in `transaction.atomic()`, is audited (`core.audit.record`) and, for review-flow
 transitions, notifies the next actor. Authorisation follows the check_/do_ split: `check_<action>`
@@ -31,7 +33,8 @@ from kotapintar.masterplan.services.plans import (
     stage_update,
 )
 from kotapintar.masterplan.services.programmes import programme_delete, programme_save, realisation_record
-from kotapintar.masterplan.services.review_flow import worksheet_accept, worksheet_submit
+from kotapintar.masterplan.services.review_flow import worksheet_accept, worksheet_send_back, worksheet_submit
+from kotapintar.masterplan.services.schedule import meeting_reschedule_now, slot_reschedule_now
 from kotapintar.masterplan.services.taxonomy import element_create_local, reference_ensure
 from kotapintar.masterplan.services.worksheets import worksheet_create, worksheet_update
 
@@ -45,6 +48,7 @@ __all__ = [
     "evaluation_record",
     "meeting_create",
     "meeting_record",
+    "meeting_reschedule_now",
     "mentor_slot_create",
     "plan_create",
     "plan_update",
@@ -53,11 +57,13 @@ __all__ = [
     "readiness_set",
     "realisation_record",
     "reference_ensure",
+    "slot_reschedule_now",
     "stage_update",
     "weight_set_create",
     "worksheet_accept",
     "worksheet_create",
     "worksheet_endorse",
+    "worksheet_send_back",
     "worksheet_submit",
     "worksheet_update",
 ]

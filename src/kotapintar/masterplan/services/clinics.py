@@ -32,6 +32,7 @@ from kotapintar.masterplan.models import (
     WorksheetStatus,
 )
 from kotapintar.masterplan.services.review_flow import lock_for, opd_users, transition, worksheet_url
+from kotapintar.masterplan.services.schedule import require_slot_started
 from kotapintar.masterplan.services.worksheets import require_writer
 
 
@@ -147,10 +148,15 @@ def clinic_comment(*, actor: Actor, worksheet: Worksheet, item: str, text: str) 
 
 
 def check_clinic_verdict(*, actor: Actor, worksheet: Worksheet, verdict: str) -> Worksheet:
+    """The locked worksheet, in a clinic whose slot has started (`slot_not_started` before that)."""
     require_role(actor, Role.MENTOR)
     if verdict not in (ClinicVerdict.REVISION, ClinicVerdict.ACCEPTED):
         raise VerdictInvalid()
-    return lock_for(worksheet, "revise" if verdict == ClinicVerdict.REVISION else "review")
+    ws = lock_for(worksheet, "revise" if verdict == ClinicVerdict.REVISION else "review")
+    session = _current_session(ws)
+    if session is not None:
+        require_slot_started(session.slot)
+    return ws
 
 
 def do_clinic_verdict(*, actor: Actor, worksheet: Worksheet, verdict: str, summary: str = "") -> Worksheet:

@@ -17,6 +17,7 @@ from kotapintar.masterplan.errors import MeetingInvalid, MeetingOtherPlan
 from kotapintar.masterplan.models import CouncilMeeting, MeetingStatus, Plan, Worksheet, WorksheetStatus
 from kotapintar.masterplan.selectors import meeting_notulen
 from kotapintar.masterplan.services.review_flow import lock_for, opd_users, transition, worksheet_url
+from kotapintar.masterplan.services.schedule import require_meeting_started
 
 
 def meeting_create(
@@ -51,7 +52,9 @@ def check_worksheet_endorse(*, actor: Actor, worksheet: Worksheet, meeting: Coun
     require_role(actor, Role.DEWAN)
     if meeting.plan_id != worksheet.plan_id:
         raise MeetingOtherPlan()
-    return lock_for(worksheet, "endorse")
+    ws = lock_for(worksheet, "endorse")
+    require_meeting_started(meeting)
+    return ws
 
 
 def do_worksheet_endorse(
@@ -91,10 +94,12 @@ def meeting_record(
     decisions: list[str],
     agenda: list[str] | None = None,
 ) -> CouncilMeeting:
-    """Record attendance and decisions, mark the meeting held and generate its notulen."""
+    """Record attendance and decisions, mark the meeting held and generate its notulen; only once the
+    meeting has started (`meeting_not_started` before)."""
     require_role(actor, Role.DEWAN, Role.BAPPEDA)
     with transaction.atomic():
         m = CouncilMeeting.objects.select_for_update().get(pk=meeting.pk)
+        require_meeting_started(m)
         m.attendance = [a.strip() for a in attendance if a.strip()]
         m.decisions = [d.strip() for d in decisions if d.strip()]
         if agenda is not None:

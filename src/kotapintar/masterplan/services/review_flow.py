@@ -16,7 +16,7 @@ from kotapintar.core.models import Role
 from kotapintar.core.notifications import notify, users_with_role
 from kotapintar.core.permissions import is_signed_in, require_role
 from kotapintar.core.types import Actor, User
-from kotapintar.masterplan.errors import TransitionNotAllowed, WorksheetEmpty
+from kotapintar.masterplan.errors import SendBackNoteRequired, TransitionNotAllowed, WorksheetEmpty
 from kotapintar.masterplan.models import Worksheet, WorksheetEvent, WorksheetStatus
 from kotapintar.masterplan.services.worksheets import require_writer
 
@@ -28,6 +28,7 @@ ACTION_LABELS = {
     "review": _("passed by the mentor"),
     "accept": _("accepted"),
     "endorse": _("endorsed"),
+    "send_back": _("sent back to the OPD"),
 }
 
 ALLOWED_FROM: dict[str, frozenset[str]] = {
@@ -38,6 +39,8 @@ ALLOWED_FROM: dict[str, frozenset[str]] = {
     "review": frozenset({WorksheetStatus.CLINIC}),
     "accept": frozenset({WorksheetStatus.REVIEWED}),
     "endorse": frozenset({WorksheetStatus.ACCEPTED}),
+    # Bappeda, after the mentor's review and before the Dewan's endorsement
+    "send_back": frozenset({WorksheetStatus.REVIEWED, WorksheetStatus.ACCEPTED}),
 }
 
 
@@ -149,3 +152,39 @@ def worksheet_accept(*, actor: Actor, worksheet: Worksheet, note: str = "") -> W
     with transaction.atomic():
         ws = check_worksheet_accept(actor=actor, worksheet=worksheet)
         return do_worksheet_accept(actor=actor, worksheet=ws, note=note)
+
+
+# Bappeda sends a worksheet back to the OPD (after the mentor's review, before the Dewan's endorsement)
+
+
+def check_worksheet_send_back(*, actor: Actor, worksheet: Worksheet, note: str) -> Worksheet:
+    require_role(actor, Role.BAPPEDA)
+    if not note.strip():
+        raise SendBackNoteRequired()
+    return lock_for(worksheet, "send_back")
+
+
+def do_worksheet_send_back(*, actor: Actor, worksheet: Worksheet, note: str) -> Worksheet:
+    transition(
+        worksheet,
+        actor=actor,
+        to=WorksheetStatus.REVISION,
+        action="send_back",
+        note=note.strip(),
+        version=worksheet.version + 1,
+        accepted_at=None,
+    )
+    notify(
+        recipients=opd_users(worksheet),
+        message=str(_("Bappeda sent %(ws)s back for revision: %(note)s") % {"ws": worksheet, "note": note}),
+        url=worksheet_url(worksheet),
+        kind="masterplan.revision",
+    )
+    return worksheet
+
+
+def worksheet_send_back(*, actor: Actor, worksheet: Worksheet, note: str) -> Worksheet:
+    """Back to the OPD for revision (status `revision`, a new version); the note says why."""
+    with transaction.atomic():
+        ws = check_worksheet_send_back(actor=actor, worksheet=worksheet, note=note)
+        return do_worksheet_send_back(actor=actor, worksheet=ws, note=note)

@@ -31,7 +31,7 @@ from kotapintar.wallet.errors import (
 )
 from kotapintar.wallet.models import Account, AccountKind, Card, CardStatus, TransferKind
 from kotapintar.wallet.results import card_info
-from kotapintar.wallet.services.idempotency import idempotent_begin, key_check, key_scope
+from kotapintar.wallet.services.idempotency import idempotent_claim, key_check
 from kotapintar.wallet.services.ledger import book
 from kotapintar.wallet.types import CardInfo
 
@@ -279,13 +279,7 @@ def card_replace(
     if onto:  # the result of this key is the existing card
         new_id = Card.objects.filter(number=onto).values_list("public_id", flat=True).first() or new_id
     with transaction.atomic():
-        first = idempotent_begin(
-            scope=key_scope(actor),
-            key=key,
-            operation="card_replace",
-            params={"number": number, "nfc": nfc_uid, "onto": onto},
-            new_id=new_id,
-        )
+        first = idempotent_claim(actor, key, "card_replace", new_id, number=number, nfc=nfc_uid, onto=onto)
         if first is not None:
             return card_info(Card.objects.select_related("account", "holder").get(public_id=first))
         # both cards locked in id order (a payment locks one card, then the accounts)

@@ -16,7 +16,7 @@ from kotapintar.wallet.errors import InsufficientBalance
 from kotapintar.wallet.models import Account, AccountKind, CashOut, TransferKind
 from kotapintar.wallet.results import cashout_result
 from kotapintar.wallet.services.cards import card_active_locked, card_number_normalise
-from kotapintar.wallet.services.idempotency import idempotent_begin, key_check, key_scope
+from kotapintar.wallet.services.idempotency import idempotent_claim, key_check
 from kotapintar.wallet.services.ledger import amount_check, book, cash_account, system_account
 from kotapintar.wallet.types import CashOutResult
 
@@ -30,13 +30,7 @@ def cashout_create(
     number = card_number_normalise(card_number)
     new_id = uuid.uuid4()
     with transaction.atomic():
-        first = idempotent_begin(
-            scope=key_scope(actor),
-            key=key,
-            operation="cashout",
-            params={"card": number, "amount": amount_idr},
-            new_id=new_id,
-        )
+        first = idempotent_claim(actor, key, "cashout", new_id, card=number, amount=amount_idr)
         if first is not None:
             row = CashOut.objects.select_related("card__account").get(public_id=first)
             return cashout_result(row, card_balance_idr=row.card.account.balance_idr)

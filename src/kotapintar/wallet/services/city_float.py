@@ -14,7 +14,7 @@ from kotapintar.core.permissions import require_role
 from kotapintar.core.types import Actor, User
 from kotapintar.wallet import conf
 from kotapintar.wallet.models import Account, AccountKind, Transfer, TransferKind
-from kotapintar.wallet.services.idempotency import idempotent_begin, key_check, key_scope
+from kotapintar.wallet.services.idempotency import idempotent_claim, key_check
 from kotapintar.wallet.services.ledger import amount_check, book, cash_account, system_account
 
 MAX_FLOAT_MOVE_IDR = 10**12
@@ -44,13 +44,7 @@ def _float_receive(
     new_id = uuid.uuid4()
     float_account = system_account(AccountKind.FLOAT)
     with transaction.atomic():
-        first = idempotent_begin(
-            scope=key_scope(user),
-            key=key,
-            operation=operation,
-            params={"amount": amount, "account": credit.code, "memo": memo},
-            new_id=new_id,
-        )
+        first = idempotent_claim(user, key, operation, new_id, amount=amount, account=credit.code, memo=memo)
         if first is not None:
             transfer = Transfer.objects.get(ref_id=first, kind=kind)
             return FloatMove(

@@ -18,10 +18,11 @@ from django.utils import timezone
 
 from kotapintar.core.errors import IdempotencyKeyReused
 from kotapintar.core.idempotency import key_scope
+from kotapintar.core.types import Actor
 from kotapintar.wallet.errors import InFlight, InvalidIdempotencyKey
 from kotapintar.wallet.models import IdempotencyKey
 
-__all__ = ["fingerprint", "idempotent_begin", "key_check", "key_scope"]
+__all__ = ["fingerprint", "idempotent_begin", "idempotent_claim", "key_check", "key_scope"]
 
 
 def key_check(key: Any) -> str:
@@ -67,3 +68,10 @@ def idempotent_begin(
                 raise IdempotencyKeyReused(detail={"operation": existing.operation})
             return existing.object_id
     raise InFlight()
+
+
+def idempotent_claim(actor: Actor, key: str, operation: str, new_id: UUID, **params: Any) -> UUID | None:
+    """`idempotent_begin` in the caller's own scope (`key_scope(actor)`), `params` as keywords."""
+    return idempotent_begin(
+        scope=key_scope(actor), key=key, operation=operation, params=params, new_id=new_id
+    )

@@ -16,7 +16,7 @@ from kotapintar.wallet.errors import MerchantBalanceTooLow, PaymentNotFound, Ref
 from kotapintar.wallet.models import Payment, PaymentStatus, Refund, TransferKind
 from kotapintar.wallet.results import payment_result
 from kotapintar.wallet.services.cards import card_current_locked
-from kotapintar.wallet.services.idempotency import idempotent_begin, key_check, key_scope
+from kotapintar.wallet.services.idempotency import idempotent_claim, key_check
 from kotapintar.wallet.services.ledger import amount_check, book
 from kotapintar.wallet.types import PaymentResult
 
@@ -32,13 +32,7 @@ def payment_refund(
     key = key_check(idempotency_key)
     new_id = uuid.uuid4()
     with transaction.atomic():
-        first = idempotent_begin(
-            scope=key_scope(actor),
-            key=key,
-            operation="refund",
-            params={"payment": str(payment_id), "amount": amount_idr},
-            new_id=new_id,
-        )
+        first = idempotent_claim(actor, key, "refund", new_id, payment=str(payment_id), amount=amount_idr)
         if first is not None:
             refund = Refund.objects.select_related("payment__card", "payment__merchant").get(public_id=first)
             return payment_result(refund.payment, refund=refund)

@@ -32,7 +32,7 @@ from kotapintar.wallet.errors import (
 from kotapintar.wallet.models import AccountKind, Card, TopUp, TopUpMethod, TopUpStatus, TransferKind
 from kotapintar.wallet.results import topup_result
 from kotapintar.wallet.services.cards import card_active_locked, card_current_locked, card_number_normalise
-from kotapintar.wallet.services.idempotency import idempotent_begin, key_check, key_scope
+from kotapintar.wallet.services.idempotency import idempotent_claim, key_check
 from kotapintar.wallet.services.ledger import amount_check, book, cash_account, system_account
 from kotapintar.wallet.types import TopUpResult
 
@@ -55,13 +55,7 @@ def _topup_create(
     number = card_number_normalise(card_number)
     new_id = uuid.uuid4()
     with transaction.atomic():
-        first = idempotent_begin(
-            scope=key_scope(actor),
-            key=key,
-            operation=operation,
-            params={"card": number, "amount": amount},
-            new_id=new_id,
-        )
+        first = idempotent_claim(actor, key, operation, new_id, card=number, amount=amount)
         if first is not None:
             return topup_result(TopUp.objects.select_related("card").get(public_id=first))
         topup = make(card_active_locked(number), amount, new_id)
