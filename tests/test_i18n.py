@@ -213,7 +213,7 @@ START = [
     "/batik/",
     "/dompet/",
 ]
-START += ["/banjir/", "/banjir/peringatan/", "/masuk/"]
+START += ["/banjir/", "/banjir/peringatan/", "/masuk/", "/ruang-kendali/", "/ruang-kendali/publik/"]
 NOT_PAGES = re.compile(
     r"^/(keluar|i18n|api|static|media|admin)/|\.(pdf|xlsx|docx|csv|xml|json|geojson|ics|png|svg|zip)$"
     r"|/(unduh|ekspor|export|download)\b"

@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "kotapintar.wallet",
     "kotapintar.flood",
     "kotapintar.opendata",
+    "kotapintar.controlroom",
 ]
 
 MIDDLEWARE = [
@@ -230,6 +231,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Map tiles are off by default: the map draws the city's own GeoJSON and needs no internet.
 MAP_TILE_URL = env("MAP_TILE_URL")
 MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", "")
+CONTROL_ROOM_POLL_S = max(5, env_int("CONTROL_ROOM_POLL_S", 30))  # /ruang-kendali/ refreshes its tiles
+CONTROL_ROOM_ROTATE_S = max(5, env_int("CONTROL_ROOM_ROTATE_S", 20))  # kiosk: seconds per panel
 
 
 def _tile_origin(url: str) -> list[str]:

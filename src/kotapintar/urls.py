@@ -17,6 +17,7 @@ urlpatterns = [
     path("batik/", include("kotapintar.batik.urls")),
     path("dompet/", include("kotapintar.wallet.urls")),
     path("banjir/", include("kotapintar.flood.urls")),
+    path("ruang-kendali/", include("kotapintar.controlroom.urls")),
     path("flood/cap.xml", include("kotapintar.flood.cap_urls")),
     path("", include("kotapintar.opendata.urls")),
 ]

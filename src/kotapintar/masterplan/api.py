@@ -22,13 +22,15 @@ from kotapintar.core.errors import ValidationFailed
 from kotapintar.core.schemas import ErrorOut
 from kotapintar.core.selectors import city_get, opd_get
 from kotapintar.core.types import Actor
-from kotapintar.masterplan import selectors, services
+from kotapintar.masterplan import live, selectors, services
 from kotapintar.masterplan.errors import (
     ChapterNotFound,
     DeliverableNotFound,
     HorizonInvalid,
+    IndicatorNotFound,
     ProgrammeNotFound,
     WeightSetNotFound,
+    YearInvalid,
 )
 from kotapintar.masterplan.models import (
     Indicator,
@@ -55,9 +57,11 @@ from kotapintar.masterplan.schemas import (
     EvaluationIn,
     EvaluationOut,
     IndicatorOut,
+    LiveIndicatorOut,
     MeetingIn,
     MeetingOut,
     MeetingRecordIn,
+    MetricBindIn,
     NoteIn,
     PlanCreateIn,
     PlanDetailOut,
@@ -139,6 +143,7 @@ def indicator_out(i: Indicator) -> dict[str, Any]:
         "direction": i.direction,
         "baseline": i.baseline,
         "baseline_year": i.baseline_year,
+        "metric_code": i.metric_code,
         "targets": [
             {"year": t.year, "target": t.target, "realisation": t.realisation} for t in i.targets.all()
         ],
@@ -524,6 +529,36 @@ def indicators(
         indicator_out(i)
         for i in selectors.indicator_list(plan=_plan(plan), reader=_user(request), programme_code=programme)
     ]
+
+
+@router.put(
+    "/indicators/{indicator_id}/metric",
+    response={200: IndicatorOut, **ERR},
+    auth=AUTH,
+    summary="Bind an indicator to a live figure, or unbind it with null (Bappeda)",
+)
+def indicator_bind(request: HttpRequest, indicator_id: UUID, payload: MetricBindIn) -> dict[str, Any]:
+    ind = Indicator.objects.select_related("programme").filter(public_id=indicator_id).first()
+    if ind is None:
+        raise IndicatorNotFound()
+    services.indicator_bind(actor=_user(request), indicator=ind, metric_code=payload.metric_code)
+    return indicator_out(ind)
+
+
+@router.get(
+    "/live-indicators",
+    response={200: list[LiveIndicatorOut], **ERR},
+    auth=PUBLIC,
+    summary="Indicators bound to live figures: value, target, RAG status, trend by month",
+)
+def live_indicators(
+    request: HttpRequest, plan: UUID | None = None, year: int | None = None
+) -> list[dict[str, Any]]:
+    p = _plan(plan)
+    y = year or timezone.localdate().year
+    if not p.start_year <= y <= p.end_year:
+        raise YearInvalid()
+    return live.bound_rows(plan=p, reader=_user(request), year=y)
 
 
 # --- worksheets -----

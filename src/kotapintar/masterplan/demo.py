@@ -1327,3 +1327,112 @@ def seed(*, out: Callable[[str], None]) -> None:
         f"  {TITLE}: {plan.worksheets.count()} worksheets, {plan.programmes.count()} programmes, "
         f"{IndicatorTarget.objects.filter(indicator__programme__plan=plan).count()} targets, progress {progress.percent}%"
     )
+    seed_live_indicators(out=out)
+
+
+# --- Indicators bound to live figures (kotapintar.core.metrics; masterplan/live.py) -----
+
+# (programme, code, kind, name, unit, direction, baseline, target each plan year, metric)
+LIVE_INDICATORS = [
+    (
+        "GOV-01",
+        "GOV-01-L1",
+        "output",
+        "Naskah dinas ditandatangani elektronik per bulan",
+        "dokumen",
+        "higher",
+        0,
+        40,
+        "esign.documents_signed",
+    ),
+    (
+        "GOV-01",
+        "GOV-01-L2",
+        "outcome",
+        "Median waktu penandatanganan naskah",
+        "jam",
+        "lower",
+        72,
+        24,
+        "esign.turnaround_median",
+    ),
+    ("BRA-01", "BRA-01-L1", "output", "Kartu kota aktif", "kartu", "higher", 0, 400, "wallet.active_cards"),
+    (
+        "BRA-01",
+        "BRA-01-L2",
+        "outcome",
+        "Kunjungan acara batik (30 hari)",
+        "kunjungan",
+        "higher",
+        0,
+        300,
+        "batik.visits_30d",
+    ),
+    (
+        "LIV-01",
+        "LIV-01-L1",
+        "output",
+        "Stasiun pemantau yang melapor",
+        "stasiun",
+        "higher",
+        0,
+        8,
+        "flood.stations_reporting",
+    ),
+    (
+        "LIV-01",
+        "LIV-01-L2",
+        "outcome",
+        "Median waktu verifikasi laporan warga",
+        "menit",
+        "lower",
+        120,
+        30,
+        "flood.report_verify_median",
+    ),
+    (
+        "LIV-01",
+        "LIV-01-L3",
+        "outcome",
+        "Ketersediaan pompa",
+        "%",
+        "higher",
+        60,
+        95,
+        "flood.pump_availability",
+    ),
+]
+
+
+def seed_live_indicators(*, out: Callable[[str], None]) -> None:
+    """Bind a few quick-win indicators to the modules' live figures, as Bappeda does on the
+    monitoring page (idempotent: an indicator already there is left as it is)."""
+    from kotapintar.masterplan.models import Indicator, IndicatorTarget, Programme
+
+    plan = Plan.objects.filter(title=TITLE).first()
+    bappeda = get_user_model().objects.filter(username="bappeda").first()
+    if plan is None or bappeda is None:
+        return
+    bound = 0
+    for prog_code, code, kind, name, unit, direction, base, target, metric_code in LIVE_INDICATORS:
+        prog = Programme.objects.filter(plan=plan, code=prog_code).first()
+        if prog is None or Indicator.objects.filter(programme=prog, code=code).exists():
+            continue
+        with transaction.atomic():
+            ind = Indicator.objects.create(
+                programme=prog,
+                code=code,
+                kind=kind,
+                name=name,
+                unit=unit,
+                direction=direction,
+                baseline=Decimal(base),
+                baseline_year=2018,
+            )
+            IndicatorTarget.objects.bulk_create(
+                IndicatorTarget(indicator=ind, year=y, target=Decimal(target))
+                for y in range(plan.start_year, plan.end_year + 1)
+            )
+            services.indicator_bind(actor=bappeda, indicator=ind, metric_code=metric_code)
+        bound += 1
+    out(f"  live indicators: {bound} bound to the modules' metrics")

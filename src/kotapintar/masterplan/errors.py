@@ -106,3 +106,12 @@ XlsxTooLarge = declare(
     ValidationFailed,
     _("The workbook is larger than an upload may be (5 MB, 32 MB unpacked)."),
 )
+# indicators bound to live figures (live.py)
+MetricUnknown = declare(
+    "metric_unknown", ValidationFailed, _("No module publishes a live figure with this code.")
+)
+MetricUnitMismatch = declare(
+    "metric_unit_mismatch", ValidationFailed, _("The live figure's unit differs from the indicator's unit.")
+)
+NotBinder = declare("not_binder", PermissionDenied, _("Only Bappeda binds indicators to live figures."))
+IndicatorNotFound = declare("indicator_not_found", NotFound, _("Indicator not found."))

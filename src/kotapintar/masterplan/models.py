@@ -317,6 +317,8 @@ class Indicator(models.Model):
     direction = models.CharField(max_length=8, choices=Direction.choices, default=Direction.HIGHER)
     baseline = models.DecimalField(_("baseline"), max_digits=16, decimal_places=2)
     baseline_year = models.PositiveSmallIntegerField(_("baseline year"))
+    #: a live figure a module publishes (kotapintar.core.metrics), same unit; set by Bappeda (live.py)
+    metric_code = models.CharField(_("live metric"), max_length=64, null=True, blank=True)
 
     class Meta:
         ordering = ["programme__code", "code"]

@@ -145,6 +145,7 @@ class IndicatorOut(Schema):
     direction: str
     baseline: Decimal
     baseline_year: int
+    metric_code: str | None = None
     targets: list[TargetIO]
 
 
@@ -371,3 +372,30 @@ class PlanCreateIn(Schema):
     horizon_years: dict[HorizonLit, int] | None = None
     chapter_template: str = Field(default="kominfo-2018", max_length=32)
     stage_template: str = Field(default="bimtek-4", max_length=32)
+
+
+class MetricBindIn(Schema):
+    metric_code: str | None = Field(default=None, max_length=64)
+
+
+class TrendPointOut(Schema):
+    period: str  # "YYYY-MM"
+    value: float | None
+    reason: str  # why there is no value; empty when there is one
+
+
+class LiveIndicatorOut(Schema):
+    id: UUID
+    programme: str
+    code: str
+    name: str
+    unit: str
+    metric_code: str | None
+    value: float | None
+    target: float | None
+    status: str  # green | amber | red | none
+    reason: str
+    as_of: datetime | None
+    age_s: int | None
+    stale: bool
+    trend: list[TrendPointOut]

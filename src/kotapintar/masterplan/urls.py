@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from kotapintar.masterplan import views
+from kotapintar.masterplan import live_views, views
 
 app_name = "masterplan"
 
@@ -28,6 +28,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("roadmap/", views.roadmap, name="roadmap"),
     path("anggaran/", views.budget, name="budget"),
     path("monitoring/", views.monitoring, name="monitoring"),
+    path("indikator/<uuid:public_id>/data-langsung/", live_views.indicator_bind, name="indicator_bind"),
     path("evaluasi/", views.evaluation, name="evaluation"),
     path("evaluasi/paket/", views.evaluation_pack, name="evaluation_pack"),
     path("unduh/<str:fmt>/", views.export, name="export"),

@@ -23,7 +23,7 @@ from kotapintar.core.models import Role
 from kotapintar.core.permissions import can_access_opd, has_role, require_role, user_opd_id
 from kotapintar.core.selectors import opd_get, opd_list
 from kotapintar.masterplan import evaluation as pack_reads
-from kotapintar.masterplan import evaluation_export, exports, reference, selectors, services, xlsx
+from kotapintar.masterplan import evaluation_export, exports, live, reference, selectors, services, xlsx
 from kotapintar.masterplan.errors import EvaluationFormatInvalid
 from kotapintar.masterplan.models import (
     Dimension,
@@ -653,10 +653,20 @@ def monitoring(request: HttpRequest) -> HttpResponseBase:
         return redirect(f"{request.path}?tahun={year}")
     data = selectors.monitoring(plan=plan, reader=request.user, year=year)
     editable_opd = True if has_role(request.user, Role.BAPPEDA) else user_opd_id(request.user)
+    bappeda = has_role(request.user, Role.BAPPEDA)
     return render(
         request,
         "masterplan/monitoring.html",
-        {"plan": plan, **data, "years": plan.years, "editable_opd": editable_opd, "tab": "monitoring"},
+        {
+            "plan": plan,
+            **data,
+            "years": plan.years,
+            "editable_opd": editable_opd,
+            "tab": "monitoring",
+            "live_rows": live.bound_rows(plan=plan, reader=request.user, year=year, months=6),
+            "metric_choices": live.metric_choices() if bappeda else [],
+            "can_bind": bappeda,
+        },
     )
 
 

@@ -8,6 +8,7 @@
   submission and acceptance
 - `clinics`: mentor slots, booking, comments and the mentor's verdict
 - `council`: council meetings, Dewan endorsement, minutes (notulen)
+- `live`: binding an indicator to a live figure a module publishes (kotapintar.core.metrics)
 - `evaluations`: readiness scores, weight sets and the yearly evaluation
 - `schedule`: the time rules (verdicts after the slot starts, endorsements and minutes after the
   meeting starts) and the audited "rescheduled to now" of a slot or a meeting
@@ -25,6 +26,7 @@ from kotapintar.masterplan.services.clinics import (
 )
 from kotapintar.masterplan.services.council import meeting_create, meeting_record, worksheet_endorse
 from kotapintar.masterplan.services.evaluations import evaluation_record, readiness_set, weight_set_create
+from kotapintar.masterplan.services.live import indicator_bind
 from kotapintar.masterplan.services.plans import (
     chapter_update,
     deliverable_update,
@@ -41,6 +43,7 @@ from kotapintar.masterplan.services.worksheets import worksheet_create, workshee
 __all__ = [
     "chapter_update",
     "clinic_book",
+    "indicator_bind",
     "clinic_comment",
     "clinic_verdict",
     "deliverable_update",
