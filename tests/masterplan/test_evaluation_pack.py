@@ -41,6 +41,13 @@ def test_a_period_is_a_half_year_in_city_time(text, expected):
     assert p.start.utcoffset() == timedelta(hours=7)
 
 
+def test_a_period_names_its_last_day():
+    assert [str(evaluation.period_parse(t).last_day) for t in ("2020-S1", "2020-S2")] == [
+        "2020-06-30",
+        "2020-12-31",
+    ]
+
+
 @pytest.mark.parametrize("text", ["2020", "2020-S3", "2020-s1", "20-S1", "2020-H1", "", "1999-S1"])
 def test_a_bad_period_is_refused_with_its_code(text):
     with pytest.raises(ValidationFailed) as exc:

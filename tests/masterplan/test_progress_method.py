@@ -10,7 +10,7 @@ import pytest
 from django.utils import translation
 
 from kotapintar.masterplan import exports
-from kotapintar.masterplan.progress_method import progress_explanation
+from kotapintar.masterplan.progress_method import num, progress_explanation
 from kotapintar.masterplan.selectors import EVERYTHING
 
 pytestmark = pytest.mark.django_db
@@ -75,3 +75,10 @@ def test_the_pdf_html_uses_the_same_words_as_the_page(demo):
         text = html.unescape(exports.plan_html(plan=demo, reader=EVERYTHING))
     for sentence in [ex.headline, *ex.paragraphs, *ex.dimension_notes]:
         assert sentence in text
+
+
+def test_figures_are_grouped_the_way_each_language_writes_them():
+    with translation.override("id"):
+        assert num(3150.0, 2) == "3.150,00"
+    with translation.override("en"):
+        assert num(3150.0, 2) == "3,150.00"

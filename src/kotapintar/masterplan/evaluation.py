@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -70,6 +70,11 @@ class Period:
     @property
     def start(self) -> datetime:
         return datetime(self.year, 1 if self.half == 1 else 7, 1, tzinfo=localtime.zone())
+
+    @property
+    def last_day(self) -> date:
+        """The period's last day (`end` is the first moment after it)."""
+        return (self.end - timedelta(days=1)).date()
 
     @property
     def end(self) -> datetime:

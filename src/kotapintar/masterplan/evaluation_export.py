@@ -62,7 +62,7 @@ def pack_xlsx(pack: Pack) -> bytes:
     local = timezone.localtime(pack.generated_at)
     for row in (
         [_title(pack)],
-        [_("Period"), pack.period.code, f"{pack.period.start:%d-%m-%Y} – {pack.period.end:%d-%m-%Y}"],
+        [_("Period"), pack.period.code, f"{pack.period.start:%d-%m-%Y} – {pack.period.last_day:%d-%m-%Y}"],
         [_("Weight set"), _rule(pack), pack.weight_set.source],
         [_("Generated"), f"{local:%d-%m-%Y %H:%M}"],
         [],
@@ -199,7 +199,7 @@ def pack_docx(pack: Pack) -> bytes:
         % {
             "period": pack.period.code,
             "start": f"{pack.period.start:%d-%m-%Y}",
-            "end": f"{pack.period.end:%d-%m-%Y}",
+            "end": f"{pack.period.last_day:%d-%m-%Y}",
             "rule": _rule(pack),
         }
     )

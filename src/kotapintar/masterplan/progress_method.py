@@ -22,8 +22,8 @@ from kotapintar.masterplan.selectors import Progress, ProgressItem
 
 
 def num(value: float, places: int = 1) -> str:
-    """A figure in the active language's format (Indonesian: 90,0)."""
-    return formats.number_format(round(value, places), decimal_pos=places, use_l10n=True)
+    """A figure in the active language's format (Indonesian: 90,0; 3.150,00)."""
+    return formats.number_format(round(value, places), decimal_pos=places, use_l10n=True, force_grouping=True)
 
 
 @dataclass(frozen=True)
