@@ -96,10 +96,17 @@
         if (!r.ok) { throw new Error(String(r.status)); }
         return r.json();
       })
-      .then(function (s) { if (s) { apply(s); } })
+      .then(function (s) { if (s) { apply(s); markFits(); } })
       .catch(function () { var e = byId("room-error"); e.textContent = d.lOffline; e.hidden = false; });
   }
   timer = window.setInterval(poll, pollMs);
+
+  // A column longer than the screen scrolls inside itself and fades at its foot; one that fits does not fade.
+  var markFits = function () {
+    room.querySelectorAll(".room-col").forEach(function (c) { c.classList.toggle("fits", c.scrollHeight <= c.clientHeight + 1); });
+  };
+  markFits();
+  window.addEventListener("resize", markFits);
 
   if (d.kiosk) {  // the kiosk: one page of panels at a time, each for data-rotate seconds
     var pages = [["plan", "budget", "indicators"], ["quickwins", "flood", "today"]], page = 0;
