@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def mayor(make_user):
-    return make_user(Role.WALIKOTA, username="walikota")
+    return make_user(Role.WALIKOTA, username="kantor_walikota")
 
 
 def test_the_mayors_office_opens_the_room(worksheet, mayor, client):

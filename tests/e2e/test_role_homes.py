@@ -23,7 +23,7 @@ ROLE_QUEUES = {
     "merchant": ["merchant"],
     "bpbd": ["bpbd"],
     "walidata": ["walidata"],
-    "walikota": ["walikota"],
+    "kantor_walikota": ["walikota"],
     "admin": [
         "admin",
         "opd",
