@@ -191,8 +191,8 @@ def _realisation_part(plan: Plan, reader: mp.Reader) -> dict[str, Any]:
         "opd_year": r["opd_year"],
         "opds": [_realised_row(o["opd"], o) for o in r["opds"][:6]],
         "note": _(
-            "Realised against planned, million Rp; the percentage counts only the lines already recorded "
-            "(recorded/lines). Above 100% is an overrun."
+            "Realised against planned, million Rp, in percent of the lines already recorded "
+            "(recorded/lines); red when above the plan."
         ),
     }
 
