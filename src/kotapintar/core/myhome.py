@@ -232,7 +232,7 @@ def _mayor(user: Actor) -> Section:
             Item(
                 _("Master plan progress"),
                 reverse("masterplan:monitoring"),
-                f"{mp_selectors.plan_progress(plan=plan).percent}%",
+                f"{formats.number_format(mp_selectors.plan_progress(plan=plan).percent, 1)}%",
             )
         )
     alerts = flood_selectors.alert_list(active_only=True)
