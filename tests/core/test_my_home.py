@@ -263,6 +263,7 @@ def test_admin_overview_has_every_queue(login_client, admin_user, city):
         "merchant",
         "bpbd",
         "walidata",
+        "walikota",
     ]
 
 

@@ -1,4 +1,5 @@
-"""The control room (/ruang-kendali/) on a 1920×1080 wall display and a 1366×768 laptop: every tile
+"""The control room (/ruang-kendali/) on a 1920×1080 wall display and a 1366×768 laptop (one screen, no
+page scroll; long columns scroll inside themselves) and a 390 px phone (stacked): every tile
 shows the age of its data; when the sensor feed stops (the stored readings are moved back past the
 flood figures' stale limit: no sleeping) the flood tiles turn grey with "data terlambat" on the next
 poll, without a reload. Screenshots go to KP_SCREENSHOT_DIR when it is set."""
@@ -21,7 +22,7 @@ from tests.e2e.conftest import DEMO_PASSWORD, sign_in
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 SHOTS = Path(os.environ["KP_SCREENSHOT_DIR"]) if os.environ.get("KP_SCREENSHOT_DIR") else None
-WALL, LAPTOP = (1920, 1080), (1366, 768)
+WALL, LAPTOP, PHONE = (1920, 1080), (1366, 768), (390, 844)
 SENSOR_TILES = ["flood.stations_reporting", "flood.active_alerts", "flood.incidents"]
 
 AGES = """() => Array.from(document.querySelectorAll('#room .tile')).map(t => ({
@@ -102,4 +103,33 @@ def test_the_kiosk_shuts_out_a_revoked_display_at_its_next_poll(page, room_demo)
     services.display_revoke(actor=bappeda, display=display)
     expect(page.locator("#room")).to_have_class("room kiosk refused")
     expect(page.locator("#room-error")).to_be_visible()
+    page.goto("about:blank")
+
+
+NO_PAGE_SCROLL = "document.documentElement.scrollHeight <= window.innerHeight + 1"
+
+
+@pytest.mark.parametrize(
+    "size,username", [(LAPTOP, "kantor_walikota"), (LAPTOP, "bappeda"), (WALL, "bappeda")]
+)
+def test_the_room_fits_one_screen_without_page_scrolling(page, room_demo, size, username):
+    sign_in(page, username)  # Bappeda manages displays: their list folds away, the page stays one screen
+    open_room(page, size)
+    assert page.evaluate(NO_PAGE_SCROLL)
+    assert page.evaluate("document.documentElement.scrollWidth") <= size[0]
+    expect(page.locator('[data-panel="flood"] #room-map')).to_be_visible()
+    shot(page, f"controlroom-fit-{size[0]}x{size[1]}-{username}.png")
+    page.goto("about:blank")
+
+
+def test_on_a_phone_the_panels_stack_and_the_page_scrolls(page, room_demo):
+    sign_in(page, "bappeda")
+    open_room(page, PHONE)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE[0]
+    assert not page.evaluate(NO_PAGE_SCROLL)  # stacked: longer than the screen, nothing cut
+    cols = page.evaluate(
+        "Array.from(document.querySelectorAll('.room-col')).map(c => c.getBoundingClientRect().left)"
+    )
+    assert len(set(round(x) for x in cols)) == 1
+    shot(page, "controlroom-390.png")
     page.goto("about:blank")

@@ -23,6 +23,7 @@ ROLE_QUEUES = {
     "merchant": ["merchant"],
     "bpbd": ["bpbd"],
     "walidata": ["walidata"],
+    "kantor_walikota": ["walikota"],
     "admin": [
         "admin",
         "opd",
@@ -34,6 +35,7 @@ ROLE_QUEUES = {
         "merchant",
         "bpbd",
         "walidata",
+        "walikota",
     ],
 }
 SHOTS = Path(os.environ.get("KP_SCREENSHOT_DIR", "")) if os.environ.get("KP_SCREENSHOT_DIR") else None

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from kotapintar.batik import selectors as batik_selectors
 from kotapintar.core import metrics
 from kotapintar.flood.models import Incident
+from kotapintar.masterplan import budget as mp_budget
 from kotapintar.masterplan import live
 from kotapintar.masterplan import selectors as mp
 from kotapintar.masterplan.models import BudgetLine, Plan, Programme, Worksheet
@@ -165,8 +166,33 @@ def _plan_part(plan: Plan, reader: mp.Reader, now: datetime, year: int) -> dict[
             }
             for d in dims
         ],
-        "budget_realisation_note": _(
-            "Budget realisation is not recorded in the platform yet: the figure is the planned budget."
+        "realisation": _realisation_part(plan, reader),
+    }
+
+
+def _realised_row(label: str, row: dict[str, Any]) -> dict[str, Any]:
+    pct = row["percent"]
+    return {
+        "label": label,
+        "planned": fmt(row["planned"] / 1_000_000),
+        "realised": "–" if row["realised"] is None else fmt(row["realised"] / 1_000_000),
+        "percent": "–" if pct is None else f"{fmt(pct, 1)}%",
+        "bar": min(pct or 0.0, 100.0),
+        "over": row["over"],
+        "recorded": f"{row['recorded']}/{row['lines']}",
+    }
+
+
+def _realisation_part(plan: Plan, reader: mp.Reader) -> dict[str, Any]:
+    """Planned against realised budget (million Rp), per year and per OPD (latest year recorded)."""
+    r = mp_budget.realisation(plan=plan, reader=reader)
+    return {
+        "years": [_realised_row(str(y["year"]), y) for y in r["years"]],
+        "opd_year": r["opd_year"],
+        "opds": [_realised_row(o["opd"], o) for o in r["opds"][:6]],
+        "note": _(
+            "Realised against planned, million Rp, in percent of the lines already recorded "
+            "(recorded/lines); red when above the plan."
         ),
     }
 

@@ -26,7 +26,7 @@ from kotapintar.core.models import Role
 from kotapintar.core.permissions import has_role
 from kotapintar.masterplan.selectors import EVERYTHING
 
-ROOM_ROLES = (Role.BAPPEDA, Role.DEWAN)  # and admin_kota; the mayor's office uses a display or these
+ROOM_ROLES = (Role.WALIKOTA, Role.BAPPEDA, Role.DEWAN)  # and admin_kota; read-only but for Bappeda
 View = Callable[..., HttpResponseBase]
 
 

@@ -74,6 +74,7 @@ DEMO_USERS: list[tuple[str, str, str, str | None, str, str]] = [
     ("merchant", "Toko Batik Setono", Role.MERCHANT, None, "", "Pedagang"),
     ("bpbd", "Operator BPBD", Role.OPERATOR_BPBD, "bpbd", "198803032012011004", "Operator Pusdalops"),
     ("walidata", "Walidata Dinkominfo", Role.WALIDATA, "dinkominfo", "199001012015031001", "Pranata Komp."),
+    ("kantor_walikota", "Staf Kantor Wali Kota", Role.WALIKOTA, None, "", "Ajudan Wali Kota"),
 ]
 
 

@@ -22,6 +22,7 @@ class Role(models.TextChoices):
     MERCHANT = "merchant", _("Merchant")
     OPERATOR_BPBD = "operator_bpbd", _("BPBD operator")
     WALIDATA = "walidata", _("Data steward (walidata)")
+    WALIKOTA = "kantor_walikota", _("Mayor's office")
 
 
 class City(models.Model):

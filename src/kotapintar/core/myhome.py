@@ -223,6 +223,30 @@ def _walidata(user: Actor) -> Section:
     )
 
 
+def _mayor(user: Actor) -> Section:
+    """The mayor's office: its home is the control room; the section gives its headline figures."""
+    plan = mp_selectors.plan_current_or_none()
+    items = [Item(_("Control room"), reverse("controlroom:room"), _("the city on one screen"))]
+    if plan is not None:
+        items.append(
+            Item(
+                _("Master plan progress"),
+                reverse("masterplan:monitoring"),
+                f"{formats.number_format(mp_selectors.plan_progress(plan=plan).percent, 1)}%",
+            )
+        )
+    alerts = flood_selectors.alert_list(active_only=True)
+    items.append(Item(_("Active flood alerts"), reverse("flood:index"), str(len(alerts))))
+    return Section(
+        "walikota",
+        _("Mayor's office"),
+        items,
+        "",
+        reverse("controlroom:room"),
+        _("Open the control room"),
+    )
+
+
 def _admin(user: Actor) -> Section:
     users = core_selectors.user_list()
     anchor = core_selectors.audit_anchor_latest()
@@ -264,6 +288,7 @@ SECTIONS: list[tuple[str, Callable[[Actor], Section]]] = [
     (Role.MERCHANT, _merchant),
     (Role.OPERATOR_BPBD, _bpbd),
     (Role.WALIDATA, _walidata),
+    (Role.WALIKOTA, _mayor),
 ]
 
 

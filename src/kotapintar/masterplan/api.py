@@ -22,6 +22,7 @@ from kotapintar.core.errors import ValidationFailed
 from kotapintar.core.schemas import ErrorOut
 from kotapintar.core.selectors import city_get, opd_get
 from kotapintar.core.types import Actor
+from kotapintar.masterplan import budget as budget_reads
 from kotapintar.masterplan import live, selectors, services
 from kotapintar.masterplan.errors import (
     ChapterNotFound,
@@ -43,7 +44,10 @@ from kotapintar.masterplan.models import (
 )
 from kotapintar.masterplan.schemas import (
     BookIn,
+    BudgetLineOut,
     BudgetOut,
+    BudgetRealisationOut,
+    BudgetRealisedIn,
     ChapterIn,
     ChapterOut,
     CommentIn,
@@ -440,6 +444,32 @@ def evaluation_record(
     )
     total = selectors.evaluation_total(scores=ev.scores, weight_set=ws)
     return Status(201, _evaluation_out({"evaluation": ev, "total": total}))
+
+
+@router.get(
+    "/budget/realisation",
+    response={200: BudgetRealisationOut, **ERR},
+    auth=PUBLIC,
+    summary="Budget planned against realised, per year and per OPD (latest year recorded)",
+)
+def budget_realisation(request: HttpRequest, plan: UUID | None = None) -> dict[str, Any]:
+    return budget_reads.realisation(plan=_plan(plan), reader=_user(request))
+
+
+@router.put(
+    "/programmes/{programme_id}/budget/{year}/{source}/realisation",
+    response={200: BudgetLineOut, **ERR},
+    auth=AUTH,
+    summary="Record the realised budget of a programme's line (its OPD or Bappeda); null clears it",
+)
+def budget_realised(
+    request: HttpRequest, programme_id: UUID, year: int, source: str, payload: BudgetRealisedIn
+) -> dict[str, Any]:
+    prog = selectors.programme_get(public_id=programme_id, reader=_user(request))
+    line = services.budget_realised_record(
+        actor=_user(request), programme=prog, year=year, source=source, realised_idr=payload.realised_idr
+    )
+    return budget_reads.line_out(line)
 
 
 @router.get(

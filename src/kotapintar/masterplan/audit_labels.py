@@ -20,6 +20,7 @@ register(
         "masterplan.programme_save": _("Programme saved"),
         "masterplan.readiness_set": _("Readiness assessed"),
         "masterplan.realisation_record": _("Indicator realisation recorded"),
+        "masterplan.budget_realised_record": _("Budget realisation recorded"),
         "masterplan.indicator_bind": _("Indicator bound to a live figure"),
         "masterplan.reference_load": _("Reference taxonomy loaded"),
         "masterplan.slot_create": _("Mentor slot created"),

@@ -1328,6 +1328,7 @@ def seed(*, out: Callable[[str], None]) -> None:
         f"{IndicatorTarget.objects.filter(indicator__programme__plan=plan).count()} targets, progress {progress.percent}%"
     )
     seed_live_indicators(out=out)
+    seed_budget_realisation(out=out)
 
 
 # --- Indicators bound to live figures (kotapintar.core.metrics; masterplan/live.py) -----
@@ -1436,3 +1437,37 @@ def seed_live_indicators(*, out: Callable[[str], None]) -> None:
             services.indicator_bind(actor=bappeda, indicator=ind, metric_code=metric_code)
         bound += 1
     out(f"  live indicators: {bound} bound to the modules' metrics")
+
+
+# --- Budget realisation (masterplan/budget.py; the control room's budget panel) -----
+
+BUDGET_FACTORS = ["0.85", "0.92", "0.97", "1.00", "0.78", "1.06"]  # 1.06: an overrun, shown in red
+
+
+def seed_budget_realisation(*, out: Callable[[str], None], before_year: int | None = None) -> None:
+    """Realised budget for every line of the years before `before_year` (default: this year), a
+    deterministic 78–106% of the plan, recorded by Bappeda through the service (audited). Idempotent:
+    a line already recorded is left as it is."""
+    from django.utils import timezone
+
+    from kotapintar.masterplan.models import BudgetLine
+
+    plan = Plan.objects.filter(title=TITLE).first()
+    bappeda = get_user_model().objects.filter(username="bappeda").first()
+    if plan is None or bappeda is None:
+        return
+    until = before_year or timezone.localdate().year
+    todo = BudgetLine.objects.filter(programme__plan=plan, year__lt=until, realised_idr__isnull=True)
+    n = 0
+    for line in todo.select_related("programme__worksheet"):
+        key = f"{line.programme.code}:{line.year}:{line.source}".encode()
+        factor = Decimal(BUDGET_FACTORS[zlib.crc32(key) % len(BUDGET_FACTORS)])
+        services.budget_realised_record(
+            actor=bappeda,
+            programme=line.programme,
+            year=line.year,
+            source=line.source,
+            realised_idr=int(line.amount_idr * factor),
+        )
+        n += 1
+    out(f"  budget realisation: {n} lines recorded before {until}")

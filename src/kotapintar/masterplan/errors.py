@@ -49,6 +49,14 @@ ProgrammeCodeTaken = declare(
     "programme_code_taken", Conflict, _("This programme code is already used in another worksheet.")
 )
 TargetNotFound = declare("target_not_found", NotFound, _("This indicator has no target for that year."))
+BudgetLineNotFound = declare(
+    "budget_line_not_found", NotFound, _("This programme has no budget line for that year and source.")
+)
+BudgetRealisedInvalid = declare(
+    "budget_realised_invalid",
+    ValidationFailed,
+    _("The realised budget must be a whole number of rupiah, zero or more."),
+)
 # review flow: transitions, mentor slots, clinics, council
 TransitionNotAllowed = declare(
     "transition_not_allowed", Conflict, _("The worksheet cannot take this step in its current status.")

@@ -285,6 +285,9 @@ class BudgetLine(models.Model):
     year = models.PositiveSmallIntegerField()
     source = models.CharField(max_length=8, choices=FundingSource.choices)
     amount_idr = models.PositiveBigIntegerField()
+    # Spent so far in that year (integer rupiah), recorded by the programme's OPD or Bappeda; None:
+    # not recorded yet. It may exceed the plan (shown as above 100%).
+    realised_idr = models.PositiveBigIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["year", "source"]

@@ -118,6 +118,44 @@ class BudgetLineIO(Schema):
     amount_idr: StrictInt = Field(ge=0, le=10**15)
 
 
+class BudgetRealisedIn(Schema):
+    """Whole rupiah spent on the line; null clears it. Above the planned amount is allowed."""
+
+    realised_idr: StrictInt | None = Field(ge=0, le=10**15)
+
+
+class BudgetLineOut(Schema):
+    programme: str
+    year: int
+    source: SourceLit
+    amount_idr: int
+    realised_idr: int | None
+    percent: float | None
+
+
+class BudgetRealisationRowOut(Schema):
+    planned: int
+    realised: int | None
+    percent: float | None
+    recorded: int
+    lines: int
+    over: bool
+
+
+class BudgetRealisationYearOut(BudgetRealisationRowOut):
+    year: int
+
+
+class BudgetRealisationOpdOut(BudgetRealisationRowOut):
+    opd: str
+
+
+class BudgetRealisationOut(Schema):
+    years: list[BudgetRealisationYearOut]
+    opd_year: int | None
+    opds: list[BudgetRealisationOpdOut]
+
+
 class TargetIO(Schema):
     year: int = Field(ge=2000, le=2100)
     target: Decimal = Field(ge=-(10**13), le=10**13, decimal_places=2)

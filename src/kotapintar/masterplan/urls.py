@@ -29,6 +29,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("anggaran/", views.budget, name="budget"),
     path("monitoring/", views.monitoring, name="monitoring"),
     path("indikator/<uuid:public_id>/data-langsung/", live_views.indicator_bind, name="indicator_bind"),
+    path("program/<uuid:public_id>/realisasi-anggaran/", live_views.budget_realised, name="budget_realised"),
     path("evaluasi/", views.evaluation, name="evaluation"),
     path("evaluasi/paket/", views.evaluation_pack, name="evaluation_pack"),
     path("unduh/<str:fmt>/", views.export, name="export"),

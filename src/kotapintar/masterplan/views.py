@@ -22,6 +22,7 @@ from kotapintar.core.errors import DomainError, NotFound, ValidationFailed
 from kotapintar.core.models import Role
 from kotapintar.core.permissions import can_access_opd, has_role, require_role, user_opd_id
 from kotapintar.core.selectors import opd_get, opd_list
+from kotapintar.masterplan import budget as budget_reads
 from kotapintar.masterplan import evaluation as pack_reads
 from kotapintar.masterplan import evaluation_export, exports, live, reference, selectors, services, xlsx
 from kotapintar.masterplan.errors import EvaluationFormatInvalid
@@ -664,6 +665,7 @@ def monitoring(request: HttpRequest) -> HttpResponseBase:
             "editable_opd": editable_opd,
             "tab": "monitoring",
             "live_rows": live.bound_rows(plan=plan, reader=request.user, year=year, months=6),
+            "budget_lines": budget_reads.lines(plan=plan, reader=request.user, year=year),
             "metric_choices": live.metric_choices() if bappeda else [],
             "can_bind": bappeda,
         },

@@ -34,7 +34,12 @@ from kotapintar.masterplan.services.plans import (
     plan_update,
     stage_update,
 )
-from kotapintar.masterplan.services.programmes import programme_delete, programme_save, realisation_record
+from kotapintar.masterplan.services.programmes import (
+    budget_realised_record,
+    programme_delete,
+    programme_save,
+    realisation_record,
+)
 from kotapintar.masterplan.services.review_flow import worksheet_accept, worksheet_send_back, worksheet_submit
 from kotapintar.masterplan.services.schedule import meeting_reschedule_now, slot_reschedule_now
 from kotapintar.masterplan.services.taxonomy import element_create_local, reference_ensure
@@ -59,6 +64,7 @@ __all__ = [
     "programme_save",
     "readiness_set",
     "realisation_record",
+    "budget_realised_record",
     "reference_ensure",
     "slot_reschedule_now",
     "stage_update",

@@ -15,7 +15,14 @@ from kotapintar.core import audit
 from kotapintar.core.models import OPD, Role
 from kotapintar.core.permissions import check_opd_access, has_role, require_login
 from kotapintar.core.types import Actor
-from kotapintar.masterplan.errors import NotWriter, ProgrammeCodeTaken, ProgrammeInvalid, TargetNotFound
+from kotapintar.masterplan.errors import (
+    BudgetLineNotFound,
+    BudgetRealisedInvalid,
+    NotWriter,
+    ProgrammeCodeTaken,
+    ProgrammeInvalid,
+    TargetNotFound,
+)
 from kotapintar.masterplan.models import (
     Activity,
     BudgetLine,
@@ -165,13 +172,17 @@ def programme_apply(*, worksheet: Worksheet, data: dict[str, Any], order: int | 
             for i, n in enumerate(data.get("activities", []), start=1)
         ]
     )
+    realised = {(b.year, b.source): b.realised_idr for b in prog.budget_lines.all()}  # kept on re-save
     prog.budget_lines.all().delete()
     totals: dict[tuple[int, str], int] = {}
     for b in data.get("budget", []):
         key = (b["year"], b["source"])
         totals[key] = totals.get(key, 0) + b["amount_idr"]
     BudgetLine.objects.bulk_create(
-        [BudgetLine(programme=prog, year=y, source=s, amount_idr=a) for (y, s), a in sorted(totals.items())]
+        [
+            BudgetLine(programme=prog, year=y, source=s, amount_idr=a, realised_idr=realised.get((y, s)))
+            for (y, s), a in sorted(totals.items())
+        ]
     )
     keep: list[str] = []
     for ind in data.get("indicators", []):
@@ -254,3 +265,41 @@ def realisation_record(*, actor: Actor, indicator: Indicator, year: int, value: 
             data={"year": year, "value": str(value)},
         )
     return target
+
+
+def budget_realised_record(
+    *, actor: Actor, programme: Programme, year: int, source: str, realised_idr: object
+) -> BudgetLine:
+    """The budget actually spent on a programme's line (year, funding source), in whole rupiah; None
+    clears it. Its OPD or Bappeda (or admin_kota) records it. Above the plan is allowed (an overrun is
+    shown as such); negative, fractional or non-numeric amounts are refused."""
+    require_login(actor)
+    if not has_role(actor, Role.OPD, Role.BAPPEDA):
+        raise NotWriter(_("Only the programme's OPD and Bappeda record budget realisation."))
+    check_opd_access(actor, programme.worksheet.opd_id)
+    if realised_idr is not None and (
+        isinstance(realised_idr, bool) or not isinstance(realised_idr, int) or not 0 <= realised_idr < 10**15
+    ):
+        raise BudgetRealisedInvalid()
+    with transaction.atomic():
+        line = (
+            BudgetLine.objects.select_for_update()
+            .filter(programme=programme, year=year, source=source)
+            .first()
+        )
+        if line is None:
+            raise BudgetLineNotFound()
+        line.realised_idr = realised_idr
+        line.save(update_fields=["realised_idr"])
+        audit.record(
+            action="masterplan.budget_realised_record",
+            actor=actor,
+            obj=programme,
+            data={
+                "year": year,
+                "source": source,
+                "planned_idr": line.amount_idr,
+                "realised_idr": realised_idr,
+            },
+        )
+    return line

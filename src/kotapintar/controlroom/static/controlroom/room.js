@@ -58,6 +58,12 @@
     if (s.plan) {
       fill("room-dims", s.plan.dimensions, function (x) { return bar(x.name, x.percent, x.done + "/" + x.total); });
       fill("room-budget", s.plan.budget_dimensions, function (x) { return bar(x.name, x.percent, x.amount); });
+      fill("room-realised-years", s.plan.realisation.years, function (y) {
+        return bar(y.label, y.bar, y.percent).replace("<li>", y.over ? '<li class="over">' : "<li>"); });
+      var rb = room.querySelector("#room-realised-opds tbody");
+      if (rb && s.plan.realisation.opds.length) { rb.innerHTML = s.plan.realisation.opds.map(function (o) {
+        return "<tr" + (o.over ? ' class="over"' : "") + "><td>" + esc(o.label) + '</td><td class="num">' + esc(o.planned) +
+          '</td><td class="num">' + esc(o.realised) + '</td><td class="num">' + esc(o.percent) + "</td></tr>"; }).join(""); }
       var body = room.querySelector("#room-opds tbody");
       if (body) { body.innerHTML = s.plan.opds.slice(0, 6).map(function (o) {
         return "<tr><td>" + esc(o.opd) + '</td><td class="num">' + o.programmes + '</td><td class="num">' + o.done + "/" + o.total + "</td></tr>"; }).join(""); }
@@ -96,10 +102,17 @@
         if (!r.ok) { throw new Error(String(r.status)); }
         return r.json();
       })
-      .then(function (s) { if (s) { apply(s); } })
+      .then(function (s) { if (s) { apply(s); markFits(); } })
       .catch(function () { var e = byId("room-error"); e.textContent = d.lOffline; e.hidden = false; });
   }
   timer = window.setInterval(poll, pollMs);
+
+  // A column longer than the screen scrolls inside itself and fades at its foot; one that fits does not fade.
+  var markFits = function () {
+    room.querySelectorAll(".room-col").forEach(function (c) { c.classList.toggle("fits", c.scrollHeight <= c.clientHeight + 1); });
+  };
+  markFits();
+  window.addEventListener("resize", markFits);
 
   if (d.kiosk) {  // the kiosk: one page of panels at a time, each for data-rotate seconds
     var pages = [["plan", "budget", "indicators"], ["quickwins", "flood", "today"]], page = 0;
