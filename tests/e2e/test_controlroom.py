@@ -70,7 +70,15 @@ def test_every_tile_shows_its_age_and_the_flood_tiles_go_stale_when_the_feed_sto
     feed = metrics.metric("flood.stations_reporting")
     assert feed is not None
     limit = feed.stale_after_s
-    Latest.objects.update(received_at=F("received_at") - timedelta(seconds=limit + 600))  # the feed stopped
+    # The feed stopped a little less than the stale limit ago: after the next poll still fresh.
+    Latest.objects.update(received_at=F("received_at") - timedelta(seconds=limit - 300))
+    polls = int(page.locator("#room").get_attribute("data-polls") or "0")
+    expect(page.locator("#room")).not_to_have_attribute("data-polls", str(polls))
+    expect(page.locator("#room")).not_to_have_attribute("data-polls", str(polls + 1))
+    for code in SENSOR_TILES:
+        expect(page.locator(f'[data-tile="{code}"]')).not_to_have_class("tile stale")
+    # Ten minutes later it has been silent for longer than the limit: grey at the next poll.
+    Latest.objects.update(received_at=F("received_at") - timedelta(seconds=600))
     for code in SENSOR_TILES:
         tile = page.locator(f'[data-tile="{code}"]')
         expect(tile).to_have_class("tile stale")
