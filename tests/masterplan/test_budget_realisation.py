@@ -129,3 +129,20 @@ def test_the_demo_records_the_years_before_the_one_given(demo):
     years = set(BudgetLine.objects.filter(realised_idr__isnull=False).values_list("year", flat=True))
     assert years and max(years) == 2021
     assert not BudgetLine.objects.filter(year__lt=2022, realised_idr__isnull=True).exists()
+
+
+def test_the_open_budget_dataset_carries_what_is_recorded(worksheet, bappeda_user):
+    from kotapintar.masterplan import datasets
+    from kotapintar.masterplan.models import WorksheetStatus
+
+    type(worksheet).objects.filter(pk=worksheet.pk).update(status=WorksheetStatus.ACCEPTED)
+    services.budget_realised_record(
+        actor=bappeda_user, programme=_prog(worksheet), year=2019, source="APBD", realised_idr=300_000_000
+    )
+
+    rows = {(r["tahun"], r["sumber_dana"]): r for r in datasets._budget()}
+
+    assert rows[(2019, "APBD")]["realisasi_idr"] == 300_000_000
+    assert rows[(2019, "APBD")]["realisasi_lengkap"] is True
+    assert [r["realisasi_idr"] for k, r in rows.items() if k != (2019, "APBD")] == [None] * (len(rows) - 1)
+    assert not any(r["realisasi_lengkap"] for k, r in rows.items() if k != (2019, "APBD"))

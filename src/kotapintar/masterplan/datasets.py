@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
-from django.db.models import Min, Sum
+from django.db.models import Count, Min, Sum
 
 from kotapintar.masterplan import selectors
 from kotapintar.masterplan.models import (
@@ -64,7 +64,12 @@ def _budget() -> Iterator[Row]:
     qs = selectors.visible_to(None, BudgetLine.objects.all(), "programme__worksheet__")
     rows = (
         qs.values("programme__lead_opd__short_name", "year", "source")
-        .annotate(total=Sum("amount_idr"))
+        .annotate(
+            total=Sum("amount_idr"),
+            realised=Sum("realised_idr"),
+            lines=Count("pk"),
+            recorded=Count("realised_idr"),
+        )
         .order_by("programme__lead_opd__short_name", "year", "source")
     )
     for r in rows:
@@ -73,6 +78,9 @@ def _budget() -> Iterator[Row]:
             "tahun": r["year"],
             "sumber_dana": r["source"],
             "jumlah_idr": r["total"],
+            # what the OPD has recorded so far (empty: nothing yet), and whether every line is in
+            "realisasi_idr": r["realised"],
+            "realisasi_lengkap": r["recorded"] == r["lines"],
         }
 
 
@@ -185,6 +193,13 @@ register(
                     Column("tahun", "integer", "Tahun", "Year"),
                     Column("sumber_dana", "string", "Sumber dana", "Funding source", labels=FundingSource),
                     Column("jumlah_idr", "integer", "Jumlah (Rp)", "Amount (IDR)"),
+                    Column("realisasi_idr", "integer", "Realisasi (Rp)", "Realised (IDR)"),
+                    Column(
+                        "realisasi_lengkap",
+                        "boolean",
+                        "Realisasi semua baris tercatat",
+                        "Realisation recorded for every line",
+                    ),
                 ),
                 rows=_budget,
             ),
