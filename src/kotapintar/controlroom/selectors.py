@@ -22,7 +22,8 @@ from django.utils.translation import gettext as _
 
 from kotapintar.batik import selectors as batik_selectors
 from kotapintar.core import metrics
-from kotapintar.flood.models import Incident
+from kotapintar.flood import selectors as flood_selectors
+from kotapintar.flood.selectors import IncidentFilter
 from kotapintar.masterplan import budget as mp_budget
 from kotapintar.masterplan import live
 from kotapintar.masterplan import selectors as mp
@@ -262,16 +263,14 @@ def _flood_part(live_reader: live.LiveReader) -> dict[str, Any]:
             "hazard": i.get_hazard_display(),
             "opened": formats.date_format(timezone.localtime(i.opened_at), "j M H:i"),
         }
-        for i in Incident.objects.filter(closed_at__isnull=True)
-        .select_related("station")
-        .order_by("-level", "-opened_at")[:INCIDENT_ROWS]
+        for i in flood_selectors.incident_list(flt=IncidentFilter(state="open"), limit=INCIDENT_ROWS)
     ]
     return {
         "incidents": incidents,
         "tile": tile(
             "flood.incidents",
             _("Open flood incidents"),
-            value=fmt(len(incidents)),
+            value=fmt(flood_selectors.incidents_open_count()),  # the map lists at most INCIDENT_ROWS
             unit=_("incidents"),
             as_of=reading.as_of if reading else None,
             now=live_reader.now,

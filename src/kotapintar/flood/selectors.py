@@ -593,6 +593,10 @@ def incident_steps(*, incident: Incident) -> list[IncidentStep]:
     return list(incident.steps.order_by("seq"))
 
 
+def incidents_open_count() -> int:
+    return Incident.objects.filter(closed_at__isnull=True).count()
+
+
 def incidents_unacknowledged_count() -> int:
     """The header badge: open incidents no operator has acknowledged."""
     return Incident.objects.filter(closed_at__isnull=True, acknowledged_at__isnull=True).count()
