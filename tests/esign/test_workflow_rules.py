@@ -139,10 +139,11 @@ def test_a_failure_in_the_backend_leaves_no_half_signed_document(
     before = revisions(setup["doc"])
     audits = AuditEntry.objects.count()
 
-    def boom(**kwargs: Any) -> None:
+    def boom(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(SignatureRecord.objects, "create", boom)
+    # the signature record is written after the revision: failing there must take the revision back too
+    monkeypatch.setattr(SignatureRecord.objects, "bulk_create", boom)
     with pytest.raises(RuntimeError):
         services.document_sign(actor=setup["first"], document=setup["doc"], passphrase=passphrase)
     assert revisions(setup["doc"]) == before

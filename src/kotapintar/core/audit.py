@@ -110,6 +110,18 @@ def _payload_of(entry: Any) -> bytes:
     )
 
 
+@dataclass(frozen=True)
+class Event:
+    """One entry to append with ``record_many``: the arguments of ``record``."""
+
+    action: str
+    actor: Actor = None
+    obj: models.Model | None = None
+    object_type: str = ""
+    object_id: str = ""
+    data: dict[str, Any] | None = None
+
+
 def record(
     *,
     action: str,
@@ -123,34 +135,54 @@ def record(
 
     `actor` is a user (or None for the system); `obj` a model instance, or give object_type/object_id.
     """
-    if obj is not None:
-        object_type = object_type or obj._meta.label_lower
-        object_id = object_id or str(getattr(obj, "public_id", None) or obj.pk)
-    signed_in = actor if is_signed_in(actor) else None
-    actor_id = signed_in.pk if signed_in is not None else None
-    actor_label = (
-        signed_in.get_username() if signed_in is not None else ("system" if actor is None else "anonymous")
+    event = Event(
+        action=action, actor=actor, obj=obj, object_type=object_type, object_id=object_id, data=data
     )
-    clean = _normalise(data or {})
+    return record_many([event])[0]
+
+
+def _actor_fields(actor: Actor) -> tuple[int | None, str]:
+    signed_in = actor if is_signed_in(actor) else None
+    if signed_in is not None:
+        return signed_in.pk, signed_in.get_username()
+    return None, "system" if actor is None else "anonymous"
+
+
+def record_many(events: list[Event]) -> list[AuditEntry]:
+    """Append ``events`` in order, with one lock of the chain head and one insert (a batch service's
+    entries: one per document, as ``record`` would write them one after the other)."""
+    if not events:
+        return []
+    key = audit_key()
     with transaction.atomic():
         head, _created = AuditHead.objects.select_for_update().get_or_create(
             pk=1, defaults={"seq": 0, "last_hash": GENESIS_HASH}
         )
-        entry = AuditEntry(
-            seq=head.seq + 1,
-            created_at=timezone.now(),
-            actor_id=actor_id,
-            actor_label=actor_label,
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            data=clean,
-            prev_hash=head.last_hash,
-        )
-        entry.hash = entry_hash(key=audit_key(), prev_hash=entry.prev_hash, payload=_payload_of(entry))
-        entry.save(force_insert=True)
-        AuditHead.objects.filter(pk=1).update(seq=entry.seq, last_hash=entry.hash)
-    return entry
+        seq, prev_hash, now = head.seq, head.last_hash, timezone.now()
+        entries = []
+        for event in events:
+            object_type, object_id = event.object_type, event.object_id
+            if event.obj is not None:
+                object_type = object_type or event.obj._meta.label_lower
+                object_id = object_id or str(getattr(event.obj, "public_id", None) or event.obj.pk)
+            actor_id, actor_label = _actor_fields(event.actor)
+            seq += 1
+            entry = AuditEntry(
+                seq=seq,
+                created_at=now,
+                actor_id=actor_id,
+                actor_label=actor_label,
+                action=event.action,
+                object_type=object_type,
+                object_id=object_id,
+                data=_normalise(event.data or {}),
+                prev_hash=prev_hash,
+            )
+            entry.hash = prev_hash = entry_hash(key=key, prev_hash=prev_hash, payload=_payload_of(entry))
+            entries.append(entry)
+        AuditEntry.objects.bulk_create(entries)
+        AuditHead.objects.filter(pk=1).update(seq=seq, last_hash=prev_hash)
+    return entries
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -12,22 +13,38 @@ from django.db import transaction
 from kotapintar.core.models import Notification
 
 
+@dataclass(frozen=True)
+class Note:
+    """One message for ``notify_many``: the arguments of ``notify``."""
+
+    recipients: Iterable[Any]
+    message: str
+    url: str = ""
+    kind: str = ""
+
+
 def notify(*, recipients: Iterable[Any], message: str, url: str = "", kind: str = "") -> None:
     """Queue an in-app notification for each recipient; written only if the caller's transaction commits."""
-    ids = sorted({getattr(r, "pk", r) for r in recipients if r is not None})
-    if not ids:
+    notify_many([Note(recipients=recipients, message=message, url=url, kind=kind)])
+
+
+def notify_many(notes: Iterable[Note]) -> None:
+    """Queue several messages at once (a batch service's, one per document): one insert at commit."""
+    rows: list[Notification] = []
+    for note in notes:
+        text = str(note.message)
+        ids = sorted({getattr(r, "pk", r) for r in note.recipients if r is not None})
+        rows.extend(Notification(recipient_id=pk, message=text, url=note.url, kind=note.kind) for pk in ids)
+    if not rows:
         return
-    text = str(message)
 
     def _write() -> None:
-        created = Notification.objects.bulk_create(
-            [Notification(recipient_id=pk, message=text, url=url, kind=kind) for pk in ids]
-        )
+        created = Notification.objects.bulk_create(rows)
         if settings.NOTIFY_BY_EMAIL:
             from kotapintar.core.tasks import notification_email_send
 
-            for note in created:  # bulk_create returns primary keys on PostgreSQL and SQLite >= 3.35
-                notification_email_send.enqueue(note.pk)
+            for row in created:  # bulk_create returns primary keys on PostgreSQL and SQLite >= 3.35
+                notification_email_send.enqueue(row.pk)
 
     transaction.on_commit(_write)
 

@@ -43,12 +43,13 @@ def _unique_code() -> str:
             return code
 
 
-def revision_add(*, document: Document, pdf: bytes, reason: str, actor: Actor) -> DocumentRevision:
-    """Store the next revision; every revision after the upload must extend the one before."""
-    last = DocumentRevision.objects.filter(document=document).order_by("-seq").first()
+def revision_next(
+    *, document: Document, last: DocumentRevision | None, pdf: bytes, reason: str, actor: Actor
+) -> DocumentRevision:
+    """The revision after ``last`` (not saved); every revision after the upload must extend the one before."""
     if last is not None and reason != "upload" and not pdf.startswith(bytes(last.pdf)):
         raise NotIncremental()
-    return DocumentRevision.objects.create(
+    return DocumentRevision(
         document=document,
         seq=(last.seq + 1) if last else 1,
         pdf=pdf,
@@ -57,6 +58,14 @@ def revision_add(*, document: Document, pdf: bytes, reason: str, actor: Actor) -
         reason=reason,
         created_by=actor if is_signed_in(actor) else None,
     )
+
+
+def revision_add(*, document: Document, pdf: bytes, reason: str, actor: Actor) -> DocumentRevision:
+    """Store the next revision; every revision after the upload must extend the one before."""
+    last = DocumentRevision.objects.filter(document=document).order_by("-seq").first()
+    rev = revision_next(document=document, last=last, pdf=pdf, reason=reason, actor=actor)
+    rev.save(force_insert=True)
+    return rev
 
 
 def _clean_title(title: str) -> str:

@@ -10,12 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import NotRequired, Protocol, TypedDict, Unpack
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
@@ -23,7 +24,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 
 from kotapintar.core import audit, localtime, ratelimit
 from kotapintar.core.errors import DomainError
-from kotapintar.core.notifications import notify
+from kotapintar.core.notifications import Note, notify_many
 from kotapintar.core.permissions import require_role
 from kotapintar.core.selectors import city_get_or_none
 from kotapintar.core.types import Actor, User
@@ -42,6 +43,7 @@ from kotapintar.esign.bsre import BsreBackend
 from kotapintar.esign.errors import (
     BadLevel,
     BadPdf,
+    DocumentNotFound,
     NoCertificate,
     NoDocuments,
     NotTheSignedRevision,
@@ -52,12 +54,14 @@ from kotapintar.esign.errors import (
     PdfaAccessible,
     PdfBroken,
     PlaceholderTooSmall,
+    RevisionNotFound,
     UnknownBackend,
     WrongPassphrase,
 )
 from kotapintar.esign.models import (
     CertKind,
     Document,
+    DocumentRevision,
     DocumentStatus,
     PkiCertificate,
     SignatureRecord,
@@ -66,13 +70,14 @@ from kotapintar.esign.models import (
     WorkflowStep,
 )
 from kotapintar.esign.pki_signing import CityPkiBackend, fast_signer, load_signer, sign_loaded
-from kotapintar.esign.services.documents import document_upload, revision_add, verify_url
+from kotapintar.esign.services.documents import document_upload, revision_add, revision_next, verify_url
 from kotapintar.esign.services.workflow import (
     StepSpec,
     detail_url,
+    next_step_note,
     notify_next,
-    step_current_for,
     step_open_locked,
+    step_turn,
     workflow_start,
 )
 
@@ -200,10 +205,9 @@ def _step_done(doc: Document, step: WorkflowStep, now: dt.datetime) -> None:
 
 
 class SignJob(TypedDict):
-    """One signature to make: who signs which document, through what, at which level."""
+    """Who signs, through what, at which level (the documents are given beside it)."""
 
     user: User
-    document: Document
     backend: SigningBackend
     cert: PkiCertificate | None
     sign_fn: SignFn
@@ -211,105 +215,231 @@ class SignJob(TypedDict):
     reason: NotRequired[str]
 
 
-def _sign_locked(
+@dataclass
+class _Turn:
+    """One document of a chunk, locked, with what its signature needs (read for the chunk at once)."""
+
+    doc: Document
+    pending: list[WorkflowStep]
+    latest: DocumentRevision | None
+    signed_before: bool
+
+
+@dataclass
+class _Signed:
+    """A document signed in memory, not yet written."""
+
+    turn: _Turn
+    step: WorkflowStep
+    revision: DocumentRevision
+    certify: bool
+
+
+#: What signing one document may end in: its signature record, or the reason it was not signed.
+Outcome = SignatureRecord | DomainError
+
+
+def _turns(documents: list[Document]) -> dict[int, _Turn]:
+    """Lock ``documents`` and their open steps, in primary-key order, and read their latest revisions and
+    whether they carry signatures already: four queries for the whole chunk."""
+    ids = sorted({d.pk for d in documents})
+    docs = list(Document.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    pending: dict[int, list[WorkflowStep]] = {d.pk: [] for d in docs}
+    for step in (
+        WorkflowStep.objects.select_for_update()
+        .filter(document_id__in=ids, status=StepStatus.PENDING)
+        .order_by("document_id", "order")
+    ):
+        pending[step.document_id].append(step)
+    newest = DocumentRevision.objects.filter(document=OuterRef("document")).order_by("-seq").values("seq")[:1]
+    latest = {
+        r.document_id: r for r in DocumentRevision.objects.filter(document_id__in=ids, seq=Subquery(newest))
+    }
+    signed = set(SignatureRecord.objects.filter(document_id__in=ids).values_list("document_id", flat=True))
+    return {
+        d.pk: _Turn(doc=d, pending=pending[d.pk], latest=latest.get(d.pk), signed_before=d.pk in signed)
+        for d in docs
+    }
+
+
+def _sign_one(
+    turn: _Turn | None,
     *,
     user: User,
-    document: Document,
     backend: SigningBackend,
-    cert: PkiCertificate | None,
     sign_fn: SignFn,
     level: str,
-    reason: str = "",
-) -> SignatureRecord:
-    """Lock the document, check it is the signer's turn and sign (inside the caller's transaction)."""
-    doc = Document.objects.select_for_update().get(pk=document.pk)
-    step = step_current_for(user, doc, StepKind.SIGN)
-    latest = selectors.revision_latest(doc)
-    signed_before, pdfa = _inspect(bytes(latest.pdf))
+    identity: SignerIdentity,
+) -> _Signed:
+    """Check it is the signer's turn and sign ``turn``'s latest revision in memory."""
+    if turn is None:
+        raise DocumentNotFound()
+    step = step_turn(user, turn.doc, turn.pending, StepKind.SIGN)
+    if turn.latest is None:
+        raise RevisionNotFound()
+    pdf = bytes(turn.latest.pdf)
+    signed_before, pdfa = _inspect(pdf)
     if pdfa.endswith("A"):
         raise PdfaAccessible(detail={"pdfa": pdfa})
     # Certification must be the first signature of the file: an uploaded PDF that is already signed
     # elsewhere gets approval signatures only.
-    certify = (
-        backend.supports_certification
-        and not SignatureRecord.objects.filter(document=doc).exists()
-        and not signed_before
-    )
-    identity = _identity(user, cert, reason)
-    new_pdf = sign_fn(
-        document_pdf=bytes(latest.pdf),
-        signer=identity,
-        field_name=step.field_name,
-        certify=certify,
-        # A PDF/A file is signed without the visible stamp: pyHanko draws it with a font it does not
-        # embed, which PDF/A forbids; the invisible signature keeps PDF/A-1b/2b/3b conformance.
-        stamp=None if pdfa else _stamp_for(step, doc, identity),
-        level=level,
-    )
-    rev = revision_add(document=doc, pdf=new_pdf, reason="signature", actor=user)
-    now = timezone.now()
-    record = SignatureRecord.objects.create(
-        document=doc,
-        step=step,
-        revision=rev,
-        certificate=cert,
-        signer=user,
-        signer_name=identity.name,
-        signer_title=identity.title,
-        field_name=step.field_name,
-        certify=certify,
-        backend=backend.name,
-        legal_level=backend.legal_level,
-        level=level,
-        signed_at=now,
-    )
-    _step_done(doc, step, now)
-    audit.record(
-        action="esign.document_sign",
-        actor=user,
-        obj=doc,
-        data={
-            "step": step.order,
-            "field": step.field_name,
-            "certify": certify,
-            "backend": backend.name,
-            "legal_level": backend.legal_level,
-            "level": level,
-            "certificate_serial": cert.serial if cert else "",
-            "sha256_before": latest.sha256,
-            "sha256_after": rev.sha256,
-        },
-    )
-    notify_next(doc)
-    if doc.status == DocumentStatus.SIGNED and doc.created_by is not None:
-        notify(
-            recipients=[doc.created_by],
-            message=str(_("Document “%(title)s” is fully signed.") % {"title": doc.title}),
-            url=detail_url(doc),
-            kind="esign",
-        )
-    return record
-
-
-def _sign_in_transaction(**job: Unpack[SignJob]) -> SignatureRecord:
-    """Lock the document, check it is the signer's turn and sign: all or nothing.
-
-    A call whose outcome is unknown (BSrE timed out) marks the document for an operator; a PDF the
-    backend cannot read is reported as the intake reports it (``pdf_broken``).
-    """
+    certify = backend.supports_certification and not turn.signed_before and not signed_before
     try:
-        with transaction.atomic():
-            return _sign_locked(**job)
-    except OutcomeUnknown as exc:
-        user, document = job["user"], job["document"]
-        with transaction.atomic():
-            Document.objects.filter(pk=document.pk).update(status=DocumentStatus.UNKNOWN)
-            audit.record(
-                action="esign.sign_outcome_unknown", actor=user, obj=document, data={"code": exc.code}
-            )
-        raise OutcomeUnknown() from exc
-    except BadPdf as exc:
+        new_pdf = sign_fn(
+            document_pdf=pdf,
+            signer=identity,
+            field_name=step.field_name,
+            certify=certify,
+            # A PDF/A file is signed without the visible stamp: pyHanko draws it with a font it does not
+            # embed, which PDF/A forbids; the invisible signature keeps PDF/A-1b/2b/3b conformance.
+            stamp=None if pdfa else _stamp_for(step, turn.doc, identity),
+            level=level,
+        )
+    except BadPdf as exc:  # a PDF the backend cannot read is reported as the intake reports it
         raise PdfBroken() from exc
+    revision = revision_next(document=turn.doc, last=turn.latest, pdf=new_pdf, reason="signature", actor=user)
+    return _Signed(turn=turn, step=step, revision=revision, certify=certify)
+
+
+def _record_signed(
+    signed: list[_Signed],
+    *,
+    user: User,
+    backend: SigningBackend,
+    cert: PkiCertificate | None,
+    level: str,
+    identity: SignerIdentity,
+) -> list[SignatureRecord]:
+    """Write the chunk's signatures: revisions, records, steps, statuses, audit entries, notifications —
+    a few statements for the whole chunk, in the caller's transaction."""
+    now = timezone.now()
+    DocumentRevision.objects.bulk_create([s.revision for s in signed])
+    records = SignatureRecord.objects.bulk_create(
+        [
+            SignatureRecord(
+                document=s.turn.doc,
+                step=s.step,
+                revision=s.revision,
+                certificate=cert,
+                signer=user,
+                signer_name=identity.name,
+                signer_title=identity.title,
+                field_name=s.step.field_name,
+                certify=s.certify,
+                backend=backend.name,
+                legal_level=backend.legal_level,
+                level=level,
+                signed_at=now,
+            )
+            for s in signed
+        ]
+    )
+    WorkflowStep.objects.filter(pk__in=[s.step.pk for s in signed]).update(
+        status=StepStatus.DONE, done_at=now
+    )
+    finished = [s.turn.doc for s in signed if len(s.turn.pending) == 1]
+    Document.objects.filter(pk__in=[d.pk for d in finished]).update(
+        status=DocumentStatus.SIGNED, updated_at=now
+    )
+    notes: list[Note] = []
+    for s in signed:
+        s.step.status, s.step.done_at = StepStatus.DONE, now
+        doc = s.turn.doc
+        if doc in finished:
+            doc.status = DocumentStatus.SIGNED
+            if doc.created_by_id is not None:
+                message = _("Document “%(title)s” is fully signed.") % {"title": doc.title}
+                notes.append(
+                    Note(
+                        recipients=[doc.created_by_id],
+                        message=str(message),
+                        url=detail_url(doc),
+                        kind="esign",
+                    )
+                )
+        elif (note := next_step_note(doc, s.turn.pending[1])) is not None:
+            notes.append(note)
+    audit.record_many(
+        [
+            audit.Event(
+                action="esign.document_sign",
+                actor=user,
+                obj=s.turn.doc,
+                data={
+                    "step": s.step.order,
+                    "field": s.step.field_name,
+                    "certify": s.certify,
+                    "backend": backend.name,
+                    "legal_level": backend.legal_level,
+                    "level": level,
+                    "certificate_serial": cert.serial if cert else "",
+                    "sha256_before": s.turn.latest.sha256 if s.turn.latest else "",
+                    "sha256_after": s.revision.sha256,
+                },
+            )
+            for s in signed
+        ]
+    )
+    notify_many(notes)
+    return records
+
+
+def _record_unknown(unknown: list[tuple[Document, str]], user: User) -> None:
+    """Mark documents whose signing call has an unknown outcome (BSrE timed out) for an operator."""
+    Document.objects.filter(pk__in=[d.pk for d, _code in unknown]).update(
+        status=DocumentStatus.UNKNOWN, updated_at=timezone.now()
+    )
+    audit.record_many(
+        [
+            audit.Event(action="esign.sign_outcome_unknown", actor=user, obj=d, data={"code": code})
+            for d, code in unknown
+        ]
+    )
+
+
+def _sign_in_transaction(documents: list[Document], **job: Unpack[SignJob]) -> list[Outcome]:
+    """Sign ``documents`` (distinct) in one transaction: lock them, check each is the signer's turn,
+    sign each in memory, then write every signature at once. A document that cannot be signed gets its
+    reason and is left as it was; the others are signed. An error that is not a ``DomainError`` (a bug,
+    the database) rolls the whole transaction back: no document is ever half-signed.
+
+    A wrong passphrase ends the transaction (``WrongPassphrase`` is raised); a call whose outcome is
+    unknown (BSrE) marks its document for an operator (status "unknown") and is that document's outcome.
+    """
+    user, level = job["user"], job["level"]
+    identity = _identity(user, job["cert"], job.get("reason", ""))
+    with transaction.atomic():
+        turns = _turns(documents)
+        outcomes: dict[int, Outcome] = {}
+        signed: list[_Signed] = []
+        unknown: list[tuple[Document, str]] = []
+        for document in documents:
+            try:
+                one = _sign_one(
+                    turns.get(document.pk),
+                    user=user,
+                    backend=job["backend"],
+                    sign_fn=job["sign_fn"],
+                    level=level,
+                    identity=identity,
+                )
+            except WrongPassphrase:
+                raise
+            except OutcomeUnknown as exc:
+                unknown.append((turns[document.pk].doc, exc.code))
+                outcomes[document.pk] = OutcomeUnknown()
+            except DomainError as exc:
+                outcomes[document.pk] = exc
+            else:
+                signed.append(one)
+        if signed:
+            records = _record_signed(
+                signed, user=user, backend=job["backend"], cert=job["cert"], level=level, identity=identity
+            )
+            outcomes.update((s.turn.doc.pk, r) for s, r in zip(signed, records, strict=True))
+        if unknown:
+            _record_unknown(unknown, user)
+    return [outcomes[d.pk] for d in documents]
 
 
 @sensitive_variables("passphrase")
@@ -365,18 +495,15 @@ def document_sign(
 
     sign_fn = _backend_sign_fn(backend, passphrase, totp)
     try:
-        return _sign_in_transaction(
-            user=user,
-            document=document,
-            backend=backend,
-            cert=cert,
-            sign_fn=sign_fn,
-            level=level,
-            reason=reason,
+        [outcome] = _sign_in_transaction(
+            [document], user=user, backend=backend, cert=cert, sign_fn=sign_fn, level=level, reason=reason
         )
     except WrongPassphrase:
         _passphrase_wrong(user)
         raise
+    if isinstance(outcome, DomainError):
+        raise outcome
+    return outcome
 
 
 @sensitive_variables("passphrase")
@@ -465,7 +592,9 @@ def document_sign_batch(
     fast: bool = False,
 ) -> list[BatchItemResult]:
     """Sign N documents with one passphrase entry: the key is decrypted once and the TSA engine reused.
-    Each document is its own transaction; one failure does not touch the others.
+    The documents are signed in runs (``_chunk_size``), each run one transaction that writes every
+    signature of the run at once; a document that cannot be signed gets its reason and does not stop
+    the others, and an unexpected error rolls back only its run (earlier runs stay signed).
 
     ``fast=True`` signs with ``fastsign`` at any level (``pdfincr`` appends the update to the uploaded
     file; B-LT embeds the validation data made once for the batch): the same certification/approval
@@ -485,27 +614,57 @@ def document_sign_batch(
         _passphrase_wrong(user)
         raise
     results: list[BatchItemResult] = []
-    for document in documents_:
+    for part in _chunks(documents_, _chunk_size(backend, fast=fast)):
         try:
-            _sign_in_transaction(
-                user=user, document=document, backend=backend, cert=cert, sign_fn=sign_fn, level=level
+            outcomes = _sign_in_transaction(
+                part, user=user, backend=backend, cert=cert, sign_fn=sign_fn, level=level
             )
         except WrongPassphrase as exc:
             # Stop at once: every further call would repeat the wrong passphrase to the provider.
             _passphrase_wrong(user)
-            results.append(BatchItemResult(document, False, exc.code, str(exc.message)))
+            results.append(BatchItemResult(part[0], False, exc.code, str(exc.message)))
+            if progress is not None:
+                progress(part[0])
+            break
+        for document, outcome in zip(part, outcomes, strict=True):
+            results.append(_batch_result(document, outcome))
             if progress is not None:
                 progress(document)
-            break
-        except OutcomeUnknown as exc:
-            results.append(BatchItemResult(document, False, exc.code, str(_("Outcome unknown"))))
-        except DomainError as exc:
-            results.append(BatchItemResult(document, False, exc.code, str(exc.message)))
-        else:
-            results.append(BatchItemResult(document, True, "signed", str(_("Signed"))))
-        if progress is not None:
-            progress(document)
     return results
+
+
+def _batch_result(document: Document, outcome: Outcome) -> BatchItemResult:
+    if isinstance(outcome, OutcomeUnknown):
+        return BatchItemResult(document, False, outcome.code, str(_("Outcome unknown")))
+    if isinstance(outcome, DomainError):
+        return BatchItemResult(document, False, outcome.code, str(outcome.message))
+    return BatchItemResult(document, True, "signed", str(_("Signed")))
+
+
+#: Documents a batch signs and writes in one transaction with the city PKI: the fast signer (a few
+#: milliseconds a document, so the documents stay locked for a fraction of a second), pyHanko with the
+#: visible stamp (a quarter of a second a document). A remote provider (BSrE) signs one per transaction.
+BATCH_CHUNK_FAST = 50
+BATCH_CHUNK_STAMPED = 4
+
+
+def _chunk_size(backend: SigningBackend, *, fast: bool) -> int:
+    if backend.name != "citypki":
+        return 1
+    return BATCH_CHUNK_FAST if fast else BATCH_CHUNK_STAMPED
+
+
+def _chunks(documents: list[Document], size: int) -> Iterator[list[Document]]:
+    """``documents`` in runs of at most ``size``, in order; a document listed twice starts a new run, so
+    its second signature sees its first one written."""
+    part: list[Document] = []
+    for document in documents:
+        if len(part) == size or any(d.pk == document.pk for d in part):
+            yield part
+            part = []
+        part.append(document)
+    if part:
+        yield part
 
 
 def document_resolve_unknown(

@@ -16,7 +16,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields as sig_fields
 
 from kotapintar.core import audit
-from kotapintar.core.notifications import notify
+from kotapintar.core.notifications import Note, notify, notify_many
 from kotapintar.core.permissions import has_role, is_signed_in, require_login
 from kotapintar.core.types import Actor, User
 from kotapintar.esign import selectors
@@ -202,16 +202,22 @@ def detail_url(doc: Document) -> str:
     return reverse("esign:document_detail", kwargs={"public_id": doc.public_id})
 
 
-def notify_next(doc: Document) -> None:
-    """Tell the holder of the next open step that the document waits for them."""
-    step = selectors.step_current(doc)
+def next_step_note(doc: Document, step: WorkflowStep | None) -> Note | None:
+    """The message to the holder of ``step``, the document's next open step (None: nobody is next)."""
     if step is None:
-        return
+        return None
     if step.kind == StepKind.PARAF:
         message = _("Document “%(title)s” awaits your initials (paraf).") % {"title": doc.title}
     else:
         message = _("Document “%(title)s” awaits your signature.") % {"title": doc.title}
-    notify(recipients=[step.actor], message=str(message), url=detail_url(doc), kind="esign")
+    return Note(recipients=[step.actor_id], message=str(message), url=detail_url(doc), kind="esign")
+
+
+def notify_next(doc: Document) -> None:
+    """Tell the holder of the next open step that the document waits for them."""
+    note = next_step_note(doc, selectors.step_current(doc))
+    if note is not None:
+        notify_many([note])
 
 
 def step_open_locked(doc: Document) -> WorkflowStep | None:
@@ -224,16 +230,16 @@ def step_open_locked(doc: Document) -> WorkflowStep | None:
     )
 
 
-def step_current_for(actor: Actor, doc: Document, kind: str | None = None) -> WorkflowStep:
-    """The open step of ``doc`` (locked), which must be the actor's turn and, with ``kind``, of that kind."""
-    user = require_login(actor)
-    if doc.status != DocumentStatus.IN_PROGRESS:
+def step_turn(
+    user: User, doc: Document, pending: list[WorkflowStep], kind: str | None = None
+) -> WorkflowStep:
+    """The first of ``pending`` (the document's open steps, in order), which must be ``user``'s turn and,
+    with ``kind``, of that kind."""
+    if doc.status != DocumentStatus.IN_PROGRESS or not pending:
         raise NotInProgress()
-    step = step_open_locked(doc)
-    if step is None:
-        raise NotInProgress()
+    step = pending[0]
     if step.actor_id != user.pk:
-        if WorkflowStep.objects.filter(document=doc, actor=user, status=StepStatus.PENDING).exists():
+        if any(s.actor_id == user.pk for s in pending):
             raise StepOutOfOrder()
         raise NotYourStep()
     if kind is not None and step.kind != kind:
@@ -241,6 +247,19 @@ def step_current_for(actor: Actor, doc: Document, kind: str | None = None) -> Wo
             _("The current step is a %(kind)s, not this action.") % {"kind": step.get_kind_display()}
         )
     return step
+
+
+def step_current_for(actor: Actor, doc: Document, kind: str | None = None) -> WorkflowStep:
+    """The open step of ``doc`` (locked), which must be the actor's turn and, with ``kind``, of that kind."""
+    user = require_login(actor)
+    if doc.status != DocumentStatus.IN_PROGRESS:
+        raise NotInProgress()
+    pending = list(
+        WorkflowStep.objects.select_for_update()
+        .filter(document=doc, status=StepStatus.PENDING)
+        .order_by("order")
+    )
+    return step_turn(user, doc, pending, kind)
 
 
 def paraf_approve(*, actor: Actor, document: Document, note: str = "") -> Document:
