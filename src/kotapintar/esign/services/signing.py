@@ -561,8 +561,16 @@ def _batch_sign_fn(
         return None, _backend_sign_fn(backend, passphrase)
     cert = _signer_certificate(user)
     loaded = load_signer(certificate_id=cert.pk, passphrase=passphrase)
-    stamper = pki.city_timestamper() if level != LEVEL_BB else None
     fast_fn = fast_signer(loaded, level) if fast else None
+    # pyHanko's path (and the fast path's fallback) uses the city TSA engine, made once when first needed
+    stampers: list[pki.CityTimeStamper] = []
+
+    def stamper() -> pki.CityTimeStamper | None:
+        if level == LEVEL_BB:
+            return None
+        if not stampers:
+            stampers.append(pki.city_timestamper())
+        return stampers[0]
 
     def local(**kw: Unpack[SignArgs]) -> bytes:
         if fast_fn is not None:
@@ -576,7 +584,7 @@ def _batch_sign_fn(
                 )
             except FAST_FALLBACK as exc:
                 logger.warning("fast batch signer refused (%s); signing with pyHanko", exc.code)
-        return sign_loaded(loaded=loaded, timestamper=stamper, **kw)
+        return sign_loaded(loaded=loaded, timestamper=stamper(), **kw)
 
     return cert, local
 
