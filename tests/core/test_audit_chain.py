@@ -54,3 +54,30 @@ def test_command_exits_non_zero_and_names_the_entry(chain):
 def test_command_passes_on_intact_chain(chain, capsys):
     call_command("audit_verify")
     assert "5 entries" in capsys.readouterr().out
+
+
+def test_entries_appended_together_continue_the_chain(chain):
+    events = [
+        audit.Event(action="test.batch", object_type="thing", object_id=str(i), data={"i": i})
+        for i in range(3)
+    ]
+    written = audit.record_many(events)
+    assert [e.seq for e in written] == [6, 7, 8]
+    assert [e.object_id for e in AuditEntry.objects.filter(action="test.batch").order_by("seq")] == [
+        "0",
+        "1",
+        "2",
+    ]
+    assert audit.verify().ok and audit.verify().checked == 8
+
+
+def test_an_edit_inside_entries_appended_together_is_named(chain):
+    audit.record_many([audit.Event(action="test.batch", object_id=str(i)) for i in range(3)])
+    AuditEntry.objects.filter(seq=7).update(object_id="x")
+    result = audit.verify()
+    assert not result.ok and result.bad_seq == 7
+
+
+def test_nothing_to_append_leaves_the_head_alone(chain):
+    assert audit.record_many([]) == []
+    assert audit.verify().checked == 5
