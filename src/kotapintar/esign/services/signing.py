@@ -649,17 +649,15 @@ def _batch_result(document: Document, outcome: Outcome) -> BatchItemResult:
     return BatchItemResult(document, True, "signed", str(_("Signed")))
 
 
-#: Documents a batch signs and writes in one transaction with the city PKI: the fast signer (a few
-#: milliseconds a document, so the documents stay locked for a fraction of a second), pyHanko with the
-#: visible stamp (a quarter of a second a document). A remote provider (BSrE) signs one per transaction.
+#: Documents a batch signs and writes in one transaction with the fast signer and the city PKI: a few
+#: milliseconds a document, so a run stays locked for a fraction of a second. pyHanko's stamped path
+#: (a quarter of a second a document) and a remote provider (BSrE, whose unknown outcome must mark only
+#: its own document) sign one document per transaction.
 BATCH_CHUNK_FAST = 50
-BATCH_CHUNK_STAMPED = 4
 
 
 def _chunk_size(backend: SigningBackend, *, fast: bool) -> int:
-    if backend.name != "citypki":
-        return 1
-    return BATCH_CHUNK_FAST if fast else BATCH_CHUNK_STAMPED
+    return BATCH_CHUNK_FAST if fast and backend.name == "citypki" else 1
 
 
 def _chunks(documents: list[Document], size: int) -> Iterator[list[Document]]:
