@@ -280,13 +280,13 @@ class FastSignFn(Protocol):
     ) -> bytes: ...
 
 
-def fast_revocation(loaded: LoadedSigner, *, tsa: PkiCertificate | None = None) -> fastsign.RevocationBundle:
+def fast_revocation(
+    loaded: LoadedSigner, *, cas: tuple[PkiCertificate, PkiCertificate, PkiCertificate] | None = None
+) -> fastsign.RevocationBundle:
     """B-LT validation data for a batch, made once: the chain and the TSA's certificate, the CRLs of
     both CAs and the OCSP response about the signer (as ``validation_context_for_signing`` uses).
-    ``tsa``: the current TSA certificate when the caller has already read it."""
-    root, issuing = (selectors.ca_get(kind) for kind in (CertKind.ROOT, CertKind.ISSUING))
-    if tsa is None:
-        tsa = selectors.ca_get(CertKind.TSA)
+    ``cas``: the current root, issuing CA and TSA when the caller has already read them."""
+    root, issuing, tsa = cas or selectors.cas_get(CertKind.ROOT, CertKind.ISSUING, CertKind.TSA)
     certs = [bytes(loaded.certificate.cert_der), *loaded.chain_der(), bytes(tsa.cert_der)]
     return fastsign.RevocationBundle(
         certs=tuple(dict.fromkeys(certs)),
@@ -304,16 +304,19 @@ def fast_signer(loaded: LoadedSigner, level: str) -> FastSignFn:
         chain=tuple(chain),
     )
     stamper = None
-    tsa = None
+    revocation = None
     if level != LEVEL_BB:
-        tsa = selectors.ca_get(CertKind.TSA)
+        if level == LEVEL_BLT:
+            root, issuing, tsa = selectors.cas_get(CertKind.ROOT, CertKind.ISSUING, CertKind.TSA)
+            revocation = fast_revocation(loaded, cas=(root, issuing, tsa))
+        else:
+            tsa = selectors.ca_get(CertKind.TSA)
         stamper = fastsign.InProcessTimeStamper(
             pki.service_key(bytes(tsa.key_pem)),
             pki.load_cert(bytes(tsa.cert_der)),
             tuple(chain),
             policy=pki.TSA_POLICY_OID,
         )
-    revocation = fast_revocation(loaded, tsa=tsa) if level == LEVEL_BLT else None
     batch = fastsign.BatchSigner(signer=key, level=level, timestamper=stamper, revocation=revocation)
 
     def sign(*, document_pdf: bytes, field_name: str, certify: bool, reason: str, location: str) -> bytes:
