@@ -75,6 +75,7 @@ _REF_TAIL = re.compile(rb"\s+(\d+)\s+R(?=[\s()<>\[\]{}/%]|$)")
 
 
 _SKIP = re.compile(rb"(?:[ \t\r\n\f\0]+|%[^\r\n]*)*")  # white space and comments
+_SKIP_MATCH = _SKIP.match
 _STRING_STOP = re.compile(rb"[()\\]")
 
 
@@ -90,7 +91,8 @@ class _Parser:
         if depth > 64:
             raise Unsupported("nesting too deep")
         d = self.d
-        i = self.skip(i)
+        skip = _SKIP_MATCH
+        i = skip(d, i).end()  # type: ignore[union-attr]  # matches the empty string
         if i >= len(d):
             raise Unsupported("unexpected end of file")
         c = d[i]
@@ -102,7 +104,7 @@ class _Parser:
             out: dict[bytes, Any] = {}
             i += 2
             while True:
-                i = self.skip(i)
+                i = skip(d, i).end()  # type: ignore[union-attr]
                 if d.startswith(b">>", i):
                     return out, i + 2
                 if i >= len(d) or d[i] != 0x2F:
@@ -116,7 +118,7 @@ class _Parser:
             items: list[Any] = []
             i += 1
             while True:
-                i = self.skip(i)
+                i = skip(d, i).end()  # type: ignore[union-attr]
                 if d.startswith(b"]", i):
                     return items, i + 1
                 value, i = self.parse(i, depth + 1)
