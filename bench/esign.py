@@ -161,10 +161,12 @@ def pyhanko_default_loop(pdfs: list[bytes], official: User, field_names: list[st
     prepared field of each document when ``field_names`` is given)."""
     cert = selectors.certificate_for_user(official)
     assert cert is not None and cert.issuer is not None
-    loaded = load_signer(certificate_id=cert.pk, passphrase=PASSPHRASE)
+    # Opened as pyHanko's SimpleSigner.load opens a key (cryptography's load_pem_private_key, with
+    # OpenSSL's RSA key check), as the peer did when load_signer still opened keys that way.
+    key = pki.decrypt_key(bytes(cert.key_pem), PASSPHRASE.encode("utf-8"))
     signer = signers.SimpleSigner(
         signing_cert=pki.to_asn1_cert(bytes(cert.cert_der)),
-        signing_key=pki.to_asn1_key(loaded.key),
+        signing_key=pki.to_asn1_key(key),
         cert_registry=SimpleCertificateStore.from_certs([pki.to_asn1_cert(bytes(cert.issuer.cert_der))]),
     )
     for i, pdf in enumerate(pdfs):
@@ -346,7 +348,7 @@ def where_the_time_goes(official: User, doc: Document) -> dict[str, float]:
     stats = pstats.Stats(profile)
     total = max(sum(v[2] for v in stats.stats.values()), 1e-9)
     groups = {
-        "pbkdf2_key": "decrypt_key",
+        "pbkdf2_key": "open_official_key",  # the key opened by the passphrase (load_signer)
         "validation_data": "validation_context_for_signing",
         "tsa": "request_tsa_response",
     }
