@@ -520,3 +520,44 @@ def test_tst_info_is_the_der_asn1crypto_writes(nonce: int | None, micro: int) ->
     policy = bytes(asn1_x509.ObjectIdentifier("1.3.6.1.4.1.99999.1.1").dump())  # any OID writer
     ours = fastsign.tst_info_der(policy=policy, digest=digest, serial=(1 << 95) + 7, when=when, nonce=nonce)
     assert ours == tsp.TSTInfo(fields).dump()
+
+
+class CountingKey:
+    """A key that counts its signatures."""
+
+    def __init__(self, key: Any) -> None:
+        self.key, self.calls = key, 0
+
+    @property
+    def key_size(self) -> int:
+        return int(self.key.key_size)
+
+    def sign(self, data: bytes, pad: Any, algorithm: Any, /) -> bytes:
+        self.calls += 1
+        return bytes(self.key.sign(data, pad, algorithm))
+
+
+def test_sizing_the_placeholder_signs_nothing(demo_pki: DemoPki) -> None:
+    key, tsa_key = CountingKey(demo_pki.signer_key), CountingKey(demo_pki.tsa_key)
+    stamper = fastsign.InProcessTimeStamper(tsa_key, demo_pki.tsa, (demo_pki.ca, demo_pki.root))  # type: ignore[arg-type]
+    signer = fastsign.SignerKey(key, demo_pki.signer, (demo_pki.ca, demo_pki.root))
+    batch = fastsign.BatchSigner(signer=signer, level="B-T", timestamper=stamper)
+    assert (key.calls, tsa_key.calls) == (0, 0)
+    batch.sign(make_letter(9))
+    assert (key.calls, tsa_key.calls) == (1, 1)
+
+
+def test_a_tsa_dry_run_is_as_long_as_a_token_and_issues_none(demo_pki: DemoPki) -> None:
+    when = datetime(2026, 12, 7, 12, 30, 5, 123456, tzinfo=UTC)
+    stamper = fastsign.InProcessTimeStamper(
+        demo_pki.tsa_key, demo_pki.tsa, (demo_pki.ca, demo_pki.root), clock=lambda: when
+    )
+    digest = hashlib.sha256(b"tanda tangan").digest()
+
+    def serial(token: bytes) -> int:
+        info = cms.ContentInfo.load(token)["content"]["encap_content_info"]["content"].parsed
+        return int(info["serial_number"].native)
+
+    first = stamper(digest)
+    assert len(stamper.dry_run(digest)) == len(first)
+    assert serial(stamper(digest)) == serial(first) + 1

@@ -357,3 +357,61 @@ def test_a_too_small_size_does_not_reuse_an_object_number(demo_pki: DemoPki) -> 
     new_numbers = [int(n) for n in re.findall(rb"\n(\d+) 0 obj", signed[len(lying) :])]
     assert all(n >= size or n in (1, 2, 3) for n in new_numbers)  # catalog/pages/page may be rewritten
     assert last_status(signed, demo_pki.root, strict=False).bottom_line  # strict pyHanko: the input lies
+
+
+@pytest.mark.parametrize("producer", PRODUCERS)
+def test_a_signed_file_read_on_top_of_its_original_reads_as_a_fresh_read(
+    demo_pki: DemoPki, producer: str
+) -> None:
+    """The check after writing reads only the update (``base``); it must see what a full read sees."""
+    pdf = PRODUCERS[producer]()
+    signed = fast_sign(demo_pki, pdf, certify=True)
+    on_base, fresh = pdfincr._Reader(signed, pdfincr._Reader(pdf)), pdfincr._Reader(signed)
+    assert on_base.doc.xref == fresh.doc.xref and on_base.doc.trailer == fresh.doc.trailer
+    assert (on_base.catalog, on_base.page_ref, on_base.docmdp, on_base.pdfa) == (
+        fresh.catalog,
+        fresh.page_ref,
+        fresh.docmdp,
+        fresh.pdfa,
+    )
+    assert [(f.name, f.signed, f.dict) for f in on_base.fields] == [
+        (f.name, f.signed, f.dict) for f in fresh.fields
+    ]
+
+
+def test_a_base_the_file_does_not_extend_is_not_used() -> None:
+    one, other = classic_letter(5), classic_letter(6)
+    assert pdfincr._Document(other, pdfincr._Document(one)).xref == pdfincr._Document(other).xref
+
+
+def test_an_object_whose_length_is_redefined_by_an_update_is_read_again() -> None:
+    """A stream with an indirect /Length is not taken over from the base: an update may change it."""
+    body = b"%PDF-1.7\n1 0 obj\n<</Length 2 0 R>>\nstream\nab  \nendstream\nendobj\n2 0 obj\n4\nendobj\n"
+    one, two, xref = body.index(b"1 0 obj"), body.index(b"2 0 obj"), len(body)
+    base = body + b"xref\n0 3\n0000000000 65535 f\r\n%010d 00000 n\r\n%010d 00000 n\r\n" % (one, two)
+    base += b"trailer\n<</Size 3 /Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % xref
+    at = len(base)
+    update = base + b"2 0 obj\n2\nendobj\n"
+    xref_at = len(update)
+    update += b"xref\n2 1\n%010d 00000 n\r\ntrailer\n<</Size 3 /Root 1 0 R /Prev %d>>\n" % (at, xref)
+    update += b"startxref\n%d\n%%%%EOF\n" % xref_at
+    old = pdfincr._Document(base)
+    assert old.get(pdfincr.Ref(1, 0)).raw == b"ab  "
+    assert pdfincr._Document(update, old).get(pdfincr.Ref(1, 0)).raw == b"ab"
+
+
+def test_literal_strings_keep_escapes_and_balanced_parentheses() -> None:
+    data = rb"<</T (a\)b(c)d\\) /U (x\(y) /V [(1) (2)]>>"
+    value, end = pdfincr._Parser(data).parse(0)
+    assert end == len(data)
+    assert value == {b"/T": rb"(a\)b(c)d\\)", b"/U": rb"(x\(y)", b"/V": [b"(1)", b"(2)"]}
+
+
+def test_the_dss_streams_of_one_set_of_validation_data_are_made_once(demo_pki: DemoPki) -> None:
+    pdfincr._dss_streams.cache_clear()
+    for i in (7, 8):
+        (signed,) = fastsign.sign_batch([classic_letter(i)], signer=demo_pki.signer_key_obj())
+        out = pdfincr.append_dss(signed, certs=[b"A" * 10], crls=[b"C"], ocsps=[b"O"])
+        dss = PdfFileReader(io.BytesIO(out)).root["/DSS"]
+        assert [zlib.decompress(c.get_object().encoded_data) for c in dss["/OCSPs"]] == [b"O"]
+    assert pdfincr._dss_streams.cache_info().misses == 1

@@ -109,6 +109,7 @@ def _tlv(tag: int, content: bytes) -> bytes:
     return bytes((tag,)) + _der_len(len(content)) + content
 
 
+@functools.lru_cache(maxsize=64)
 def _oid(dotted: str) -> bytes:
     return bytes(core.ObjectIdentifier(dotted).dump())
 
@@ -174,6 +175,28 @@ def _ess_signing_certificate_v2(cert: asn1_x509.Certificate) -> bytes:
     return bytes(cms.CMSAttribute({"type": "signing_certificate_v2", "values": [value]}).dump())
 
 
+@functools.lru_cache(maxsize=16)
+def _template_parts(
+    ders: tuple[bytes, ...], content_type: str
+) -> tuple[bytes, bytes, bytes, bytes, bytes, bytes]:
+    """What a :class:`_CmsTemplate` of the signer ``ders[0]`` (DER; the other certificates follow)
+    keeps, built once per process with asn1crypto: the signed attributes around the digest, the
+    algorithm identifiers, the head of the SignerInfo and the certificates field."""
+    ess, sid = _signer_parts(ders[0])
+    ct_attr = cms.CMSAttribute({"type": "content_type", "values": [content_type]}).dump()
+    md_attr = cms.CMSAttribute({"type": "message_digest", "values": [b"\0" * 32]}).dump()
+    attrs = sorted([ct_attr, md_attr, ess])
+    body = b"".join(attrs)
+    digest_at = body.index(md_attr) + len(md_attr) - 32
+    attrs_prefix = _der_len(len(body)) + body[:digest_at]
+    attrs_suffix = body[digest_at + 32 :]
+    digest_alg = bytes(algos.DigestAlgorithm({"algorithm": "sha256"}).dump())
+    sig_alg = bytes(algos.SignedDigestAlgorithm({"algorithm": "rsassa_pkcs1v15"}).dump())
+    si_head = b"\x02\x01\x01" + sid + digest_alg
+    certs = _tlv(0xA0, b"".join(sorted(dict.fromkeys(ders))))
+    return attrs_prefix, attrs_suffix, digest_alg, sig_alg, si_head, certs
+
+
 class _CmsTemplate:
     """The constant parts of a CMS SignedData for one signer, with slots for what varies.
 
@@ -191,29 +214,19 @@ class _CmsTemplate:
     ) -> None:
         self.key = key
         self.signature_size = key.key_size // 8
-        ess, sid = _signer_parts(cert.public_bytes(serialization.Encoding.DER))
-        ct_attr = cms.CMSAttribute({"type": "content_type", "values": [content_type]}).dump()
-        md_attr = cms.CMSAttribute({"type": "message_digest", "values": [b"\0" * 32]}).dump()
-        attrs = sorted([ct_attr, md_attr, ess])
-        body = b"".join(attrs)
-        digest_at = body.index(md_attr) + len(md_attr) - 32
-        header = _der_len(len(body))
-        self._attrs_prefix = header + body[:digest_at]  # after the tag byte
-        self._attrs_suffix = body[digest_at + 32 :]
-
-        self._digest_alg = algos.DigestAlgorithm({"algorithm": "sha256"}).dump()
-        self._sig_alg = algos.SignedDigestAlgorithm({"algorithm": "rsassa_pkcs1v15"}).dump()
-        self._si_head = b"\x02\x01\x01" + sid + self._digest_alg
-        seen: set[bytes] = set()
-        ders = []
-        for c in (cert, *extra_certs):
-            der = c.public_bytes(serialization.Encoding.DER)
-            if der not in seen:
-                seen.add(der)
-                ders.append(der)
-        self._certs = _tlv(0xA0, b"".join(sorted(ders)))
+        ders = tuple(c.public_bytes(serialization.Encoding.DER) for c in (cert, *extra_certs))
+        (
+            self._attrs_prefix,  # after the tag byte
+            self._attrs_suffix,
+            self._digest_alg,
+            self._sig_alg,
+            self._si_head,
+            self._certs,
+        ) = _template_parts(ders, content_type)
         self.content_type = content_type
         self.version = b"\x02\x01\x01" if content_type == _OID_DATA else b"\x02\x01\x03"
+        self._encap = _oid(content_type)
+        self._signed_data_oid = _oid(_OID_SIGNED_DATA)
 
     def signed_attrs(self, digest: bytes) -> bytes:
         """DER of the signed attributes as a SET (the form that is signed)."""
@@ -229,6 +242,28 @@ class _CmsTemplate:
         """Sign and return the DER ContentInfo. ``unsigned(signature) -> attribute DER`` adds one
         unsigned attribute computed from the signature value (the signature timestamp)."""
         signature = self.key.sign(self.signed_attrs(digest), _PAD, _SHA256)
+        return self.assemble(digest, signature, econtent=econtent, unsigned=unsigned)
+
+    def dry_run(
+        self,
+        digest: bytes,
+        *,
+        econtent: bytes | None = None,
+        unsigned: Callable[[bytes], bytes] | None = None,
+    ) -> bytes:
+        """A ContentInfo of exactly the size :meth:`content_info` makes, without using the key: a PKCS#1
+        v1.5 signature is always as long as the modulus, so zeros of that length stand in for it."""
+        return self.assemble(digest, b"\0" * self.signature_size, econtent=econtent, unsigned=unsigned)
+
+    def assemble(
+        self,
+        digest: bytes,
+        signature: bytes,
+        *,
+        econtent: bytes | None = None,
+        unsigned: Callable[[bytes], bytes] | None = None,
+    ) -> bytes:
+        """The DER ContentInfo around ``signature`` (made over :meth:`signed_attrs` of ``digest``)."""
         signer_info = (
             self._si_head
             + b"\xa0"
@@ -240,7 +275,7 @@ class _CmsTemplate:
         )
         if unsigned is not None:
             signer_info += _tlv(0xA1, unsigned(signature))
-        encap = _oid(self.content_type)
+        encap = self._encap
         if econtent is not None:
             encap += _tlv(0xA0, _tlv(0x04, econtent))
         signed_data = (
@@ -250,7 +285,7 @@ class _CmsTemplate:
             + self._certs
             + _tlv(0x31, _tlv(0x30, signer_info))
         )
-        return _tlv(0x30, _oid(_OID_SIGNED_DATA) + _tlv(0xA0, _tlv(0x30, signed_data)))
+        return _tlv(0x30, self._signed_data_oid + _tlv(0xA0, _tlv(0x30, signed_data)))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -320,6 +355,18 @@ class InProcessTimeStamper:
         )
         return self._template.content_info(hashlib.sha256(tst_info).digest(), econtent=tst_info)
 
+    def dry_run(self, digest: bytes) -> bytes:
+        """A token of the size :meth:`__call__` makes now, unsigned and not counted (to size a
+        placeholder): the next serial, the current time, the signature replaced by zeros."""
+        tst_info = tst_info_der(
+            policy=self._policy_der,
+            digest=digest,
+            serial=self._serial_base + (1 << 31),
+            when=self._clock(),
+            nonce=None,
+        )
+        return self._template.dry_run(hashlib.sha256(tst_info).digest(), econtent=tst_info)
+
 
 def _city_pki_hosts() -> tuple[str, ...]:
     """The city's own TSA, CRLs and OCSP responder are served by the platform at SITE_URL, which may
@@ -374,11 +421,14 @@ class HttpTimeStamper:
         return bytes(token.dump())
 
 
-def _signature_timestamp(timestamper: TimeStamper) -> Callable[[bytes], bytes]:
+def _signature_timestamp(timestamper: TimeStamper, *, dry: bool = False) -> Callable[[bytes], bytes]:
+    """The signature-time-stamp attribute over a signature value. ``dry``: one of the same size, from the
+    timestamper's ``dry_run`` when it has one (no token issued, no key used), to size a placeholder."""
     oid = _oid(_OID_SIG_TST)
+    stamp: TimeStamper = (getattr(timestamper, "dry_run", None) if dry else None) or timestamper
 
     def unsigned(signature: bytes) -> bytes:
-        token = timestamper(hashlib.sha256(signature).digest())
+        token = stamp(hashlib.sha256(signature).digest())
         return _tlv(0x30, oid + _tlv(0x31, token))
 
     return unsigned
@@ -546,8 +596,9 @@ def _check_level(level: str, timestamper: TimeStamper | None, revocation: Revoca
 
 def _reserve(template: _CmsTemplate, unsigned: Callable[[bytes], bytes] | None) -> int:
     """Exact size of a B-B CMS, plus the measured size of one timestamp attribute and a margin
-    (a token's serial, time and the length octets may grow by a few bytes)."""
-    size = len(template.content_info(b"\0" * 32))
+    (a token's serial, time and the length octets may grow by a few bytes). Nothing is signed:
+    ``template.dry_run`` and ``unsigned`` (a dry :func:`_signature_timestamp`) have the real sizes."""
+    size = len(template.dry_run(b"\0" * 32))
     if unsigned is not None:
         size += len(unsigned(b"\0" * template.signature_size)) + 64
     return size + 16 + (size % 2)
@@ -636,8 +687,9 @@ class BatchSigner:
         self._template = _CmsTemplate(signer.private_key, signer.certificate, signer.chain)
         stamped = timestamper is not None and level != LEVEL_BB
         self._unsigned = _signature_timestamp(timestamper) if stamped and timestamper else None
+        dry = _signature_timestamp(timestamper, dry=True) if stamped and timestamper else None
         #: The largest CMS :meth:`cms_for` returns (bytes): the size of the ``/Contents`` placeholder.
-        self.reserve = _reserve(self._template, self._unsigned)
+        self.reserve = _reserve(self._template, dry)
         self._revocation = revocation if level == LEVEL_BLT else None
 
     def cms_for(self, digest: bytes) -> bytes:

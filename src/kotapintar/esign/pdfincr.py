@@ -21,6 +21,7 @@ the trailer ``/ID``, and the widget is printable with an appearance stream (no f
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import threading
@@ -73,70 +74,71 @@ _OBJ_HEAD = re.compile(rb"\s*(\d+)\s+(\d+)\s+obj\b")
 _REF_TAIL = re.compile(rb"\s+(\d+)\s+R(?=[\s()<>\[\]{}/%]|$)")
 
 
+_SKIP = re.compile(rb"(?:[ \t\r\n\f\0]+|%[^\r\n]*)*")  # white space and comments
+_SKIP_MATCH = _SKIP.match
+_STRING_STOP = re.compile(rb"[()\\]")
+
+
 class _Parser:
     def __init__(self, data: bytes) -> None:
         self.d = data
 
     def skip(self, i: int) -> int:
-        d = self.d
-        n = len(d)
-        while i < n:
-            c = d[i]
-            if c in _WS:
-                i += 1
-            elif c == 0x25:  # % comment
-                while i < n and d[i] not in b"\r\n":
-                    i += 1
-            else:
-                break
-        return i
+        end = _SKIP.match(self.d, i)
+        return end.end() if end else i
 
     def parse(self, i: int, depth: int = 0) -> tuple[Any, int]:
         if depth > 64:
             raise Unsupported("nesting too deep")
         d = self.d
-        i = self.skip(i)
+        skip = _SKIP_MATCH
+        i = skip(d, i).end()  # type: ignore[union-attr]  # matches the empty string
         if i >= len(d):
             raise Unsupported("unexpected end of file")
-        c = d[i : i + 1]
-        if c == b"/":
+        c = d[i]
+        if c == 0x2F:  # /Name
             m = _TOKEN.match(d, i + 1)
             end = m.end() if m else i + 1
             return Name(d[i:end]), end
-        if d.startswith(b"<<", i):
+        if c == 0x3C and d.startswith(b"<<", i):
             out: dict[bytes, Any] = {}
             i += 2
             while True:
-                i = self.skip(i)
+                i = skip(d, i).end()  # type: ignore[union-attr]
                 if d.startswith(b">>", i):
                     return out, i + 2
-                key, i = self.parse(i, depth + 1)
-                if not isinstance(key, Name):
+                if i >= len(d) or d[i] != 0x2F:
                     raise Unsupported("dictionary key is not a name")
-                value, i = self.parse(i, depth + 1)
-                out[bytes(key)] = value
-        if c == b"[":
+                m = _TOKEN.match(d, i + 1)
+                end = m.end() if m else i + 1
+                key = d[i:end]
+                value, i = self.parse(end, depth + 1)
+                out[key] = value
+        if c == 0x5B:  # [
             items: list[Any] = []
             i += 1
             while True:
-                i = self.skip(i)
+                i = skip(d, i).end()  # type: ignore[union-attr]
                 if d.startswith(b"]", i):
                     return items, i + 1
                 value, i = self.parse(i, depth + 1)
                 items.append(value)
-        if c == b"(":
+        if c == 0x28:  # (literal string), balanced parentheses, backslash escapes
             j, level = i + 1, 1
             while level:
-                if j >= len(d):
+                stop = _STRING_STOP.search(d, j)
+                if stop is None:
                     raise Unsupported("unterminated string")
-                ch = d[j]
+                j = stop.end()
+                ch = d[j - 1]
                 if ch == 0x5C:
-                    j += 2
+                    if j >= len(d):
+                        raise Unsupported("unterminated string")
+                    j += 1
                     continue
-                level += (ch == 0x28) - (ch == 0x29)
-                j += 1
+                level += 1 if ch == 0x28 else -1
             return Raw(d[i:j]), j
-        if c == b"<":
+        if c == 0x3C:
             j = d.index(b">", i)
             return Raw(d[i : j + 1]), j + 1
         m = _TOKEN.match(d, i)
@@ -224,15 +226,25 @@ def decode(stream: Stream) -> bytes:
 
 
 class _Document:
-    """The cross-reference chain of a PDF and lazy access to its objects."""
+    """The cross-reference chain of a PDF and lazy access to its objects.
 
-    def __init__(self, data: bytes) -> None:
+    ``base``: a document ``data`` extends (its bytes are the start of ``data``, as after an incremental
+    update written here). Where the chain of ``data`` reaches ``base``'s last section, ``base``'s
+    cross-reference entries stand for the rest of the chain, and the objects already parsed at the same
+    offsets of the same bytes are reused: only the update itself is read.
+    """
+
+    def __init__(self, data: bytes, base: _Document | None = None) -> None:
         self.data = data
         self.p = _Parser(data)
         self.xref: dict[int, tuple[int, int, int]] = {}  # num -> (kind 1|2, offset|stream, gen|index)
         self.trailer: dict[bytes, Any] = {}
         self.last_is_stream = False
         self._objstm: dict[int, tuple[bytes, list[tuple[int, int]], int]] = {}
+        # offset -> (num, gen, value) of the objects parsed without resolving a reference
+        self._objects: dict[int, tuple[int, int, Any]] = {}
+        if base is not None and not (len(data) > len(base.data) and data.startswith(base.data)):
+            base = None
         tail = data[-2048:]
         found = re.findall(rb"startxref\s+(\d+)", tail)
         if not found:
@@ -245,6 +257,9 @@ class _Document:
             if offset in seen or offset >= len(data) or len(seen) > 512:
                 raise Unsupported("xref chain loops or points outside the file")
             seen.add(offset)
+            if base is not None and not first and offset == base.startxref:
+                self._extend(base)
+                break
             trailer, is_stream = self._read_section(offset)
             if first:
                 self.trailer, self.last_is_stream, first = trailer, is_stream, False
@@ -257,6 +272,15 @@ class _Document:
             raise PdfEncrypted()
         if not isinstance(self.trailer.get(b"/Root"), Ref) or not isinstance(self.trailer.get(b"/Size"), int):
             raise Unsupported("trailer without /Root or /Size")
+
+    def _extend(self, base: _Document) -> None:
+        """The rest of the chain is ``base``'s: its entries, and what it parsed that is still current."""
+        for num, entry in base.xref.items():
+            self._set(num, entry)
+        self._objects = dict(base._objects)
+        for num, parsed in base._objstm.items():
+            if self.xref.get(num) == base.xref.get(num):
+                self._objstm[num] = parsed
 
     def _set(self, num: int, entry: tuple[int, int, int] | None) -> None:
         if num not in self.xref:
@@ -320,27 +344,34 @@ class _Document:
         return obj.dict, True
 
     def _object_at(self, offset: int, expect: Ref | None) -> Any:
+        known = self._objects.get(offset)
+        if known is not None and (expect is None or (known[0], known[1]) == (expect.num, expect.gen)):
+            return known[2]
         d = self.data
         m = _OBJ_HEAD.match(d, offset)
         if not m or (expect is not None and (int(m.group(1)), int(m.group(2))) != (expect.num, expect.gen)):
             raise Unsupported(f"no object {expect} at offset {offset}")
         value, i = self.p.parse(m.end())
         i = self.p.skip(i)
-        if isinstance(value, dict) and d.startswith(b"stream", i):
-            i += 6
-            if d.startswith(b"\r\n", i):
-                i += 2
-            elif d[i : i + 1] in (b"\n", b"\r"):
-                i += 1
-            length = value.get(b"/Length")
-            if isinstance(length, Ref):
-                length = self.get(length)
-            if not isinstance(length, int) or i + length > len(d):
-                raise Unsupported("bad stream length")
-            if not re.match(rb"\s*endstream", d[i + length : i + length + 32]):
-                raise Unsupported("stream /Length does not end at endstream")
-            return Stream(value, d[i : i + length])
-        return value
+        if not (isinstance(value, dict) and d.startswith(b"stream", i)):
+            self._objects[offset] = (int(m.group(1)), int(m.group(2)), value)
+            return value
+        i += 6
+        if d.startswith(b"\r\n", i):
+            i += 2
+        elif d[i : i + 1] in (b"\n", b"\r"):
+            i += 1
+        length = value.get(b"/Length")
+        if isinstance(length, Ref):
+            length = self.get(length)
+        if not isinstance(length, int) or i + length > len(d):
+            raise Unsupported("bad stream length")
+        if not re.match(rb"\s*endstream", d[i + length : i + length + 32]):
+            raise Unsupported("stream /Length does not end at endstream")
+        stream = Stream(value, d[i : i + length])
+        if isinstance(value.get(b"/Length"), int):  # an indirect length may differ in a later update
+            self._objects[offset] = (int(m.group(1)), int(m.group(2)), stream)
+        return stream
 
     def get(self, value: Any) -> Any:
         """``value`` itself, or the object a reference points at (``None`` for a free object)."""
@@ -424,8 +455,10 @@ class Inspection:
 
 
 class _Reader:
-    def __init__(self, pdf: bytes) -> None:
-        self.doc = _Document(pdf)
+    doc: _Document
+
+    def __init__(self, pdf: bytes, base: _Reader | None = None) -> None:
+        self.doc = _Document(pdf, base.doc if base is not None else None)
         self.root_ref: Ref = self.doc.trailer[b"/Root"]
         self.catalog = self.doc.dict_of(self.root_ref)
         pages = self.doc.dict_of(self.catalog.get(b"/Pages"))
@@ -531,18 +564,19 @@ _recent: dict[bytes, _Reader] = {}
 _recent_lock = threading.Lock()
 
 
-def _read(pdf: bytes) -> _Reader:
+def _read(pdf: bytes, base: _Reader | None = None) -> _Reader:
     """Read what signing needs; anything malformed the parser trips over is :class:`Unsupported`.
 
     The last few files read are kept by digest (readers are never changed after reading): the service
-    inspects a revision and then signs it, and B-LT reads the signed file again for the DSS."""
+    inspects a revision and then signs it, and B-LT reads the signed file again for the DSS. ``base``:
+    the reader of a file ``pdf`` extends by an update; only the update is parsed (see ``_Document``)."""
     key = hashlib.sha256(pdf).digest()
     with _recent_lock:
         hit = _recent.get(key)
     if hit is not None:
         return hit
     try:
-        reader = _Reader(pdf)
+        reader = _Reader(pdf, base)
     except (ValueError, IndexError, KeyError, TypeError, RecursionError, OverflowError) as exc:
         raise Unsupported(f"{type(exc).__name__}: {exc}"[:200]) from exc
     with _recent_lock:
@@ -591,8 +625,7 @@ class _Update:
         return at
 
     def write_stream(self, ref: Ref, head: dict[bytes, Any], data: bytes) -> None:
-        head = {**head, b"/Length": len(data)}
-        self.write(ref, dump(head) + b"\nstream\n" + data + b"\nendstream")
+        self.write(ref, _stream_body(head, data))
 
     def finish(self, root: Ref) -> bytearray:
         trailer: dict[bytes, Any] = {b"/Root": root}
@@ -624,6 +657,10 @@ class _Update:
         self.out += b"trailer\n" + dump({b"/Size": self.next_num, **trailer}) + b"\n"
         self.out += b"startxref\n%d\n%%%%EOF\n" % start_at
         return self.out
+
+
+def _stream_body(head: dict[bytes, Any], data: bytes) -> bytes:
+    return dump({**head, b"/Length": len(data)}) + b"\nstream\n" + data + b"\nendstream"
 
 
 def _runs(nums: list[int]) -> Iterable[tuple[int, list[int]]]:
@@ -757,26 +794,22 @@ def sign_incremental(
     out[contents_start + 1 : contents_start + 1 + len(hexed)] = hexed
     signed = bytes(out)
     # Read the result back: its xref must lead to the catalog, the page and the field, now signed.
-    if not any(f.name == field_name and f.signed for f in _read(signed).fields):
+    if not any(f.name == field_name and f.signed for f in _read(signed, base=r).fields):
         raise Unsupported("the signed field is not found in the written update")
     return signed
 
 
-_compressed: dict[bytes, bytes] = {}
-
-
-def _deflate(data: bytes) -> bytes:
-    """Flate-compressed ``data``, kept per process: a batch embeds the same chain and CRLs every time."""
-    key = hashlib.sha256(data).digest()
-    with _recent_lock:
-        hit = _compressed.get(key)
-    if hit is None:
-        hit = zlib.compress(data)
-        with _recent_lock:
-            if len(_compressed) > 256:
-                _compressed.clear()
-            _compressed[key] = hit
-    return hit
+@functools.lru_cache(maxsize=8)
+def _dss_streams(
+    certs: tuple[bytes, ...], crls: tuple[bytes, ...], ocsps: tuple[bytes, ...]
+) -> tuple[tuple[bytes, tuple[bytes, ...]], ...]:
+    """The bodies of the DSS's stream objects (Flate-compressed DER), made once per set of validation
+    data and kept per process: a batch embeds the same chain, CRLs and OCSP response in every document."""
+    head = {b"/Filter": Name(b"/FlateDecode")}
+    return tuple(
+        (key, tuple(_stream_body(head, zlib.compress(der)) for der in items))
+        for key, items in ((b"/Certs", certs), (b"/CRLs", crls), (b"/OCSPs", ocsps))
+    )
 
 
 def append_dss(pdf: bytes, *, certs: Iterable[bytes], crls: Iterable[bytes], ocsps: Iterable[bytes]) -> bytes:
@@ -786,11 +819,11 @@ def append_dss(pdf: bytes, *, certs: Iterable[bytes], crls: Iterable[bytes], ocs
     upd = _Update(r.doc, pdf)
     old_val = r.catalog.get(b"/DSS")
     dss = dict(r.doc.dict_of(old_val)) if old_val is not None else {}
-    for key, items in ((b"/Certs", certs), (b"/CRLs", crls), (b"/OCSPs", ocsps)):
+    for key, bodies in _dss_streams(tuple(certs), tuple(crls), tuple(ocsps)):
         refs = list(r.doc.list_of(dss.get(key)))
-        for der in items:
+        for body in bodies:
             ref = upd.new_ref()
-            upd.write_stream(ref, {b"/Filter": Name(b"/FlateDecode")}, _deflate(der))
+            upd.write(ref, body)
             refs.append(ref)
         if refs:
             dss[key] = refs

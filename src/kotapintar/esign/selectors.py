@@ -39,6 +39,18 @@ def ca_get(kind: str) -> PkiCertificate:
     return cert
 
 
+def cas_get(*kinds: str) -> list[PkiCertificate]:
+    """``ca_get`` of each of ``kinds``, in that order, in one query."""
+    newest: dict[str, PkiCertificate] = {}
+    for cert in PkiCertificate.objects.filter(kind__in=kinds, revocation__isnull=True).order_by(
+        "-created_at", "-pk"
+    ):
+        newest.setdefault(cert.kind, cert)
+    if any(kind not in newest for kind in kinds):
+        raise PkiNotReady()
+    return [newest[kind] for kind in kinds]
+
+
 def trust_roots_der() -> list[bytes]:
     return [bytes(c.cert_der) for c in PkiCertificate.objects.filter(kind=CertKind.ROOT)]
 
