@@ -52,7 +52,9 @@ def test_each_document_of_a_run_gets_its_own_signature_revision_and_audit_entry(
         doc.refresh_from_db()
         assert doc.status == DocumentStatus.SIGNED
         record = SignatureRecord.objects.get(document=doc)
-        assert record.certificate == cert and record.step.status == StepStatus.DONE
+        assert (
+            record.certificate == cert and record.step is not None and record.step.status == StepStatus.DONE
+        )
         assert record.revision.reason == "signature" and record.revision.seq == doc.revisions.count()
         assert bytes(record.revision.pdf) == latest_pdf(doc)
         assert verification.verify_pdf(latest_pdf(doc))["valid"]
