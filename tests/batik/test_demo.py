@@ -1,14 +1,21 @@
 """Batik demo data: the real events and venues, idempotent."""
 
 import io
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 
-from kotapintar.batik.demo import WIB, coming_events
-from kotapintar.batik.models import CheckIn, Event, Reward, Stamp, Ticket, TicketType, Venue
+from kotapintar.batik.demo import (
+    MUSEUM_SESSION_DAYS,
+    MUSEUM_VISIT_DAYS,
+    WIB,
+    coming_events,
+    museum_sessions,
+)
+from kotapintar.batik.models import CheckIn, Event, Reward, Stamp, Ticket, TicketOrder, TicketType, Venue
 
 pytestmark = pytest.mark.django_db
 
@@ -91,3 +98,38 @@ def test_demo_twice_changes_nothing(settings):
     first = _counts()
     _seed()
     assert _counts() == first
+
+
+def test_the_museum_sessions_are_on_the_days_from_the_seeding_day():
+    now = datetime(2031, 11, 30, 23, 30, tzinfo=WIB)
+    sessions = museum_sessions(now)
+    days = sorted({start.astimezone(WIB).date() for _ev, _t, _e, _v, start, _end in sessions})
+    assert days == [date(2031, 11, 30) + timedelta(days=d) for d in range(MUSEUM_SESSION_DAYS)]
+    assert {(s.astimezone(WIB).hour, e.astimezone(WIB).hour) for *_x, s, e in sessions} == {(9, 11), (13, 15)}
+
+
+def test_the_museum_had_visitors_on_each_of_the_days_before_the_seeding_day(settings):
+    settings.DEMO_PASSWORD = "Demo-Pekalongan-2018"
+    moment = datetime(2031, 11, 30, 23, 30, tzinfo=WIB)
+    with time_machine.travel(moment):
+        _seed()
+    entries = CheckIn.objects.filter(event__code="museum-batik-workshop", kind=CheckIn.Kind.ENTRY)
+    days = {}
+    for at in entries.values_list("scanned_at", flat=True):
+        local = at.astimezone(WIB)
+        assert 8 <= local.hour < 15, local
+        days[local.date()] = days.get(local.date(), 0) + 1
+    assert sorted(days) == [date(2031, 11, 30) - timedelta(days=d) for d in range(MUSEUM_VISIT_DAYS, 0, -1)]
+    assert all(80 <= n <= 130 for d, n in days.items() if d.weekday() < 5), days
+    assert all(n >= 240 for d, n in days.items() if d.weekday() >= 5), days
+
+
+def test_museum_tickets_were_paid_at_the_counter_not_with_the_city_card(settings):
+    settings.DEMO_PASSWORD = "Demo-Pekalongan-2018"
+    _seed()
+    orders = TicketOrder.objects.filter(ticket_type__event__code="museum-batik-workshop")
+    assert orders.exists()
+    for amount, quantity, price, payment, card in orders.values_list(
+        "amount_idr", "quantity", "ticket_type__price_idr", "payment_id", "card_number"
+    ):
+        assert (amount, payment, card) == (price * quantity, "", "")

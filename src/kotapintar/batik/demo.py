@@ -307,23 +307,36 @@ SESSIONS = [
         _wib(2026, 3, 5, 19),
         _wib(2026, 3, 15, 23),
     ),
-    (
-        "museum-batik-workshop",
-        "Sesi membatik pagi",
-        "Morning batik session",
-        "museum-batik",
-        _wib(2026, 12, 5, 9),
-        _wib(2026, 12, 5, 11),
-    ),
-    (
-        "museum-batik-workshop",
-        "Sesi membatik siang",
-        "Afternoon batik session",
-        "museum-batik",
-        _wib(2026, 12, 5, 13),
-        _wib(2026, 12, 5, 15),
-    ),
 ]
+
+# The museum's daily batik sessions, on the days from the seeding day on (museum_sessions()):
+# title id, title en, (start hour, end hour) WIB
+MUSEUM_SESSIONS = [
+    ("Sesi membatik pagi", "Morning batik session", (9, 11)),
+    ("Sesi membatik siang", "Afternoon batik session", (13, 15)),
+]
+MUSEUM_SESSION_DAYS = 7
+
+
+def museum_sessions(now: datetime) -> list[tuple[str, str, str, str, datetime, datetime]]:
+    """The museum workshop's sessions on the MUSEUM_SESSION_DAYS days from ``now``'s day (WIB)."""
+    today = now.astimezone(WIB).date()
+    out = []
+    for d in range(MUSEUM_SESSION_DAYS):
+        day = today + timedelta(days=d)
+        for t_id, t_en, (start, end) in MUSEUM_SESSIONS:
+            out.append(
+                (
+                    "museum-batik-workshop",
+                    t_id,
+                    t_en,
+                    "museum-batik",
+                    _wib(day.year, day.month, day.day, start),
+                    _wib(day.year, day.month, day.day, end),
+                )
+            )
+    return out
+
 
 # event, code, name id, name en, price, quota, re-entry
 TICKET_TYPES = [
@@ -372,7 +385,7 @@ def seed(*, out: Callable[[str], None]) -> None:
             fields["ends_at"] = _wib(now.astimezone(WIB).year + 1, 12, 31, 15)
         services.event_upsert(actor=None, code=code, venue_codes=venues, **fields)
     events = {e.code: e for e in Event.objects.all()}
-    sessions = list(SESSIONS)
+    sessions = [*SESSIONS, *museum_sessions(now)]
     ticket_types = list(TICKET_TYPES)
     for spec in coming:
         code, start = str(spec["code"]), spec["starts_at"]
@@ -424,6 +437,7 @@ def seed(*, out: Callable[[str], None]) -> None:
         stock=None,
     )
     _seed_visits(out)
+    _seed_museum_visits(now, out)
     out(
         f"  {len(VENUES)} venues, {len(EVENTS) + len(coming)} events, {len(sessions)} sessions, {len(ticket_types)} ticket types"
     )
@@ -494,3 +508,95 @@ def _seed_visits(out: Callable[[str], None]) -> None:
     for holder in DEMO_HOLDERS[30:32]:
         services.reward_redeem(actor=None, reward_code="sesi-membatik-gratis-3-stempel", holder=holder)
     out(f"  {Ticket.objects.count()} tickets, {CheckIn.objects.count()} scans, 2 rewards redeemed")
+
+
+#: Days before the seeding day with museum visitors (the control room's 30-day visits stay current).
+MUSEUM_VISIT_DAYS = 14
+MUSEUM_KEY = "demo-museum:"
+# ticket type, share of the visitors: mostly students and local adults, a few foreign visitors
+MUSEUM_MIX = [("pelajar", 0.40), ("dewasa", 0.55), ("wisman", 0.05)]
+MUSEUM_OPEN, MUSEUM_CLOSE = 8, 15  # WIB
+
+
+def _seed_museum_visits(now: datetime, out: Callable[[str], None]) -> None:
+    """Museum Batik visitors on each of the MUSEUM_VISIT_DAYS days before today (WIB): about 100 a
+    day, 250–320 at the weekend, entering 08:00–14:30 and leaving by 15:00.
+
+    The museum's tickets are paid (student, adult, foreign visitor) and these were bought at the
+    museum counter, not with the city card: the order records the amount paid (face value times the
+    quantity) and no wallet payment (`payment_id` empty), as the ticket service already treats a paid
+    ticket without a payment (a cancellation refunds nothing to a card). So the money shows only as
+    the event's ticket revenue on the analytics page; the wallet's turnover, the open data and the
+    control room count card payments only and are unchanged. A visitor without a card is the holder
+    ``counter:<day>-<n>`` (one per order; a family or a school group buys several tickets in one
+    order). A day already seeded is skipped (a second run adds nothing); the day's visits come from
+    its own seeded random, whenever it is seeded."""
+    from django.contrib.auth import get_user_model
+
+    today = now.astimezone(WIB).date()
+    days = [today - timedelta(days=d) for d in range(MUSEUM_VISIT_DAYS, 0, -1)]
+    seeded = {
+        key[len(MUSEUM_KEY) : len(MUSEUM_KEY) + 8]
+        for key in TicketOrder.objects.filter(idempotency_key__startswith=MUSEUM_KEY).values_list(
+            "idempotency_key", flat=True
+        )
+    }
+    days = [d for d in days if d.strftime("%Y%m%d") not in seeded]
+    if not days:
+        return
+    clerk = get_user_model().objects.filter(username="pariwisata").first()  # the counter's staff
+    types = {
+        tt.code: tt
+        for tt in TicketType.objects.select_related("event").filter(event__code="museum-batik-workshop")
+    }
+    codes, weights = zip(*MUSEUM_MIX, strict=True)
+    tickets = 0
+    with transaction.atomic():
+        for day in days:
+            ymd = day.strftime("%Y%m%d")
+            rng = random.Random(f"batik-museum-{ymd}")
+            weekend = day.weekday() >= 5
+            visitors = rng.randint(250, 320) if weekend else rng.randint(85, 120)
+            opens = _wib(day.year, day.month, day.day, MUSEUM_OPEN)
+            closes = _wib(day.year, day.month, day.day, MUSEUM_CLOSE)
+            n = 0
+            while visitors > 0:
+                n += 1
+                if not weekend and rng.random() < 0.04:  # a school class: students with a teacher
+                    group = [("pelajar", min(visitors, rng.randint(6, 9))), ("dewasa", 1)]
+                else:
+                    code = rng.choices(codes, weights)[0]
+                    group = [(code, min(visitors, rng.choice([1, 1, 2, 2, 2, 3, 4])))]
+                entered = opens + timedelta(minutes=round(rng.triangular(0, 390, 120)))
+                left = min(closes, entered + timedelta(minutes=rng.randint(45, 150)))
+                for k, (code, quantity) in enumerate(group):
+                    tt = types[code]
+                    order = services.do_ticket_issue(
+                        actor=clerk,
+                        tt=tt,
+                        quantity=quantity,
+                        key=f"{MUSEUM_KEY}{ymd}:{n:03d}:{k}",
+                        scope="system",
+                        hkey=f"counter:{ymd}-{n:03d}",
+                        card_number="",
+                        user=None,
+                        amount_idr=tt.price_idr * quantity,
+                        payment_id="",  # paid at the counter, not with the city card
+                    )
+                    sold = max(opens, entered - timedelta(minutes=rng.randint(2, 10)))
+                    TicketOrder.objects.filter(pk=order.pk).update(created_at=sold)
+                    Ticket.objects.filter(order=order).update(created_at=sold)
+                    for ticket in Ticket.objects.filter(order=order).select_related("event"):
+                        for kind, when in ((CheckIn.Kind.ENTRY, entered), (CheckIn.Kind.EXIT, left)):
+                            services.do_checkin(
+                                actor=clerk,
+                                ticket=ticket,
+                                kind=kind,
+                                gate="Gerbang Museum",
+                                scanned_at=when + timedelta(seconds=rng.randint(0, 59)),
+                                nonce=None,
+                                offline=False,
+                            )
+                    tickets += quantity
+                    visitors -= quantity
+    out(f"  Museum Batik: {tickets} visitors over {len(days)} days, tickets bought at the counter")

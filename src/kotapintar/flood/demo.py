@@ -15,7 +15,9 @@ import json
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 from shapely.geometry import shape
 
@@ -38,6 +40,7 @@ from kotapintar.lib import tide
 TIDES = Path(__file__).parent / "data" / "tides"
 ALIASES = ["Siaga IV", "Siaga III", "Siaga II", "Siaga I"]
 SINCE = datetime(2024, 1, 1, tzinfo=UTC)
+WIB = ZoneInfo("Asia/Jakarta")
 
 # code, name, kind, kelurahan, (dx, dy) offset in degrees from its representative point, extra
 STATIONS: list[tuple[str, str, str, str, tuple[float, float], dict[str, object]]] = [
@@ -273,6 +276,7 @@ def seed(*, out: Callable[[str], None]) -> None:
         _history(out)
     if not CitizenReport.objects.exists():
         now = timezone.now()
+        bpbd = get_user_model().objects.filter(username="bpbd").first()
         for kel_name, depth, text, status, minutes in [
             ("Panjang Wetan", 35, "Air rob masuk ke jalan depan rumah", ReportStatus.VERIFIED, 40),
             ("Krapyak", 80, "Banjir sepinggang di gang", ReportStatus.VERIFIED, 70),
@@ -287,8 +291,13 @@ def seed(*, out: Callable[[str], None]) -> None:
                 depth_cm=depth,
                 text=text,
                 status=status,
+                reviewed_at=now - timedelta(minutes=minutes // 2)
+                if status == ReportStatus.VERIFIED
+                else None,
+                reviewed_by=bpbd if status == ReportStatus.VERIFIED else None,
                 source="demo",
             )
+    _recent_reviews(out)
     n = 0
     for station in Station.objects.filter(kind=StationKind.TIDE).exclude(tide_constituents=None):
         n += len(services.rob_forecast_refresh(station=station))
@@ -296,6 +305,47 @@ def seed(*, out: Callable[[str], None]) -> None:
         f"  {Observation.objects.count()} observations, {ThresholdSet.objects.count()} threshold sets, "
         f"{Shelter.objects.count()} shelters, {n} rob forecast windows"
     )
+
+
+# kelurahan, depth (cm), text, days before the seed, hour (WIB), minutes until BPBD verified it
+RECENT_REPORTS: list[tuple[str, int, str, int, int, int]] = [
+    ("Bandengan", 40, "Rob masuk rumah warga, air setinggi lutut", 3, 6, 18),
+    ("Degayu", 25, "Jalan kampung tergenang rob sejak subuh", 8, 5, 42),
+    ("Pasirkratonkramat", 30, "Genangan setelah hujan deras semalam", 13, 21, 27),
+    ("Kandang Panjang", 55, "Tanggul kecil jebol, air masuk gang", 19, 16, 65),
+    ("Panjang Wetan", 20, "Air rob di depan balai kelurahan", 26, 7, 33),
+]
+REVIEW_NOTE = "Dicek petugas lapangan (demo)"
+
+
+def _recent_reviews(out: Callable[[str], None]) -> None:
+    """Citizen reports from the last weeks that BPBD verified, so that the control room's median time
+    to verify has data whenever the demo is seeded; added when no demo report was reviewed in the last
+    30 days (a second run adds nothing)."""
+    now = timezone.now()
+    if CitizenReport.objects.filter(
+        source="demo", review_note=REVIEW_NOTE, reviewed_at__gte=now - timedelta(days=30)
+    ).exists():
+        return
+    reviewer = get_user_model().objects.filter(username="bpbd").first()
+    for kel_name, depth, text, days, hour, minutes in RECENT_REPORTS:
+        lon, lat, kel = _point(kel_name, (-0.0005, 0.0005))
+        day = (now - timedelta(days=days)).astimezone(WIB)
+        created = day.replace(hour=hour, minute=10 + 7 * days % 40, second=0, microsecond=0)
+        report = CitizenReport.objects.create(
+            created_at=created, lon=lon, lat=lat, kelurahan=kel, depth_cm=depth, text=text, source="demo"
+        )
+        if reviewer is not None:  # through the service, so the review is audited
+            report = services.citizen_report_review(
+                actor=reviewer, report=report, verified=True, note=REVIEW_NOTE
+            )
+        CitizenReport.objects.filter(pk=report.pk).update(
+            status=ReportStatus.VERIFIED,
+            reviewed_at=created + timedelta(minutes=minutes),
+            reviewed_by=reviewer,
+            review_note=REVIEW_NOTE,
+        )
+    out(f"  {len(RECENT_REPORTS)} citizen reports verified by BPBD in the last 30 days")
 
 
 #: Days of history the demo generates (a city's week, `simulate.WEEK_EVENTS`).

@@ -18,10 +18,12 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
+from kotapintar.core.types import Actor
 from kotapintar.lib.money import format_idr
 from kotapintar.wallet import cardtoken, selectors, services
-from kotapintar.wallet.models import Card, Merchant, Payment, TopUp, Transfer
+from kotapintar.wallet.models import Card, CardStatus, Merchant, Payment, TopUp, Transfer
 
 WIB = ZoneInfo("Asia/Jakarta")
 ORGANISER = "dinparbudpora-tiket"
@@ -129,9 +131,14 @@ def seed(*, out: Callable[[str], None]) -> None:
             services.merchant_register_for_event(actor=operator, merchant_code=code, event_code=event_code)
 
     if Payment.objects.filter(reference__startswith="demo-").exists():
-        out(f"  wallet: {Merchant.objects.count()} merchants, payments already seeded")
-        return
+        out(f"  wallet: {Merchant.objects.count()} merchants, event payments already seeded")
+    else:
+        _seed_events(operator, created, out)
+    _seed_recent_days(operator, out)
 
+
+def _seed_events(operator: Actor, created: int, out: Callable[[str], None]) -> None:
+    """The cards, and the payments at the past batik events (fixed dates)."""
     rng = random.Random(3375)
     with transaction.atomic():
         numbers: list[str] = []
@@ -186,6 +193,80 @@ def seed(*, out: Callable[[str], None]) -> None:
         f"  wallet: {Merchant.objects.count()} merchants ({created} new), {Card.objects.count()} cards, "
         f"{count} payments worth {format_idr(total)}"
     )
+
+
+#: Everyday trading in the days before the seed (not at an event): merchants and payments per day
+#: (more at the weekend), so the 30-day turnover is current whenever the demo is seeded.
+RECENT_DAYS = 30
+RECENT_MERCHANTS = [m[0] for m in MERCHANTS if m[2] in ("batik", "kerajinan", "kuliner")]
+RECENT_EVENT = ("museum-batik-workshop", "canting-pekalongan")  # malam and canting for the museum session
+
+
+def _seed_recent_days(operator: Actor, out: Callable[[str], None]) -> None:
+    """City-card payments on each of the RECENT_DAYS days before today (WIB), 08:00–21:00, paid by
+    the demo cards; a day already seeded is skipped, so a second run adds nothing and a run on a later
+    day adds only the days since. Top-ups come before the payment they fund: no balance goes below 0."""
+    today = timezone.localtime(timezone.now(), WIB).date()
+    days = [today - timedelta(days=d) for d in range(RECENT_DAYS, 0, -1)]
+    seeded = {
+        ref[len("demo-hari-") : len("demo-hari-") + 8]
+        for ref in Payment.objects.filter(reference__startswith="demo-hari-").values_list(
+            "reference", flat=True
+        )
+    }
+    days = [d for d in days if d.strftime("%Y%m%d") not in seeded]
+    numbers = list(
+        Card.objects.filter(status=CardStatus.ACTIVE, payments__reference__startswith="demo-")
+        .distinct()
+        .order_by("pk")
+        .values_list("number", flat=True)
+    )
+    if not days or not numbers:
+        return
+    categories = {m[0]: m[2] for m in MERCHANTS}
+    count = total = 0
+    with transaction.atomic():
+        for day in days:
+            ymd = day.strftime("%Y%m%d")
+            rng = random.Random(f"wallet-demo-{ymd}")  # the same payments for a day whenever it is seeded
+            n = rng.randint(8, 14) * (3 if day.weekday() >= 5 else 2) // 2
+            times = sorted(
+                datetime(day.year, day.month, day.day, 8, tzinfo=WIB)
+                + timedelta(minutes=rng.randint(0, 13 * 60 - 1), seconds=rng.randint(0, 59))
+                for _ in range(n)
+            )
+            for j, when in enumerate(times):
+                number = rng.choice(numbers)
+                at_museum = rng.random() < 0.15
+                code = RECENT_EVENT[1] if at_museum else rng.choice(RECENT_MERCHANTS)
+                low, high, step = PRICES[categories[code]]
+                if categories[code] == "batik":  # an everyday sarong or shirt, not a festival piece
+                    high = 350_000
+                amount = rng.randrange(low, high + 1, step)
+                if selectors.card_balance(number=number) < amount:
+                    top = min(2_000_000, max(100_000, ((amount // 50_000) + 2) * 50_000))
+                    t = services.topup_cash(
+                        actor=operator,
+                        card_number=number,
+                        amount_idr=top,
+                        idempotency_key=f"demo-hari-topup-{ymd}-{j}",
+                    )
+                    _backdate_topup(t.topup_id, when - timedelta(minutes=rng.randint(5, 60)))
+                p = services.payment_create(
+                    actor=operator,
+                    merchant_code=code,
+                    card_number=number,
+                    card_token=cardtoken.sign(number),
+                    amount_idr=amount,
+                    idempotency_key=f"demo-hari-pay-{ymd}-{j}",
+                    event_code=RECENT_EVENT[0] if at_museum else "",
+                    reference=f"demo-hari-{ymd}-{j}",
+                )
+                Payment.objects.filter(public_id=p.payment_id).update(created_at=when)
+                Transfer.objects.filter(ref_id=p.payment_id).update(created_at=when)
+                count += 1
+                total += amount
+    out(f"  wallet: {count} everyday payments over {len(days)} days before today worth {format_idr(total)}")
 
 
 def _backdate_topup(topup_id: UUID, when: datetime) -> None:
