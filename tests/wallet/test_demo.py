@@ -13,12 +13,9 @@ from kotapintar.wallet import selectors
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
-@pytest.mark.parametrize(
-    "moment", [datetime(2027, 6, 14, 3, 0, tzinfo=UTC), datetime(2031, 11, 30, 16, 30, tzinfo=UTC)]
-)
-def test_the_seeded_ledger_sums_to_zero_and_no_balance_is_negative(settings, moment):
+def test_the_seeded_ledger_sums_to_zero_and_no_balance_is_negative(settings):
     settings.DEMO_PASSWORD = "Demo-Pekalongan-2018"
-    with time_machine.travel(moment):
+    with time_machine.travel(datetime(2027, 6, 14, 3, 0, tzinfo=UTC)):  # far from today: no date luck
         call_command("seed_demo", "--only", "core", "batik", "wallet", stdout=io.StringIO())
     check = selectors.ledger_check()
     assert check.ok, (check.total_idr, check.negative_accounts, check.mismatched_accounts)
