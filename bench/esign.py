@@ -163,7 +163,7 @@ def pyhanko_default_loop(pdfs: list[bytes], official: User, field_names: list[st
     assert cert is not None and cert.issuer is not None
     # Opened as pyHanko's SimpleSigner.load opens a key (cryptography's load_pem_private_key, with
     # OpenSSL's RSA key check), as the peer did when load_signer still opened keys that way.
-    key = pki.decrypt_key(bytes(cert.key_pem), PASSPHRASE.encode("utf-8"))
+    key = pki.decrypt_key(pki.official_key_pem(bytes(cert.key_pem)), PASSPHRASE.encode("utf-8"))
     signer = signers.SimpleSigner(
         signing_cert=pki.to_asn1_cert(bytes(cert.cert_der)),
         signing_key=pki.to_asn1_key(key),

@@ -114,7 +114,7 @@ def test_the_museum_had_visitors_on_each_of_the_days_before_the_seeding_day(sett
     with time_machine.travel(moment):
         _seed()
     entries = CheckIn.objects.filter(event__code="museum-batik-workshop", kind=CheckIn.Kind.ENTRY)
-    days = {}
+    days: dict[date, int] = {}
     for at in entries.values_list("scanned_at", flat=True):
         local = at.astimezone(WIB)
         assert 8 <= local.hour < 15, local

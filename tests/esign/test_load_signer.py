@@ -31,7 +31,7 @@ def test_a_wrong_passphrase_is_wrong_passphrase(make_official: Any) -> None:
 
 def test_a_key_that_is_not_the_certificates_never_signs(make_official: Any, passphrase: str) -> None:
     _user, cert = make_official()
-    cert.key_pem = pki.encrypt_key(pki.new_key(), passphrase.encode())  # opens, but is another key
+    cert.key_pem = pki.official_key_seal(pki.new_key(), passphrase)  # opens, but is another key
     cert.save(update_fields=["key_pem"])
     with pytest.raises(SigningError) as info:
         load_signer(certificate_id=cert.pk, passphrase=passphrase)
@@ -42,7 +42,7 @@ def test_a_damaged_private_key_never_signs(make_official: Any, passphrase: str) 
     """The public half is the certificate's, the private exponent and a CRT exponent are wrong (with
     only the CRT one wrong OpenSSL notices and still signs correctly): the test signature fails."""
     _user, cert = make_official()
-    good = pki.decrypt_key(bytes(cert.key_pem), passphrase.encode()).private_numbers()
+    good = pki.decrypt_key(pki.official_key_pem(bytes(cert.key_pem)), passphrase.encode()).private_numbers()
     damaged = rsa.RSAPrivateNumbers(
         p=good.p,
         q=good.q,
@@ -52,7 +52,7 @@ def test_a_damaged_private_key_never_signs(make_official: Any, passphrase: str) 
         iqmp=good.iqmp,
         public_numbers=good.public_numbers,
     ).private_key(unsafe_skip_rsa_key_validation=True)
-    cert.key_pem = pki.encrypt_key(damaged, passphrase.encode())
+    cert.key_pem = pki.official_key_wrap(pki.encrypt_key(damaged, passphrase.encode()))
     cert.save(update_fields=["key_pem"])
     with pytest.raises(SigningError) as info:
         load_signer(certificate_id=cert.pk, passphrase=passphrase)

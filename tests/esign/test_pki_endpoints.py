@@ -110,8 +110,9 @@ def test_tsa_rejects_garbage(client: Client, pki: Any) -> None:
 
 def test_keys_are_encrypted_at_rest(pki: Any, make_official: Any) -> None:
     _user, cert = make_official()
-    for stored in (pki.root, pki.issuing, pki.tsa, pki.ocsp, cert):
+    for stored in (pki.root, pki.issuing, pki.tsa, pki.ocsp):
         assert b"ENCRYPTED PRIVATE KEY" in bytes(stored.key_pem)
+    assert b"ENCRYPTED PRIVATE KEY" in pki_mod.official_key_pem(bytes(cert.key_pem))  # under the seal
 
 
 def test_official_certificate_profile(make_official: Any) -> None:

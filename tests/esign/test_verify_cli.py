@@ -68,7 +68,7 @@ def test_signature_with_certificate_revoked_before_signing_is_invalid(
     _user, cert = make_official()
     certificate_revoke(actor=None, certificate=cert, reason="key_compromise")
     # The platform refuses to sign with it; an attacker holding the key signs outside the platform.
-    key = pki.decrypt_key(bytes(cert.key_pem), passphrase.encode())
+    key = pki.decrypt_key(pki.official_key_pem(bytes(cert.key_pem)), passphrase.encode())
     forged = sign_loaded(
         document_pdf=letter_pdf(),
         loaded=LoadedSigner(cert, key),

@@ -162,6 +162,14 @@ CertificateNotYetValid = declare(
     "certificate_not_yet_valid", SigningError, _("This certificate is not valid yet.")
 )
 NoCertificate = declare("no_certificate", SigningError, _("You have no valid signing certificate."))
+KeySealMismatch = declare(
+    "key_seal_mismatch",
+    SigningError,
+    _(
+        "This server cannot open the signing key: its key-encryption key (KEY_ENCRYPTION_KEY) is not the one "
+        "the key was stored with. Ask the administrator."
+    ),
+)
 NotIncremental = declare("not_incremental", SigningError, _("A new revision must extend the previous one."))
 UnknownBackend = declare("unknown_backend", SigningError, _("The configured signing backend is unknown."))
 BadLevel = declare("bad_level", SigningRefused, _("Unknown signature level."))

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
+import os
 import threading
 import uuid
 from dataclasses import dataclass
@@ -21,9 +23,10 @@ from asn1crypto import keys as asn1_keys
 from asn1crypto import tsp
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
-from cryptography.exceptions import UnsupportedAlgorithm
+from cryptography.exceptions import InvalidTag, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.x509 import ocsp
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from django.db import transaction
@@ -75,6 +78,40 @@ def encrypt_key(key: rsa.RSAPrivateKey, secret: bytes) -> bytes:
         serialization.PrivateFormat.PKCS8,
         serialization.BestAvailableEncryption(secret),
     )
+
+
+#: How an official's key is stored: the PKCS#8 PEM encrypted by their passphrase, sealed with AES-256-GCM
+#: under a key derived from the key-encryption key (outside the database). PKCS#8's PBKDF2 runs 2,048
+#: rounds — cheap to guess through — so a leaked database alone must not let anyone try passphrases.
+OFFICIAL_KEY_SEAL = b"KPSEAL1:"
+_SEAL_CONTEXT = b"kotapintar esign official key"
+
+
+def _seal_key() -> bytes:
+    return hmac.new(kek(), _SEAL_CONTEXT, hashlib.sha256).digest()
+
+
+def official_key_seal(key: rsa.RSAPrivateKey, passphrase: str) -> bytes:
+    """What ``PkiCertificate.key_pem`` holds for an official: see ``OFFICIAL_KEY_SEAL``."""
+    return official_key_wrap(encrypt_key(key, passphrase.encode("utf-8")))
+
+
+def official_key_wrap(pem: bytes) -> bytes:
+    """Seal a passphrase-encrypted PEM under the key-encryption key (also for keys stored before)."""
+    nonce = os.urandom(12)
+    return OFFICIAL_KEY_SEAL + nonce + AESGCM(_seal_key()).encrypt(nonce, pem, _SEAL_CONTEXT)
+
+
+def official_key_pem(stored: bytes) -> bytes:
+    """The passphrase-encrypted PEM of a stored official key; a key stored before the seal is returned as
+    it is. ``KeyDecryptError`` when this server's key-encryption key is not the one that sealed it."""
+    if not stored.startswith(OFFICIAL_KEY_SEAL):
+        return stored
+    body = stored[len(OFFICIAL_KEY_SEAL) :]
+    try:
+        return AESGCM(_seal_key()).decrypt(body[:12], body[12:], _SEAL_CONTEXT)
+    except (InvalidTag, ValueError) as exc:
+        raise KeyDecryptError("the key-encryption key does not open this key") from exc
 
 
 def decrypt_key(pem: bytes, secret: bytes) -> rsa.RSAPrivateKey:

@@ -41,6 +41,7 @@ from kotapintar.esign.backends import (
 from kotapintar.esign.errors import (
     BadLevel,
     BadPdf,
+    KeySealMismatch,
     NoCertificate,
     NotIncremental,
     SigningError,
@@ -108,7 +109,8 @@ _PAIRWISE_TEST = b"kotapintar: the official's key signs what the certificate ver
 
 @sensitive_variables("passphrase")
 def open_official_key(cert: PkiCertificate, passphrase: str) -> rsa.RSAPrivateKey:
-    """The official's key (PKCS#8, encrypted by the passphrase), checked against the certificate.
+    """The official's key (PKCS#8, encrypted by the passphrase, sealed under the key-encryption key:
+    ``pki.official_key_seal``), checked against the certificate.
 
     OpenSSL's own check of a loaded RSA key (primality tests of both factors) takes about 40 ms for a
     2048-bit key, most of a batch's fixed cost, and says nothing about the certificate. The keys here are
@@ -118,8 +120,12 @@ def open_official_key(cert: PkiCertificate, passphrase: str) -> rsa.RSAPrivateKe
     fails it never signs (``SigningError``); a passphrase that does not open the key is ``WrongPassphrase``.
     """
     try:
+        pem = pki.official_key_pem(bytes(cert.key_pem))
+    except pki.KeyDecryptError:
+        raise KeySealMismatch() from None
+    try:
         key = serialization.load_pem_private_key(
-            bytes(cert.key_pem), password=passphrase.encode("utf-8"), unsafe_skip_rsa_key_validation=True
+            pem, password=passphrase.encode("utf-8"), unsafe_skip_rsa_key_validation=True
         )
     except (ValueError, TypeError):
         raise WrongPassphrase() from None

@@ -260,7 +260,7 @@ def certificate_issue(
         cert_der = issued.cert_der
         key_fields = {
             "protection": KeyProtection.PASSPHRASE,
-            "key_pem": pki.encrypt_key(issued.key, passphrase.encode("utf-8")),
+            "key_pem": pki.official_key_seal(issued.key, passphrase),
         }
     with transaction.atomic():
         cert = _store_cert(
