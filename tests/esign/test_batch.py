@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 from kotapintar.esign import fastsign, services, verification
 from kotapintar.esign.errors import BadPdf, PlaceholderTooSmall, WrongPassphrase
 from kotapintar.esign.models import DocumentStatus
+from kotapintar.esign.services import signing
 from tests.esign.helpers import latest_pdf
 
 
@@ -103,4 +104,24 @@ def test_fast_batch_falls_back_to_pyhanko_when_the_fast_signer_refuses(
     )
     assert [r.ok for r in results] == [True]
     assert "signing with pyHanko" in caplog.text
+    assert verification.verify_pdf(latest_pdf(docs[0]))["valid"]
+
+
+def test_a_fast_batch_draws_no_stamp_also_where_it_falls_back_to_pyhanko(
+    waiting: Any, passphrase: str, monkeypatch: Any
+) -> None:
+    official, docs = waiting
+
+    def refuses(*args: Any, **kwargs: Any) -> bytes:
+        raise BadPdf()
+
+    def no_stamp(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("a fast batch asked for a visible stamp")
+
+    monkeypatch.setattr(fastsign.BatchSigner, "sign", refuses)
+    monkeypatch.setattr(signing, "_stamp_for", no_stamp)
+    results = services.document_sign_batch(
+        actor=official, documents_=docs[:2], passphrase=passphrase, level="B-B", fast=True
+    )
+    assert [r.ok for r in results] == [True, True]
     assert verification.verify_pdf(latest_pdf(docs[0]))["valid"]

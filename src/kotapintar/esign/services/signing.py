@@ -213,6 +213,8 @@ class SignJob(TypedDict):
     sign_fn: SignFn
     level: str
     reason: NotRequired[str]
+    #: False for the fast batch: no visible stamp (also where a document falls back to pyHanko)
+    stamped: NotRequired[bool]
 
 
 @dataclass
@@ -270,6 +272,7 @@ def _sign_one(
     sign_fn: SignFn,
     level: str,
     identity: SignerIdentity,
+    stamped: bool,
 ) -> _Signed:
     """Check it is the signer's turn and sign ``turn``'s latest revision in memory."""
     if turn is None:
@@ -292,7 +295,7 @@ def _sign_one(
             certify=certify,
             # A PDF/A file is signed without the visible stamp: pyHanko draws it with a font it does not
             # embed, which PDF/A forbids; the invisible signature keeps PDF/A-1b/2b/3b conformance.
-            stamp=None if pdfa else _stamp_for(step, turn.doc, identity),
+            stamp=_stamp_for(step, turn.doc, identity) if stamped and not pdfa else None,
             level=level,
         )
     except BadPdf as exc:  # a PDF the backend cannot read is reported as the intake reports it
@@ -422,6 +425,7 @@ def _sign_in_transaction(documents: list[Document], **job: Unpack[SignJob]) -> l
                     sign_fn=job["sign_fn"],
                     level=level,
                     identity=identity,
+                    stamped=job.get("stamped", True),
                 )
             except WrongPassphrase:
                 raise
@@ -607,7 +611,8 @@ def document_sign_batch(
     ``fast=True`` signs with ``fastsign`` at any level (``pdfincr`` appends the update to the uploaded
     file; B-LT embeds the validation data made once for the batch): the same certification/approval
     logic, but without a visible stamp appearance. A document the fast signer refuses for a reason
-    in ``FAST_FALLBACK`` is signed on the pyHanko path."""
+    in ``FAST_FALLBACK`` is signed on the pyHanko path, also without a stamp (every document of a fast batch
+    looks the same)."""
     user = require_role(actor, "penandatangan")
     backend = get_backend()
     level = _check_level(level, backend)
@@ -625,7 +630,13 @@ def document_sign_batch(
     for part in _chunks(documents_, _chunk_size(backend, fast=fast)):
         try:
             outcomes = _sign_in_transaction(
-                part, user=user, backend=backend, cert=cert, sign_fn=sign_fn, level=level
+                part,
+                user=user,
+                backend=backend,
+                cert=cert,
+                sign_fn=sign_fn,
+                level=level,
+                stamped=not (fast and backend.name == "citypki"),
             )
         except WrongPassphrase as exc:
             # Stop at once: every further call would repeat the wrong passphrase to the provider.
