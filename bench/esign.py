@@ -356,7 +356,7 @@ def where_the_time_goes(official: User, doc: Document) -> dict[str, float]:
     stats = pstats.Stats(profile)
     total = max(sum(v[2] for v in stats.stats.values()), 1e-9)
     groups = {
-        "pbkdf2_key": "open_official_key",  # the key opened by the passphrase (load_signer)
+        "open_key": "open_official_key",  # the key unsealed, opened by the passphrase and checked (load_signer)
         "validation_data": "validation_context_for_signing",
         "tsa": "request_tsa_response",
     }
