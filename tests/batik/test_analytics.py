@@ -76,3 +76,13 @@ def test_the_chart_has_a_time_axis_and_points_per_event_only_on_their_days(
     first = (date(2026, 3, 5) - date(1970, 1, 1)).days
     assert points[event.name_id] == [{"x": first, "y": 1}]
     assert points[other_event.name_id] == [{"x": first + 40, "y": 1}]
+
+
+def test_a_cancelled_ticket_is_neither_sold_nor_revenue(buy, staff, event, monkeypatch):
+    from kotapintar.batik import wallet_port
+
+    monkeypatch.setattr(wallet_port, "refund", lambda **kwargs: 93_000)  # its price went back to the card
+    kept, cancelled = buy(quantity=2).ticket_codes
+    services.ticket_cancel(actor=staff, code=cancelled)
+    figures = {f.code: f for f in selectors.analytics().events}
+    assert (figures[event.code].tickets, figures[event.code].ticket_revenue_idr) == (1, 7_000)

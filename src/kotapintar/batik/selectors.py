@@ -217,7 +217,9 @@ def analytics(*, event_code: str | None = None) -> Analytics:
     )
     sold = {
         row["event_id"]: (row["n"], row["revenue"] or 0)
-        for row in Ticket.objects.values("event_id").annotate(n=Count("pk"), revenue=Sum("price_idr"))
+        for row in Ticket.objects.exclude(status=Ticket.Status.CANCELLED)  # its price went back: not sold
+        .values("event_id")
+        .annotate(n=Count("pk"), revenue=Sum("price_idr"))
     }
     figures = []
     for ev in events:
