@@ -96,3 +96,32 @@ def test_check_deploy_reports_it(settings: Any) -> None:
     err = io.StringIO()
     call_command("check", "--deploy", "--tag", "site_url", stderr=err, stdout=io.StringIO())
     assert "kotapintar.W010" in err.getvalue()
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "/masterplan/kertas-kerja/",
+        "/masterplan/klinik/?minggu=2026-W49#slot",
+    ],
+)
+def test_a_path_under_the_prefix_is_taken_back(value):
+    assert siteurl.local_next(value, prefix="/masterplan/") == value
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "",
+        None,
+        "https://evil.example/masterplan/",
+        "//evil.example/masterplan/",
+        "/masterplan//evil.example",
+        "/masterplan/\\evil.example",
+        "/masterplan/\r\nSet-Cookie: x=1",
+        "/batik/saya/",
+        "masterplan/relative",
+    ],
+)
+def test_anything_else_is_refused(value):
+    assert siteurl.local_next(value, prefix="/masterplan/") is None

@@ -356,8 +356,7 @@ def me_login(request: HttpRequest) -> HttpResponse:
         return redirect("batik:me")
     request.session.cycle_key()
     request.session[SESSION_CARD] = number
-    nxt = str(request.POST.get("next", ""))
-    return redirect(nxt if nxt.startswith("/batik/") else reverse("batik:me"))
+    return redirect(siteurl.local_next(request.POST.get("next"), prefix="/batik/") or reverse("batik:me"))
 
 
 @require_POST

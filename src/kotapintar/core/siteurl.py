@@ -23,6 +23,23 @@ def absolute_url(path: str) -> str:
     return f"{site_url()}/{path.lstrip('/')}"
 
 
+def local_next(value: object, *, prefix: str = "/") -> str | None:
+    """A form's ``next`` when it is a path of this site under ``prefix`` (``/masterplan/``), else None.
+
+    Only a plain path is taken back: no scheme or host, no ``//`` or backslash anywhere (browsers read
+    ``/\\evil.example`` as another host), no control characters."""
+    text = str(value or "")
+    if (
+        not text.startswith(prefix)
+        or "//" in text
+        or "\\" in text
+        or any(ord(c) < 0x20 or c == "\x7f" for c in text)
+    ):
+        return None
+    parts = urllib.parse.urlsplit(text)
+    return text if not parts.scheme and not parts.netloc else None
+
+
 def hostname() -> str:
     """The host name of ``SITE_URL`` (``kota.example``), for e-mail senders and iCalendar UIDs."""
     return urllib.parse.urlsplit(site_url()).hostname or "localhost"

@@ -22,6 +22,7 @@ from kotapintar.core.errors import DomainError, NotFound, ValidationFailed
 from kotapintar.core.models import Role
 from kotapintar.core.permissions import can_access_opd, has_role, require_role, user_opd_id
 from kotapintar.core.selectors import opd_get, opd_list
+from kotapintar.core.siteurl import local_next
 from kotapintar.masterplan import budget as budget_reads
 from kotapintar.masterplan import evaluation as pack_reads
 from kotapintar.masterplan import evaluation_export, exports, live, reference, selectors, services, xlsx
@@ -401,8 +402,8 @@ def worksheet_action(request: HttpRequest, public_id: str, action: str) -> HttpR
         messages.success(request, _("Worksheet sent back to the OPD for revision."))
     else:
         raise NotFound()
-    back = str(request.POST.get("next", ""))
-    if back.startswith("/masterplan/") and "//" not in back:
+    back = local_next(request.POST.get("next"), prefix="/masterplan/")
+    if back is not None:
         return redirect(back)
     return redirect("masterplan:worksheet", ws.public_id)
 
@@ -428,11 +429,11 @@ def worksheet_xlsx(request: HttpRequest, opd_code: str) -> HttpResponseBase:
 def worksheet_upload(request: HttpRequest, opd_code: str) -> HttpResponseBase:
     plan = selectors.plan_current()
     opd = opd_get(code=opd_code)
-    back = request.POST.get("next") or ""
+    back = local_next(request.POST.get("next"), prefix="/masterplan/")
     upload = request.FILES.get("file")
     if upload is None:
         messages.error(request, _("Choose a file to upload."))
-        return redirect(back if back.startswith("/masterplan/") else "masterplan:worksheets")
+        return redirect(back or "masterplan:worksheets")
     try:
         result = xlsx.worksheet_import(
             actor=request.user, plan=plan, opd=opd, data=upload.read(xlsx.MAX_BYTES + 1)
@@ -447,7 +448,7 @@ def worksheet_upload(request: HttpRequest, opd_code: str) -> HttpResponseBase:
             _("Upload saved: %(changed)s worksheets changed, %(unchanged)s unchanged.")
             % {"changed": result.changed, "unchanged": result.unchanged},
         )
-    return redirect(back if back.startswith("/masterplan/") else "masterplan:worksheets")
+    return redirect(back or "masterplan:worksheets")
 
 
 # --- clinics and council -----
@@ -569,8 +570,7 @@ def slot_reschedule_now(request: HttpRequest, public_id: str) -> HttpResponseBas
         actor=request.user, slot=slot, reason=str(request.POST.get("reason", ""))[:500]
     )
     messages.success(request, _("The clinic slot now starts now."))
-    back = str(request.POST.get("next", ""))
-    return redirect(back if back.startswith("/masterplan/") and "//" not in back else "masterplan:clinic")
+    return redirect(local_next(request.POST.get("next"), prefix="/masterplan/") or "masterplan:clinic")
 
 
 @login_required
