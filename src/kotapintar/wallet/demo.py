@@ -24,6 +24,7 @@ from kotapintar.core.types import Actor
 from kotapintar.lib.money import format_idr
 from kotapintar.wallet import cardtoken, selectors, services
 from kotapintar.wallet.models import Card, CardStatus, Merchant, Payment, TopUp, Transfer
+from kotapintar.wallet.types import PaymentResult
 
 WIB = ZoneInfo("Asia/Jakarta")
 ORGANISER = "dinparbudpora-tiket"
@@ -154,27 +155,17 @@ def _seed_events(operator: Actor, created: int, out: Callable[[str], None]) -> N
                 low, high, step = PRICES[categories[code]]
                 amount = rng.randrange(low, high + 1, step)
                 when = rng.choice(days) + timedelta(minutes=rng.randint(0, 240), seconds=rng.randint(0, 59))
-                if selectors.card_balance(number=number) < amount:
-                    top = min(2_000_000, max(100_000, ((amount // 50_000) + 2) * 50_000))
-                    t = services.topup_cash(
-                        actor=operator,
-                        card_number=number,
-                        amount_idr=top,
-                        idempotency_key=f"demo-topup-{event_code}-{j}",
-                    )
-                    _backdate_topup(t.topup_id, when - timedelta(minutes=rng.randint(5, 60)))
-                p = services.payment_create(
-                    actor=operator,
-                    merchant_code=code,
-                    card_number=number,
-                    card_token=cardtoken.sign(number),  # the visitor's card scanned at the stall
-                    amount_idr=amount,
-                    idempotency_key=f"demo-pay-{event_code}-{j}",
+                p = _pay_backdated(
+                    operator,
+                    rng,
+                    number=number,
+                    code=code,
+                    amount=amount,
+                    when=when,
+                    keys=("demo", f"{event_code}-{j}"),
                     event_code=event_code,
                     reference=f"demo-{event_code}-{j}"[:64],
                 )
-                Payment.objects.filter(public_id=p.payment_id).update(created_at=when)
-                Transfer.objects.filter(ref_id=p.payment_id).update(created_at=when)
                 count += 1
                 if j % 40 == 7:  # an occasional refund (wrong size, returned sarong)
                     r = services.payment_refund(
@@ -243,30 +234,57 @@ def _seed_recent_days(operator: Actor, out: Callable[[str], None]) -> None:
                 if categories[code] == "batik":  # an everyday sarong or shirt, not a festival piece
                     high = 350_000
                 amount = rng.randrange(low, high + 1, step)
-                if selectors.card_balance(number=number) < amount:
-                    top = min(2_000_000, max(100_000, ((amount // 50_000) + 2) * 50_000))
-                    t = services.topup_cash(
-                        actor=operator,
-                        card_number=number,
-                        amount_idr=top,
-                        idempotency_key=f"demo-hari-topup-{ymd}-{j}",
-                    )
-                    _backdate_topup(t.topup_id, when - timedelta(minutes=rng.randint(5, 60)))
-                p = services.payment_create(
-                    actor=operator,
-                    merchant_code=code,
-                    card_number=number,
-                    card_token=cardtoken.sign(number),
-                    amount_idr=amount,
-                    idempotency_key=f"demo-hari-pay-{ymd}-{j}",
+                _pay_backdated(
+                    operator,
+                    rng,
+                    number=number,
+                    code=code,
+                    amount=amount,
+                    when=when,
+                    keys=("demo-hari", f"{ymd}-{j}"),
                     event_code=RECENT_EVENT[0] if at_museum else "",
                     reference=f"demo-hari-{ymd}-{j}",
                 )
-                Payment.objects.filter(public_id=p.payment_id).update(created_at=when)
-                Transfer.objects.filter(ref_id=p.payment_id).update(created_at=when)
                 count += 1
                 total += amount
     out(f"  wallet: {count} everyday payments over {len(days)} days before today worth {format_idr(total)}")
+
+
+def _pay_backdated(
+    operator: Actor,
+    rng: random.Random,
+    *,
+    number: str,
+    code: str,
+    amount: int,
+    when: datetime,
+    keys: tuple[str, str],
+    event_code: str,
+    reference: str,
+) -> PaymentResult:
+    """A demo card payment at ``when`` (the card topped up in cash shortly before when its balance is short;
+    no balance goes below 0), through the services, then back-dated with its ledger transfers. ``keys``:
+    the idempotency keys' prefix and suffix (``{prefix}-topup-{suffix}``, ``{prefix}-pay-{suffix}``)."""
+    prefix, suffix = keys
+    if selectors.card_balance(number=number) < amount:
+        top = min(2_000_000, max(100_000, ((amount // 50_000) + 2) * 50_000))
+        t = services.topup_cash(
+            actor=operator, card_number=number, amount_idr=top, idempotency_key=f"{prefix}-topup-{suffix}"
+        )
+        _backdate_topup(t.topup_id, when - timedelta(minutes=rng.randint(5, 60)))
+    p = services.payment_create(
+        actor=operator,
+        merchant_code=code,
+        card_number=number,
+        card_token=cardtoken.sign(number),  # the visitor's card scanned at the stall
+        amount_idr=amount,
+        idempotency_key=f"{prefix}-pay-{suffix}",
+        event_code=event_code,
+        reference=reference,
+    )
+    Payment.objects.filter(public_id=p.payment_id).update(created_at=when)
+    Transfer.objects.filter(ref_id=p.payment_id).update(created_at=when)
+    return p
 
 
 def _backdate_topup(topup_id: UUID, when: datetime) -> None:
