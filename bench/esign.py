@@ -252,19 +252,26 @@ def engine_loop(pdfs: list[bytes], official: User, field_names: list[str], level
         )
 
 
+def engine_figures(
+    official: User, pdfs: list[bytes], field_names: list[str], figures: dict[str, list[float]]
+) -> None:
+    """The engine alone on ``pdfs`` and on a batch LARGE_FACTOR times as long, at B-B and B-LT."""
+    large, large_names = pdfs * LARGE_FACTOR, field_names * LARGE_FACTOR
+    for label, level in (("pdf_input_engine", "B-B"), ("blt_engine", "B-LT")):
+        figures[label].append(
+            len(pdfs) / timed(lambda level=level: engine_loop(pdfs, official, field_names, level))
+        )
+        rate = len(large) / timed(lambda level=level: engine_loop(large, official, large_names, level))
+        figures[f"{label}_large"].append(rate)
+
+
 def engine_run(official: User, inputs: list[bytes], run: int, figures: dict[str, list[float]]) -> int:
     """``--engine-only``: the engine figures of :func:`pdf_input_run` (same PDFs, same batch sizes), and a
     verification of one output per input at B-B and B-LT; returns how many did not verify."""
     docs = upload_inputs(official, inputs, PDF_DOCS, f"engine{run}")
     same_pdfs = [bytes(selectors.revision_latest(d).pdf) for d in docs]
     field_names = [d.steps.get().field_name for d in docs]
-    large, large_names = same_pdfs * LARGE_FACTOR, field_names * LARGE_FACTOR
-    for label, level in (("pdf_input_engine", "B-B"), ("blt_engine", "B-LT")):
-        figures[label].append(
-            len(same_pdfs) / timed(lambda level=level: engine_loop(same_pdfs, official, field_names, level))
-        )
-        rate = len(large) / timed(lambda level=level: engine_loop(large, official, large_names, level))
-        figures[f"{label}_large"].append(rate)
+    engine_figures(official, same_pdfs, field_names, figures)
     cert = selectors.certificate_for_user(official)
     assert cert is not None
     failures = 0
@@ -327,13 +334,7 @@ def pdf_input_run(official: User, inputs: list[bytes], run: int, figures: dict[s
     bb_docs, blt_docs = signed["pdf_input"], signed["blt"]
     dt = timed(lambda: pyhanko_default_loop(same_pdfs, official, field_names))
     figures["pdf_input_pyhanko"].append(len(same_pdfs) / dt)
-    large, large_names = same_pdfs * LARGE_FACTOR, field_names * LARGE_FACTOR
-    for label, level in (("pdf_input_engine", "B-B"), ("blt_engine", "B-LT")):
-        figures[label].append(
-            len(same_pdfs) / timed(lambda level=level: engine_loop(same_pdfs, official, field_names, level))
-        )
-        rate = len(large) / timed(lambda level=level: engine_loop(large, official, large_names, level))
-        figures[f"{label}_large"].append(rate)
+    engine_figures(official, same_pdfs, field_names, figures)
     failures = 0
     for doc in (*bb_docs[: len(inputs)], *blt_docs[: len(inputs)]):
         failures += not verification.verify_pdf(bytes(selectors.revision_latest(doc).pdf))["valid"]
