@@ -340,15 +340,14 @@ def _record_signed(
     WorkflowStep.objects.filter(pk__in=[s.step.pk for s in signed]).update(
         status=StepStatus.DONE, done_at=now
     )
-    finished = [s.turn.doc for s in signed if len(s.turn.pending) == 1]
-    Document.objects.filter(pk__in=[d.pk for d in finished]).update(
-        status=DocumentStatus.SIGNED, updated_at=now
-    )
+    # the step just signed was the document's last open one
+    finished = {s.turn.doc.pk for s in signed if len(s.turn.pending) == 1}
+    Document.objects.filter(pk__in=finished).update(status=DocumentStatus.SIGNED, updated_at=now)
     notes: list[Note] = []
     for s in signed:
         s.step.status, s.step.done_at = StepStatus.DONE, now
         doc = s.turn.doc
-        if doc in finished:
+        if doc.pk in finished:
             doc.status = DocumentStatus.SIGNED
             if doc.created_by_id is not None:
                 message = _("Document “%(title)s” is fully signed.") % {"title": doc.title}
@@ -675,11 +674,13 @@ def _chunks(documents: list[Document], size: int) -> Iterator[list[Document]]:
     """``documents`` in runs of at most ``size``, in order; a document listed twice starts a new run, so
     its second signature sees its first one written."""
     part: list[Document] = []
+    in_part: set[int] = set()
     for document in documents:
-        if len(part) == size or any(d.pk == document.pk for d in part):
+        if len(part) == size or document.pk in in_part:
             yield part
-            part = []
+            part, in_part = [], set()
         part.append(document)
+        in_part.add(document.pk)
     if part:
         yield part
 
